@@ -1,0 +1,1 @@
+"""Storage: engine factory, table metadata, dialect-neutral types and migrations."""

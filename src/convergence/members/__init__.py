@@ -1,0 +1,1 @@
+"""Members (tenants), users, roles, API tokens, the member scope and the audit log."""

@@ -1,0 +1,1 @@
+"""Equipment registry: assets, device models and initiatives of each member."""

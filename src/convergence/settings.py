@@ -1,0 +1,78 @@
+"""Settings of the platform, read from the environment (prefix ``CONVERGENCE_``)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Values that must never protect a real deployment.
+PLACEHOLDER_SECRETS = frozenset({"", "changethis", "change-me", "secret", "dev-secret-key"})
+DEV_SECRET_KEY = "dev-secret-key"
+
+
+class Environment(StrEnum):
+    development = "development"
+    test = "test"
+    production = "production"
+
+
+class Settings(BaseSettings):
+    """Every setting of Convergence; each one is documented in docs/configuration.md."""
+
+    model_config = SettingsConfigDict(env_prefix="CONVERGENCE_", env_file=".env", extra="ignore")
+
+    environment: Environment = Environment.development
+    data_dir: Path = Path("convergence-data")
+    database_url: str | None = None
+    secret_key: SecretStr = SecretStr(DEV_SECRET_KEY)
+    host: str = "127.0.0.1"
+    port: int = 8000
+    session_max_age_s: int = 12 * 3600
+    page_size_max: int = 500
+
+    mqtt_host: str = "127.0.0.1"
+    mqtt_port: int = 1883
+
+    ingest_max_body_bytes: int = 5_000_000
+    ingest_max_batch: int = 5_000
+    ingest_rate_per_minute: int = 600
+
+    retention_days_default: int = 400
+    js_codec_dir: Path | None = None
+    js_codec_timeout_ms: int = 100
+    js_codec_memory_bytes: int = 16 * 1024 * 1024
+    tile_url: str | None = Field(default=None)
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secrets(self) -> Settings:
+        if self.environment is Environment.production and (
+            self.secret_key.get_secret_value() in PLACEHOLDER_SECRETS
+            or len(self.secret_key.get_secret_value()) < 32
+        ):
+            msg = (
+                "CONVERGENCE_SECRET_KEY is a placeholder or shorter than 32 characters; "
+                "set a random value, e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`"
+            )
+            raise ValueError(msg)
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to an SQLite file in the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'convergence.sqlite3').resolve()}"
+
+    @property
+    def is_embedded_database(self) -> bool:
+        return self.resolved_database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process settings, read once from the environment."""
+    return Settings()
