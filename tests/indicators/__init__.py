@@ -1,0 +1,1 @@
+"""Specifications of the regulatory indicators, with values worked out by hand."""
