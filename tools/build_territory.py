@@ -297,6 +297,12 @@ README_TEMPLATE = """\
 
 One record per line, so that a rebuild shows as a readable diff.
 
+## Licence
+
+This data is derived from the two sources below and stays under their Etalab **Licence
+Ouverte**, not under the licence of the Convergence code. Whoever redistributes it, or shows
+it (maps, exports), must keep both attributions quoted below.
+
 ## Provenance
 
 ### Boundaries: IGN ADMIN EXPRESS COG 2018, via `gregoiredavid/france-geojson`
