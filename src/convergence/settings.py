@@ -55,7 +55,8 @@ class Settings(BaseSettings):
         ):
             msg = (
                 "CONVERGENCE_SECRET_KEY is a placeholder or shorter than 32 characters; "
-                "set a random value, e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`"
+                "set a random value, e.g. the output of "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`"
             )
             raise ValueError(msg)
         return self

@@ -1,1 +1,12 @@
-"""api."""
+"""The JSON API under /api/v1, one module per domain."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from convergence.web.api import health, members, registry
+
+router = APIRouter()
+router.include_router(health.router)
+router.include_router(members.router, prefix="/api/v1")
+router.include_router(registry.router, prefix="/api/v1")

@@ -1,0 +1,26 @@
+"""The ``convergence`` command."""
+
+from __future__ import annotations
+
+import typer
+
+from convergence.cli import assets, audit, db, members, serve, tokens, users
+
+app = typer.Typer(
+    name="convergence",
+    help="Convergence — plateforme territoriale de données (territorial data platform).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.command("serve")(serve.serve)
+app.add_typer(db.app, name="db")
+app.add_typer(members.app, name="members")
+app.add_typer(users.app, name="users")
+app.add_typer(tokens.app, name="tokens")
+app.add_typer(assets.app, name="assets")
+app.add_typer(audit.app, name="audit")
+
+
+def run() -> None:
+    """Entry point of the console script."""
+    app()

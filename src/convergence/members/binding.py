@@ -1,0 +1,62 @@
+"""Binding a member scope from an authenticated user or API token."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, select
+
+from convergence.members.queries import get_member
+from convergence.members.roles import MemberKind, Role, ShareLevel, TokenScope
+from convergence.members.schemas import TokenOut, UserOut
+from convergence.members.scope import MemberScope
+from convergence.members.tables import member_communes, members
+
+
+def scope_for_user(conn: Connection, *, user: UserOut) -> MemberScope:
+    """The scope of a logged-in user."""
+    member = get_member(conn, member_id=user.member_id)
+    full, aggregates = _granted_member_ids(conn, member_id=member.id)
+    return MemberScope(
+        member_id=member.id,
+        actor=f"user:{user.id}",
+        role=user.role,
+        full_member_ids=full,
+        aggregate_member_ids=aggregates,
+        sees_all_members=member.kind is MemberKind.operator and user.role is Role.operator_admin,
+    )
+
+
+def scope_for_token(conn: Connection, *, token: TokenOut) -> MemberScope:
+    """The scope of a request authenticated by an API token."""
+    member = get_member(conn, member_id=token.member_id)
+    scopes = frozenset(token.scopes)
+    full, aggregates = _granted_member_ids(conn, member_id=member.id)
+    return MemberScope(
+        member_id=member.id,
+        actor=f"token:{token.id}",
+        token_scopes=scopes,
+        full_member_ids=full,
+        aggregate_member_ids=aggregates,
+        sees_all_members=member.kind is MemberKind.operator and TokenScope.admin in scopes,
+        integration_id=token.integration_id,
+    )
+
+
+def _granted_member_ids(
+    conn: Connection, *, member_id: int
+) -> tuple[frozenset[int], frozenset[int]]:
+    """Commune members covered by ``member_id`` that share their data, by sharing level."""
+    covered = select(member_communes.c.commune_insee).where(
+        member_communes.c.member_id == member_id
+    )
+    rows = conn.execute(
+        select(members.c.id, members.c.share_level).where(
+            members.c.kind == MemberKind.commune.value,
+            members.c.insee.in_(covered),
+            members.c.id != member_id,
+        )
+    ).all()
+    full = frozenset(r.id for r in rows if r.share_level == ShareLevel.full.value)
+    aggregates = full | frozenset(
+        r.id for r in rows if r.share_level == ShareLevel.aggregates.value
+    )
+    return full | {member_id}, aggregates | {member_id}

@@ -1,0 +1,138 @@
+"""API tokens: random secrets shown once, stored hashed, scoped, revocable."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import Connection, Row, select, update
+
+from convergence.db.inserts import insert_one
+from convergence.db.types import utcnow
+from convergence.errors import NotAuthenticated, NotFound
+from convergence.members import audit
+from convergence.members.credentials import new_token_secret, token_display_prefix, token_hash
+from convergence.members.roles import TokenScope
+from convergence.members.schemas import TokenCreate, TokenCreated, TokenOut
+from convergence.members.scope import MemberScope, member_clause, require_admin, require_write
+from convergence.members.tables import api_tokens
+
+TOKEN_USE_AUDIT_INTERVAL = timedelta(minutes=1)
+
+
+def create_token(
+    conn: Connection, *, member_id: int, data: TokenCreate, actor: str
+) -> TokenCreated:
+    """Issue a token for ``member_id``; the secret is in the result and nowhere else."""
+    secret = new_token_secret()
+    token_id = insert_one(
+        conn,
+        api_tokens,
+        member_id=member_id,
+        name=data.name,
+        prefix=token_display_prefix(secret),
+        secret_hash=token_hash(secret),
+        scopes=sorted(s.value for s in data.scopes),
+        integration_id=data.integration_id,
+        created_by=actor,
+        created_at=utcnow(),
+    )
+    audit.record(
+        conn,
+        actor=actor,
+        action="token.create",
+        member_id=member_id,
+        target=f"token:{token_id}",
+        details={"name": data.name, "scopes": data.scopes},
+    )
+    return TokenCreated(**get_token(conn, token_id=token_id).model_dump(), secret=secret)
+
+
+def create_token_scoped(
+    conn: Connection, *, scope: MemberScope, member_id: int, data: TokenCreate
+) -> TokenCreated:
+    """Issue a token on behalf of a caller allowed to administer ``member_id``."""
+    require_admin(scope)
+    require_write(scope, member_id)
+    return create_token(conn, member_id=member_id, data=data, actor=scope.actor)
+
+
+def revoke_token(conn: Connection, *, scope: MemberScope, token_id: int) -> TokenOut:
+    """Revoke a token of a member the caller administers."""
+    token = get_token(conn, token_id=token_id)
+    if not conn.execute(
+        select(api_tokens.c.id).where(
+            api_tokens.c.id == token_id, member_clause(scope, api_tokens.c.member_id)
+        )
+    ).first():
+        raise NotFound(f"token {token_id} not found")
+    require_write(scope, token.member_id)
+    conn.execute(
+        update(api_tokens)
+        .where(api_tokens.c.id == token_id, api_tokens.c.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    audit.record(
+        conn,
+        actor=scope.actor,
+        action="token.revoke",
+        member_id=token.member_id,
+        target=f"token:{token_id}",
+    )
+    return get_token(conn, token_id=token_id)
+
+
+def list_tokens(conn: Connection, *, scope: MemberScope) -> list[TokenOut]:
+    """Tokens of the members the scope may see (never their secrets)."""
+    rows = conn.execute(
+        select(api_tokens)
+        .where(member_clause(scope, api_tokens.c.member_id))
+        .order_by(api_tokens.c.id)
+    )
+    return [_token_out(row) for row in rows]
+
+
+def get_token(conn: Connection, *, token_id: int) -> TokenOut:
+    row = conn.execute(select(api_tokens).where(api_tokens.c.id == token_id)).first()
+    if row is None:
+        raise NotFound(f"token {token_id} not found")
+    return _token_out(row)
+
+
+def use_token(conn: Connection, *, secret: str) -> TokenOut:
+    """The live token matching ``secret``; records its use. NotAuthenticated otherwise."""
+    row = conn.execute(
+        select(api_tokens).where(api_tokens.c.secret_hash == token_hash(secret))
+    ).first()
+    if row is None or row.revoked_at is not None:
+        raise NotAuthenticated(
+            "jeton invalide ou révoqué / invalid or revoked token "
+            "(send `Authorization: Bearer <token>`)"
+        )
+    now = utcnow()
+    # Uses are recorded once per minute per token: an ingest client posting ten batches a
+    # second would otherwise serialise every request on the audit chain.
+    if row.last_used_at is None or now - row.last_used_at >= TOKEN_USE_AUDIT_INTERVAL:
+        conn.execute(update(api_tokens).where(api_tokens.c.id == row.id).values(last_used_at=now))
+        audit.record(
+            conn,
+            actor=f"token:{row.id}",
+            action="token.use",
+            member_id=row.member_id,
+            target=f"token:{row.id}",
+        )
+    return _token_out(row)
+
+
+def _token_out(row: Row[tuple[object, ...]]) -> TokenOut:
+    return TokenOut(
+        id=row.id,
+        member_id=row.member_id,
+        name=row.name,
+        prefix=row.prefix,
+        scopes=[TokenScope(s) for s in row.scopes],
+        integration_id=row.integration_id,
+        created_by=row.created_by,
+        created_at=row.created_at,
+        revoked_at=row.revoked_at,
+        last_used_at=row.last_used_at,
+    )

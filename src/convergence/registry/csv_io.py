@@ -1,0 +1,319 @@
+"""CSV import and export of equipment, for the spreadsheets communes already keep.
+
+An import is all or nothing: every row is checked first, each bad row is reported with its
+line number and reason, and nothing is written unless the whole file is valid.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import Connection, insert, select
+
+from convergence.db.types import utcnow
+from convergence.errors import InvalidInput, OutsideTerritory
+from convergence.members import audit
+from convergence.members.scope import MemberScope, require_write
+from convergence.registry.placement import (
+    check_in_territory,
+    communes_of_positions,
+    member_territory,
+)
+from convergence.registry.schemas import AssetFields, AssetOut, asset_values
+from convergence.registry.tables import assets, device_models, initiatives
+
+COLUMNS = (
+    "name",
+    "kind",
+    "domain",
+    "status",
+    "lon",
+    "lat",
+    "dev_eui",
+    "ocpp_id",
+    "serial",
+    "device_model_id",
+    "initiative_id",
+    "installed_on",
+    "cost_eur",
+    "tags",
+)
+# French headers people type in their own spreadsheets.
+HEADER_ALIASES = {
+    "nom": "name",
+    "type": "kind",
+    "domaine": "domain",
+    "statut": "status",
+    "longitude": "lon",
+    "latitude": "lat",
+    "numero_serie": "serial",
+    "numéro_série": "serial",
+    "modele_id": "device_model_id",
+    "projet_id": "initiative_id",
+    "date_installation": "installed_on",
+    "cout_eur": "cost_eur",
+    "coût_eur": "cost_eur",
+    "etiquettes": "tags",
+    "étiquettes": "tags",
+}
+NUMERIC_COLUMNS = ("lon", "lat", "cost_eur")
+TAG_SEPARATOR = "|"
+INSERT_CHUNK = 1000
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    line: int
+    reason: str
+
+
+@dataclass(slots=True)
+class ImportReport:
+    rows: int = 0
+    imported: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass(slots=True)
+class _Row:
+    line: int
+    fields: AssetFields
+    commune_insee: str | None = None
+
+    @property
+    def position(self) -> tuple[float, float] | None:
+        if self.fields.lon is None or self.fields.lat is None:
+            return None
+        return (self.fields.lon, self.fields.lat)
+
+
+def import_assets(
+    conn: Connection,
+    *,
+    scope: MemberScope,
+    data: bytes,
+    member_id: int | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Check every row of a CSV file, then insert them all, or nothing if any row is bad."""
+    member_id = member_id or scope.member_id
+    require_write(scope, member_id)
+    rows, report = _parse(data, progress)
+    report.errors += _check_rows(conn, rows, scope=scope, member_id=member_id)
+    if report.errors:
+        report.errors.sort(key=lambda e: e.line)
+        return report
+    report.imported = _insert(conn, rows, member_id=member_id, progress=progress)
+    audit.record(
+        conn,
+        actor=scope.actor,
+        action="asset.import",
+        member_id=member_id,
+        details={"rows": report.imported},
+    )
+    return report
+
+
+def _parse(data: bytes, progress: Progress | None) -> tuple[list[_Row], ImportReport]:
+    text = _decode(data)
+    delimiter = _delimiter(text)
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = _check_header(reader.fieldnames)
+    report, rows = ImportReport(), []
+    total = max(text.count("\n"), 1)
+    for raw in reader:
+        report.rows += 1
+        line = reader.line_num
+        try:
+            rows.append(_Row(line, _row_fields(raw, header, decimal_comma=delimiter == ";")))
+        except InvalidInput as error:
+            report.errors.append(RowError(line, error.message))
+        if progress and report.rows % 500 == 0:
+            progress(report.rows, total)
+    return rows, report
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Spreadsheets saved by older Excel versions on Windows.
+        return data.decode("cp1252", errors="replace")
+
+
+def _delimiter(text: str) -> str:
+    first_line = text.split("\n", 1)[0]
+    return ";" if first_line.count(";") > first_line.count(",") else ","
+
+
+def _check_header(fieldnames: Iterable[str] | None) -> dict[str, str]:
+    if not fieldnames:
+        raise InvalidInput("le fichier est vide / the file is empty: expected a header line")
+    header: dict[str, str] = {}
+    for name in fieldnames:
+        key = (name or "").strip().lower()
+        column = HEADER_ALIASES.get(key, key)
+        if column not in COLUMNS:
+            raise InvalidInput(
+                f"ligne 1 : colonne inconnue « {name} » / line 1: unknown column {name!r}; "
+                f"expected columns: {', '.join(COLUMNS)}"
+            )
+        header[name] = column
+    missing = {"name", "kind"} - set(header.values())
+    if missing:
+        raise InvalidInput(f"line 1: missing required column(s): {', '.join(sorted(missing))}")
+    return header
+
+
+def _row_fields(
+    raw: dict[str | Any, Any], header: dict[str, str], *, decimal_comma: bool
+) -> AssetFields:
+    if None in raw:
+        raise InvalidInput("more cells than columns in the header")
+    values: dict[str, Any] = {}
+    for name, cell in raw.items():
+        cell = (cell or "").strip()
+        column = header[name]
+        if cell == "":
+            continue
+        if column in NUMERIC_COLUMNS and decimal_comma:
+            cell = cell.replace(",", ".")
+        values[column] = (
+            [t.strip() for t in cell.split(TAG_SEPARATOR) if t.strip()]
+            if column == "tags"
+            else cell
+        )
+    try:
+        return AssetFields.model_validate(values)
+    except ValidationError as error:
+        raise InvalidInput(_validation_reason(error)) from None
+
+
+def _validation_reason(error: ValidationError) -> str:
+    parts = []
+    for item in error.errors():
+        where = ".".join(str(p) for p in item["loc"])
+        message = item["msg"].removeprefix("Value error, ")
+        parts.append(f"{where}: {message}" if where else message)
+    return "; ".join(parts)
+
+
+def _check_rows(
+    conn: Connection, rows: list[_Row], *, scope: MemberScope, member_id: int
+) -> list[RowError]:
+    errors = _check_positions(conn, rows, member_id=member_id)
+    errors += _check_duplicates(conn, rows, member_id=member_id)
+    errors += _check_row_references(conn, rows, scope=scope, member_id=member_id)
+    return errors
+
+
+def _check_positions(conn: Connection, rows: list[_Row], *, member_id: int) -> list[RowError]:
+    """Resolve the commune of every located row, all at once; refuse those outside."""
+    located = [(row, row.position) for row in rows if row.position is not None]
+    codes = communes_of_positions([position for _, position in located])
+    allowed = member_territory(conn, member_id=member_id)
+    errors = []
+    for (row, (lon, lat)), insee in zip(located, codes, strict=True):
+        try:
+            row.commune_insee = check_in_territory(insee, lon, lat, allowed)
+        except OutsideTerritory as error:
+            errors.append(RowError(row.line, error.message))
+    return errors
+
+
+def _check_duplicates(conn: Connection, rows: list[_Row], *, member_id: int) -> list[RowError]:
+    errors = []
+    for column in ("dev_eui", "ocpp_id", "serial"):
+        seen = Counter(getattr(r.fields, column) for r in rows if getattr(r.fields, column))
+        taken = _existing(conn, column, list(seen), member_id=member_id)
+        for row in rows:
+            value = getattr(row.fields, column)
+            if value and seen[value] > 1:
+                errors.append(
+                    RowError(row.line, f"{column} {value} appears more than once in the file")
+                )
+            elif value in taken:
+                errors.append(RowError(row.line, f"{column} {value} is already registered"))
+    return errors
+
+
+def _existing(conn: Connection, column: str, values: list[str], *, member_id: int) -> set[str]:
+    found: set[str] = set()
+    for chunk in _chunks(values, 500):
+        query = select(assets.c[column]).where(assets.c[column].in_(chunk))
+        if column == "serial":  # serial numbers are unique per member only
+            query = query.where(assets.c.member_id == member_id)
+        found.update(conn.execute(query).scalars())
+    return found
+
+
+def _check_row_references(
+    conn: Connection, rows: list[_Row], *, scope: MemberScope, member_id: int
+) -> list[RowError]:
+    models = set(conn.execute(select(device_models.c.id)).scalars())
+    own_initiatives = set(
+        conn.execute(select(initiatives.c.id).where(initiatives.c.member_id == member_id)).scalars()
+    )
+    errors = []
+    for row in rows:
+        if row.fields.device_model_id is not None and row.fields.device_model_id not in models:
+            errors.append(
+                RowError(row.line, f"device_model_id {row.fields.device_model_id} does not exist")
+            )
+        if row.fields.initiative_id is not None and row.fields.initiative_id not in own_initiatives:
+            errors.append(
+                RowError(
+                    row.line,
+                    f"initiative_id {row.fields.initiative_id} is not a project of this member",
+                )
+            )
+    return errors
+
+
+def _insert(
+    conn: Connection, rows: list[_Row], *, member_id: int, progress: Progress | None
+) -> int:
+    now = utcnow()
+    values = [
+        asset_values(row.fields)
+        | {
+            "member_id": member_id,
+            "commune_insee": row.commune_insee,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for row in rows
+    ]
+    for done, chunk in enumerate(_chunks(values, INSERT_CHUNK), start=1):
+        conn.execute(insert(assets), chunk)
+        if progress:
+            progress(min(done * INSERT_CHUNK, len(values)), len(values))
+    return len(values)
+
+
+def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def export_assets(items: Iterable[AssetOut]) -> str:
+    """CSV text of ``items`` in the import format (a round trip imports the same rows)."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for asset in items:
+        row = asset.model_dump(mode="json", include=set(COLUMNS))
+        row["tags"] = TAG_SEPARATOR.join(asset.tags)
+        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+    return out.getvalue()

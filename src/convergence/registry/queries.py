@@ -1,0 +1,140 @@
+"""Read side of the registry; every query of member-owned rows takes a member scope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, Row, Select, func, or_, select
+
+from convergence.errors import NotFound
+from convergence.members.scope import MemberScope, member_clause
+from convergence.registry.schemas import (
+    AssetFilters,
+    AssetOut,
+    DeviceModelOut,
+    FieldMapping,
+    InitiativeOut,
+    Page,
+)
+from convergence.registry.tables import assets, device_models, initiatives
+
+
+def get_asset(conn: Connection, *, scope: MemberScope, asset_id: int) -> AssetOut:
+    """One asset the scope may read; NotFound otherwise, whether it exists or not."""
+    row = conn.execute(
+        select(assets).where(assets.c.id == asset_id, member_clause(scope, assets.c.member_id))
+    ).first()
+    if row is None:
+        raise NotFound(f"équipement {asset_id} introuvable / asset {asset_id} not found")
+    return asset_out(row)
+
+
+def list_assets(conn: Connection, *, scope: MemberScope, filters: AssetFilters) -> Page[AssetOut]:
+    """A page of the assets the scope may read, filtered."""
+    query = _filtered_assets(scope, filters)
+    total = conn.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    rows = conn.execute(query.order_by(assets.c.id).limit(filters.limit).offset(filters.offset))
+    return Page[AssetOut](
+        items=[asset_out(r) for r in rows],
+        total=total,
+        limit=filters.limit,
+        offset=filters.offset,
+    )
+
+
+def iter_assets(conn: Connection, *, scope: MemberScope, filters: AssetFilters) -> list[AssetOut]:
+    """Every asset matching the filters, without paging (exports)."""
+    rows = conn.execute(_filtered_assets(scope, filters).order_by(assets.c.id))
+    return [asset_out(r) for r in rows]
+
+
+def _filtered_assets(scope: MemberScope, filters: AssetFilters) -> Select[Any]:
+    query = select(assets).where(member_clause(scope, assets.c.member_id))
+    equalities = {
+        assets.c.member_id: filters.member_id,
+        assets.c.commune_insee: filters.commune,
+        assets.c.kind: filters.kind,
+        assets.c.status: filters.status,
+        assets.c.domain: filters.domain,
+        assets.c.initiative_id: filters.initiative_id,
+    }
+    for column, value in equalities.items():
+        if value is not None:
+            query = query.where(column == (str(value) if not isinstance(value, int) else value))
+    if filters.q:
+        pattern = f"%{filters.q.lower()}%"
+        query = query.where(
+            or_(
+                func.lower(assets.c.name).like(pattern),
+                func.lower(assets.c.serial).like(pattern),
+                func.lower(assets.c.dev_eui).like(pattern),
+                func.lower(assets.c.ocpp_id).like(pattern),
+            )
+        )
+    return query
+
+
+def asset_out(row: Row[Any]) -> AssetOut:
+    return AssetOut.model_validate(row._asdict())
+
+
+def get_device_model(conn: Connection, *, device_model_id: int) -> DeviceModelOut:
+    """A device model of the shared catalogue (readable by every member)."""
+    row = conn.execute(select(device_models).where(device_models.c.id == device_model_id)).first()
+    if row is None:
+        raise NotFound(f"modèle {device_model_id} introuvable / device model not found")
+    return _device_model_out(row)
+
+
+def list_device_models(conn: Connection) -> list[DeviceModelOut]:
+    rows = conn.execute(
+        select(device_models).order_by(device_models.c.vendor, device_models.c.model)
+    )
+    return [_device_model_out(r) for r in rows]
+
+
+def _device_model_out(row: Row[Any]) -> DeviceModelOut:
+    mapping = {k: FieldMapping.model_validate(v) for k, v in row.field_map.items()}
+    return DeviceModelOut(
+        id=row.id,
+        vendor=row.vendor,
+        model=row.model,
+        domain=row.domain,
+        codec=row.codec,
+        field_map=mapping,
+    )
+
+
+def get_initiative(conn: Connection, *, scope: MemberScope, initiative_id: int) -> InitiativeOut:
+    row = conn.execute(
+        select(initiatives).where(
+            initiatives.c.id == initiative_id, member_clause(scope, initiatives.c.member_id)
+        )
+    ).first()
+    if row is None:
+        raise NotFound(f"projet {initiative_id} introuvable / initiative not found")
+    return InitiativeOut.model_validate(row._asdict())
+
+
+def list_initiatives(
+    conn: Connection,
+    *,
+    scope: MemberScope,
+    domain: str | None = None,
+    status: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> Page[InitiativeOut]:
+    query = select(initiatives).where(member_clause(scope, initiatives.c.member_id))
+    if domain:
+        query = query.where(initiatives.c.domain == domain)
+    if status:
+        query = query.where(initiatives.c.status == status)
+    total = conn.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    rows = conn.execute(query.order_by(initiatives.c.id).limit(limit).offset(offset))
+    return Page[InitiativeOut](
+        items=[InitiativeOut.model_validate(r._asdict()) for r in rows],
+        total=total,
+        limit=limit,
+        offset=offset,
+    )

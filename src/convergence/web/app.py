@@ -1,0 +1,48 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from sqlalchemy import Engine
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.staticfiles import StaticFiles
+
+from convergence import __version__
+from convergence.db.engine import make_engine
+from convergence.settings import Settings, get_settings
+from convergence.web import errors
+from convergence.web.api import router as api_router
+from convergence.web.pages import router as pages_router
+from convergence.web.state import AppState
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
+    """A new application bound to ``settings`` and its database engine."""
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="Convergence",
+        version=__version__,
+        description="API de la plateforme territoriale de données / territorial data platform",
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+    )
+    app.state.convergence = AppState(
+        settings=settings, engine=engine or make_engine(settings.resolved_database_url)
+    )
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key.get_secret_value(),
+        session_cookie="convergence_session",
+        max_age=settings.session_max_age_s,
+        same_site="lax",
+        https_only=settings.environment == "production",
+    )
+    errors.install(app)
+    app.include_router(api_router)
+    app.include_router(pages_router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app
