@@ -1,0 +1,1 @@
+"""Built-in native codecs, one module per vendor family, registered through entry points."""
