@@ -21,8 +21,8 @@ from convergence.indicators.timewindows import (
 )
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def test_an_ordinary_summer_day_is_24_hours_from_22h_utc() -> None:
