@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -99,27 +98,29 @@ def verify_chain(conn: Connection) -> tuple[int, AuditBreak | None]:
     """Walk the whole log; return how many entries were checked and the first break, if any."""
     expected_prev = GENESIS_HASH
     checked = 0
-    for row in _entries(conn):
-        if row.prev_hash != expected_prev:
-            return checked, AuditBreak(row.id, "prev_hash does not match the previous entry")
-        recomputed = entry_hash(
-            prev_hash=row.prev_hash,
-            ts=row.ts,
-            actor=row.actor,
-            member_id=row.member_id,
-            action=row.action,
-            target=row.target,
-            details=row.details,
-        )
-        if recomputed != row.hash:
-            return checked, AuditBreak(row.id, "content was modified after it was written")
-        expected_prev = row.hash
-        checked += 1
+    query = select(audit_log).order_by(audit_log.c.id)
+    with conn.execution_options(yield_per=1000).execute(query) as entries:
+        for row in entries:
+            broken = _check_entry(row, expected_prev)
+            if broken is not None:
+                return checked, broken
+            expected_prev = row.hash
+            checked += 1
     return checked, None
 
 
-def _entries(conn: Connection) -> Iterator[Any]:
-    result = conn.execution_options(yield_per=1000).execute(
-        select(audit_log).order_by(audit_log.c.id)
+def _check_entry(row: Any, expected_prev: str) -> AuditBreak | None:
+    if row.prev_hash != expected_prev:
+        return AuditBreak(row.id, "prev_hash does not match the previous entry")
+    recomputed = entry_hash(
+        prev_hash=row.prev_hash,
+        ts=row.ts,
+        actor=row.actor,
+        member_id=row.member_id,
+        action=row.action,
+        target=row.target,
+        details=row.details,
     )
-    yield from result
+    if recomputed != row.hash:
+        return AuditBreak(row.id, "content was modified after it was written")
+    return None

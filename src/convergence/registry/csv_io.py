@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -110,9 +109,10 @@ def import_assets(
     member_id = member_id or scope.member_id
     require_write(scope, member_id)
     rows, report = _parse(data, progress)
-    report.errors += _check_rows(conn, rows, scope=scope, member_id=member_id)
+    report.errors = _one_per_line(
+        report.errors + _check_rows(conn, rows, scope=scope, member_id=member_id)
+    )
     if report.errors:
-        report.errors.sort(key=lambda e: e.line)
         return report
     report.imported = _insert(conn, rows, member_id=member_id, progress=progress)
     audit.record(
@@ -123,6 +123,14 @@ def import_assets(
         details={"rows": report.imported},
     )
     return report
+
+
+def _one_per_line(errors: list[RowError]) -> list[RowError]:
+    """Every reason of a line in one entry, lines in file order."""
+    reasons: dict[int, list[str]] = {}
+    for error in errors:
+        reasons.setdefault(error.line, []).append(error.reason)
+    return [RowError(line, "; ".join(reasons[line])) for line in sorted(reasons)]
 
 
 def _parse(data: bytes, progress: Progress | None) -> tuple[list[_Row], ImportReport]:
@@ -233,18 +241,24 @@ def _check_positions(conn: Connection, rows: list[_Row], *, member_id: int) -> l
 
 
 def _check_duplicates(conn: Connection, rows: list[_Row], *, member_id: int) -> list[RowError]:
+    """Identifiers already registered, or repeated in the file (reported where they repeat)."""
     errors = []
     for column in ("dev_eui", "ocpp_id", "serial"):
-        seen = Counter(getattr(r.fields, column) for r in rows if getattr(r.fields, column))
-        taken = _existing(conn, column, list(seen), member_id=member_id)
+        first_line: dict[str, int] = {}
+        values = {getattr(r.fields, column) for r in rows} - {None}
+        taken = _existing(conn, column, sorted(values), member_id=member_id)
         for row in rows:
             value = getattr(row.fields, column)
-            if value and seen[value] > 1:
-                errors.append(
-                    RowError(row.line, f"{column} {value} appears more than once in the file")
-                )
-            elif value in taken:
+            if value in taken:
                 errors.append(RowError(row.line, f"{column} {value} is already registered"))
+            elif value in first_line:
+                errors.append(
+                    RowError(
+                        row.line, f"{column} {value} already appears on line {first_line[value]}"
+                    )
+                )
+            elif value:
+                first_line[value] = row.line
     return errors
 
 

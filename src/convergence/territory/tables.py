@@ -18,7 +18,7 @@ epcis = Table(
     metadata,
     Column("siren", String(9), primary_key=True),
     Column("name", String(200), nullable=False),
-    Column("kind", String(10), nullable=False),  # CA, CC, CU, MET, EPT
+    Column("kind", String(10), nullable=False),  # CA, CC, CU, METRO, EPT
 )
 
 communes = Table(

@@ -1,0 +1,245 @@
+"""Every API route, called by every role and token of other members, leaks nothing.
+
+Versailles' data carries marker strings; no response to anyone else may contain them, no
+write by anyone else may change them. A route missing from ROUTE_CALLS fails the walk, so a
+new endpoint cannot ship without its isolation check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+
+from convergence.members.roles import Role
+from tests.support import BOULOGNE_TOWN_HALL, VERSAILLES_TOWN_HALL, MemberFixture, Territory
+from tests.web.session import log_in
+
+MARKER = "secret-versailles"
+
+
+@dataclass
+class Planted:
+    member_id: int
+    asset_id: int
+    initiative_id: int
+    token_id: int
+
+
+def plant(client: TestClient, territory: Territory) -> Planted:
+    """Versailles' private data, with markers in every text field."""
+    headers = territory.versailles.bearer()
+    initiative = client.post(
+        "/api/v1/initiatives",
+        headers=headers,
+        json={"name": f"{MARKER} projet", "domain": "air", "status": "planned"},
+    ).json()
+    asset = client.post(
+        "/api/v1/assets",
+        headers=headers,
+        json={
+            "name": f"{MARKER} capteur",
+            "kind": "sensor",
+            "domain": "air",
+            "serial": f"{MARKER}-sn",
+            "lon": VERSAILLES_TOWN_HALL[0],
+            "lat": VERSAILLES_TOWN_HALL[1],
+            "initiative_id": initiative["id"],
+            "tags": [MARKER],
+        },
+    ).json()
+    token = client.post(
+        f"/api/v1/members/{territory.versailles.id}/tokens",
+        headers=headers,
+        json={"name": f"{MARKER} jeton", "scopes": ["read"]},
+    ).json()
+    territory.versailles.user(Role.technician)
+    return Planted(territory.versailles.id, asset["id"], initiative["id"], token["id"])
+
+
+@dataclass
+class Call:
+    json: dict[str, Any] | None = None
+    files: dict[str, Any] | None = None
+    query: dict[str, Any] | None = None
+
+
+NO_BODY = Call()
+ROUTE_CALLS: dict[tuple[str, str], Callable[[Planted], Call]] = {
+    ("GET", "/api/v1/members"): lambda p: NO_BODY,
+    ("POST", "/api/v1/members"): lambda p: Call(
+        json={"siren": "217806462", "name": "x", "kind": "commune", "insee": "78646"}
+    ),
+    ("GET", "/api/v1/members/{member_id}"): lambda p: NO_BODY,
+    ("PATCH", "/api/v1/members/{member_id}"): lambda p: Call(json={"share_level": "none"}),
+    ("GET", "/api/v1/members/{member_id}/users"): lambda p: NO_BODY,
+    ("POST", "/api/v1/members/{member_id}/users"): lambda p: Call(
+        json={"email": "intrus@example.fr", "role": "member_admin", "password": "x" * 12}
+    ),
+    ("GET", "/api/v1/tokens"): lambda p: NO_BODY,
+    ("POST", "/api/v1/members/{member_id}/tokens"): lambda p: Call(
+        json={"name": "intrus", "scopes": ["admin"]}
+    ),
+    ("POST", "/api/v1/tokens/{token_id}/revoke"): lambda p: NO_BODY,
+    ("GET", "/api/v1/assets"): lambda p: NO_BODY,
+    ("POST", "/api/v1/assets"): lambda p: Call(
+        json={"name": "intrus", "kind": "sensor", "member_id": p.member_id}
+    ),
+    ("GET", "/api/v1/assets.csv"): lambda p: NO_BODY,
+    ("POST", "/api/v1/assets/import"): lambda p: Call(
+        query={"member_id": p.member_id},
+        files={
+            "file": (
+                "a.csv",
+                f"name,kind,lon,lat\nintrus,sensor,{VERSAILLES_TOWN_HALL[0]},"
+                f"{VERSAILLES_TOWN_HALL[1]}\n".encode(),
+                "text/csv",
+            )
+        },
+    ),
+    ("GET", "/api/v1/assets/{asset_id}"): lambda p: NO_BODY,
+    ("PATCH", "/api/v1/assets/{asset_id}"): lambda p: Call(json={"name": "intrus"}),
+    ("DELETE", "/api/v1/assets/{asset_id}"): lambda p: NO_BODY,
+    ("GET", "/api/v1/device-models"): lambda p: NO_BODY,
+    ("POST", "/api/v1/device-models"): lambda p: Call(
+        json={"vendor": "intrus", "model": "x", "domain": "air"}
+    ),
+    ("GET", "/api/v1/initiatives"): lambda p: NO_BODY,
+    ("POST", "/api/v1/initiatives"): lambda p: Call(
+        json={"name": "intrus", "domain": "air", "member_id": p.member_id}
+    ),
+    ("GET", "/api/v1/initiatives/{initiative_id}"): lambda p: NO_BODY,
+}
+
+
+def api_routes(client: TestClient) -> list[tuple[str, str]]:
+    routes = []
+    for route in client.app.routes:  # type: ignore[attr-defined]
+        if isinstance(route, APIRoute) and route.path.startswith("/api/v1"):
+            routes += [(method, route.path) for method in sorted(route.methods)]
+    return routes
+
+
+def test_every_route_is_in_the_walk(client: TestClient) -> None:
+    missing = [r for r in api_routes(client) if r not in ROUTE_CALLS]
+    assert missing == [], "add these routes to ROUTE_CALLS in tests/web/test_isolation.py"
+
+
+def walk(client: TestClient, planted: Planted, headers: dict[str, str]) -> list[str]:
+    """Call every route against Versailles' objects; return what leaked or succeeded."""
+    problems = []
+    params = {
+        "member_id": planted.member_id,
+        "asset_id": planted.asset_id,
+        "initiative_id": planted.initiative_id,
+        "token_id": planted.token_id,
+    }
+    for (method, path), make in ROUTE_CALLS.items():
+        call = make(planted)
+        response = client.request(
+            method,
+            path.format(**params),
+            json=call.json,
+            files=call.files,
+            params=call.query,
+            headers=headers,
+        )
+        if MARKER in response.text:
+            problems.append(f"{method} {path} leaked Versailles data")
+        if method != "GET" and response.status_code < 400:
+            problems.append(f"{method} {path} succeeded ({response.status_code})")
+    return problems
+
+
+def assert_versailles_intact(client: TestClient, territory: Territory, planted: Planted) -> None:
+    headers = territory.versailles.bearer()
+    asset = client.get(f"/api/v1/assets/{planted.asset_id}", headers=headers)
+    assert asset.status_code == 200
+    assert asset.json()["name"] == f"{MARKER} capteur"
+    tokens = client.get("/api/v1/tokens", headers=headers).json()
+    assert all(t["revoked_at"] is None for t in tokens)
+    member = client.get(f"/api/v1/members/{planted.member_id}", headers=headers).json()
+    assert member["share_level"] == "aggregates"
+    users = client.get(f"/api/v1/members/{planted.member_id}/users", headers=headers).json()
+    assert all("intrus" not in u["email"] for u in users)
+
+
+OTHERS = ("boulogne", "epci")
+
+
+@pytest.mark.parametrize("other", OTHERS)
+def test_tokens_of_other_members_see_and_change_nothing(
+    client: TestClient, territory: Territory, other: str
+) -> None:
+    planted = plant(client, territory)
+    member: MemberFixture = getattr(territory, other)
+    for scope in ("ingest", "read", "admin"):
+        assert walk(client, planted, member.bearer(scope)) == [], scope
+    assert_versailles_intact(client, territory, planted)
+
+
+@pytest.mark.parametrize("role", [Role.member_admin, Role.technician, Role.elected, Role.viewer])
+def test_users_of_another_commune_see_and_change_nothing(
+    client: TestClient, territory: Territory, role: Role
+) -> None:
+    planted = plant(client, territory)
+    csrf = log_in(client, territory.boulogne.user(role))
+    assert walk(client, planted, {"X-CSRF-Token": csrf}) == []
+    assert_versailles_intact(client, territory, planted)
+
+
+def test_anonymous_callers_get_401_everywhere(client: TestClient, territory: Territory) -> None:
+    planted = plant(client, territory)
+    params = {
+        "member_id": planted.member_id,
+        "asset_id": planted.asset_id,
+        "initiative_id": planted.initiative_id,
+        "token_id": planted.token_id,
+    }
+    for (method, path), make in ROUTE_CALLS.items():
+        call = make(planted)
+        response = client.request(
+            method, path.format(**params), json=call.json, files=call.files, params=call.query
+        )
+        assert response.status_code == 401, f"{method} {path}"
+
+
+def test_session_writes_without_the_csrf_header_are_refused(
+    client: TestClient, territory: Territory
+) -> None:
+    log_in(client, territory.versailles.user(Role.technician))
+    response = client.post("/api/v1/assets", json={"name": "x", "kind": "sensor"})
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["error"]["message"]
+
+
+def test_the_operator_sees_every_member_through_its_explicit_scope(
+    client: TestClient, territory: Territory
+) -> None:
+    planted = plant(client, territory)
+    response = client.get(
+        f"/api/v1/assets/{planted.asset_id}", headers=territory.operator.bearer("admin")
+    )
+    assert response.status_code == 200
+    read_only = client.get(
+        f"/api/v1/assets/{planted.asset_id}", headers=territory.operator.bearer("read")
+    )
+    assert read_only.status_code == 404
+
+
+def test_elected_officials_and_viewers_read_but_do_not_write(
+    client: TestClient, territory: Territory
+) -> None:
+    planted = plant(client, territory)
+    for role in (Role.elected, Role.viewer):
+        client.cookies.clear()
+        csrf = log_in(client, territory.versailles.user(role))
+        assert client.get(f"/api/v1/assets/{planted.asset_id}").status_code == 200
+        response = client.patch(
+            f"/api/v1/assets/{planted.asset_id}", json={"name": "x"}, headers={"X-CSRF-Token": csrf}
+        )
+        assert response.status_code == 403
