@@ -1,0 +1,5 @@
+// Convergence test codec: hangs while being loaded, before any decode.
+while (true) {}
+function decodeUplink(input) {
+  return { data: {} };
+}
