@@ -91,7 +91,7 @@ def test_french_spreadsheets_with_semicolons_and_decimal_commas_import(
 def test_an_unknown_column_is_named_with_the_expected_ones(
     engine: Engine, territory: Territory
 ) -> None:
-    with pytest.raises(InvalidInput, match="colour.*expected columns"):
+    with pytest.raises(InvalidInput, match=r"colour.*expected columns"):
         run_import(engine, territory, "name,kind,colour\nx,sensor,red\n")
 
 
