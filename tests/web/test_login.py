@@ -63,3 +63,10 @@ def test_a_revoked_token_stops_working_at_once(client: TestClient, territory: Te
     client.post(f"/api/v1/tokens/{created['id']}/revoke", headers=headers)
     response = client.get("/api/v1/assets", headers={"Authorization": f"Bearer {secret}"})
     assert response.status_code == 401
+
+
+def test_the_api_documentation_uses_no_cdn(client: TestClient) -> None:
+    page = client.get("/docs").text
+    assert "cdn" not in page.lower()
+    assert client.get("/vendor/swagger-ui/swagger-ui-bundle.js").status_code == 200
+    assert client.get("/openapi.json").json()["info"]["title"] == "Convergence"

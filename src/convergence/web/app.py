@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.staticfiles import StaticFiles
+from swagger_ui_bundle import swagger_ui_path
 
 from convergence import __version__
 from convergence.db.engine import make_engine
@@ -28,7 +29,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         version=__version__,
         description="API de la plateforme territoriale de données / territorial data platform",
         openapi_url="/openapi.json",
-        docs_url="/docs",
+        docs_url=None,  # served by web/api/docs.py from the local Swagger UI, not a CDN
+        redoc_url=None,
     )
     app.state.convergence = AppState(
         settings=settings, engine=engine or make_engine(settings.resolved_database_url)
@@ -45,4 +47,5 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(api_router)
     app.include_router(pages_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount("/vendor/swagger-ui", StaticFiles(directory=swagger_ui_path), name="swagger-ui")
     return app
