@@ -25,6 +25,7 @@ class Unit(StrEnum):
     KWH = "kWh"
     COUNT = "nombre"
     RATIO = "ratio"
+    KELVIN = "K"
 
 
 @dataclass(frozen=True, slots=True)
