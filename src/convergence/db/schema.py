@@ -13,6 +13,8 @@ TABLE_MODULES = (
     "convergence.territory.tables",
     "convergence.members.tables",
     "convergence.registry.tables",
+    "convergence.timeseries.tables",
+    "convergence.ingest.tables",
 )
 
 

@@ -1,1 +1,1 @@
-"""ingest."""
+"""Ingestion: envelopes, receivers, the pipeline, the dead-letter store and replay."""

@@ -1,1 +1,1 @@
-"""timeseries."""
+"""Series, readings, hourly and daily rollups, events, and their queries."""

@@ -1,0 +1,175 @@
+"""Hourly (UTC) and daily (Europe/Paris) rollups, maintained from the rows actually inserted.
+
+A rollup holds count, sum, min and max, and for decibel series the energetic sum
+Σ10^(L/10): noise levels are averaged energetically, never arithmetically. Increments are
+upserts keyed by (series, bucket), so a batch of late readings lands in old buckets and a
+rebuild from the raw readings gives the same rows.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, Connection, Table, delete, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from convergence.timeseries.tables import readings, readings_daily, readings_hourly
+
+PARIS = ZoneInfo("Europe/Paris")
+DECIBEL_UNITS = frozenset({"db", "dba", "db(a)", "dbc", "db(c)", "dbz", "db(z)"})
+K = TypeVar("K", tuple[int, datetime], tuple[int, date])
+
+
+def is_decibel(unit: str) -> bool:
+    """True for sound levels (dB, dB(A), dB(C)…), whose rollups carry the energetic sum."""
+    return unit.strip().lower().replace(" ", "") in DECIBEL_UNITS
+
+
+def hour_start(ts: datetime) -> datetime:
+    """The UTC hour that contains ``ts``."""
+    return ts.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+
+
+def local_day(ts: datetime) -> date:
+    """The Europe/Paris calendar day that contains ``ts``."""
+    return ts.astimezone(PARIS).date()
+
+
+@dataclass(slots=True)
+class Aggregate:
+    """Running count, sum, min, max and (for decibels) energetic sum of one bucket."""
+
+    count: int
+    sum: float
+    min: float
+    max: float
+    energy_sum: float | None
+
+    @classmethod
+    def of(cls, value: float, *, decibel: bool) -> Aggregate:
+        energy = 10 ** (value / 10) if decibel else None
+        return cls(1, value, value, value, energy)
+
+    def add(self, value: float) -> None:
+        self.count += 1
+        self.sum += value
+        self.min = min(self.min, value)
+        self.max = max(self.max, value)
+        if self.energy_sum is not None:
+            self.energy_sum += 10 ** (value / 10)
+
+
+@dataclass(frozen=True, slots=True)
+class RollupDelta:
+    """What a batch of inserted readings adds to the hourly and daily rollups."""
+
+    hourly: dict[tuple[int, datetime], Aggregate]
+    daily: dict[tuple[int, date], Aggregate]
+
+
+def aggregate(
+    rows: Iterable[tuple[int, datetime, float]], *, decibel_series: frozenset[int]
+) -> RollupDelta:
+    """Group ``(series_id, ts, value)`` rows into hourly and daily aggregates."""
+    delta = RollupDelta(hourly={}, daily={})
+    for series_id, ts, value in rows:
+        decibel = series_id in decibel_series
+        _accumulate(delta.hourly, (series_id, hour_start(ts)), value, decibel)
+        _accumulate(delta.daily, (series_id, local_day(ts)), value, decibel)
+    return delta
+
+
+def _accumulate(buckets: dict[K, Aggregate], key: K, value: float, decibel: bool) -> None:
+    current = buckets.get(key)
+    if current is None:
+        buckets[key] = Aggregate.of(value, decibel=decibel)
+    else:
+        current.add(value)
+
+
+def apply_delta(conn: Connection, delta: RollupDelta) -> None:
+    """Add ``delta`` to the stored rollups, in key order (a stable lock order across writers)."""
+    _upsert(conn, readings_hourly, "start", delta.hourly, replace=False)
+    _upsert(conn, readings_daily, "day", delta.daily, replace=False)
+
+
+def _upsert(
+    conn: Connection,
+    table: Table,
+    bucket_column: str,
+    aggregates: dict[Any, Aggregate],
+    *,
+    replace: bool,
+) -> None:
+    if not aggregates:
+        return
+    rows = [
+        {
+            "series_id": series_id,
+            bucket_column: bucket,
+            "count": agg.count,
+            "sum": agg.sum,
+            "min": agg.min,
+            "max": agg.max,
+            "energy_sum": agg.energy_sum,
+        }
+        for (series_id, bucket), agg in sorted(aggregates.items(), key=lambda item: item[0])
+    ]
+    statement = _insert(conn, table)
+    excluded = statement.excluded
+    updates = _replacing(excluded) if replace else _adding(conn, table, excluded)
+    conn.execute(
+        statement.on_conflict_do_update(index_elements=["series_id", bucket_column], set_=updates),
+        rows,
+    )
+
+
+def _insert(conn: Connection, table: Table) -> Any:
+    return pg_insert(table) if conn.dialect.name == "postgresql" else sqlite_insert(table)
+
+
+def _adding(conn: Connection, table: Table, excluded: Any) -> dict[str, ColumnElement[Any]]:
+    postgres = conn.dialect.name == "postgresql"
+    smaller = func.least if postgres else func.min
+    larger = func.greatest if postgres else func.max
+    return {
+        "count": table.c.count + excluded.count,
+        "sum": table.c.sum + excluded.sum,
+        "min": smaller(table.c.min, excluded.min),
+        "max": larger(table.c.max, excluded.max),
+        "energy_sum": table.c.energy_sum + excluded.energy_sum,
+    }
+
+
+def _replacing(excluded: Any) -> dict[str, ColumnElement[Any]]:
+    return {name: getattr(excluded, name) for name in ("count", "sum", "min", "max", "energy_sum")}
+
+
+def rebuild(conn: Connection, *, series_id: int, decibel: bool) -> None:
+    """Recompute every rollup of one series from its raw readings (an upsert per bucket)."""
+    rows = conn.execute(
+        select(readings.c.series_id, readings.c.ts, readings.c.value)
+        .where(readings.c.series_id == series_id)
+        .order_by(readings.c.ts)
+    )
+    delta = aggregate(
+        ((r[0], r[1], r[2]) for r in rows),
+        decibel_series=frozenset({series_id}) if decibel else frozenset(),
+    )
+    for table in (readings_hourly, readings_daily):
+        conn.execute(delete(table).where(table.c.series_id == series_id))
+    _upsert(conn, readings_hourly, "start", delta.hourly, replace=True)
+    _upsert(conn, readings_daily, "day", delta.daily, replace=True)
+
+
+def energetic_mean(energy_sum: float | None, count: int) -> float | None:
+    """10·log10(Σ10^(L/10) / n): the mean level of a decibel bucket."""
+    if energy_sum is None or count <= 0 or energy_sum <= 0:
+        return None
+    return 10 * math.log10(energy_sum / count)

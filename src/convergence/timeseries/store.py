@@ -1,0 +1,243 @@
+"""Writing readings and events: batched, idempotent, rollups updated in the same transaction.
+
+Readings go in with ``INSERT … ON CONFLICT DO NOTHING RETURNING``; only the rows that come
+back (those actually inserted) feed the rollups and the latest values, so a duplicate never
+counts twice. On PostgreSQL a batch is first COPY'd into a temporary table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from convergence.db.types import UTCDateTime, utcnow
+from convergence.errors import InvalidInput
+from convergence.timeseries import rollups
+from convergence.timeseries.tables import events, readings, series
+
+ReadingRow = tuple[int, datetime, float]  # (series_id, ts, value)
+# Above this many rows, PostgreSQL gets COPY into a temporary table (cheaper than VALUES).
+COPY_THRESHOLD = 64
+SQLITE_CHUNK = 5000  # 3 parameters a row, well under SQLite's 32,766 variables
+_INCOMING = "readings_incoming"
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesKey:
+    """What identifies a series: one quantity of one asset (and its unit, on creation)."""
+
+    asset_id: int
+    member_id: int
+    quantity: str
+    unit: str
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesRef:
+    id: int
+    asset_id: int
+    quantity: str
+    unit: str
+
+    @property
+    def decibel(self) -> bool:
+        return rollups.is_decibel(self.unit)
+
+
+@dataclass(frozen=True, slots=True)
+class NewEvent:
+    asset_id: int
+    member_id: int
+    ts: datetime
+    kind: str
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class NewReading:
+    """One value of one quantity of one asset, in the quantity's unit."""
+
+    asset_id: int
+    member_id: int
+    quantity: str
+    unit: str
+    ts: datetime
+    value: float
+
+    @property
+    def series_key(self) -> SeriesKey:
+        return SeriesKey(self.asset_id, self.member_id, self.quantity, self.unit)
+
+
+@dataclass(slots=True)
+class StoreResult:
+    """What a batch changed: rows inserted, duplicates ignored, events stored."""
+
+    inserted: list[ReadingRow] = field(default_factory=list)
+    duplicates: int = 0
+    events_inserted: int = 0
+
+
+def ensure_series(conn: Connection, keys: Iterable[SeriesKey]) -> dict[tuple[int, str], SeriesRef]:
+    """The series of each (asset, quantity), created when missing; existing ones keep their unit."""
+    wanted = {(k.asset_id, k.quantity): k for k in keys}
+    if not wanted:
+        return {}
+    found = _select_series(conn, wanted)
+    missing = [key for pair, key in sorted(wanted.items()) if pair not in found]
+    if missing:
+        now = utcnow()
+        rows = [
+            {
+                "asset_id": k.asset_id,
+                "member_id": k.member_id,
+                "quantity": k.quantity,
+                "unit": k.unit,
+                "created_at": now,
+            }
+            for k in missing
+        ]
+        conn.execute(_dialect_insert(conn, series).on_conflict_do_nothing(), rows)
+        found.update(_select_series(conn, {(k.asset_id, k.quantity): k for k in missing}))
+    return found
+
+
+def _select_series(
+    conn: Connection, wanted: dict[tuple[int, str], SeriesKey]
+) -> dict[tuple[int, str], SeriesRef]:
+    asset_ids = sorted({asset_id for asset_id, _ in wanted})
+    rows = conn.execute(
+        select(series.c.id, series.c.asset_id, series.c.quantity, series.c.unit).where(
+            series.c.asset_id.in_(asset_ids)
+        )
+    )
+    refs = (SeriesRef(r.id, r.asset_id, r.quantity, r.unit) for r in rows)
+    return {
+        (ref.asset_id, ref.quantity): ref for ref in refs if (ref.asset_id, ref.quantity) in wanted
+    }
+
+
+def store_readings(conn: Connection, new_readings: Sequence[NewReading]) -> StoreResult:
+    """Store readings of any assets; InvalidInput if a unit differs from its series' unit."""
+    refs = ensure_series(conn, (r.series_key for r in new_readings))
+    rows: list[ReadingRow] = []
+    for reading in new_readings:
+        ref = refs[(reading.asset_id, reading.quantity)]
+        if ref.unit != reading.unit:
+            raise InvalidInput(unit_mismatch(ref, reading.unit))
+        rows.append((ref.id, reading.ts, reading.value))
+    decibels = frozenset(ref.id for ref in refs.values() if ref.decibel)
+    return insert_readings(conn, rows, decibel_series=decibels)
+
+
+def unit_mismatch(ref: SeriesRef, unit: str) -> str:
+    """Why a value in ``unit`` cannot join the series ``ref``."""
+    return (
+        f"unité {unit!r} différente de celle de la série ({ref.unit!r}) / unit {unit!r} differs "
+        f"from the unit of series {ref.id} ({ref.quantity} in {ref.unit!r})"
+    )
+
+
+def insert_readings(
+    conn: Connection, rows: Sequence[ReadingRow], *, decibel_series: frozenset[int]
+) -> StoreResult:
+    """Insert readings idempotently, then add what was inserted to rollups and latest values."""
+    unique = sorted({(sid, ts.astimezone(UTC)): value for sid, ts, value in rows}.items())
+    batch = [(sid, ts, value) for (sid, ts), value in unique]
+    if conn.dialect.name == "postgresql" and len(batch) >= COPY_THRESHOLD:
+        inserted = _copy_insert(conn, batch)
+    else:
+        inserted = _values_insert(conn, batch)
+    rollups.apply_delta(conn, rollups.aggregate(inserted, decibel_series=decibel_series))
+    _update_latest(conn, inserted)
+    return StoreResult(inserted=inserted, duplicates=len(rows) - len(inserted))
+
+
+def _values_insert(conn: Connection, batch: list[ReadingRow]) -> list[ReadingRow]:
+    inserted: list[ReadingRow] = []
+    for start in range(0, len(batch), SQLITE_CHUNK):
+        chunk = batch[start : start + SQLITE_CHUNK]
+        statement = (
+            _dialect_insert(conn, readings)
+            .values([{"series_id": s, "ts": t, "value": v} for s, t, v in chunk])
+            .on_conflict_do_nothing()
+            .returning(readings.c.series_id, readings.c.ts, readings.c.value)
+        )
+        inserted.extend((r[0], r[1], r[2]) for r in conn.execute(statement))
+    return inserted
+
+
+def _copy_insert(conn: Connection, batch: list[ReadingRow]) -> list[ReadingRow]:
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    with driver.cursor() as cursor:
+        # Checked every time: a rolled-back transaction takes the table's creation with it.
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {_INCOMING} "
+            "(series_id integer, ts timestamptz, value double precision) "
+            "ON COMMIT DELETE ROWS"
+        )
+        with cursor.copy(
+            f"COPY {_INCOMING} (series_id, ts, value) FROM STDIN (FORMAT BINARY)"
+        ) as copy:
+            copy.set_types(["int4", "timestamptz", "float8"])
+            for row in batch:
+                copy.write_row(row)
+        cursor.execute(
+            f"INSERT INTO readings (series_id, ts, value) "
+            f"SELECT series_id, ts, value FROM {_INCOMING} ORDER BY series_id, ts "
+            "ON CONFLICT DO NOTHING RETURNING series_id, ts, value"
+        )
+        inserted = [(sid, ts.astimezone(UTC), value) for sid, ts, value in cursor.fetchall()]
+        cursor.execute(f"TRUNCATE {_INCOMING}")
+    return inserted
+
+
+def _update_latest(conn: Connection, inserted: Iterable[ReadingRow]) -> None:
+    newest: dict[int, tuple[datetime, float]] = {}
+    for sid, ts, value in inserted:
+        if sid not in newest or ts > newest[sid][0]:
+            newest[sid] = (ts, value)
+    if not newest:
+        return
+    when = bindparam("new_ts", type_=UTCDateTime())
+    statement = (
+        update(series)
+        .where(
+            series.c.id == bindparam("sid"),
+            or_(series.c.last_ts.is_(None), series.c.last_ts < when),
+        )
+        .values(last_ts=when, last_value=bindparam("new_value"))
+    )
+    params = [{"sid": s, "new_ts": t, "new_value": v} for s, (t, v) in sorted(newest.items())]
+    conn.execute(statement, params)
+
+
+def insert_events(conn: Connection, new_events: Sequence[NewEvent]) -> int:
+    """Store events; the same (asset, kind, ts) twice is stored once. Returns how many were new."""
+    if not new_events:
+        return 0
+    rows = [
+        {
+            "asset_id": e.asset_id,
+            "member_id": e.member_id,
+            "ts": e.ts,
+            "kind": e.kind,
+            "payload": e.payload,
+        }
+        for e in sorted(new_events, key=lambda e: (e.asset_id, e.kind, e.ts))
+    ]
+    statement = (
+        _dialect_insert(conn, events).values(rows).on_conflict_do_nothing().returning(events.c.id)
+    )
+    return len(conn.execute(statement).all())
+
+
+def _dialect_insert(conn: Connection, table: Any) -> Any:
+    return pg_insert(table) if conn.dialect.name == "postgresql" else sqlite_insert(table)

@@ -1,0 +1,101 @@
+"""Tables of series, readings, rollups and events.
+
+A reading is keyed by (series, timestamp): a replayed or duplicated message never creates a
+second row. Rollups are keyed by (series, bucket) so that recomputing one is an upsert.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    UniqueConstraint,
+)
+
+from convergence.db.metadata import metadata
+from convergence.db.types import JSONDoc, UTCDateTime
+
+QUANTITY_LENGTH = 64
+UNIT_LENGTH = 20
+EVENT_KIND_LENGTH = 64
+
+# One quantity measured by one asset. ``member_id`` repeats the asset's owner so that the
+# member scope filters series without a join; ``last_*`` is the latest value of the series.
+series = Table(
+    "series",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("asset_id", ForeignKey("assets.id", ondelete="CASCADE"), nullable=False),
+    Column("member_id", ForeignKey("members.id"), nullable=False, index=True),
+    Column("quantity", String(QUANTITY_LENGTH), nullable=False),
+    Column("unit", String(UNIT_LENGTH), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_ts", UTCDateTime, nullable=True),
+    Column("last_value", Float, nullable=True),
+    UniqueConstraint("asset_id", "quantity"),
+)
+
+readings = Table(
+    "readings",
+    metadata,
+    Column(
+        "series_id", ForeignKey("series.id", ondelete="CASCADE"), primary_key=True, nullable=False
+    ),
+    Column("ts", UTCDateTime, primary_key=True, nullable=False),
+    Column("value", Float, nullable=False),
+)
+
+
+def _rollup_columns() -> list[Column[object]]:
+    return [
+        Column("count", Integer, nullable=False),
+        Column("sum", Float, nullable=False),
+        Column("min", Float, nullable=False),
+        Column("max", Float, nullable=False),
+        # Σ10^(L/10) for decibel series, so levels are averaged energetically; NULL otherwise.
+        Column("energy_sum", Float, nullable=True),
+    ]
+
+
+# UTC hours (Paris offsets are whole hours, so a local hour is a UTC hour).
+readings_hourly = Table(
+    "readings_hourly",
+    metadata,
+    Column(
+        "series_id", ForeignKey("series.id", ondelete="CASCADE"), primary_key=True, nullable=False
+    ),
+    Column("start", UTCDateTime, primary_key=True, nullable=False),
+    *_rollup_columns(),
+)
+
+# Local days in Europe/Paris (23 to 25 hours long), keyed by the local date.
+readings_daily = Table(
+    "readings_daily",
+    metadata,
+    Column(
+        "series_id", ForeignKey("series.id", ondelete="CASCADE"), primary_key=True, nullable=False
+    ),
+    Column("day", Date, primary_key=True, nullable=False),
+    *_rollup_columns(),
+)
+
+# Non-numeric facts: status changes, alarms, OCPP status notifications.
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("asset_id", ForeignKey("assets.id", ondelete="CASCADE"), nullable=False),
+    Column("member_id", ForeignKey("members.id"), nullable=False),
+    Column("ts", UTCDateTime, nullable=False),
+    Column("kind", String(EVENT_KIND_LENGTH), nullable=False),
+    Column("payload", JSONDoc, nullable=False),
+    # The same message replayed gives the same event: it is stored once.
+    UniqueConstraint("asset_id", "kind", "ts"),
+    Index("ix_events_member_ts", "member_id", "ts"),
+)
