@@ -96,7 +96,8 @@ def backend(engine: Engine) -> str:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(environment=Environment.test, data_dir=tmp_path / "data")
+    return Settings(environment=Environment.test, data_dir=tmp_path / "data",
+                    secret_key=secrets.token_urlsafe(48))
 
 
 @pytest.fixture

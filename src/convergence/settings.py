@@ -49,7 +49,7 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:
-        if self.environment is Environment.production and (
+        if self.environment is not Environment.development and (
             self.secret_key.get_secret_value() in PLACEHOLDER_SECRETS
             or len(self.secret_key.get_secret_value()) < 32
         ):
