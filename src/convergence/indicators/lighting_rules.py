@@ -86,9 +86,10 @@ def curfew_window(
     start_margin: timedelta = CURFEW_MARGIN,
     latest_off: time | None = CURFEW_OFF_AT,
 ) -> CurfewWindow:
-    """Curfew of art. 2: off at 01:00, or 1 h after the activity ends if that is later; on
-    again from 07:00, or 1 h before the activity starts if that is earlier.
+    """Curfew hours of the arrêté du 27 décembre 2018, art. 2, for one kind of lighting.
 
+    Off at 01:00, or 1 h after the activity ends if that is later; on again from 07:00, or
+    1 h before the activity starts if that is earlier.
     Car parks of an activity zone: off 2 h after the activity ends whatever the hour
     (pass ``end_margin=CAR_PARK_MARGIN, latest_off=None``). Reading of the summary in the
     reference note; the consolidated text of art. 2 should be re-read before release.

@@ -28,6 +28,11 @@ CHANNEL_FIELDS = (
     "provider_portal_url",
 )  # fmt: skip
 MEASURE_FIELDS = ("channel_id", "counter_id", "start_datetime", "end_datetime", "count")
+# The platform transmits remotely and publishes through its API.
+_CHANNEL_DEFAULTS = dict.fromkeys(CHANNEL_FIELDS, "") | {
+    "counter_transmission_type": "REMOTE TRANSMISSION",
+    "publication_transmission_type": "API",
+}
 _INSEE = re.compile(r"^([013-9]\d|2[AB1-9])\d{3}$")
 
 
@@ -140,23 +145,19 @@ def channel_row(
     """A row of the ``channel`` file: one direction and one practice (or a declared sum)."""
     if not mobility_types:
         raise InvalidInput("a channel counts at least one mobility type")
-    row = dict.fromkeys(CHANNEL_FIELDS, "")
-    row.update(
-        channel_id=channel_id,
-        site_id=site_id,
-        mobility_type=",".join(m.value for m in mobility_types),
-        counter_transmission_type="REMOTE TRANSMISSION",
-        publication_transmission_type="API",
-        counter_type=counter_type.value if counter_type else "",
-        direction=direction.value if direction else "",
-        provider_direction_name=provider_direction_name or "",
-        data_provider_name=data_provider_name or "",
-        temporality=temporality.value,
-        started_at=iso_utc(started_at),
-        last_updated_at=iso_utc(last_updated_at) if last_updated_at else "",
-        time_step=str(int(time_step.total_seconds())),
-    )
-    return row
+    return _CHANNEL_DEFAULTS | {
+        "channel_id": channel_id,
+        "site_id": site_id,
+        "mobility_type": ",".join(m.value for m in mobility_types),
+        "counter_type": counter_type.value if counter_type else "",
+        "direction": direction.value if direction else "",
+        "provider_direction_name": provider_direction_name or "",
+        "data_provider_name": data_provider_name or "",
+        "temporality": temporality.value,
+        "started_at": iso_utc(started_at),
+        "last_updated_at": iso_utc(last_updated_at) if last_updated_at else "",
+        "time_step": str(int(time_step.total_seconds())),
+    }
 
 
 def measure_rows(
