@@ -55,7 +55,7 @@ class Ldds75V114Decoder:
     """Dragino LDDS75, firmware 1.1.4."""
 
     manifest: ClassVar[Manifest] = Manifest(
-        id="dragino-ldds75-v1.1.4",
+        id="dragino-ldds75-v114",
         name="Dragino LDDS75 (firmware 1.1.4)",
         vendors=("dragino",),
         models=("ldds75",),
