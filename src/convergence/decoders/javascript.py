@@ -397,11 +397,11 @@ class JsCodec:
 
     @classmethod
     def from_directory(
-        cls, directory: Path, name: str, engine: JsEngine, **manifest: Any
+        cls, directory: Path, filename: str, engine: JsEngine, **manifest: Any
     ) -> JsCodec:
         """A codec file from the operator's codec directory (`js_codec_dir`)."""
-        source = load_codec_file(directory, name, max_bytes=engine.limits.max_source_bytes)
-        stem = Path(name).stem.lower().replace("_", "-")
+        source = load_codec_file(directory, filename, max_bytes=engine.limits.max_source_bytes)
+        stem = Path(filename).stem.lower().replace("_", "-")
         return cls(source, engine, manifest=js_manifest(f"js-{stem}", source, **manifest))
 
     @classmethod
@@ -420,7 +420,10 @@ class JsCodec:
 
 
 def js_manifest(codec_id: str, source: JsSource, **fields: Any) -> Manifest:
-    """A manifest for an operator-supplied codec; unspecified fields say where it comes from."""
+    """A manifest for an operator-supplied codec; unspecified fields say where it comes from.
+
+    `fields` override any manifest field (id, name, vendors, models, firmware, …).
+    """
     defaults: dict[str, Any] = {
         "id": codec_id,
         "name": codec_id,
