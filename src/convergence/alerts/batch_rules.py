@@ -1,0 +1,159 @@
+"""Threshold, rate and event rules evaluated against the rows of one stored batch."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, func, not_, select
+
+from convergence.alerts.conditions import (
+    ConditionState,
+    payload_matches,
+    slope_per_hour,
+    threshold_state,
+)
+from convergence.alerts.kinds import Comparison, RuleKind
+from convergence.alerts.lifecycle import Outcome, Trigger, settle
+from convergence.alerts.schemas import EventParams, RateParams, ThresholdParams
+from convergence.alerts.targets import Asset, Rule
+from convergence.alerts.wording import COMPARISON_FR, duration, number, quantity_label
+from convergence.timeseries.tables import readings
+
+if TYPE_CHECKING:
+    from convergence.alerts.evaluation import SeriesBatch, StoredEvent
+
+# A rate needs readings spanning half its window (as the water indicator's rate of rise).
+RATE_REQUIRED_SPAN = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class BatchContext:
+    """One rule, one asset, and what the batch brought for that asset."""
+
+    conn: Connection
+    rule: Rule
+    asset: Asset
+    series: Sequence[SeriesBatch]
+    events: Sequence[StoredEvent]
+    now: datetime
+
+    def series_of(self, quantity: str) -> SeriesBatch | None:
+        """The batch's current readings of ``quantity``; None if absent or late data."""
+        found = next((s for s in self.series if s.quantity == quantity), None)
+        return found if found is not None and found.points and found.is_current else None
+
+
+def evaluate(context: BatchContext) -> Outcome:
+    """Evaluate one rule on one asset of the batch."""
+    return _EVALUATORS[context.rule.kind](context)
+
+
+def _settle(context: BatchContext, state: ConditionState, trigger: Trigger) -> Outcome:
+    return settle(
+        context.conn,
+        rule=context.rule,
+        asset=context.asset,
+        state=state,
+        trigger=trigger,
+        now=context.now,
+    )
+
+
+def _threshold(context: BatchContext) -> Outcome:
+    params = context.rule.params
+    assert isinstance(params, ThresholdParams)
+    batch = context.series_of(params.quantity)
+    if batch is None:
+        return Outcome()
+    ts, value = batch.latest
+    state = threshold_state(
+        value, comparison=params.comparison, limit=params.limit, hysteresis=params.hysteresis
+    )
+    held = timedelta(0)
+    if state is ConditionState.holds and params.min_duration_s:
+        held = ts - _held_since(context.conn, batch.series_id, ts, params)
+        if held < timedelta(seconds=params.min_duration_s):
+            return Outcome()
+    message = (
+        f"{quantity_label(params.quantity)} : {number(value)}, "
+        f"{COMPARISON_FR[params.comparison]} {number(params.limit)}"
+        + (f" depuis {duration(held)}" if held else "")
+    )
+    details = {"quantity": params.quantity, "limit": params.limit, "held_s": held.total_seconds()}
+    return _settle(context, state, Trigger(ts=ts, value=value, message=message, details=details))
+
+
+def _held_since(
+    conn: Connection, series_id: int, at: datetime, params: ThresholdParams
+) -> datetime:
+    """The first reading of the run of readings, up to ``at``, that hold the condition."""
+    above = params.comparison is Comparison.above
+    past = readings.c.value >= params.limit if above else readings.c.value <= params.limit
+    mine = (readings.c.series_id == series_id, readings.c.ts <= at)
+    last_clear = conn.execute(select(func.max(readings.c.ts)).where(*mine, not_(past))).scalar()
+    start = select(func.min(readings.c.ts)).where(*mine)
+    if last_clear is not None:
+        start = start.where(readings.c.ts > last_clear)
+    first: datetime = conn.execute(start).scalar_one()
+    return first
+
+
+def _rate(context: BatchContext) -> Outcome:
+    params = context.rule.params
+    assert isinstance(params, RateParams)
+    batch = context.series_of(params.quantity)
+    if batch is None:
+        return Outcome()
+    end = batch.latest[0]
+    window = timedelta(seconds=params.window_s)
+    rows = context.conn.execute(
+        select(readings.c.ts, readings.c.value)
+        .where(readings.c.series_id == batch.series_id, readings.c.ts.between(end - window, end))
+        .order_by(readings.c.ts)
+    ).all()
+    points = [(r.ts, r.value) for r in rows]
+    slope = slope_per_hour(points)
+    if slope is None or points[-1][0] - points[0][0] < window * RATE_REQUIRED_SPAN:
+        return Outcome()
+    state = threshold_state(
+        slope,
+        comparison=params.comparison,
+        limit=params.rate_per_hour,
+        hysteresis=params.hysteresis,
+    )
+    message = (
+        f"{quantity_label(params.quantity)} : variation de {number(slope, 3)} par heure "
+        f"sur {duration(window)}, {COMPARISON_FR[params.comparison]} "
+        f"{number(params.rate_per_hour, 3)} par heure"
+    )
+    details = {"quantity": params.quantity, "rate_per_hour": slope, "points": len(points)}
+    return _settle(context, state, Trigger(ts=end, value=slope, message=message, details=details))
+
+
+def _event(context: BatchContext) -> Outcome:
+    params = context.rule.params
+    assert isinstance(params, EventParams)
+    mine = [e for e in context.events if e.kind == params.event_kind]
+    if not mine:
+        return Outcome()
+    latest = mine[-1]
+    matched = payload_matches(latest.payload, params.match)
+    shown = ", ".join(f"{k} = {v}" for k, v in sorted(latest.payload.items()) if k in params.match)
+    message = f"évènement {params.event_kind}" + (f" : {shown}" if shown else "")
+    if not matched:
+        message = f"évènement {params.event_kind} sans la condition de la règle"
+    details: dict[str, Any] = {"event_kind": params.event_kind, "payload": dict(latest.payload)}
+    state = ConditionState.holds if matched else ConditionState.clear
+    return _settle(
+        context, state, Trigger(ts=latest.ts, value=None, message=message, details=details)
+    )
+
+
+_EVALUATORS: dict[RuleKind, Callable[[BatchContext], Outcome]] = {
+    RuleKind.threshold: _threshold,
+    RuleKind.rate: _rate,
+    RuleKind.event: _event,
+}

@@ -1,0 +1,105 @@
+"""Indicator-class rules: water vigilance from the latest level, air index of the local day.
+
+Both reuse the pure functions of ``convergence.indicators``; the air index is the
+ATMO-type index computed from the commune's own sensors, never the official one.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import Connection, select
+
+from convergence.alerts.conditions import ConditionState
+from convergence.alerts.kinds import IndicatorName
+from convergence.alerts.levels import level_code
+from convergence.alerts.lifecycle import Trigger, find_open
+from convergence.alerts.schemas import IndicatorParams
+from convergence.alerts.targets import Asset, Rule
+from convergence.alerts.wording import local_time, number
+from convergence.indicators.air import AtmoLikeIndex, IndexStatus, station_atmo_like_index
+from convergence.indicators.regulations.air import ATMO_LIKE_LABEL_FR, Pollutant
+from convergence.indicators.regulations.water import VigilanceLevel
+from convergence.indicators.timewindows import PARIS, HourlySample, local_day_window
+from convergence.indicators.water import SiteThresholds, vigilance_level
+from convergence.timeseries.tables import readings_hourly, series
+
+WATER_QUANTITY = "water_level"
+Verdict = tuple[ConditionState, Trigger] | None
+
+
+def evaluate(conn: Connection, rule: Rule, asset: Asset, now: datetime) -> Verdict:
+    """The state of an indicator rule on one asset at ``now``; None when there is no data."""
+    params = rule.params
+    assert isinstance(params, IndicatorParams)
+    if params.indicator is IndicatorName.water_vigilance:
+        return _water(conn, rule, params, asset)
+    return _air(conn, params, asset, now)
+
+
+def _state(reached: int, minimum: int) -> ConditionState:
+    return ConditionState.holds if reached >= minimum else ConditionState.clear
+
+
+def _water(conn: Connection, rule: Rule, params: IndicatorParams, asset: Asset) -> Verdict:
+    latest = conn.execute(
+        select(series.c.last_ts, series.c.last_value).where(
+            series.c.asset_id == asset.id, series.c.quantity == WATER_QUANTITY
+        )
+    ).first()
+    if latest is None or latest.last_ts is None or params.thresholds is None:
+        return None
+    site = SiteThresholds(**params.thresholds.model_dump())
+    current = find_open(conn, rule_id=rule.id, asset_id=asset.id)
+    previous = VigilanceLevel(current.details["level"]) if current is not None else None
+    level = vigilance_level(latest.last_value, site, previous)
+    message = (
+        f"hauteur d'eau {number(latest.last_value)} m le {local_time(latest.last_ts)} : "
+        f"niveau {level.name.lower()} (seuils du site : jaune {number(site.jaune)} m, "
+        f"orange {number(site.orange)} m, rouge {number(site.rouge)} m)"
+    )
+    trigger = Trigger(
+        ts=latest.last_ts, value=latest.last_value, message=message, details={"level": int(level)}
+    )
+    minimum = level_code(IndicatorName.water_vigilance, params.min_level)
+    return _state(int(level), minimum), trigger
+
+
+def _air(conn: Connection, params: IndicatorParams, asset: Asset, now: datetime) -> Verdict:
+    today = now.astimezone(PARIS).date()
+    for day in (today, today - timedelta(days=1)):
+        index = _air_index(conn, asset, day)
+        if index.status is not IndexStatus.UNAVAILABLE:
+            break
+    else:
+        return None
+    dominant = ", ".join(p.value.upper() for p in index.dominant)
+    message = (
+        f"{ATMO_LIKE_LABEL_FR} du {day.strftime('%d/%m/%Y')} : {index.index.label}"
+        + (f" (polluant dominant : {dominant})" if dominant else "")
+        + (" — indice partiel" if index.status is IndexStatus.PARTIAL else "")
+    )
+    code = index.index.code
+    details = {"level": code, "day": day.isoformat(), "status": index.status.value}
+    trigger = Trigger(ts=now, value=float(code), message=message, details=details)
+    minimum = level_code(IndicatorName.air_index, params.min_level)
+    return _state(code, minimum), trigger
+
+
+def _air_index(conn: Connection, asset: Asset, day: date) -> AtmoLikeIndex:
+    window = local_day_window(day)
+    rows = conn.execute(
+        select(series.c.quantity, readings_hourly)
+        .join(readings_hourly, readings_hourly.c.series_id == series.c.id)
+        .where(
+            series.c.asset_id == asset.id,
+            series.c.quantity.in_([p.value for p in Pollutant]),
+            readings_hourly.c.start >= window.start_utc,
+            readings_hourly.c.start < window.end_utc,
+        )
+    ).all()
+    hourly: dict[Pollutant, list[HourlySample]] = {}
+    for row in rows:
+        sample = HourlySample(row.start, row.sum / row.count)
+        hourly.setdefault(Pollutant(row.quantity), []).append(sample)
+    return station_atmo_like_index(hourly, day, zone=asset.name)

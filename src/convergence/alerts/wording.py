@@ -1,0 +1,58 @@
+"""French wording shared by alert messages, e-mails and the digest: numbers, dates, names."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from convergence.alerts.kinds import Comparison, Severity
+from convergence.decoders.quantities import find_quantity
+from convergence.errors import NotFound
+from convergence.territory.reference import load_territory
+
+PARIS = ZoneInfo("Europe/Paris")
+SEVERITY_FR = {
+    Severity.info: "information",
+    Severity.warning: "avertissement",
+    Severity.critical: "critique",
+}
+COMPARISON_FR = {Comparison.above: "au-dessus de", Comparison.below: "en dessous de"}
+
+
+def number(value: float, decimals: int = 2) -> str:
+    """A number the French way: 3,42 (decimal comma, trailing zeros dropped)."""
+    text = f"{value:.{decimals}f}".rstrip("0").rstrip(".") if decimals else f"{value:.0f}"
+    return text.replace("-", "−").replace(".", ",")
+
+
+def local_time(instant: datetime) -> str:
+    """A UTC instant as read in Paris: 28/11/2026 à 10:40."""
+    return instant.astimezone(PARIS).strftime("%d/%m/%Y à %H:%M")
+
+
+def duration(span: timedelta) -> str:
+    """A duration in words: 45 min, 2 h 05, 3 j 4 h."""
+    minutes = int(span.total_seconds() // 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours} h {minutes:02d}" if minutes else f"{hours} h"
+    days, hours = divmod(hours, 24)
+    return f"{days} j {hours} h"
+
+
+def quantity_label(quantity: str) -> str:
+    """The French label of a canonical quantity, or its name when it is not catalogued."""
+    found = find_quantity(quantity)
+    return found.label_fr if found is not None else quantity
+
+
+def commune_label(insee: str | None) -> str:
+    """« Versailles (78646) », or a placeholder for equipment without a commune."""
+    if insee is None:
+        return "commune non renseignée"
+    try:
+        return f"{load_territory().commune(insee).name} ({insee})"
+    except NotFound:
+        return insee
