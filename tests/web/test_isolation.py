@@ -113,6 +113,10 @@ ROUTE_CALLS: dict[tuple[str, str], Callable[[Planted], Call]] = {
         json={"name": "intrus", "domain": "air", "member_id": p.member_id}
     ),
     ("GET", "/api/v1/initiatives/{initiative_id}"): lambda p: NO_BODY,
+    ("GET", "/api/v1/series"): lambda p: NO_BODY,
+    ("GET", "/api/v1/series/values"): lambda p: Call(query={"commune": "78646"}),
+    ("GET", "/api/v1/series/{series_id}/values"): lambda p: NO_BODY,
+    ("GET", "/api/v1/latest"): lambda p: NO_BODY,
 }
 
 
@@ -137,6 +141,7 @@ def walk(client: TestClient, planted: Planted, headers: dict[str, str]) -> list[
         "asset_id": planted.asset_id,
         "initiative_id": planted.initiative_id,
         "token_id": planted.token_id,
+        "series_id": planted.asset_id,  # Versailles' series are walked in tests/timeseries
     }
     for (method, path), make in ROUTE_CALLS.items():
         call = make(planted)
@@ -199,6 +204,7 @@ def test_anonymous_callers_get_401_everywhere(client: TestClient, territory: Ter
         "asset_id": planted.asset_id,
         "initiative_id": planted.initiative_id,
         "token_id": planted.token_id,
+        "series_id": planted.asset_id,  # Versailles' series are walked in tests/timeseries
     }
     for (method, path), make in ROUTE_CALLS.items():
         call = make(planted)

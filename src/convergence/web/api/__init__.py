@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from convergence.web.api import docs, health, members, registry
+from convergence.web.api import docs, health, members, registry, series
 
 router = APIRouter()
 router.include_router(health.router)
 router.include_router(docs.router)
 router.include_router(members.router, prefix="/api/v1")
 router.include_router(registry.router, prefix="/api/v1")
+router.include_router(series.router, prefix="/api/v1")

@@ -1,0 +1,277 @@
+"""Time-series queries for charts, maps and exports; every one takes a member scope.
+
+Series are selected by id, asset, commune, quantity or domain. The resolution follows the
+range when not given — raw up to two days, hourly up to 62 days, daily beyond — so a one-year
+chart reads 365 daily rollups per series and never scans raw rows. Raw readings are read in
+full scope only; hourly and daily rollups are aggregates, also readable by the EPCI or
+département a commune shares them with (``member_clause(..., aggregates=True)``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import Connection, Select, select
+
+from convergence.errors import InvalidInput, NotFound
+from convergence.members.scope import MemberScope, member_clause
+from convergence.registry.tables import assets
+from convergence.timeseries.buckets import (
+    Bucket,
+    check_aggregation,
+    daily_buckets,
+    hourly_buckets,
+    raw_buckets,
+)
+from convergence.timeseries.query_schemas import (
+    Aggregation,
+    CombinedValues,
+    LatestAsset,
+    LatestReading,
+    Resolution,
+    SeriesFilter,
+    SeriesInfo,
+    SeriesValues,
+    TimeRange,
+)
+from convergence.timeseries.rollups import is_decibel
+from convergence.timeseries.tables import series
+
+RAW_MAX_SPAN = timedelta(days=2)
+HOURLY_MAX_SPAN = timedelta(days=62)
+RAW_LIMIT = 100_000
+
+
+def choose_resolution(time_range: TimeRange) -> Resolution:
+    """Raw up to two days, hourly up to 62 days, daily beyond."""
+    if time_range.span <= RAW_MAX_SPAN:
+        return Resolution.raw
+    if time_range.span <= HOURLY_MAX_SPAN:
+        return Resolution.hourly
+    return Resolution.daily
+
+
+def _series_select(scope: MemberScope, selection: SeriesFilter, *, aggregates: bool) -> Select[Any]:
+    query = (
+        select(
+            series.c.id,
+            series.c.asset_id,
+            series.c.member_id,
+            series.c.quantity,
+            series.c.unit,
+            assets.c.commune_insee,
+            assets.c.domain,
+        )
+        .join(assets, assets.c.id == series.c.asset_id)
+        .where(member_clause(scope, series.c.member_id, aggregates=aggregates))
+    )
+    return _filtered(query, selection).order_by(series.c.id)
+
+
+def _filtered(query: Select[Any], selection: SeriesFilter) -> Select[Any]:
+    if selection.series_ids is not None:
+        query = query.where(series.c.id.in_(selection.series_ids))
+    if selection.asset_id is not None:
+        query = query.where(series.c.asset_id == selection.asset_id)
+    if selection.commune_insee is not None:
+        query = query.where(assets.c.commune_insee == selection.commune_insee)
+    if selection.quantity is not None:
+        query = query.where(series.c.quantity == selection.quantity)
+    if selection.domain is not None:
+        query = query.where(assets.c.domain == selection.domain.value)
+    return query
+
+
+def find_series(
+    conn: Connection, *, scope: MemberScope, selection: SeriesFilter, aggregates: bool = True
+) -> list[SeriesInfo]:
+    """The selected series the scope may read (their rollups only, with ``aggregates``)."""
+    rows = conn.execute(_series_select(scope, selection, aggregates=aggregates))
+    return [SeriesInfo.model_validate(row._asdict()) for row in rows]
+
+
+def _plan(
+    conn: Connection,
+    *,
+    scope: MemberScope,
+    selection: SeriesFilter,
+    time_range: TimeRange,
+    resolution: Resolution | None,
+) -> tuple[Resolution, list[SeriesInfo]]:
+    """The resolution to read and the series to read it from, within the scope."""
+    chosen = resolution or choose_resolution(time_range)
+    if chosen is not Resolution.raw:
+        return chosen, find_series(conn, scope=scope, selection=selection, aggregates=True)
+    full = find_series(conn, scope=scope, selection=selection, aggregates=False)
+    if resolution is None:
+        # Raw rows are full-scope data: an aggregate reader's chart falls back to hours.
+        shared = find_series(conn, scope=scope, selection=selection, aggregates=True)
+        if len(shared) != len(full):
+            return Resolution.hourly, shared
+    return chosen, full
+
+
+def _buckets(
+    conn: Connection,
+    resolution: Resolution,
+    infos: Sequence[SeriesInfo],
+    time_range: TimeRange,
+    *,
+    merge: bool = False,
+    limit: int = RAW_LIMIT,
+) -> list[Bucket]:
+    ids = [info.id for info in infos]
+    if not ids:
+        return []
+    if resolution is Resolution.raw:
+        return raw_buckets(conn, series_ids=ids, time_range=time_range, limit=limit)
+    read = hourly_buckets if resolution is Resolution.hourly else daily_buckets
+    return read(conn, series_ids=ids, time_range=time_range, merge=merge)
+
+
+def _check(infos: Sequence[SeriesInfo], aggregation: Aggregation) -> None:
+    for info in infos:
+        check_aggregation(aggregation, decibel=is_decibel(info.unit))
+
+
+def selection_values(
+    conn: Connection,
+    *,
+    scope: MemberScope,
+    selection: SeriesFilter,
+    time_range: TimeRange,
+    resolution: Resolution | None = None,
+    aggregation: Aggregation = Aggregation.mean,
+    limit: int = RAW_LIMIT,
+) -> list[SeriesValues]:
+    """Points of every selected series; an archived raw period falls back to hourly rollups."""
+    chosen, infos = _plan(
+        conn, scope=scope, selection=selection, time_range=time_range, resolution=resolution
+    )
+    _check(infos, aggregation)
+    buckets = _buckets(conn, chosen, infos, time_range, limit=limit)
+    if resolution is None and chosen is Resolution.raw and infos and not buckets:
+        chosen = Resolution.hourly
+        buckets = _buckets(conn, chosen, infos, time_range)
+    by_series: dict[int, list[Bucket]] = defaultdict(list)
+    for bucket in buckets:
+        by_series[bucket.series_id].append(bucket)
+    return [
+        SeriesValues(
+            series=info,
+            resolution=chosen,
+            aggregation=aggregation,
+            points=[
+                b.point(aggregation, decibel=is_decibel(info.unit)) for b in by_series[info.id]
+            ],
+        )
+        for info in infos
+    ]
+
+
+def series_values(
+    conn: Connection,
+    *,
+    scope: MemberScope,
+    series_id: int,
+    time_range: TimeRange,
+    resolution: Resolution | None = None,
+    aggregation: Aggregation = Aggregation.mean,
+    limit: int = RAW_LIMIT,
+) -> SeriesValues:
+    """Points of one series; NotFound if the scope may not read it at that resolution."""
+    found = selection_values(
+        conn,
+        scope=scope,
+        selection=SeriesFilter(series_ids=(series_id,)),
+        time_range=time_range,
+        resolution=resolution,
+        aggregation=aggregation,
+        limit=limit,
+    )
+    if not found:
+        raise NotFound(f"série {series_id} introuvable / series {series_id} not found")
+    return found[0]
+
+
+def combined_values(
+    conn: Connection,
+    *,
+    scope: MemberScope,
+    selection: SeriesFilter,
+    time_range: TimeRange,
+    resolution: Resolution | None = None,
+    aggregation: Aggregation = Aggregation.mean,
+) -> CombinedValues:
+    """The selected series of one quantity merged per bucket (hourly or daily rollups)."""
+    chosen = resolution or choose_resolution(time_range)
+    if chosen is Resolution.raw:
+        if resolution is not None:
+            raise InvalidInput(
+                "la fusion de séries se fait par heure ou par jour / series are merged per hour "
+                "or per day: use resolution=hourly or daily"
+            )
+        chosen = Resolution.hourly
+    infos = find_series(conn, scope=scope, selection=selection, aggregates=True)
+    quantity, unit = single_quantity(infos, selection)
+    _check(infos, aggregation)
+    buckets = _buckets(conn, chosen, infos, time_range, merge=True)
+    decibel = is_decibel(unit)
+    return CombinedValues(
+        quantity=quantity,
+        unit=unit,
+        series_ids=[info.id for info in infos],
+        resolution=chosen,
+        aggregation=aggregation,
+        points=[b.point(aggregation, decibel=decibel) for b in buckets],
+    )
+
+
+def single_quantity(infos: Sequence[SeriesInfo], selection: SeriesFilter) -> tuple[str, str]:
+    """The one (quantity, unit) of the series; InvalidInput when they mix several."""
+    kinds = sorted({(info.quantity, info.unit) for info in infos})
+    if len(kinds) > 1:
+        found = ", ".join(f"{q} ({u})" for q, u in kinds[:5])
+        raise InvalidInput(
+            f"impossible de fusionner des grandeurs différentes : précisez quantity / cannot "
+            f"merge different quantities ({found}): add a quantity filter"
+        )
+    return kinds[0] if kinds else (selection.quantity or "", "")
+
+
+def latest_by_asset(
+    conn: Connection, *, scope: MemberScope, selection: SeriesFilter
+) -> list[LatestAsset]:
+    """Each selected asset with the latest value of each of its series (for maps)."""
+    query = (
+        select(
+            assets.c.id.label("asset_id"),
+            assets.c.member_id,
+            assets.c.name,
+            assets.c.kind,
+            assets.c.domain,
+            assets.c.status,
+            assets.c.commune_insee,
+            assets.c.lon,
+            assets.c.lat,
+            series.c.id.label("series_id"),
+            series.c.quantity,
+            series.c.unit,
+            series.c.last_ts.label("ts"),
+            series.c.last_value.label("value"),
+        )
+        .join(assets, assets.c.id == series.c.asset_id)
+        .where(member_clause(scope, series.c.member_id))
+    )
+    rows = conn.execute(_filtered(query, selection).order_by(assets.c.id, series.c.quantity))
+    found: dict[int, LatestAsset] = {}
+    for row in rows:
+        values = row._asdict()
+        asset = found.get(row.asset_id)
+        if asset is None:
+            asset = found[row.asset_id] = LatestAsset.model_validate(values | {"readings": []})
+        asset.readings.append(LatestReading.model_validate(values))
+    return list(found.values())
