@@ -17,7 +17,7 @@ from sqlalchemy import Connection, or_, select
 
 from convergence.alerts.kinds import Cadence, Channel, DeliveryEvent
 from convergence.alerts.notifications import queue_delivery
-from convergence.alerts.queries import alerts_of_period
+from convergence.alerts.queries import alerts_of_period, readable_member
 from convergence.alerts.schemas import AlertOut
 from convergence.alerts.tables import alert_subscriptions
 from convergence.alerts.wording import PARIS, SEVERITY_FR, commune_label
@@ -58,8 +58,11 @@ def day_label(day: date) -> str:
     return f"{day.day} {MONTHS_FR[day.month - 1]} {day.year}"
 
 
-def build_digest(conn: Connection, *, scope: MemberScope, member_id: int, day: date) -> Digest:
+def build_digest(
+    conn: Connection, *, scope: MemberScope, member_id: int | None, day: date
+) -> Digest:
     """The alerts of one member's communes over one local day."""
+    member_id = readable_member(scope, member_id)
     window = local_day_window(day)
     found = alerts_of_period(
         conn, scope=scope, member_id=member_id, start=window.start_utc, end=window.end_utc

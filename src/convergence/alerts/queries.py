@@ -29,10 +29,20 @@ from convergence.alerts.tables import (
     delivery_attempts,
 )
 from convergence.errors import NotFound
-from convergence.members.scope import MemberScope, member_clause
+from convergence.members.scope import MemberScope, member_clause, require_scope
 from convergence.registry.tables import assets
 
 MAX_LIMIT = 1000
+
+
+def readable_member(scope: MemberScope, member_id: int | None) -> int:
+    """The member (default: the caller's) whose alerts the scope reads in full; else NotFound."""
+    scope = require_scope(scope)
+    wanted = member_id or scope.member_id
+    own = scope.full_member_ids | {scope.member_id}
+    if not (scope.can_read and (scope.sees_all_members or wanted in own)):
+        raise NotFound(f"adhérent {wanted} introuvable / member {wanted} not found")
+    return wanted
 
 
 def get_rule(conn: Connection, *, scope: MemberScope, rule_id: int) -> RuleOut:

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Connection, delete, update
 
 from convergence.alerts.kinds import Channel, DeliveryStatus
-from convergence.alerts.queries import get_delivery, get_rule, get_subscription
+from convergence.alerts.queries import get_delivery, get_rule, get_subscription, readable_member
 from convergence.alerts.schemas import (
     DeliveryOut,
     SubscriptionCreate,
@@ -17,9 +17,9 @@ from convergence.alerts.signing import new_secret
 from convergence.alerts.tables import alert_deliveries, alert_subscriptions
 from convergence.db.inserts import insert_one
 from convergence.db.types import utcnow
-from convergence.errors import InvalidInput, NotFound, PermissionDenied
+from convergence.errors import InvalidInput, PermissionDenied
 from convergence.members import audit
-from convergence.members.scope import MemberScope, require_scope, require_write
+from convergence.members.scope import MemberScope, require_write
 
 
 def user_id_of(scope: MemberScope) -> int | None:
@@ -32,7 +32,7 @@ def create_subscription(
     conn: Connection, *, scope: MemberScope, data: SubscriptionCreate
 ) -> SubscriptionCreated:
     """Subscribe the caller (e-mail or webhook), or a member-level webhook for an admin token."""
-    member_id = _subscribable_member(scope, data.member_id)
+    member_id = readable_member(scope, data.member_id)
     user_id = user_id_of(scope)
     if user_id is None and (data.channel is Channel.email or not scope.can_administer):
         raise PermissionDenied(
@@ -66,18 +66,6 @@ def create_subscription(
     )
     created = get_subscription(conn, scope=scope, subscription_id=subscription_id)
     return SubscriptionCreated(**created.model_dump(), webhook_secret=secret)
-
-
-def _subscribable_member(scope: MemberScope, member_id: int | None) -> int:
-    """The member whose alerts the caller may follow: its own, or any for the operator."""
-    scope = require_scope(scope)
-    wanted = member_id or scope.member_id
-    if not (
-        scope.can_read
-        and (scope.sees_all_members or wanted in scope.full_member_ids | {scope.member_id})
-    ):
-        raise NotFound(f"adhérent {wanted} introuvable / member {wanted} not found")
-    return wanted
 
 
 def delete_subscription(conn: Connection, *, scope: MemberScope, subscription_id: int) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from convergence.cli import assets, audit, db, members, serve, tokens, users
+from convergence.cli.alerts import app as alerts_app
 
 app = typer.Typer(
     name="convergence",
@@ -19,6 +20,7 @@ app.add_typer(users.app, name="users")
 app.add_typer(tokens.app, name="tokens")
 app.add_typer(assets.app, name="assets")
 app.add_typer(audit.app, name="audit")
+app.add_typer(alerts_app, name="alerts")
 
 
 def run() -> None:
