@@ -6,6 +6,7 @@ import typer
 
 from convergence.cli import assets, audit, db, members, serve, tokens, users
 from convergence.cli.alerts import app as alerts_app
+from convergence.cli.archive import app as archive_app
 
 app = typer.Typer(
     name="convergence",
@@ -21,6 +22,7 @@ app.add_typer(tokens.app, name="tokens")
 app.add_typer(assets.app, name="assets")
 app.add_typer(audit.app, name="audit")
 app.add_typer(alerts_app, name="alerts")
+app.add_typer(archive_app, name="archive")
 
 
 def run() -> None:
