@@ -64,7 +64,10 @@ def read_csv_rows(content: bytes) -> list[dict[str, str]]:
     """Rows of a CSV file keyed by its header (for labelling problems, not for validating)."""
     text = content.decode("utf-8-sig", errors="replace")
     # csv.reader keeps blank lines as empty rows, so indexes match frictionless row numbers.
-    lines = list(csv.reader(io.StringIO(text)))
+    try:
+        lines = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error:
+        return []  # frictionless reports what is wrong with the file; labels fall back
     if not lines:
         return []
     header = lines[0]

@@ -29,6 +29,11 @@ from convergence.charging.irve_schemas import IrveKind, offline_descriptor, sche
 # the limit must be far above what one export can hold.
 _ERROR_LIMIT = 100_000
 _CONSTRAINT = re.compile(r'constraint "(\w+)"')
+_ROW_ERRORS: dict[str, tuple[str, str]] = {
+    "blank-row": ("ligne vide", "blank row"),
+    "extra-cell": ("cellule en trop", "extra cell"),
+    "missing-cell": ("cellule manquante", "missing cell"),
+}
 
 
 def validate_irve_csv(kind: IrveKind, content: bytes) -> list[ExportProblem]:
@@ -67,12 +72,17 @@ def _file_problem(error: Error) -> ExportProblem:
 
 def _row_problem(kind: IrveKind, error: Error, rows: Sequence[dict[str, str]]) -> ExportProblem:
     row_number = error.row_number if isinstance(error, RowError) else 0
-    field_name = error.field_name if isinstance(error, CellError) else None
-    subject, subject_id = row_subject(kind, field_name, row_number, rows)
-    if not isinstance(error, CellError) or error.type not in ("constraint-error", "type-error"):
-        reason = (f"ligne {row_number} : {error.type}", f"row {row_number}: {error.type}")
-        return problem(ProblemKind.malformed_file, subject, subject_id, reason, field=field_name)
-    return _cell_problem(kind, error, subject, subject_id)
+    if isinstance(error, CellError) and error.type in ("constraint-error", "type-error"):
+        subject, subject_id = row_subject(kind, error.field_name, row_number, rows)
+        return _cell_problem(kind, error, subject, subject_id)
+    fr, en = _ROW_ERRORS.get(error.type, (error.type, error.type))
+    reason = (f"ligne {row_number} : {fr}", f"row {row_number}: {en}")
+    if not isinstance(error, CellError):
+        return problem(ProblemKind.malformed_file, SubjectKind.file, "", reason)
+    name = error.field_name
+    subject, subject_id = row_subject(kind, name, row_number, rows)
+    reason = (f"{reason[0]} (`{name}`)", f"{reason[1]} (`{name}`)")
+    return problem(ProblemKind.malformed_file, subject, subject_id, reason, field=name)
 
 
 def _cell_problem(
