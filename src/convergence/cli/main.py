@@ -7,6 +7,8 @@ import typer
 from convergence.cli import assets, audit, db, members, serve, tokens, users
 from convergence.cli.alerts import app as alerts_app
 from convergence.cli.archive import app as archive_app
+from convergence.cli.backup import backup as backup_command
+from convergence.cli.backup import restore as restore_command
 
 app = typer.Typer(
     name="convergence",
@@ -23,6 +25,8 @@ app.add_typer(assets.app, name="assets")
 app.add_typer(audit.app, name="audit")
 app.add_typer(alerts_app, name="alerts")
 app.add_typer(archive_app, name="archive")
+app.command("backup")(backup_command)
+app.command("restore")(restore_command)
 
 
 def run() -> None:

@@ -1,0 +1,1 @@
+"""Backup and restore of the whole database, with a manifest of row counts and checksums."""
