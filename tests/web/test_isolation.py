@@ -16,6 +16,7 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from convergence.members.roles import Role
+from tests.coordination.planting import plant_proposal, proposal_params
 from tests.support import VERSAILLES_TOWN_HALL, MemberFixture, Territory
 from tests.web.session import log_in
 
@@ -58,6 +59,7 @@ def plant(client: TestClient, territory: Territory) -> Planted:
         json={"name": f"{MARKER} jeton", "scopes": ["read"]},
     ).json()
     territory.versailles.user(Role.technician)
+    plant_proposal(client, territory, MARKER)
     return Planted(territory.versailles.id, asset["id"], initiative["id"], token["id"])
 
 
@@ -113,6 +115,16 @@ ROUTE_CALLS: dict[tuple[str, str], Callable[[Planted], Call]] = {
         json={"name": "intrus", "domain": "air", "member_id": p.member_id}
     ),
     ("GET", "/api/v1/initiatives/{initiative_id}"): lambda p: NO_BODY,
+    ("GET", "/api/v1/coordination/overview"): lambda p: NO_BODY,
+    ("POST", "/api/v1/coordination/proposals/generate"): lambda p: NO_BODY,
+    ("GET", "/api/v1/coordination/proposals"): lambda p: NO_BODY,
+    ("GET", "/api/v1/coordination/proposals/{proposal_id}"): lambda p: NO_BODY,
+    ("POST", "/api/v1/coordination/proposals/{proposal_id}/status"): lambda p: Call(
+        json={"status": "declined"}
+    ),
+    ("POST", "/api/v1/coordination/proposals/{proposal_id}/comments"): lambda p: Call(
+        json={"body": "intrus"}
+    ),
     ("GET", "/api/v1/series"): lambda p: NO_BODY,
     ("GET", "/api/v1/series/values"): lambda p: Call(query={"commune": "78646"}),
     ("GET", "/api/v1/series/{series_id}/values"): lambda p: NO_BODY,
@@ -141,6 +153,7 @@ def walk(client: TestClient, planted: Planted, headers: dict[str, str]) -> list[
         "asset_id": planted.asset_id,
         "initiative_id": planted.initiative_id,
         "token_id": planted.token_id,
+        **proposal_params(client),
         "series_id": planted.asset_id,  # Versailles' series are walked in tests/timeseries
     }
     for (method, path), make in ROUTE_CALLS.items():
@@ -204,6 +217,7 @@ def test_anonymous_callers_get_401_everywhere(client: TestClient, territory: Ter
         "asset_id": planted.asset_id,
         "initiative_id": planted.initiative_id,
         "token_id": planted.token_id,
+        **proposal_params(client),
         "series_id": planted.asset_id,  # Versailles' series are walked in tests/timeseries
     }
     for (method, path), make in ROUTE_CALLS.items():

@@ -9,6 +9,7 @@ from convergence.cli.alerts import app as alerts_app
 from convergence.cli.archive import app as archive_app
 from convergence.cli.backup import backup as backup_command
 from convergence.cli.backup import restore as restore_command
+from convergence.cli.coordination import app as coordination_app
 
 app = typer.Typer(
     name="convergence",
@@ -23,6 +24,7 @@ app.add_typer(users.app, name="users")
 app.add_typer(tokens.app, name="tokens")
 app.add_typer(assets.app, name="assets")
 app.add_typer(audit.app, name="audit")
+app.add_typer(coordination_app, name="coordination")
 app.add_typer(alerts_app, name="alerts")
 app.add_typer(archive_app, name="archive")
 app.command("backup")(backup_command)

@@ -13,6 +13,7 @@ TABLE_MODULES = (
     "convergence.territory.tables",
     "convergence.members.tables",
     "convergence.registry.tables",
+    "convergence.coordination.tables",
     "convergence.timeseries.tables",
     "convergence.ingest.tables",
 )

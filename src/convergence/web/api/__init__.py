@@ -5,10 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from convergence.web.api import docs, health, members, registry, series
+from convergence.web.api.coordination import router as coordination_router
 
 router = APIRouter()
 router.include_router(health.router)
 router.include_router(docs.router)
 router.include_router(members.router, prefix="/api/v1")
 router.include_router(registry.router, prefix="/api/v1")
+router.include_router(coordination_router, prefix="/api/v1")
 router.include_router(series.router, prefix="/api/v1")

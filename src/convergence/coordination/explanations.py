@@ -1,0 +1,141 @@
+"""The plain-French sentences that say why a partnership is proposed, and the titles."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from convergence.coordination.wording import (
+    DomainWords,
+    count_of,
+    decimal_fr,
+    euros,
+    join_names,
+    month_span,
+    percent,
+    technology_label,
+    thousands,
+    together,
+)
+from convergence.registry.kinds import NetworkTechnology
+
+PURCHASING_CENTRE = "la centrale d'achat du syndicat"
+# Networks run by a telecom operator: what members share there is a contract, not antennas.
+OPERATED_NETWORKS = frozenset(
+    {
+        NetworkTechnology.nbiot.value,
+        NetworkTechnology.sigfox.value,
+        NetworkTechnology.cellular.value,
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PurchaseVolume:
+    projects: int
+    units: int | None  # None when no project gave its number of units
+    units_missing: int  # projects that did not give it
+    budget_eur: Decimal | None
+
+
+def joint_purchase_title(words: DomainWords, names: Sequence[str]) -> str:
+    return f"Achat groupé — {words.label} : {join_names(names)}"
+
+
+def joint_purchase_text(
+    *,
+    names: Sequence[str],
+    relation: str,
+    words: DomainWords,
+    start_dates: Sequence[date],
+    volume: PurchaseVolume,
+) -> str:
+    """« Versailles et Le Chesnay-Rocquencourt, communes voisines, prévoient toutes deux… »"""
+    return (
+        f"{join_names(names)}, {relation}, prévoient {together(len(names))} {words.things} "
+        f"{month_span(start_dates)} : un achat groupé via {PURCHASING_CENTRE} porterait sur "
+        f"{_volume(words, volume)}."
+    )
+
+
+def _volume(words: DomainWords, volume: PurchaseVolume) -> str:
+    if volume.units is None:
+        text = count_of(volume.projects, "projet", "projets")
+    else:
+        at_least = "au moins " if volume.units_missing else ""
+        text = at_least + count_of(volume.units, words.unit, words.units)
+    if volume.budget_eur is not None:
+        text += f" pour un budget cumulé de {euros(volume.budget_eur)}"
+    return text
+
+
+def shared_network_title(technology: str, names: Sequence[str]) -> str:
+    return f"Réseau partagé — {technology_label(technology)} : {join_names(names)}"
+
+
+def shared_network_text(
+    *, networks: Sequence[tuple[str, bool]], technology: str, shared_km2: float
+) -> str:
+    """Who runs or plans a network of ``technology`` and what sharing it would spare."""
+    label = technology_label(technology)
+    who = join_names(
+        [f"{name} ({'en service' if running else 'en projet'})" for name, running in networks]
+    )
+    if technology in OPERATED_NETWORKS:
+        return (
+            f"{who} ont chacune leur propre abonnement {label} sur des zones qui se recouvrent "
+            f"({decimal_fr(shared_km2)} km² en commun) : un contrat de connectivité commun, "
+            "négocié par le syndicat, ferait baisser le prix par objet connecté."
+        )
+    return (
+        f"{who} ont chacune leur propre réseau {label} et leurs couvertures se recouvrent sur "
+        f"{decimal_fr(shared_km2)} km² : un réseau {label} partagé éviterait de doubler les "
+        "antennes, le serveur de réseau et leur maintenance."
+    )
+
+
+def coverage_gap_title(words: DomainWords, name: str) -> str:
+    return f"Prochaine vague — {words.label} : {name}"
+
+
+@dataclass(frozen=True, slots=True)
+class GapFigures:
+    population: int
+    equipped_neighbours: int
+    neighbours: int
+    equipped_share: float  # of the neighbours' population
+    rank: int
+    candidates: int
+
+
+def coverage_gap_text(*, name: str, words: DomainWords, figures: GapFigures) -> str:
+    """« Viroflay (17 237 habitants) n'a aucun capteur… alors que 3 de ses 5 voisines… »"""
+    return (
+        f"{name} ({thousands(figures.population)} habitants) n'a {words.none} alors que "
+        f"{figures.equipped_neighbours} de ses {figures.neighbours} communes voisines en sont "
+        f"équipées, soit {percent(figures.equipped_share)} de leur population : elle est "
+        f"candidate pour la prochaine vague de déploiement (rang {figures.rank} sur "
+        f"{figures.candidates} par population)."
+    )
+
+
+def duplicate_title(subject: str) -> str:
+    return f"Achats en double — {subject}"
+
+
+def duplicate_text(
+    *, subject: str, prices: Sequence[tuple[str, Decimal]], spread: float, savings: Decimal
+) -> str:
+    """Who buys the same thing at which unit price, and what a common contract would save."""
+    names = [name for name, _ in prices]
+    listed = ", ".join(
+        f"{euros(price)} l'unité pour {name}" if i == 0 else f"{euros(price)} pour {name}"
+        for i, (name, price) in enumerate(prices)
+    )
+    return (
+        f"{join_names(names)} achètent séparément {subject} à des prix différents : {listed} "
+        f"(écart de {percent(spread)}). Un marché commun via {PURCHASING_CENTRE} alignerait les "
+        f"prix : au prix le plus bas, l'économie aurait été de {euros(savings)}."
+    )

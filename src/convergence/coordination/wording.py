@@ -1,0 +1,167 @@
+"""The French words of proposals: domains, technologies, lists of names, months, amounts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from convergence.registry.kinds import Domain, NetworkTechnology
+
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DomainWords:
+    things: str  # what a commune deploys, with its article: « des capteurs de qualité de l'air »
+    none: str  # « aucun capteur de qualité de l'air »
+    unit: str  # one piece of equipment
+    units: str  # several
+    label: str  # the domain as a title says it
+
+
+DOMAIN_WORDS = {
+    Domain.air: DomainWords(
+        "des capteurs de qualité de l'air",
+        "aucun capteur de qualité de l'air",
+        "capteur",
+        "capteurs",
+        "qualité de l'air",
+    ),
+    Domain.noise: DomainWords(
+        "des capteurs de bruit", "aucun capteur de bruit", "capteur", "capteurs", "bruit"
+    ),
+    Domain.traffic: DomainWords(
+        "des compteurs de trafic", "aucun compteur de trafic", "compteur", "compteurs", "trafic"
+    ),
+    Domain.water: DomainWords(
+        "des capteurs de niveau d'eau",
+        "aucun capteur de niveau d'eau",
+        "capteur",
+        "capteurs",
+        "eau et crues",
+    ),
+    Domain.lighting: DomainWords(
+        "de l'éclairage public connecté",
+        "aucun éclairage public connecté",
+        "point lumineux",
+        "points lumineux",
+        "éclairage public",
+    ),
+    Domain.charging: DomainWords(
+        "des bornes de recharge",
+        "aucune borne de recharge",
+        "point de charge",
+        "points de charge",
+        "recharge électrique",
+    ),
+    Domain.video: DomainWords(
+        "des caméras de vidéoprotection",
+        "aucune caméra de vidéoprotection",
+        "caméra",
+        "caméras",
+        "vidéoprotection",
+    ),
+    Domain.network: DomainWords(
+        "des équipements de réseau",
+        "aucun équipement de réseau",
+        "équipement",
+        "équipements",
+        "réseaux",
+    ),
+    Domain.other: DomainWords(
+        "des équipements connectés",
+        "aucun équipement connecté",
+        "équipement",
+        "équipements",
+        "autres équipements",
+    ),
+}
+
+TECHNOLOGY_LABELS = {
+    NetworkTechnology.lorawan: "LoRaWAN",
+    NetworkTechnology.nbiot: "NB-IoT",
+    NetworkTechnology.sigfox: "Sigfox",
+    NetworkTechnology.cellular: "4G/5G",
+    NetworkTechnology.fibre: "fibre optique",
+    NetworkTechnology.wifi: "Wi-Fi",
+    NetworkTechnology.wired: "filaire",
+    NetworkTechnology.other: "autre technologie",
+}
+
+TOGETHER = {2: "toutes deux", 3: "toutes trois", 4: "toutes quatre"}
+
+
+def domain_words(domain: str) -> DomainWords:
+    """The words of a domain; an unknown domain reads as generic equipment."""
+    known = {d.value: words for d, words in DOMAIN_WORDS.items()}
+    return known.get(domain, DOMAIN_WORDS[Domain.other])
+
+
+def technology_label(technology: str) -> str:
+    """« LoRaWAN », « NB-IoT »…, as people write them."""
+    known = {t.value: label for t, label in TECHNOLOGY_LABELS.items()}
+    return known.get(technology, technology)
+
+
+def count_of(number: int, singular: str, plural: str) -> str:
+    """« 1 capteur », « 24 capteurs », « 1 200 capteurs »."""
+    return f"{thousands(number)} {singular if number == 1 else plural}"
+
+
+def join_names(names: Sequence[str]) -> str:
+    """« A », « A et B », « A, B et C »."""
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} et {names[-1]}"
+
+
+def together(count: int) -> str:
+    """« toutes deux », « toutes trois »… for ``count`` collectivités doing the same thing."""
+    return TOGETHER.get(count, "toutes")
+
+
+def month_span(dates: Iterable[date]) -> str:
+    """« en mars 2027 », « entre mars et juin 2027 », « entre novembre 2026 et février 2027 »."""
+    ordered = sorted(dates)
+    first, last = ordered[0], ordered[-1]
+    if (first.year, first.month) == (last.year, last.month):
+        return f"en {MONTHS[first.month - 1]} {first.year}"
+    if first.year == last.year:
+        return f"entre {MONTHS[first.month - 1]} et {MONTHS[last.month - 1]} {last.year}"
+    return f"entre {MONTHS[first.month - 1]} {first.year} et {MONTHS[last.month - 1]} {last.year}"
+
+
+def thousands(number: int) -> str:
+    """« 96 000 »: French digit grouping."""
+    return f"{number:,}".replace(",", " ")
+
+
+def euros(amount: Decimal | float) -> str:
+    """« 96 000 € », rounded to the euro."""
+    rounded = int(Decimal(str(amount)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return f"{thousands(rounded)} €"
+
+
+def percent(ratio: float) -> str:
+    """« 35 % »."""
+    return f"{round(ratio * 100)} %"
+
+
+def decimal_fr(value: float, digits: int = 1) -> str:
+    """« 3,2 »: a decimal comma."""
+    return f"{value:.{digits}f}".replace(".", ",")
