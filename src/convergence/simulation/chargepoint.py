@@ -139,32 +139,21 @@ class ChargePoint16Simulator(SimulatorCore, ChargePoint):  # type: ignore[misc] 
     async def run_session(self, connector: ConnectorState, plan: SessionPlan) -> None:
         """Plug in, authorise, charge, stop, unplug."""
         started_at = utc_now()
-        await self.notify(connector, "Preparing")
-        if not await self._authorized(plan):
-            self.release(connector)
-            await self.notify_idle(connector)
-            self.record_session(
-                connector,
-                plan,
-                transaction_id=None,
-                authorized=False,
-                stop_reason=None,
-                meter_start_wh=connector.meter.reading_wh,
-                started_at=started_at,
-            )
-            return
         meter_start = connector.meter.reading_wh
-        reason = await self._transaction(connector, plan)
+        await self.notify(connector, "Preparing")
+        authorized = await self._authorized(plan)
+        reason = await self._transaction(connector, plan) if authorized else None
         self.record_session(
             connector,
             plan,
             transaction_id=connector.transaction_id,
-            authorized=True,
+            authorized=authorized,
             stop_reason=reason,
             meter_start_wh=meter_start,
             started_at=started_at,
         )
-        await self.notify(connector, "Finishing")
+        if authorized:
+            await self.notify(connector, "Finishing")
         self.release(connector)
         await self.notify_idle(connector)
 
