@@ -173,5 +173,5 @@ def test_the_same_event_twice_is_stored_once(
 ) -> None:
     event = NewEvent(asset_id, territory.versailles.id, T0, "status", {"status": "Faulted"})
     with engine.begin() as conn:
-        assert insert_events(conn, [event, event]) == 1
-        assert insert_events(conn, [event]) == 0
+        assert insert_events(conn, [event, event]) == [(asset_id, "status", T0)]
+        assert insert_events(conn, [event]) == []

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, insert, select
 
 from convergence.db.types import utcnow
 from convergence.errors import InvalidInput, OutsideTerritory
+from convergence.ingest.replay import replay_for_member
 from convergence.members import audit
 from convergence.members.scope import MemberScope, require_write
 from convergence.registry.placement import (
@@ -122,6 +123,7 @@ def import_assets(
         member_id=member_id,
         details={"rows": report.imported},
     )
+    replay_for_member(conn, member_id=member_id)
     return report
 
 

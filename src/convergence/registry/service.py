@@ -9,6 +9,7 @@ from sqlalchemy import Connection, delete, or_, select, update
 from convergence.db.inserts import insert_one
 from convergence.db.types import utcnow
 from convergence.errors import Conflict, InvalidInput
+from convergence.ingest.replay import replay_for_device
 from convergence.members import audit
 from convergence.members.scope import MemberScope, require_operator, require_write
 from convergence.registry.placement import commune_of_position
@@ -51,6 +52,14 @@ def create_asset(conn: Connection, *, scope: MemberScope, data: AssetCreate) -> 
         member_id=member_id,
         target=f"asset:{asset_id}",
         details={"name": data.name},
+    )
+    replay_for_device(
+        conn,
+        member_id=member_id,
+        asset_id=asset_id,
+        dev_eui=data.dev_eui,
+        serial=data.serial,
+        ocpp_id=data.ocpp_id,
     )
     return get_asset(conn, scope=scope, asset_id=asset_id)
 

@@ -22,6 +22,7 @@ from convergence.timeseries import rollups
 from convergence.timeseries.tables import events, readings, series
 
 ReadingRow = tuple[int, datetime, float]  # (series_id, ts, value)
+EventKey = tuple[int, str, datetime]  # (asset_id, kind, ts)
 # Above this many rows, PostgreSQL gets COPY into a temporary table (cheaper than VALUES).
 COPY_THRESHOLD = 64
 SQLITE_CHUNK = 5000  # 3 parameters a row, well under SQLite's 32,766 variables
@@ -219,24 +220,22 @@ def _update_latest(conn: Connection, inserted: Iterable[ReadingRow]) -> None:
     conn.execute(statement, params)
 
 
-def insert_events(conn: Connection, new_events: Sequence[NewEvent]) -> int:
-    """Store events; the same (asset, kind, ts) twice is stored once. Returns how many were new."""
+def insert_events(conn: Connection, new_events: Sequence[NewEvent]) -> list[EventKey]:
+    """Store events; the same (asset, kind, ts) twice is stored once. Returns the new ones."""
     if not new_events:
-        return 0
+        return []
+    unique = {(e.asset_id, e.kind, e.ts.astimezone(UTC)): e for e in new_events}
     rows = [
-        {
-            "asset_id": e.asset_id,
-            "member_id": e.member_id,
-            "ts": e.ts,
-            "kind": e.kind,
-            "payload": e.payload,
-        }
-        for e in sorted(new_events, key=lambda e: (e.asset_id, e.kind, e.ts))
+        {"asset_id": a, "member_id": e.member_id, "ts": t, "kind": k, "payload": e.payload}
+        for (a, k, t), e in sorted(unique.items(), key=lambda item: item[0])
     ]
     statement = (
-        _dialect_insert(conn, events).values(rows).on_conflict_do_nothing().returning(events.c.id)
+        _dialect_insert(conn, events)
+        .values(rows)
+        .on_conflict_do_nothing()
+        .returning(events.c.asset_id, events.c.kind, events.c.ts)
     )
-    return len(conn.execute(statement).all())
+    return [(r.asset_id, r.kind, r.ts) for r in conn.execute(statement)]
 
 
 def _dialect_insert(conn: Connection, table: Any) -> Any:

@@ -1,0 +1,116 @@
+"""Reading the native formats: the HTTP batch API and the generic MQTT topic scheme.
+
+A body is a batch — ``{"readings": [...], "uplinks": [...]}`` or a JSON list of items — or one
+item. A reading is ``{device, ts, quantity, value, unit}``, an uplink
+``{device, fport, payload_hex, ts?}``. Each item is refused on its own: one bad item never
+holds back the others.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import ValidationError
+
+from convergence.errors import PayloadTooLarge
+from convergence.ingest.envelope import Envelope, Refusal, Refused, Stage
+from convergence.ingest.messages import Message, ReadingIn, Uplink, UplinkIn
+from convergence.ingest.tables import DEVICE_REF_LENGTH
+
+BATCH_KEYS = ("readings", "uplinks")
+
+
+def load_json(raw: bytes) -> Any:
+    """The JSON document in ``raw``; Refused (receive stage) when it is not JSON."""
+    try:
+        return json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+        reason = f"le message n'est pas du JSON valide / the message is not valid JSON: {error}"
+        raise Refused(Stage.receive, "invalid_json", reason[:500]) from None
+
+
+def parse_native(envelope: Envelope, *, max_items: int) -> list[Message]:
+    """The messages of a native body; a topic's device (MQTT) names the device of every item."""
+    document = load_json(envelope.raw)
+    items = list(_items(document))
+    if len(items) > max_items:
+        raise PayloadTooLarge(
+            f"lot de {len(items)} éléments, limite {max_items} / batch of {len(items)} items "
+            f"exceeds the limit of {max_items}: split it",
+            items=len(items),
+            limit=max_items,
+        )
+    batch = isinstance(document, list) or _is_batch(document)
+    return [
+        _message(item, label if batch else None, envelope, batch=batch) for label, item in items
+    ]
+
+
+def _is_batch(document: Any) -> bool:
+    return isinstance(document, dict) and any(key in document for key in BATCH_KEYS)
+
+
+def _items(document: Any) -> Iterator[tuple[str, Any]]:
+    if isinstance(document, list):
+        yield from ((f"[{i}]", item) for i, item in enumerate(document))
+    elif _is_batch(document):
+        extra = sorted(set(document) - set(BATCH_KEYS))
+        if extra:
+            reason = f"unexpected key(s) {', '.join(map(repr, extra))} next to readings/uplinks"
+            raise Refused(Stage.receive, "invalid_shape", reason[:500])
+        for key in BATCH_KEYS:
+            entries = document.get(key, [])
+            if not isinstance(entries, list):
+                raise Refused(Stage.receive, "invalid_shape", f"{key!r} must be a list")
+            yield from ((f"{key}[{i}]", item) for i, item in enumerate(entries))
+    elif isinstance(document, dict):
+        yield "", document
+    else:
+        reason = (
+            "attendu un objet ou une liste / expected an object {readings: [...]}, "
+            "a list of items, or one item"
+        )
+        raise Refused(Stage.receive, "invalid_shape", reason)
+
+
+def _message(item: Any, label: str | None, envelope: Envelope, *, batch: bool) -> Message:
+    kept = item if batch else None
+    if not isinstance(item, dict):
+        refusal = Refusal(Stage.receive, "invalid_item", "an item must be a JSON object")
+        return Message(None, envelope.received_at, item=kept, index=label, refusal=refusal)
+    if envelope.device_ref is not None:  # the topic names the device
+        item = {**item, "device": envelope.device_ref}
+        kept = item if batch else None
+    try:
+        if "payload_hex" in item:
+            return _uplink_message(UplinkIn.model_validate(item), envelope, kept, label)
+        reading = ReadingIn.model_validate(item)
+    except ValidationError as error:
+        refusal = Refusal(Stage.receive, "invalid_item", validation_reason(error))
+        return Message(_ref(item), envelope.received_at, item=kept, index=label, refusal=refusal)
+    return Message(reading.device, reading.ts, readings=[reading], item=kept, index=label)
+
+
+def _uplink_message(uplink: UplinkIn, envelope: Envelope, kept: Any, label: str | None) -> Message:
+    frame = Uplink(fport=uplink.fport, payload=bytes.fromhex("".join(uplink.payload_hex.split())))
+    ts = uplink.ts or envelope.received_at
+    return Message(uplink.device, ts, uplink=frame, item=kept, index=label)
+
+
+def _ref(item: dict[str, Any]) -> str | None:
+    device = item.get("device")
+    if isinstance(device, str | int) and not isinstance(device, bool):
+        return str(device)[:DEVICE_REF_LENGTH] or None
+    return None
+
+
+def validation_reason(error: ValidationError) -> str:
+    """A pydantic error as one line: ``field: message; …``."""
+    parts = []
+    for problem in error.errors()[:10]:
+        where = ".".join(str(p) for p in problem["loc"])
+        message = str(problem["msg"]).removeprefix("Value error, ")
+        parts.append(f"{where}: {message}" if where else message)
+    return "; ".join(parts)[:1000]

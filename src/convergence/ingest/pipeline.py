@@ -1,0 +1,323 @@
+"""The ingestion pipeline: receive → resolve → decode/normalise → validate → store.
+
+It works on a batch of envelopes inside the caller's transaction, so that readings, rollups
+and dead letters commit together and the sender is acknowledged after the commit. Any
+refusal, of a whole message or of some of its values, becomes a dead letter: nothing is
+dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection
+
+from convergence.db.types import utcnow
+from convergence.decoders.normalise import Normalisation, NormalisedReading, validate_reading
+from convergence.decoders.sdk import Decoder, Frame
+from convergence.ingest import deadletters
+from convergence.ingest.decoding import (
+    Codecs,
+    decode_frames,
+    frame_of,
+    needs_codec,
+    normalise_decoded,
+    normalise_native,
+    normalise_upstream,
+)
+from convergence.ingest.devices import Device, resolve_devices
+from convergence.ingest.envelope import UNKNOWN_DEVICE, Envelope, Refusal, Refused, Source, Stage
+from convergence.ingest.lorawan import parse_chirpstack, parse_tts
+from convergence.ingest.messages import Message
+from convergence.ingest.native import parse_native
+from convergence.ingest.sanitize import clean_json, clean_text
+from convergence.timeseries.store import (
+    NewEvent,
+    NewReading,
+    ReadingRow,
+    ensure_series,
+    insert_events,
+    insert_readings,
+    unit_mismatch,
+)
+from convergence.timeseries.tables import EVENT_KIND_LENGTH
+
+# Devices without a clock send 1970 or 2000-01-01: such values are refused, not stored.
+EARLIEST = datetime(2000, 1, 2, tzinfo=UTC)
+UNLIMITED = 10**9
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """A refusal as the sender is told about it: where, why, and the dead letter keeping it."""
+
+    index: str | None
+    device_ref: str | None
+    stage: Stage
+    code: str
+    reason: str
+    dead_letter_id: int
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What became of one envelope."""
+
+    messages: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    events: int = 0
+    rejections: list[Rejection] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class BatchResult:
+    """The outcome of each envelope, and the rows inserted (for the react stage)."""
+
+    outcomes: list[Outcome]
+    inserted: list[ReadingRow] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Work:
+    """One message on its way through the stages."""
+
+    slot: int
+    envelope: Envelope
+    message: Message
+    device: Device | None = None
+    refusal: Refusal | None = None
+    partial: list[Refusal] = field(default_factory=list)
+    candidates: list[NormalisedReading] = field(default_factory=list)
+    readings: list[NewReading] = field(default_factory=list)
+    events: list[NewEvent] = field(default_factory=list)
+
+    @property
+    def alive(self) -> bool:
+        return self.refusal is None
+
+
+class Pipeline:
+    """Turns envelopes into readings, events and dead letters."""
+
+    def __init__(
+        self,
+        *,
+        codecs: Codecs,
+        max_items: int = 5000,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.codecs = codecs
+        self.max_items = max_items
+        self.clock = clock
+
+    def process(
+        self, conn: Connection, envelopes: Sequence[Envelope], *, replaying: bool = False
+    ) -> BatchResult:
+        """Run every stage on a batch, inside the caller's transaction."""
+        result = BatchResult(outcomes=[Outcome() for _ in envelopes])
+        works = [
+            work
+            for slot, env in enumerate(envelopes)
+            for work in self._receive(slot, env, replaying=replaying)
+        ]
+        for slot_work in works:
+            result.outcomes[slot_work.slot].messages += 1
+        self._resolve(conn, works)
+        self._decode(works)
+        self._validate(works)
+        result.inserted = self._store(conn, works, result.outcomes)
+        self._dead_letters(conn, works, result.outcomes, replaying=replaying)
+        return result
+
+    def _receive(self, slot: int, envelope: Envelope, *, replaying: bool) -> list[_Work]:
+        try:
+            messages = self._parse(envelope, replaying=replaying)
+        except Refused as refused:
+            message = Message(envelope.device_ref, envelope.received_at, refusal=refused.refusal)
+            messages = [message]
+        return [_Work(slot, envelope, m, refusal=m.refusal) for m in messages]
+
+    def _parse(self, envelope: Envelope, *, replaying: bool) -> list[Message]:
+        if envelope.source is Source.chirpstack:
+            return parse_chirpstack(envelope)
+        if envelope.source is Source.tts:
+            return parse_tts(envelope)
+        if envelope.source is Source.ocpp:
+            # A refused OCPP handshake carries no data: once its charge point is registered,
+            # replaying it only resolves the device (its data arrives over its next connection).
+            return [Message(envelope.device_ref, envelope.received_at)]
+        # Limits on batch length protect the HTTP API; a broker has its own message size limit.
+        strict = envelope.source is Source.http and not replaying
+        limit = self.max_items if strict else UNLIMITED
+        return parse_native(envelope, max_items=limit)
+
+    def _resolve(self, conn: Connection, works: list[_Work]) -> None:
+        live = [w for w in works if w.alive]
+        keys = {(w.envelope.member_id, w.message.device_ref) for w in live if w.message.device_ref}
+        devices = resolve_devices(conn, {(m, clean_text(r)) for m, r in keys if r})
+        for work in live:
+            ref = work.message.device_ref
+            work.device = devices.get((work.envelope.member_id, clean_text(ref))) if ref else None
+            if work.device is None:
+                work.refusal = Refusal(Stage.resolve, UNKNOWN_DEVICE, _unknown_device(ref))
+
+    def _decode(self, works: list[_Work]) -> None:
+        by_decoder: dict[int, tuple[Decoder, list[_Work]]] = {}
+        for work in (w for w in works if w.alive):
+            try:
+                self._decode_one(work, by_decoder)
+            except Refused as refused:
+                work.refusal = refused.refusal
+        for decoder, batch in by_decoder.values():
+            frames: list[Frame] = [frame_of(w.message) for w in batch]
+            for work, outcome in zip(batch, decode_frames(decoder, frames), strict=True):
+                try:
+                    assert work.device is not None
+                    _collect(work, normalise_decoded(outcome, work.message, work.device))
+                except Refused as refused:
+                    work.refusal = refused.refusal
+
+    def _decode_one(self, work: _Work, by_decoder: dict[int, tuple[Decoder, list[_Work]]]) -> None:
+        uplink, device = work.message.uplink, work.device
+        assert device is not None
+        for reading in work.message.readings:
+            try:
+                work.candidates.append(normalise_native(reading))
+            except Refused as refused:
+                work.partial.append(refused.refusal)
+        if uplink is None:
+            return
+        if not needs_codec(uplink):
+            _collect(work, normalise_upstream(work.message, work.envelope.source, device))
+            return
+        decoder = self.codecs.decoder(device.codec, uplink.hints)
+        by_decoder.setdefault(id(decoder), (decoder, []))[1].append(work)
+
+    def _validate(self, works: list[_Work]) -> None:
+        now = self.clock()
+        for work in (w for w in works if w.alive):
+            assert work.device is not None
+            for candidate in work.candidates:
+                ts = candidate.ts or work.message.ts
+                reading = candidate if candidate.ts else candidate.model_copy(update={"ts": ts})
+                reason = validate_reading(reading, now) or _too_old(ts)
+                if reason is not None:
+                    work.partial.append(Refusal(Stage.validate, "implausible", reason))
+                    continue
+                work.readings.append(
+                    NewReading(
+                        work.device.asset_id,
+                        work.device.member_id,
+                        reading.quantity,
+                        reading.unit,
+                        ts.astimezone(UTC),
+                        reading.value,
+                    )
+                )
+
+    def _store(
+        self, conn: Connection, works: list[_Work], outcomes: list[Outcome]
+    ) -> list[ReadingRow]:
+        live = [w for w in works if w.alive]
+        refs = ensure_series(conn, (r.series_key for w in live for r in w.readings))
+        rows: list[ReadingRow] = []
+        owner: dict[tuple[int, datetime], int] = {}
+        for work in live:
+            for reading in work.readings:
+                ref = refs[(reading.asset_id, reading.quantity)]
+                if ref.unit != reading.unit:
+                    reason = unit_mismatch(ref, reading.unit)
+                    work.partial.append(Refusal(Stage.store, "unit_mismatch", reason))
+                    continue
+                rows.append((ref.id, reading.ts, reading.value))
+                owner.setdefault((ref.id, reading.ts), work.slot)
+                outcomes[work.slot].duplicates += 1
+        decibels = frozenset(ref.id for ref in refs.values() if ref.decibel)
+        inserted = insert_readings(conn, rows, decibel_series=decibels).inserted
+        for series_id, ts, _ in inserted:
+            outcomes[owner[(series_id, ts)]].stored += 1
+            outcomes[owner[(series_id, ts)]].duplicates -= 1
+        self._store_events(conn, live, outcomes)
+        return inserted
+
+    def _store_events(self, conn: Connection, live: list[_Work], outcomes: list[Outcome]) -> None:
+        owner = {(e.asset_id, e.kind, e.ts): w.slot for w in live for e in w.events}
+        for key in insert_events(conn, [e for w in live for e in w.events]):
+            outcomes[owner[key]].events += 1
+
+    def _dead_letters(
+        self, conn: Connection, works: list[_Work], outcomes: list[Outcome], *, replaying: bool
+    ) -> None:
+        for work in works:
+            refusals = ([work.refusal] if work.refusal else []) + work.partial
+            if not refusals:
+                continue
+            refusal = _combined(refusals)
+            dead_letter_id = deadletters.record(
+                conn,
+                envelope=work.envelope,
+                refusal=refusal,
+                raw=work.message.raw(work.envelope.raw),
+                device_ref=work.message.device_ref,
+                metadata=_metadata(work),
+                received_again=not replaying,
+            )
+            outcomes[work.slot].rejections.append(
+                Rejection(
+                    index=work.message.index,
+                    device_ref=deadletters.device_key(work.message.device_ref),
+                    stage=refusal.stage,
+                    code=refusal.code,
+                    reason=refusal.reason,
+                    dead_letter_id=dead_letter_id,
+                )
+            )
+
+
+def _collect(work: _Work, normalisation: Normalisation) -> None:
+    work.candidates += normalisation.readings
+    if normalisation.problems:
+        reason = "; ".join(normalisation.problems)
+        work.partial.append(Refusal(Stage.normalise, "normalise_problem", reason[:1000]))
+    assert work.device is not None
+    for fact in normalisation.facts:
+        if fact.value is None or not fact.field:
+            continue
+        work.events.append(
+            NewEvent(
+                asset_id=work.device.asset_id,
+                member_id=work.device.member_id,
+                ts=(fact.ts or work.message.ts).astimezone(UTC),
+                kind=clean_text(fact.field, EVENT_KIND_LENGTH),
+                payload=clean_json({"value": fact.value}),
+            )
+        )
+
+
+def _unknown_device(ref: str | None) -> str:
+    if not ref:
+        return "le message ne nomme aucun équipement / the message names no device"
+    return (
+        f"équipement inconnu / unknown device {ref[:100]!r}: register it (DevEUI, serial or "
+        "OCPP id) for this member; its messages wait here and are replayed on registration"
+    )
+
+
+def _too_old(ts: datetime) -> str | None:
+    if ts >= EARLIEST:
+        return None
+    return f"timestamp {ts.isoformat()} is before {EARLIEST.date()}: the device clock is not set"
+
+
+def _combined(refusals: list[Refusal]) -> Refusal:
+    if len(refusals) == 1:
+        return refusals[0]
+    first = refusals[0]
+    return Refusal(first.stage, first.code, " | ".join(dict.fromkeys(r.reason for r in refusals)))
+
+
+def _metadata(work: _Work) -> dict[str, object]:
+    return {**work.envelope.metadata, **work.message.metadata}

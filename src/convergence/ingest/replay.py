@@ -1,0 +1,145 @@
+"""Replaying dead letters through the pipeline, by hand or when a device gets registered."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, Row, and_, or_, select
+
+from convergence.ingest import deadletters
+from convergence.ingest.decoding import Codecs
+from convergence.ingest.envelope import UNKNOWN_DEVICE, Envelope, Source, Status
+from convergence.ingest.pipeline import Pipeline
+from convergence.ingest.queries import get_dead_letter
+from convergence.ingest.schemas import ReplayReport
+from convergence.ingest.tables import dead_letters
+from convergence.members.scope import MemberScope, require_operator, require_write
+from convergence.registry.tables import assets
+from convergence.settings import get_settings
+
+logger = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=1)
+def default_pipeline() -> Pipeline:
+    """The pipeline of this process, for replays started by the registry (codecs load once)."""
+    settings = get_settings()
+    return Pipeline(codecs=Codecs.from_settings(settings), max_items=settings.ingest_max_batch)
+
+
+def envelope_of(row: Row[Any]) -> Envelope:
+    """The envelope a dead letter was made from."""
+    metadata = dict(row.metadata or {})
+    device = metadata.get("device")
+    return Envelope(
+        source=Source(row.source),
+        raw=row.raw,
+        received_at=row.received_at,
+        member_id=row.member_id,
+        device_ref=device if isinstance(device, str) else None,
+        metadata=metadata,
+    )
+
+
+def replay(conn: Connection, *, pipeline: Pipeline, ids: Sequence[int]) -> ReplayReport:
+    """Run dead letters through the pipeline again; those taken in are marked replayed."""
+    rows = conn.execute(
+        select(dead_letters)
+        .where(dead_letters.c.id.in_(sorted(set(ids))))
+        .where(dead_letters.c.status != Status.replayed.value)
+        .order_by(dead_letters.c.id)
+    ).all()
+    report = ReplayReport()
+    if not rows:
+        return report
+    result = pipeline.process(conn, [envelope_of(r) for r in rows], replaying=True)
+    for row, outcome in zip(rows, result.outcomes, strict=True):
+        again = {rejection.dead_letter_id for rejection in outcome.rejections}
+        (report.still_refused if row.id in again else report.replayed).append(row.id)
+        report.stored += outcome.stored
+        report.duplicates += outcome.duplicates
+    deadletters.mark(conn, ids=report.replayed, status=Status.replayed)
+    return report
+
+
+def replay_one(
+    conn: Connection, *, scope: MemberScope, pipeline: Pipeline, dead_letter_id: int
+) -> ReplayReport:
+    """Replay a dead letter the caller may change (the operator's, when it has no member)."""
+    _require_change(conn, scope=scope, dead_letter_id=dead_letter_id)
+    return replay(conn, pipeline=pipeline, ids=[dead_letter_id])
+
+
+def discard(conn: Connection, *, scope: MemberScope, dead_letter_id: int) -> None:
+    """Give up on a dead letter (it stays in the store, marked discarded)."""
+    _require_change(conn, scope=scope, dead_letter_id=dead_letter_id)
+    deadletters.mark(conn, ids=[dead_letter_id], status=Status.discarded)
+
+
+def _require_change(conn: Connection, *, scope: MemberScope, dead_letter_id: int) -> None:
+    letter = get_dead_letter(conn, scope=scope, dead_letter_id=dead_letter_id)
+    if letter.member_id is None:
+        require_operator(scope)
+    else:
+        require_write(scope, letter.member_id)
+
+
+def replay_for_device(
+    conn: Connection,
+    *,
+    member_id: int,
+    dev_eui: str | None = None,
+    serial: str | None = None,
+    ocpp_id: str | None = None,
+    asset_id: int | None = None,
+    pipeline: Pipeline | None = None,
+) -> ReplayReport:
+    """Replay what a device sent before it was registered; called after an asset is created."""
+    names = (dev_eui, serial, ocpp_id, str(asset_id) if asset_id else None)
+    own = {deadletters.device_key(r) for r in names if r}
+    platform_wide = {deadletters.device_key(r) for r in (dev_eui, ocpp_id) if r}
+    condition = or_(
+        and_(dead_letters.c.member_id == member_id, dead_letters.c.device_ref.in_(own)),
+        and_(dead_letters.c.member_id.is_(None), dead_letters.c.device_ref.in_(platform_wide)),
+    )
+    return _replay_waiting(conn, condition, pipeline)
+
+
+def replay_for_member(
+    conn: Connection, *, member_id: int, pipeline: Pipeline | None = None
+) -> ReplayReport:
+    """Replay every message of a member's unknown devices (after an import of equipment)."""
+    registered = select(assets.c.dev_eui).where(
+        assets.c.member_id == member_id, assets.c.dev_eui.is_not(None)
+    )
+    condition = or_(
+        dead_letters.c.member_id == member_id,
+        and_(dead_letters.c.member_id.is_(None), dead_letters.c.device_ref.in_(registered)),
+    )
+    return _replay_waiting(conn, condition, pipeline)
+
+
+def _replay_waiting(
+    conn: Connection, condition: ColumnElement[bool], pipeline: Pipeline | None
+) -> ReplayReport:
+    ids = list(
+        conn.execute(
+            select(dead_letters.c.id).where(
+                dead_letters.c.status == Status.pending.value,
+                dead_letters.c.reason_code == UNKNOWN_DEVICE,
+                condition,
+            )
+        ).scalars()
+    )
+    if not ids:
+        return ReplayReport()
+    try:
+        # A savepoint: registering equipment must succeed even if its backlog cannot be replayed.
+        with conn.begin_nested():
+            return replay(conn, pipeline=pipeline or default_pipeline(), ids=ids)
+    except Exception:
+        logger.exception("replay of %d dead letters failed; they stay pending", len(ids))
+        return ReplayReport(still_refused=ids)

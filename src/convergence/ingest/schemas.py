@@ -1,0 +1,121 @@
+"""Pydantic models of ingestion at the API and CLI boundaries."""
+
+from __future__ import annotations
+
+import base64
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from convergence.ingest.envelope import Source, Stage, Status
+
+
+class RejectionOut(BaseModel):
+    """A refused item: where it sat in the batch, why, and the dead letter that keeps it."""
+
+    index: str | None
+    device: str | None
+    stage: Stage
+    code: str
+    reason: str
+    dead_letter_id: int
+
+
+class IngestReport(BaseModel):
+    """The answer to a sender, given after the commit."""
+
+    messages: int = Field(description="items or uplinks received")
+    stored: int = Field(description="readings inserted")
+    duplicates: int = Field(description="readings already stored (a retry or a replay)")
+    events: int = Field(description="non-numeric facts stored")
+    refused: list[RejectionOut] = Field(default_factory=list)
+
+
+class IntegrationKind(StrEnum):
+    chirpstack = "chirpstack"
+    tts = "tts"
+    mqtt = "mqtt"
+    http = "http"
+
+
+class IntegrationConfig(BaseModel):
+    """What routes messages to the member: the network server's application ids."""
+
+    application_ids: list[str] = Field(
+        default_factory=list,
+        description="ChirpStack application UUIDs, or TTS `application-id@tenant` ids",
+    )
+
+
+class IntegrationCreate(BaseModel):
+    kind: IntegrationKind
+    name: str = Field(min_length=1, max_length=200)
+    config: IntegrationConfig = Field(default_factory=IntegrationConfig)
+    member_id: int | None = Field(default=None, description="defaults to the caller's member")
+
+
+class IntegrationOut(BaseModel):
+    id: int
+    member_id: int
+    kind: IntegrationKind
+    name: str
+    config: IntegrationConfig
+    created_at: datetime
+
+
+class DeadLetterFilters(BaseModel):
+    status: Status | None = Status.pending
+    reason_code: str | None = None
+    source: Source | None = None
+    device: str | None = None
+    member_id: int | None = None
+    limit: int = Field(default=100, ge=1, le=1000)
+    offset: int = Field(default=0, ge=0)
+
+
+class DeadLetterOut(BaseModel):
+    id: int
+    received_at: datetime
+    last_received_at: datetime
+    times_received: int
+    source: Source
+    member_id: int | None
+    device_ref: str | None
+    stage: Stage
+    reason_code: str
+    reason: str
+    status: Status
+    replayed_at: datetime | None
+    metadata: dict[str, Any]
+    raw_size: int
+    raw_text: str | None = Field(description="the raw bytes as UTF-8 text, when they are")
+    raw_base64: str
+
+
+def raw_views(raw: bytes) -> dict[str, Any]:
+    """The raw bytes of a dead letter as text (if UTF-8) and as base64."""
+    try:
+        text: str | None = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    return {"raw_size": len(raw), "raw_text": text, "raw_base64": base64.b64encode(raw).decode()}
+
+
+class DiscoveredDevice(BaseModel):
+    """A device that sent data before being registered: its messages wait as dead letters."""
+
+    member_id: int | None
+    device_ref: str
+    first_seen: datetime
+    last_seen: datetime
+    messages: int
+    sample: DeadLetterOut
+
+
+class ReplayReport(BaseModel):
+    replayed: list[int] = Field(default_factory=list, description="dead letters taken in")
+    still_refused: list[int] = Field(default_factory=list, description="refused again")
+    stored: int = 0
+    duplicates: int = 0

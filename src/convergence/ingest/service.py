@@ -1,0 +1,171 @@
+"""Use cases of ingestion: take in a batch of envelopes, manage integrations.
+
+``ingest`` commits a batch in one transaction and only then reacts (and lets the caller
+acknowledge the sender). When the database refuses the batch, it is retried, then split
+envelope by envelope so that one poisonous message ends in the dead-letter store instead of
+blocking all the others.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+
+from sqlalchemy import Connection, Engine, select
+
+from convergence.db.inserts import insert_one
+from convergence.db.types import utcnow
+from convergence.errors import ConvergenceError, NotFound, PermissionDenied
+from convergence.ingest import deadletters
+from convergence.ingest.envelope import Envelope, Refusal, Source, Stage
+from convergence.ingest.pipeline import BatchResult, Outcome, Pipeline, Rejection
+from convergence.ingest.schemas import IntegrationCreate, IntegrationKind, IntegrationOut
+from convergence.ingest.tables import integrations
+from convergence.members import audit
+from convergence.members.scope import MemberScope, member_clause, require_admin, require_write
+
+logger = logging.getLogger(__name__)
+Reactor = Callable[[BatchResult], None]
+ATTEMPTS = 2
+
+
+def ingest(
+    engine: Engine,
+    *,
+    pipeline: Pipeline,
+    envelopes: Sequence[Envelope],
+    reactors: Sequence[Reactor] = (),
+) -> BatchResult:
+    """Process ``envelopes`` in one transaction, commit, then run the reactors."""
+    failure: Exception | None = None
+    for _ in range(ATTEMPTS):
+        try:
+            with engine.begin() as conn:
+                result = pipeline.process(conn, envelopes)
+            break
+        except ConvergenceError:
+            raise  # a refusal of the whole request (413): the sender is told, nothing is kept
+        except Exception as error:  # the database, or a bug: see the module docstring
+            failure = error
+    else:
+        assert failure is not None
+        result = _one_by_one(engine, pipeline, envelopes, failure)
+    _react(result, reactors)
+    return result
+
+
+def _one_by_one(
+    engine: Engine, pipeline: Pipeline, envelopes: Sequence[Envelope], failure: Exception
+) -> BatchResult:
+    logger.warning(
+        "batch of %d envelopes failed (%r); taking them one by one", len(envelopes), failure
+    )
+    merged = BatchResult(outcomes=[])
+    for envelope in envelopes:
+        try:
+            with engine.begin() as conn:
+                single = pipeline.process(conn, [envelope])
+        except ConvergenceError:
+            raise
+        except Exception as error:
+            logger.exception("envelope from %s refused by the store", envelope.source)
+            single = BatchResult(outcomes=[_store_refused(engine, envelope, error)])
+        merged.outcomes += single.outcomes
+        merged.inserted += single.inserted
+    return merged
+
+
+def _store_refused(engine: Engine, envelope: Envelope, error: Exception) -> Outcome:
+    refusal = Refusal(Stage.store, "store_error", f"{type(error).__name__}: {error}"[:1000])
+    with engine.begin() as conn:
+        dead_letter_id = deadletters.record(
+            conn,
+            envelope=envelope,
+            refusal=refusal,
+            raw=envelope.raw,
+            device_ref=envelope.device_ref,
+            metadata=envelope.metadata,
+        )
+    rejection = Rejection(
+        None, envelope.device_ref, Stage.store, refusal.code, refusal.reason, dead_letter_id
+    )
+    return Outcome(messages=1, rejections=[rejection])
+
+
+def _react(result: BatchResult, reactors: Sequence[Reactor]) -> None:
+    for react in reactors:
+        try:
+            react(result)
+        except Exception:
+            # The data is committed: a failing reaction (an alert, a live update) is logged.
+            logger.exception("reactor %r failed", react)
+
+
+def create_integration(
+    conn: Connection, *, scope: MemberScope, data: IntegrationCreate
+) -> IntegrationOut:
+    """Connect a member to a network server or broker (member administrators)."""
+    require_admin(scope)
+    member_id = data.member_id or scope.member_id
+    require_write(scope, member_id)
+    integration_id = insert_one(
+        conn,
+        integrations,
+        member_id=member_id,
+        kind=data.kind.value,
+        name=data.name,
+        config=data.config.model_dump(),
+        created_at=utcnow(),
+    )
+    audit.record(
+        conn,
+        actor=scope.actor,
+        action="integration.create",
+        member_id=member_id,
+        target=f"integration:{integration_id}",
+        details={"kind": data.kind.value, "name": data.name},
+    )
+    return get_integration(conn, integration_id=integration_id)
+
+
+def get_integration(conn: Connection, *, integration_id: int) -> IntegrationOut:
+    row = conn.execute(select(integrations).where(integrations.c.id == integration_id)).first()
+    if row is None:
+        raise NotFound(f"integration {integration_id} not found")
+    return IntegrationOut.model_validate(row._asdict())
+
+
+def list_integrations(conn: Connection, *, scope: MemberScope) -> list[IntegrationOut]:
+    rows = conn.execute(
+        select(integrations)
+        .where(member_clause(scope, integrations.c.member_id))
+        .order_by(integrations.c.id)
+    )
+    return [IntegrationOut.model_validate(r._asdict()) for r in rows]
+
+
+def check_token_integration(conn: Connection, *, scope: MemberScope, kind: IntegrationKind) -> None:
+    """PermissionDenied when the token is bound to an integration of another kind or member."""
+    if scope.integration_id is None:
+        return
+    integration = get_integration(conn, integration_id=scope.integration_id)
+    if integration.member_id != scope.member_id or integration.kind is not kind:
+        raise PermissionDenied(
+            f"ce jeton est lié à l'intégration {integration.id} ({integration.kind}) / this token "
+            f"is bound to integration {integration.id} ({integration.kind}), not to {kind}"
+        )
+
+
+def application_routes(conn: Connection) -> dict[tuple[Source, str], int]:
+    """Which member each network-server application belongs to, for the MQTT feeds."""
+    sources = {
+        IntegrationKind.chirpstack.value: Source.chirpstack,
+        IntegrationKind.tts.value: Source.tts,
+    }
+    routes: dict[tuple[Source, str], int] = {}
+    rows = conn.execute(select(integrations).where(integrations.c.kind.in_(list(sources))))
+    for row in rows:
+        for application in (row.config or {}).get("application_ids", []):
+            if isinstance(application, str):
+                routes[(sources[row.kind], application)] = row.member_id
+    return routes

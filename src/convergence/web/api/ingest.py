@@ -1,0 +1,222 @@
+"""Receivers: the native batch API, the ChirpStack HTTP integration, the TTS webhook.
+
+Every receiver authenticates an ingest token, applies the rate limit and the body size
+limit, hands one envelope to the pipeline and answers after the commit. Network-server
+webhooks get a 2xx once a message is safely kept, even as a dead letter (202): neither server
+retries a refusal, and The Things Stack disables webhooks that keep failing.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi.responses import JSONResponse
+
+from convergence.db.types import utcnow
+from convergence.errors import PayloadTooLarge, RateLimited
+from convergence.ingest.envelope import UNKNOWN_DEVICE, Envelope, Source
+from convergence.ingest.pipeline import Outcome
+from convergence.ingest.runtime import IngestRuntime
+from convergence.ingest.schemas import (
+    IngestReport,
+    IntegrationCreate,
+    IntegrationKind,
+    IntegrationOut,
+    RejectionOut,
+)
+from convergence.ingest.service import (
+    check_token_integration,
+    create_integration,
+    ingest,
+    list_integrations,
+)
+from convergence.members.scope import MemberScope
+from convergence.web.deps import EngineDep, IngestScope, ReadScope, SettingsDep
+from convergence.web.errors import error_body
+
+router = APIRouter(tags=["ingest"])
+_RUNTIME_LOCK = threading.Lock()
+
+
+def ingest_runtime(request: Request, settings: SettingsDep) -> IngestRuntime:
+    """The application's ingest runtime, created on first use."""
+    runtime: IngestRuntime | None = getattr(request.app.state, "ingest_runtime", None)
+    if runtime is None:
+        with _RUNTIME_LOCK:
+            runtime = getattr(request.app.state, "ingest_runtime", None)
+            if runtime is None:
+                runtime = IngestRuntime.from_settings(settings)
+                request.app.state.ingest_runtime = runtime
+    return runtime
+
+
+RuntimeDep = Annotated[IngestRuntime, Depends(ingest_runtime)]
+
+
+def limited_scope(scope: IngestScope, runtime: RuntimeDep, settings: SettingsDep) -> MemberScope:
+    """The ingest scope, within its token's rate limit (429 otherwise)."""
+    wait = runtime.limiter.wait_time(scope.actor)
+    if wait is not None:
+        raise RateLimited(
+            f"trop de requêtes / too many requests: {settings.ingest_rate_per_minute} per minute "
+            f"per token; retry in {math.ceil(wait)} s or send larger batches",
+            retry_after_s=math.ceil(wait),
+        )
+    return scope
+
+
+LimitedScope = Annotated[MemberScope, Depends(limited_scope)]
+
+
+async def limited_body(request: Request, settings: SettingsDep, scope: LimitedScope) -> bytes:
+    """The request body, read only up to the size limit (413 beyond)."""
+    limit = settings.ingest_max_body_bytes
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise _too_large(int(declared), limit)
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise _too_large(len(body), limit)
+    return bytes(body)
+
+
+def _too_large(size: int, limit: int) -> PayloadTooLarge:
+    return PayloadTooLarge(
+        f"corps de {size} octets, limite {limit} / body of {size} bytes exceeds the limit of "
+        f"{limit} bytes: send smaller batches",
+        size=size,
+        limit=limit,
+    )
+
+
+BodyDep = Annotated[bytes, Depends(limited_body)]
+
+
+@router.post("/ingest", response_model=IngestReport)
+def ingest_native(
+    body: BodyDep, scope: LimitedScope, engine: EngineDep, runtime: RuntimeDep
+) -> JSONResponse:
+    """Readings `{device, ts, quantity, value, unit}` or uplinks `{device, fport, payload_hex}`.
+
+    Send `{"readings": [...], "uplinks": [...]}` or a list of items. A device is an asset id,
+    DevEUI, serial number or OCPP id of the token's member. Refused items are listed with the
+    dead letter that keeps them; when every item is refused the answer is 422.
+    """
+    outcome = _take_in(engine, runtime, scope, Source.http, body, IntegrationKind.http, {})
+    report = _report(outcome)
+    if outcome.messages and len(outcome.rejections) == outcome.messages:
+        return _all_refused(report)
+    return JSONResponse(report.model_dump(mode="json"))
+
+
+@router.post("/ingest/chirpstack", response_model=IngestReport)
+def ingest_chirpstack(
+    body: BodyDep,
+    scope: LimitedScope,
+    engine: EngineDep,
+    runtime: RuntimeDep,
+    event: str = Query(default="up", max_length=40, description="ChirpStack event type"),
+) -> JSONResponse:
+    """The ChirpStack v4 HTTP integration (`POST …?event=up`, JSON encoding)."""
+    metadata = {"event": event}
+    outcome = _take_in(
+        engine, runtime, scope, Source.chirpstack, body, IntegrationKind.chirpstack, metadata
+    )
+    return _webhook_answer(outcome)
+
+
+@router.post("/ingest/tts", response_model=IngestReport)
+def ingest_tts(
+    body: BodyDep, scope: LimitedScope, engine: EngineDep, runtime: RuntimeDep
+) -> JSONResponse:
+    """The Things Stack v3 webhook, "Uplink message" path."""
+    outcome = _take_in(engine, runtime, scope, Source.tts, body, IntegrationKind.tts, {})
+    return _webhook_answer(outcome)
+
+
+def _take_in(
+    engine: EngineDep,
+    runtime: IngestRuntime,
+    scope: MemberScope,
+    source: Source,
+    body: bytes,
+    kind: IntegrationKind,
+    metadata: dict[str, Any],
+) -> Outcome:
+    with engine.connect() as conn:
+        check_token_integration(conn, scope=scope, kind=kind)
+    envelope = Envelope(
+        source=source,
+        raw=body,
+        received_at=utcnow(),
+        member_id=scope.member_id,
+        metadata={
+            "transport": "http",
+            "actor": scope.actor,
+            **({"integration_id": scope.integration_id} if scope.integration_id else {}),
+            **metadata,
+        },
+    )
+    result = ingest(
+        engine, pipeline=runtime.pipeline, envelopes=[envelope], reactors=runtime.reactors
+    )
+    return result.outcomes[0]
+
+
+def _report(outcome: Outcome) -> IngestReport:
+    return IngestReport(
+        messages=outcome.messages,
+        stored=outcome.stored,
+        duplicates=outcome.duplicates,
+        events=outcome.events,
+        refused=[
+            RejectionOut(
+                index=r.index,
+                device=r.device_ref,
+                stage=r.stage,
+                code=r.code,
+                reason=r.reason,
+                dead_letter_id=r.dead_letter_id,
+            )
+            for r in outcome.rejections
+        ],
+    )
+
+
+def _all_refused(report: IngestReport) -> JSONResponse:
+    codes = {r.code for r in report.refused}
+    code = UNKNOWN_DEVICE if codes == {UNKNOWN_DEVICE} else "refused"
+    first = report.refused[0].reason
+    message = (
+        f"aucune donnée acceptée / nothing was taken in ({len(report.refused)} refused, kept as "
+        f"dead letters); first reason: {first}"
+    )
+    body = error_body(code, message, **report.model_dump(mode="json"))
+    return JSONResponse(body, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
+
+
+def _webhook_answer(outcome: Outcome) -> JSONResponse:
+    report = _report(outcome)
+    accepted = status.HTTP_202_ACCEPTED if report.refused else status.HTTP_200_OK
+    return JSONResponse(report.model_dump(mode="json"), status_code=accepted)
+
+
+@router.get("/integrations", response_model=list[IntegrationOut])
+def get_integrations(engine: EngineDep, scope: ReadScope) -> list[IntegrationOut]:
+    """The integrations (network servers, brokers) of the members the caller may see."""
+    with engine.connect() as conn:
+        return list_integrations(conn, scope=scope)
+
+
+@router.post("/integrations", response_model=IntegrationOut, status_code=201)
+def post_integration(
+    data: IntegrationCreate, engine: EngineDep, scope: ReadScope
+) -> IntegrationOut:
+    """Declare an integration; bind an ingest token to it with `tokens create --integration`."""
+    with engine.begin() as conn:
+        return create_integration(conn, scope=scope, data=data)

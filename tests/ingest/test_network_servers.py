@@ -1,0 +1,219 @@
+"""ChirpStack and The Things Stack uplinks (formats of the reference note) become readings."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select
+
+from convergence.ingest.schemas import IntegrationCreate, IntegrationKind
+from convergence.ingest.service import create_integration
+from convergence.ingest.tables import dead_letters
+from convergence.members.roles import TokenScope
+from convergence.members.schemas import TokenCreate
+from convergence.members.scope import command_line_scope
+from convergence.members.tokens import create_token
+from convergence.timeseries.tables import readings, series
+from tests.ingest.conftest import Sensors
+from tests.ingest.payloads import (
+    UNREGISTERED_EUI,
+    as_bytes,
+    chirpstack_up,
+    tts_up,
+)
+from tests.support import Territory
+
+CHIRPSTACK = "/api/v1/ingest/chirpstack?event=up"
+TTS = "/api/v1/ingest/tts"
+
+
+def _stored(engine: Engine) -> dict[str, tuple[str, float, datetime]]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(series.c.quantity, series.c.unit, readings.c.value, readings.c.ts).join(
+                readings, readings.c.series_id == series.c.id
+            )
+        ).all()
+    return {r.quantity: (r.unit, r.value, r.ts) for r in rows}
+
+
+def test_a_chirpstack_uplink_with_a_decoded_object_becomes_readings(
+    client: TestClient, territory: Territory, sensors: Sensors, engine: Engine
+) -> None:
+    response = client.post(
+        CHIRPSTACK, content=as_bytes(chirpstack_up()), headers=territory.versailles.bearer("ingest")
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["stored"] == 4
+    when = datetime(2026, 11, 28, 9, 15, 2, 123456, tzinfo=UTC)
+    assert _stored(engine) == {
+        "temperature": ("°C", 22.6, when),
+        "relative_humidity": ("%", 41.0, when),
+        "illuminance": ("lx", 39.0, when),
+        "co2": ("ppm", 776.0, when),
+    }
+
+
+def test_a_chirpstack_uplink_without_object_is_decoded_by_the_device_models_codec(
+    client: TestClient, territory: Territory, sensors: Sensors, engine: Engine
+) -> None:
+    message = chirpstack_up(object=None)
+    response = client.post(
+        CHIRPSTACK, content=as_bytes(message), headers=territory.versailles.bearer("ingest")
+    )
+    assert response.status_code == 200, response.text
+    assert _stored(engine)["co2"][:2] == ("ppm", 776.0)
+
+
+def test_a_tts_uplink_becomes_readings_in_canonical_units(
+    client: TestClient, territory: Territory, sensors: Sensors, engine: Engine
+) -> None:
+    response = client.post(
+        TTS, content=as_bytes(tts_up()), headers=territory.versailles.bearer("ingest")
+    )
+    assert response.status_code == 200, response.text
+    when = datetime(2026, 11, 28, 9, 15, 2, 205118, tzinfo=UTC)
+    assert _stored(engine) == {
+        "distance": ("m", 1.234, when),
+        "battery_voltage": ("V", 2.993, when),
+    }
+
+
+def test_a_tts_uplink_without_decoded_payload_is_decoded_here(
+    client: TestClient, territory: Territory, sensors: Sensors, engine: Engine
+) -> None:
+    response = client.post(
+        TTS, content=as_bytes(tts_up(decoded=False)), headers=territory.versailles.bearer("ingest")
+    )
+    assert response.status_code == 200, response.text
+    assert _stored(engine)["distance"][:2] == ("m", 1.234)
+
+
+@pytest.mark.parametrize(("path", "message"), [(CHIRPSTACK, chirpstack_up()), (TTS, tts_up())])
+def test_the_same_uplink_twice_is_stored_once(
+    client: TestClient,
+    territory: Territory,
+    sensors: Sensors,
+    engine: Engine,
+    path: str,
+    message: dict[str, object],
+) -> None:
+    headers = territory.versailles.bearer("ingest")
+    first = client.post(path, content=as_bytes(message), headers=headers).json()
+    second = client.post(path, content=as_bytes(message), headers=headers).json()
+    assert first["stored"] > 0
+    assert (second["stored"], second["duplicates"]) == (0, first["stored"])
+    with engine.connect() as conn:
+        assert len(conn.execute(select(readings)).all()) == first["stored"]
+
+
+def test_other_chirpstack_events_carry_no_readings(
+    client: TestClient, territory: Territory, sensors: Sensors, engine: Engine
+) -> None:
+    response = client.post(
+        "/api/v1/ingest/chirpstack?event=join",
+        content=as_bytes({"deviceInfo": {}}),
+        headers=territory.versailles.bearer("ingest"),
+    )
+    assert response.status_code == 200
+    assert response.json()["messages"] == 0
+
+
+def test_an_uplink_of_another_members_device_is_kept_but_not_stored(
+    client: TestClient, territory: Territory, sensors: Sensors, engine: Engine
+) -> None:
+    response = client.post(
+        CHIRPSTACK, content=as_bytes(chirpstack_up()), headers=territory.boulogne.bearer("ingest")
+    )
+    assert response.status_code == 202
+    assert response.json()["refused"][0]["code"] == "unknown_device"
+    assert _stored(engine) == {}
+
+
+def test_an_unregistered_device_is_discovered_then_replayed_on_registration(
+    client: TestClient, territory: Territory, sensors: Sensors, engine: Engine
+) -> None:
+    headers = territory.versailles.bearer("ingest")
+    for minute, temperature in ((15, 21.0), (25, 22.0)):
+        message = chirpstack_up(devEui=UNREGISTERED_EUI.lower(), time=f"2026-11-28T09:{minute}:00Z")
+        message["object"]["temperature"] = temperature
+        assert (
+            client.post(CHIRPSTACK, content=as_bytes(message), headers=headers).status_code == 202
+        )
+    client.post(CHIRPSTACK, content=as_bytes(message), headers=headers)  # a retry of the last
+    discovered = client.get(
+        "/api/v1/discovered-devices", headers=territory.versailles.bearer("read")
+    )
+    assert discovered.status_code == 200
+    [device] = discovered.json()
+    assert (device["device_ref"], device["messages"]) == (UNREGISTERED_EUI, 3)
+    assert device["first_seen"] < device["last_seen"]
+    assert device["sample"]["metadata"]["device_name"] == "ecole-jaures-salle-12"
+    assert (
+        client.get("/api/v1/discovered-devices", headers=territory.boulogne.bearer("read")).json()
+        == []
+    )
+    assert (
+        client.get("/api/v1/discovered-devices", headers=territory.operator.bearer("admin")).json()
+        != []
+    )
+
+    asset = {
+        "name": "ERS CO2 salle 14",
+        "kind": "sensor",
+        "domain": "air",
+        "dev_eui": UNREGISTERED_EUI,
+        "device_model_id": sensors.elsys_model,
+        "lon": 2.1301,
+        "lat": 48.8049,
+    }
+    created = client.post(
+        "/api/v1/assets", json=asset, headers=territory.versailles.bearer("admin")
+    )
+    assert created.status_code == 201, created.text
+    with engine.connect() as conn:
+        temperatures = (
+            conn.execute(
+                select(readings.c.value)
+                .join(series, series.c.id == readings.c.series_id)
+                .where(
+                    series.c.asset_id == created.json()["id"], series.c.quantity == "temperature"
+                )
+                .order_by(readings.c.ts)
+            )
+            .scalars()
+            .all()
+        )
+        statuses = conn.execute(select(dead_letters.c.status)).scalars().all()
+    assert temperatures == [21.0, 22.0]
+    assert statuses == ["replayed", "replayed"]
+    assert (
+        client.get("/api/v1/discovered-devices", headers=territory.versailles.bearer("read")).json()
+        == []
+    )
+
+
+def test_a_token_bound_to_a_tts_integration_cannot_post_chirpstack(
+    client: TestClient, territory: Territory, sensors: Sensors, engine: Engine
+) -> None:
+    with engine.begin() as conn:
+        integration = create_integration(
+            conn,
+            scope=command_line_scope(),
+            data=IntegrationCreate(
+                kind=IntegrationKind.tts, name="TTN", member_id=territory.versailles.id
+            ),
+        )
+        token = create_token(
+            conn,
+            member_id=territory.versailles.id,
+            actor="test",
+            data=TokenCreate(name="ttn", scopes=[TokenScope.ingest], integration_id=integration.id),
+        ).secret
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.post(TTS, content=as_bytes(tts_up()), headers=headers).status_code == 200
+    refused = client.post(CHIRPSTACK, content=as_bytes(chirpstack_up()), headers=headers)
+    assert refused.status_code == 403
+    assert "bound to integration" in refused.json()["error"]["message"]
