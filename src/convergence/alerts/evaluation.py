@@ -9,10 +9,10 @@ commit (``delivery.send_pending``), never while the transaction holds locks.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Connection, select
 
@@ -26,6 +26,14 @@ from convergence.db.types import utcnow
 from convergence.timeseries.tables import series
 
 ReadingRow = tuple[int, datetime, float]  # (series_id, ts, value), as the store returns them
+
+
+class HasAsset(Protocol):
+    @property
+    def asset_id(self) -> int: ...
+
+
+T = TypeVar("T", bound=HasAsset)
 
 
 class StoredEvent(Protocol):
@@ -73,12 +81,8 @@ def evaluate_batch(
     if not (stored or events) or not _any_rule(conn):
         return Outcome()
     batches = _series_batches(conn, stored)
-    by_asset: dict[int, list[SeriesBatch]] = defaultdict(list)
-    for batch in batches.values():
-        by_asset[batch.asset_id].append(batch)
-    events_by_asset: dict[int, list[StoredEvent]] = defaultdict(list)
-    for event in sorted(events, key=lambda e: e.ts):
-        events_by_asset[event.asset_id].append(event)
+    by_asset = _by_asset(batches.values())
+    events_by_asset = _by_asset(sorted(events, key=lambda e: e.ts))
     assets = load_assets(conn, asset_ids=[*by_asset, *events_by_asset])
     outcome = _end_silences(conn, batches=batches, now=now)
     rules = load_rules(conn, kinds=BATCH_KINDS, member_ids={a.member_id for a in assets.values()})
@@ -94,6 +98,13 @@ def evaluate_batch(
             )
             outcome.merge(batch_rules.evaluate(context))
     return outcome
+
+
+def _by_asset(items: Iterable[T]) -> dict[int, list[T]]:
+    grouped: dict[int, list[T]] = defaultdict(list)
+    for item in items:
+        grouped[item.asset_id].append(item)
+    return grouped
 
 
 def _any_rule(conn: Connection) -> bool:

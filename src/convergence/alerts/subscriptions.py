@@ -28,10 +28,10 @@ def user_id_of(scope: MemberScope) -> int | None:
     return int(number) if kind == "user" and number.isdigit() else None
 
 
-def create_subscription(
+def _check_subscriber(
     conn: Connection, *, scope: MemberScope, data: SubscriptionCreate
-) -> SubscriptionCreated:
-    """Subscribe the caller (e-mail or webhook), or a member-level webhook for an admin token."""
+) -> tuple[int, int | None]:
+    """The member followed and the subscribing user; refuses what the caller may not do."""
     member_id = readable_member(scope, data.member_id)
     user_id = user_id_of(scope)
     if user_id is None and (data.channel is Channel.email or not scope.can_administer):
@@ -39,11 +39,17 @@ def create_subscription(
             "un jeton ne reçoit pas d'e-mail ; un webhook demande un jeton admin / tokens "
             "subscribe webhooks only, with the admin scope"
         )
-    if (
-        data.rule_id is not None
-        and get_rule(conn, scope=scope, rule_id=data.rule_id).member_id != member_id
-    ):
+    rule = get_rule(conn, scope=scope, rule_id=data.rule_id) if data.rule_id else None
+    if rule is not None and rule.member_id != member_id:
         raise InvalidInput("the rule belongs to another member than the subscription")
+    return member_id, user_id
+
+
+def create_subscription(
+    conn: Connection, *, scope: MemberScope, data: SubscriptionCreate
+) -> SubscriptionCreated:
+    """Subscribe the caller (e-mail or webhook), or a member-level webhook for an admin token."""
+    member_id, user_id = _check_subscriber(conn, scope=scope, data=data)
     secret = new_secret() if data.channel is Channel.webhook else None
     values = data.model_dump(mode="json", exclude={"member_id"})
     subscription_id = insert_one(
