@@ -106,3 +106,13 @@ def _user_out(row: Row[tuple[object, ...]]) -> UserOut:
         is_active=row.is_active,
         last_login_at=row.last_login_at,
     )
+
+
+def member_names(conn: Connection, *, scope: MemberScope) -> dict[int, str]:
+    """Names of the members the scope may see, by id, in one query (lists and selects)."""
+    rows = conn.execute(
+        select(members.c.id, members.c.name)
+        .where(member_clause(scope, members.c.id, aggregates=True))
+        .order_by(members.c.name)
+    )
+    return {row.id: row.name for row in rows}

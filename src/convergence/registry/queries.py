@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Row, Select, func, or_, select
 
@@ -138,3 +138,52 @@ def list_initiatives(
         limit=limit,
         offset=offset,
     )
+
+
+class AssetCount(NamedTuple):
+    commune_insee: str | None
+    domain: str
+    total: int
+
+
+def count_assets_by_commune_and_domain(conn: Connection, *, scope: MemberScope) -> list[AssetCount]:
+    """How many assets the scope may read, per commune and domain."""
+    rows = conn.execute(
+        select(assets.c.commune_insee, assets.c.domain, func.count())
+        .where(member_clause(scope, assets.c.member_id))
+        .group_by(assets.c.commune_insee, assets.c.domain)
+        .order_by(assets.c.commune_insee, assets.c.domain)
+    )
+    return [AssetCount(r[0], r[1], r[2]) for r in rows]
+
+
+class AssetMarker(NamedTuple):
+    id: int
+    name: str
+    kind: str
+    domain: str
+    status: str
+    lon: float
+    lat: float
+
+
+def asset_markers(conn: Connection, *, scope: MemberScope) -> list[AssetMarker]:
+    """The located assets the scope may read, with what a map shows of them."""
+    rows = conn.execute(
+        select(
+            assets.c.id,
+            assets.c.name,
+            assets.c.kind,
+            assets.c.domain,
+            assets.c.status,
+            assets.c.lon,
+            assets.c.lat,
+        )
+        .where(
+            member_clause(scope, assets.c.member_id),
+            assets.c.lon.is_not(None),
+            assets.c.lat.is_not(None),
+        )
+        .order_by(assets.c.id)
+    )
+    return [AssetMarker(*row) for row in rows]

@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.staticfiles import StaticFiles
 from swagger_ui_bundle import swagger_ui_path
+from xstatic.pkg import leaflet
 
 from convergence import __version__
 from convergence.db.engine import make_engine
@@ -48,4 +49,5 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(pages_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount("/vendor/swagger-ui", StaticFiles(directory=swagger_ui_path), name="swagger-ui")
+    app.mount("/vendor/leaflet", StaticFiles(directory=leaflet.BASE_DIR), name="leaflet")
     return app

@@ -1,15 +1,23 @@
-"""Turning errors into JSON with a stable ``code`` and a human message."""
+"""Turning errors into JSON with a stable ``code`` and a human message, or a French page.
+
+The JSON API (``/api/…``, ``/healthz``, GeoJSON and JSON documents) answers with JSON; every
+other path is a page people read: 401 sends them to the login page, 403, 404 and the rest
+render a French error page.
+"""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
 
 from convergence.errors import ConvergenceError
+from convergence.web.templating import render
 
 
 def error_body(code: str, message: str, **details: Any) -> dict[str, Any]:
@@ -26,7 +34,9 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
 
 
-async def _domain_error(request: Request, error: ConvergenceError) -> JSONResponse:
+async def _domain_error(request: Request, error: ConvergenceError) -> Response:
+    if is_page(request):
+        return page_error(request, error.http_status, error.message)
     details = {k: v for k, v in error.details.items() if v is not None}
     headers = {"WWW-Authenticate": "Bearer"} if error.http_status == 401 else None
     return JSONResponse(
@@ -36,7 +46,7 @@ async def _domain_error(request: Request, error: ConvergenceError) -> JSONRespon
     )
 
 
-async def _validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
+async def _validation_error(request: Request, error: RequestValidationError) -> Response:
     problems = [
         {
             "field": ".".join(str(p) for p in item["loc"][1:]) or str(item["loc"][0]),
@@ -45,6 +55,8 @@ async def _validation_error(request: Request, error: RequestValidationError) -> 
         for item in error.errors()
     ]
     summary = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
+    if is_page(request):
+        return page_error(request, 422, f"adresse ou formulaire invalide ({summary})")
     return JSONResponse(
         error_body(
             "invalid_input", f"données invalides / invalid input: {summary}", problems=problems
@@ -53,6 +65,51 @@ async def _validation_error(request: Request, error: RequestValidationError) -> 
     )
 
 
-async def _http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+async def _http_error(request: Request, error: StarletteHTTPException) -> Response:
+    if is_page(request):
+        return page_error(request, error.status_code, str(error.detail))
     code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
     return JSONResponse(error_body(code, str(error.detail)), status_code=error.status_code)
+
+
+# Paths answered in JSON even outside /api/ (probes, the OpenAPI document, map layers).
+JSON_PATHS = frozenset({"/healthz", "/openapi.json"})
+JSON_SUFFIXES = (".json", ".geojson")
+PAGE_TITLES = {
+    403: "Accès refusé",
+    404: "Page introuvable",
+    405: "Action impossible",
+    422: "Demande incorrecte",
+}
+PAGE_EXPLANATIONS = {
+    403: "Votre rôle ne vous permet pas d'accéder à cette page ou de faire cette action.",
+    404: "Cette page n'existe pas, ou elle concerne des données d'un autre adhérent.",
+    405: "Cette adresse ne permet pas cette action.",
+    422: "La demande n'a pas pu être traitée telle quelle.",
+}
+
+
+def is_page(request: Request) -> bool:
+    """True for a path people read in a browser (not the JSON API)."""
+    path = request.url.path
+    return not (path.startswith("/api/") or path in JSON_PATHS or path.endswith(JSON_SUFFIXES))
+
+
+def page_error(request: Request, status_code: int, message: str) -> Response:
+    """A French error page; 401 is a redirect to the login page that comes back here."""
+    if status_code == 401:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/connexion?{urlencode({'suivant': target})}", status_code=303)
+    # A 404 says nothing of what was looked for; a 5xx hides its internals.
+    detail = message.split(" / ")[0] if 400 <= status_code < 500 and status_code != 404 else ""
+    return render(
+        request,
+        "error.html",
+        status_code=status_code,
+        title=PAGE_TITLES.get(status_code, "Erreur"),
+        explanation=PAGE_EXPLANATIONS.get(
+            status_code, "Une erreur est survenue ; réessayez, puis prévenez l'opérateur."
+        ),
+        detail=detail,
+        status=status_code,
+    )

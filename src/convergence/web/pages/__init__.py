@@ -4,8 +4,32 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from convergence.web.pages import auth, home
+from convergence.web.pages import (
+    admin,
+    admin_models,
+    admin_tokens,
+    admin_users,
+    asset_forms,
+    asset_import,
+    auth,
+    home,
+    initiatives,
+    inventory,
+    territory_map,
+)
 
 router = APIRouter(include_in_schema=False)
-router.include_router(auth.router)
-router.include_router(home.router)
+for module in (
+    auth,
+    home,
+    territory_map,
+    inventory,
+    asset_forms,
+    asset_import,
+    initiatives,
+    admin,
+    admin_users,
+    admin_tokens,
+    admin_models,
+):
+    router.include_router(module.router)

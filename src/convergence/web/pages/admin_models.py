@@ -1,0 +1,68 @@
+"""Administration of the shared catalogue of device models (the operator adds models)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse
+from pydantic import ValidationError
+from starlette.responses import Response
+
+from convergence.errors import ConvergenceError
+from convergence.registry import queries, service
+from convergence.registry.schemas import DeviceModelCreate
+from convergence.web.deps import EngineDep
+from convergence.web.pages.form_errors import FieldErrors, domain_errors, field_errors
+from convergence.web.pages.rendering import flash, render_page
+from convergence.web.pages.session import AdminPage, OperatorPage, PageUser
+from convergence.web.pages.submitted import FormDep
+
+router = APIRouter()
+MODEL_FIELDS = ("vendor", "model", "domain", "codec")
+
+
+@router.get("/admin/modeles")
+def models_page(request: Request, viewer: AdminPage, engine: EngineDep) -> Response:
+    return _models_page(request, engine, viewer=viewer)
+
+
+@router.post("/admin/modeles")
+def create_model(
+    request: Request, viewer: OperatorPage, engine: EngineDep, form: FormDep
+) -> Response:
+    values: dict[str, Any] = form.present(*MODEL_FIELDS)
+    try:
+        data = DeviceModelCreate.model_validate(values)
+        with engine.begin() as conn:
+            model = service.create_device_model(conn, scope=viewer.scope, data=data)
+    except ValidationError as error:
+        return _models_page(
+            request, engine, viewer=viewer, values=values, errors=field_errors(error)
+        )
+    except ConvergenceError as error:
+        errors = domain_errors(error, fields={})
+        return _models_page(request, engine, viewer=viewer, values=values, errors=errors)
+    flash(request, f"Modèle {model.vendor} {model.model} ajouté au catalogue.")
+    return RedirectResponse("/admin/modeles", status_code=303)
+
+
+def _models_page(
+    request: Request,
+    engine: EngineDep,
+    *,
+    viewer: PageUser,
+    values: dict[str, Any] | None = None,
+    errors: FieldErrors | None = None,
+) -> Response:
+    with engine.connect() as conn:
+        models = queries.list_device_models(conn)
+    return render_page(
+        request,
+        "admin/models.html",
+        viewer=viewer,
+        status_code=422 if errors else 200,
+        models=models,
+        values=values or {"domain": "air"},
+        errors=errors or {},
+    )

@@ -1,0 +1,69 @@
+"""Importing equipment from a CSV file, with the line-by-line report when it is refused."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from convergence.errors import InvalidInput
+from convergence.registry.csv_io import (
+    COLUMNS,
+    HEADER_ALIASES,
+    ImportReport,
+    RowError,
+    import_assets,
+)
+from convergence.web.deps import EngineDep
+from convergence.web.pages.form_errors import french_part
+from convergence.web.pages.member_choice import chosen_member, member_options
+from convergence.web.pages.rendering import render_page
+from convergence.web.pages.session import PageUser, WriterPage
+from convergence.web.pages.submitted import FormDep
+
+router = APIRouter()
+FILE_FIELD = "fichier"
+
+
+@router.get("/inventaire/import")
+def import_page(request: Request, viewer: WriterPage, engine: EngineDep) -> Response:
+    return _page(request, engine, viewer=viewer)
+
+
+@router.post("/inventaire/import")
+def import_file(request: Request, viewer: WriterPage, engine: EngineDep, form: FormDep) -> Response:
+    data = form.files.get(FILE_FIELD, b"")
+    if not data.strip():
+        return _page(request, engine, viewer=viewer, problem="Choisissez un fichier CSV non vide.")
+    try:
+        member_id = chosen_member(form, viewer=viewer)
+        with engine.begin() as conn:
+            report = import_assets(conn, scope=viewer.scope, data=data, member_id=member_id)
+    except InvalidInput as error:
+        # The header itself is wrong (unknown column, empty file): nothing to list by line.
+        return _page(request, engine, viewer=viewer, problem=french_part(error.message))
+    return _page(request, engine, viewer=viewer, report=report)
+
+
+def _page(
+    request: Request,
+    engine: EngineDep,
+    *,
+    viewer: PageUser,
+    report: ImportReport | None = None,
+    problem: str = "",
+) -> Response:
+    with engine.connect() as conn:
+        members = member_options(conn, viewer=viewer) if viewer.is_operator else {}
+    refused = bool(problem) or (report is not None and not report.ok)
+    return render_page(
+        request,
+        "inventory/import.html",
+        viewer=viewer,
+        status_code=422 if refused else 200,
+        report=report,
+        errors=[RowError(e.line, french_part(e.reason)) for e in report.errors] if report else [],
+        problem=problem,
+        members=members,
+        columns=COLUMNS,
+        aliases=HEADER_ALIASES,
+    )

@@ -1,0 +1,142 @@
+"""The territory map: commune outlines as the base map, the member's equipment on top."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from convergence.registry.queries import (
+    AssetCount,
+    AssetMarker,
+    asset_markers,
+    count_assets_by_commune_and_domain,
+)
+from convergence.territory.geometry import territory_geojson
+from convergence.territory.reference import load_territory
+from convergence.web.deps import EngineDep, SettingsDep
+from convergence.web.pages.labels import (
+    ASSET_KINDS,
+    ASSET_STATUSES,
+    DOMAINS,
+    STATUS_LETTERS,
+    label,
+)
+from convergence.web.pages.rendering import commune_name, render_page
+from convergence.web.pages.session import CurrentUserPage
+
+router = APIRouter()
+GEOJSON = "application/geo+json"
+NO_COMMUNE = "Sans position"
+
+
+@dataclass(frozen=True, slots=True)
+class CountRow:
+    commune: str
+    insee: str | None
+    counts: list[int]
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class CountTable:
+    """Equipment per commune and domain: the text alternative of the map."""
+
+    domains: list[str]
+    rows: list[CountRow]
+    totals: list[int]
+    total: int
+
+
+@router.get("/carte")
+def map_page(
+    request: Request, viewer: CurrentUserPage, engine: EngineDep, settings: SettingsDep
+) -> Response:
+    with engine.connect() as conn:
+        counts = count_assets_by_commune_and_domain(conn, scope=viewer.scope)
+    return render_page(
+        request,
+        "map/territory.html",
+        viewer=viewer,
+        table=count_table(counts),
+        tile_url=settings.tile_url or "",
+    )
+
+
+@router.get("/carte/communes.geojson")
+def communes_geojson(viewer: CurrentUserPage) -> Response:
+    """Outlines and reference data of the communes of 78 and 92 (the same for everyone)."""
+    return Response(
+        communes_document(),
+        media_type=GEOJSON,
+        headers={"Cache-Control": "private, max-age=86400"},
+    )
+
+
+@router.get("/carte/equipements.geojson")
+def equipment_geojson(viewer: CurrentUserPage, engine: EngineDep) -> Response:
+    """The located equipment the user may see, as GeoJSON points."""
+    with engine.connect() as conn:
+        markers = asset_markers(conn, scope=viewer.scope)
+    document = {"type": "FeatureCollection", "features": [marker_feature(m) for m in markers]}
+    return Response(
+        json.dumps(document, separators=(",", ":"), ensure_ascii=False),
+        media_type=GEOJSON,
+        headers={"Cache-Control": "private, no-cache"},
+    )
+
+
+def marker_feature(marker: AssetMarker) -> dict[str, Any]:
+    """One piece of equipment as a GeoJSON feature with its French labels."""
+    return {
+        "type": "Feature",
+        "id": marker.id,
+        "geometry": {"type": "Point", "coordinates": [marker.lon, marker.lat]},
+        "properties": {
+            "name": marker.name,
+            "domain": marker.domain,
+            "status": marker.status,
+            "domain_label": label(DOMAINS, marker.domain),
+            "status_label": label(ASSET_STATUSES, marker.status),
+            "kind_label": label(ASSET_KINDS, marker.kind),
+            "status_letter": STATUS_LETTERS.get(marker.status, "?"),
+            "url": f"/inventaire/{marker.id}",
+        },
+    }
+
+
+@cache
+def communes_document() -> bytes:
+    """The commune outlines with the names people read (EPCI, département), built once."""
+    territory = load_territory()
+    document = territory_geojson()
+    for feature in document["features"]:
+        properties = feature["properties"]
+        epci = territory.epci_of(properties["insee"])
+        properties["epci_name"] = epci.name if epci else None
+        properties["departement_name"] = territory.departement(properties["departement"]).name
+    return json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def count_table(counts: list[AssetCount]) -> CountTable:
+    """Counts pivoted to one row per commune (by name) and one column per domain present."""
+    domains = [str(d) for d in DOMAINS if any(c.domain == d for c in counts)]
+    cells: dict[str | None, dict[str, int]] = {}
+    for count in counts:
+        cells.setdefault(count.commune_insee, {})[count.domain] = count.total
+    rows = [
+        CountRow(
+            commune=commune_name(insee) if insee else NO_COMMUNE,
+            insee=insee,
+            counts=[by_domain.get(d, 0) for d in domains],
+            total=sum(by_domain.values()),
+        )
+        for insee, by_domain in cells.items()
+    ]
+    rows.sort(key=lambda r: (r.insee is None, r.commune))
+    totals = [sum(r.counts[i] for r in rows) for i in range(len(domains))]
+    return CountTable(domains=domains, rows=rows, totals=totals, total=sum(totals))

@@ -1,0 +1,145 @@
+/* Convergence maps: commune outlines as the base map (no tile server needed), equipment on
+ * top. Leaflet is served from the installed xstatic-leaflet package; nothing here is fetched
+ * from another origin unless an operator configured a tile server (CONVERGENCE_TILE_URL). */
+(function () {
+  "use strict";
+
+  var OUTLINE = { color: "#000091", weight: 1, fillColor: "#e3e3fd", fillOpacity: 0.25 };
+  var OUTLINE_FOCUS = { weight: 3, fillOpacity: 0.45 };
+
+  function escapeHtml(text) {
+    return String(text === null || text === undefined ? "" : text)
+      .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+      .replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+  }
+
+  function loadJson(url) {
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/geo+json" } })
+      .then(function (response) {
+        if (!response.ok) { throw new Error(url + " : " + response.status); }
+        return response.json();
+      });
+  }
+
+  function addTiles(map, url) {
+    if (url) { L.tileLayer(url, { maxZoom: 19 }).addTo(map); }
+  }
+
+  function communePopup(p) {
+    var population = Number(p.population).toLocaleString("fr-FR");
+    return "<strong>" + escapeHtml(p.name) + "</strong> (" + escapeHtml(p.insee) + ")<br>" +
+      "Population : " + population + " habitants<br>" +
+      "Intercommunalité : " + escapeHtml(p.epci_name || "aucune") + "<br>" +
+      "Département : " + escapeHtml(p.departement_name) + " (" + escapeHtml(p.departement) + ")";
+  }
+
+  function communeLayer(doc) {
+    return L.geoJSON(doc, {
+      style: function () { return OUTLINE; },
+      onEachFeature: function (feature, layer) {
+        layer.bindPopup(communePopup(feature.properties));
+        layer.bindTooltip(escapeHtml(feature.properties.name), { sticky: true });
+        layer.on("mouseover", function () { layer.setStyle(OUTLINE_FOCUS); });
+        layer.on("mouseout", function () { layer.setStyle(OUTLINE); });
+      }
+    });
+  }
+
+  function equipmentTitle(p) {
+    return p.name + " — " + p.domain_label + " — " + p.status_label;
+  }
+
+  function equipmentIcon(p) {
+    var classes = "marker domain-" + p.domain + " status-" + p.status;
+    return L.divIcon({
+      className: "marker-holder",
+      html: '<span class="' + escapeHtml(classes) + '"><span>' +
+        escapeHtml(p.status_letter) + "</span></span>",
+      iconSize: [22, 22],
+      iconAnchor: [11, 11],
+      popupAnchor: [0, -11]
+    });
+  }
+
+  function equipmentPopup(p) {
+    return '<a href="' + escapeHtml(p.url) + '">' + escapeHtml(p.name) + "</a><br>" +
+      escapeHtml(p.kind_label) + " · " + escapeHtml(p.domain_label) + "<br>" +
+      "Statut : " + escapeHtml(p.status_label);
+  }
+
+  function equipmentMarker(feature, latlng) {
+    var p = feature.properties;
+    var title = equipmentTitle(p);
+    return L.marker(latlng, { icon: equipmentIcon(p), title: title, alt: title, keyboard: true })
+      .bindPopup(equipmentPopup(p));
+  }
+
+  function equipmentLayers(doc) {
+    var byDomain = {};
+    doc.features.forEach(function (feature) {
+      var label = feature.properties.domain_label;
+      if (!byDomain[label]) { byDomain[label] = { type: "FeatureCollection", features: [] }; }
+      byDomain[label].features.push(feature);
+    });
+    var layers = {};
+    Object.keys(byDomain).sort().forEach(function (label) {
+      layers[label] = L.geoJSON(byDomain[label], { pointToLayer: equipmentMarker });
+    });
+    return layers;
+  }
+
+  function showEquipment(map, doc) {
+    var layers = equipmentLayers(doc);
+    var names = Object.keys(layers);
+    var bounds = L.latLngBounds([]);
+    names.forEach(function (name) {
+      layers[name].addTo(map);
+      bounds.extend(layers[name].getBounds());
+    });
+    if (names.length) {
+      L.control.layers(null, layers, { collapsed: false }).addTo(map);
+      map.fitBounds(bounds, { padding: [30, 30], maxZoom: 15 });
+    }
+  }
+
+  function showFailure(element, error) {
+    var message = document.createElement("p");
+    message.className = "error";
+    message.setAttribute("role", "alert");
+    message.textContent = "La carte n'a pas pu être chargée (" + error.message +
+      "). Le tableau ci-dessous reste à jour.";
+    element.parentNode.insertBefore(message, element.nextSibling);
+  }
+
+  function territoryMap(element) {
+    var map = L.map(element, { preferCanvas: false });
+    addTiles(map, element.dataset.tiles);
+    loadJson(element.dataset.communes)
+      .then(function (doc) {
+        var outlines = communeLayer(doc).addTo(map);
+        map.fitBounds(outlines.getBounds());
+        return loadJson(element.dataset.equipments);
+      })
+      .then(function (doc) { showEquipment(map, doc); })
+      .catch(function (error) { showFailure(element, error); });
+  }
+
+  function assetMap(element) {
+    var d = element.dataset;
+    var position = [Number(d.lat), Number(d.lon)];
+    var map = L.map(element).setView(position, 15);
+    addTiles(map, d.tiles);
+    var p = {
+      name: d.name, domain: d.domain, status: d.status, status_letter: d.statusLetter,
+      domain_label: d.domainLabel, status_label: d.statusLabel
+    };
+    L.marker(position, { icon: equipmentIcon(p), title: equipmentTitle(p), alt: equipmentTitle(p) })
+      .addTo(map);
+    loadJson(d.communes)
+      .then(function (doc) { communeLayer(doc).addTo(map).bringToBack(); })
+      .catch(function (error) { showFailure(element, error); });
+  }
+
+  document.querySelectorAll("[data-map=territoire]").forEach(territoryMap);
+  document.querySelectorAll("[data-map=equipement]").forEach(assetMap);
+}());
