@@ -77,3 +77,6 @@ def make_client(engine: Engine, settings: Settings) -> Iterator[Callable[..., Te
     yield make
     for client in clients:
         client.__exit__(None, None, None)
+        runtime = getattr(client.app.state, "ingest_runtime", None)  # type: ignore[attr-defined]
+        if runtime is not None:
+            runtime.close()  # stops the JavaScript codec workers

@@ -1,0 +1,156 @@
+"""The dead-letter store: scoped listing, replay once the cause is fixed, discard; JS codecs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select, update
+
+from convergence.registry.tables import device_models
+from convergence.timeseries.tables import readings
+from tests.ingest.conftest import Sensors, device_model, register
+from tests.support import Territory
+
+JS_CODECS = Path(__file__).parents[1] / "decoders" / "codecs"
+
+
+def _uplink(device: str, payload_hex: str = "00e150", minute: int = 0) -> dict[str, object]:
+    ts = f"2026-11-28T10:{minute:02d}:00Z"
+    return {"device": device, "fport": 1, "payload_hex": payload_hex, "ts": ts}
+
+
+def _post(client: TestClient, territory: Territory, *items: dict[str, object]) -> dict[str, object]:
+    response = client.post(
+        "/api/v1/ingest", json=list(items), headers=territory.versailles.bearer("ingest")
+    )
+    assert response.status_code in {200, 422}, response.text
+    body: dict[str, object] = response.json()
+    return body
+
+
+def test_dead_letters_are_listed_for_their_member_only(
+    client: TestClient, territory: Territory, sensors: Sensors
+) -> None:
+    _post(
+        client,
+        territory,
+        {"device": "SONO-01", "ts": "2026-11-28T09:00:00Z", "quantity": "x", "value": 1},
+    )
+    mine = client.get("/api/v1/dead-letters", headers=territory.versailles.bearer("read")).json()
+    assert mine["total"] == 1
+    letter = mine["items"][0]
+    assert (letter["stage"], letter["reason_code"], letter["source"]) == (
+        "normalise",
+        "unknown_quantity",
+        "http",
+    )
+    assert letter["raw_text"].startswith('{"device":"SONO-01"')
+    theirs = client.get("/api/v1/dead-letters", headers=territory.boulogne.bearer("read")).json()
+    assert theirs["total"] == 0
+    hidden = client.get(
+        f"/api/v1/dead-letters/{letter['id']}", headers=territory.boulogne.bearer("read")
+    )
+    assert hidden.status_code == 404
+    assert (
+        client.get("/api/v1/dead-letters", headers=territory.operator.bearer("admin")).json()[
+            "total"
+        ]
+        == 1
+    )
+
+
+def test_a_dead_letter_is_replayed_once_its_cause_is_fixed(
+    client: TestClient, territory: Territory, sensors: Sensors, engine: Engine
+) -> None:
+    model = device_model(engine, "acme", "silent", "")
+    register(
+        engine,
+        territory.versailles.id,
+        name="Sans codec",
+        dev_eui="70B3D5FFFE000001",
+        device_model_id=model,
+    )
+    body = _post(
+        client,
+        territory,
+        {
+            "device": "70B3D5FFFE000001",
+            "fport": 1,
+            "payload_hex": "0100e2",
+            "ts": "2026-11-28T09:00:00Z",
+        },
+    )
+    [rejection] = body["error"]["details"]["refused"]  # type: ignore[index]
+    assert rejection["code"] == "no_codec"
+    letter_id = rejection["dead_letter_id"]
+    replay = f"/api/v1/dead-letters/{letter_id}/replay"
+    refused_again = client.post(replay, headers=territory.versailles.bearer("admin")).json()
+    assert refused_again["still_refused"] == [letter_id]
+    with engine.begin() as conn:
+        conn.execute(update(device_models).where(device_models.c.id == model).values(codec="elsys"))
+    assert client.post(replay, headers=territory.boulogne.bearer("admin")).status_code == 404
+    done = client.post(replay, headers=territory.versailles.bearer("admin"))
+    assert done.status_code == 200, done.text
+    assert (done.json()["replayed"], done.json()["stored"]) == ([letter_id], 1)
+    letter = client.get(
+        f"/api/v1/dead-letters/{letter_id}", headers=territory.versailles.bearer("read")
+    ).json()
+    assert letter["status"] == "replayed"
+    assert letter["replayed_at"] is not None
+
+
+def test_a_dead_letter_can_be_discarded(
+    client: TestClient, territory: Territory, sensors: Sensors
+) -> None:
+    _post(
+        client,
+        territory,
+        {"device": "SONO-01", "ts": "2026-11-28T09:00:00Z", "quantity": "x", "value": 1},
+    )
+    [letter] = client.get(
+        "/api/v1/dead-letters", headers=territory.versailles.bearer("read")
+    ).json()["items"]
+    viewer = client.post(
+        f"/api/v1/dead-letters/{letter['id']}/discard", headers=territory.versailles.bearer("read")
+    )
+    assert viewer.status_code == 403
+    response = client.post(
+        f"/api/v1/dead-letters/{letter['id']}/discard", headers=territory.versailles.bearer("admin")
+    )
+    assert response.status_code == 204
+    pending = client.get("/api/v1/dead-letters", headers=territory.versailles.bearer("read")).json()
+    assert pending["total"] == 0
+    discarded = client.get(
+        "/api/v1/dead-letters?status=discarded", headers=territory.versailles.bearer("read")
+    )
+    assert discarded.json()["total"] == 1
+
+
+def test_an_operator_javascript_codec_decodes_and_a_runaway_one_is_dead_lettered(
+    make_client: Callable[..., TestClient], territory: Territory, sensors: Sensors, engine: Engine
+) -> None:
+    client = make_client(js_codec_dir=JS_CODECS)
+    good = device_model(engine, "test", "th", "js:temperature_humidity.js")
+    runaway = device_model(engine, "test", "loop", "js:infinite_loop.js")
+    register(engine, territory.versailles.id, name="TH", serial="TH-1", device_model_id=good)
+    register(engine, territory.versailles.id, name="Loop", serial="LOOP-1", device_model_id=runaway)
+    body = _post(
+        client,
+        territory,
+        _uplink("TH-1", "00e150"),
+        _uplink("LOOP-1"),
+        _uplink("TH-1", "ffce64", minute=1),
+    )
+    assert body["stored"] == 4
+    [refused] = body["refused"]  # type: ignore[misc]
+    assert (refused["index"], refused["stage"], refused["code"]) == (
+        "[1]",
+        "decode",
+        "decode_timeout",
+    )
+    assert "CPU time limit" in refused["reason"]
+    with engine.connect() as conn:
+        values = sorted(conn.execute(select(readings.c.value)).scalars())
+    assert values == [-5.0, 22.5, 40.0, 50.0]
