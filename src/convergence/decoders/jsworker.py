@@ -41,10 +41,16 @@ var __convergence = (function (parse, stringify) {
     if (typeof Decode === "function") { return {data: Decode(input.fPort, input.bytes, {})}; }
     throw new Error("the codec defines no decodeUplink(), Decoder() or Decode() function");
   }
-  function run(text, start) {
+  var frames = [];
+  function load(text) {
+    frames = [];
+    outs = [];
+    frames = parse(text);
+    return frames.length;
+  }
+  function run(start) {
     position = start;
     outs = [];
-    var frames = parse(text);
     for (position = start; position < frames.length; position++) {
       try {
         var out = stringify(decodeOne(frames[position]), nullify);
@@ -54,12 +60,16 @@ var __convergence = (function (parse, stringify) {
         outs.push(stringify([1, reasonOf(message), message]));
       }
     }
-    return outs.join(",");
+    var joined = outs.join(",");
+    frames = [];
+    outs = [];
+    return joined;
   }
   function partial() { return outs.join(","); }
   function at() { return position; }
-  return {run: run, partial: partial, at: at};
+  return {load: load, run: run, partial: partial, at: at};
 })(JSON.parse, JSON.stringify);
+var __convergence_load = __convergence.load;
 var __convergence_run = __convergence.run;
 var __convergence_partial = __convergence.partial;
 var __convergence_at = __convergence.at;
@@ -91,6 +101,9 @@ def classify(error: BaseException) -> tuple[str, str]:
     message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
     if isinstance(error, quickjs.StackOverflow) or "stack overflow" in message:
         return "stack_overflow", message
+    if message == "null":
+        # QuickJS throws null when it cannot even allocate the error object: memory ran out.
+        return "memory", "InternalError: out of memory"
     if "interrupted" in message:
         return "timeout", message
     if "out of memory" in message:
@@ -118,14 +131,28 @@ class CodecRuntime:
             reason, message = classify(exc)
             raise CodecLoadError(reason, f"the codec does not load: {message}") from None
         context.set_time_limit(limits.time_limit_s)
+        self._limits = limits
         self._context = context
+        self._load = context.get("__convergence_load")
         self._run = context.get("__convergence_run")
         self._partial = context.get("__convergence_partial")
         self._at = context.get("__convergence_at")
 
-    def run(self, frames_text: str, start: int) -> str:
-        """Decode frames[start:], returning comma-joined result entries; raises when interrupted."""
-        return str(self._run(frames_text, start))
+    def load(self, frames_text: str) -> None:
+        """Parse a batch of frames inside the engine, once, with the compile-time budget."""
+        self._context.set_time_limit(self._limits.compile_time_limit_s)
+        try:
+            self._load(frames_text)
+        finally:
+            self._context.set_time_limit(self._limits.time_limit_s)
+
+    def run(self, start: int) -> str:
+        """Decode frames[start:], returning comma-joined result entries; raises when interrupted.
+
+        The whole call shares one time budget: a frame that starts late may be interrupted
+        through no fault of its own, which is why the worker resumes it with a fresh budget.
+        """
+        return str(self._run(start))
 
     def salvage(self) -> tuple[str, int]:
         """After an interruption: the entries already produced and the frame that was running."""
@@ -178,35 +205,38 @@ class Worker:
         """Decode a batch; returns the JSON array of result entries."""
         chunks: list[str] = []
         start, consecutive_timeouts = 0, 0
+        runtime = self._loaded(key, frames_text)
         while start < count:
-            runtime = self.runtime(key)
             try:
-                chunks.append(runtime.run(frames_text, start))
+                chunks.append(runtime.run(start))
                 break
-            except (quickjs.JSException, quickjs.StackOverflow):
+            except (quickjs.JSException, quickjs.StackOverflow) as exc:
                 done, stuck = runtime.salvage()
-                self.discard(key)
+                reason, message = classify(exc)
             chunks.append(done)
+            # An interrupted codec may have left its globals half-updated: start afresh.
+            self.discard(key)
+            runtime = self._loaded(key, frames_text)
             if stuck > start:
-                consecutive_timeouts = 0  # frames before the stuck one decoded fine
-            entry, timed_out = self._decode_alone(key, frames_text, stuck)
-            chunks.append(entry)
-            consecutive_timeouts = consecutive_timeouts + 1 if timed_out else 0
-            start = stuck + 1
+                start, consecutive_timeouts = stuck, 0  # give the interrupted frame its own budget
+                continue
+            chunks.append(error_entry(reason, message))
+            start += 1
+            consecutive_timeouts = consecutive_timeouts + 1 if reason == "timeout" else 0
             if consecutive_timeouts >= self.limits.max_consecutive_timeouts:
                 chunks.extend(self._skipped(count - start))
                 break
         return "[" + ",".join(chunk for chunk in chunks if chunk) + "]"
 
-    def _decode_alone(self, key: str, frames_text: str, index: int) -> tuple[str, bool]:
-        # The batch shares one time budget; give the frame that exhausted it a budget of its own.
-        single = json.dumps([json.loads(frames_text)[index]])
+    def _loaded(self, key: str, frames_text: str) -> CodecRuntime:
+        runtime = self.runtime(key)
         try:
-            return self.runtime(key).run(single, 0), False
+            runtime.load(frames_text)
         except (quickjs.JSException, quickjs.StackOverflow) as exc:
             self.discard(key)
             reason, message = classify(exc)
-            return error_entry(reason, message), reason == "timeout"
+            raise CodecLoadError(reason, f"the batch could not be loaded: {message}") from None
+        return runtime
 
     def _skipped(self, remaining: int) -> list[str]:
         message = (
