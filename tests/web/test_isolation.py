@@ -16,6 +16,7 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from convergence.members.roles import Role
+from tests.alerts.planting import alert_params, plant_alerts
 from tests.coordination.planting import plant_proposal, proposal_params
 from tests.support import VERSAILLES_TOWN_HALL, MemberFixture, Territory
 from tests.web.session import log_in
@@ -60,6 +61,7 @@ def plant(client: TestClient, territory: Territory) -> Planted:
     ).json()
     territory.versailles.user(Role.technician)
     plant_proposal(client, territory, MARKER)
+    plant_alerts(client, territory, asset["id"], MARKER)
     return Planted(territory.versailles.id, asset["id"], initiative["id"], token["id"])
 
 
@@ -129,6 +131,34 @@ ROUTE_CALLS: dict[tuple[str, str], Callable[[Planted], Call]] = {
     ("GET", "/api/v1/series/values"): lambda p: Call(query={"commune": "78646"}),
     ("GET", "/api/v1/series/{series_id}/values"): lambda p: NO_BODY,
     ("GET", "/api/v1/latest"): lambda p: NO_BODY,
+    ("GET", "/api/v1/alert-rules"): lambda p: NO_BODY,
+    ("POST", "/api/v1/alert-rules"): lambda p: Call(
+        json={
+            "name": "intrus",
+            "member_id": p.member_id,
+            "target_kind": "domain",
+            "domain": "air",
+            "params": {"kind": "silence", "max_silence_s": 600},
+        }
+    ),
+    ("GET", "/api/v1/alert-rules/{rule_id}"): lambda p: NO_BODY,
+    ("PATCH", "/api/v1/alert-rules/{rule_id}"): lambda p: Call(json={"name": "intrus"}),
+    ("DELETE", "/api/v1/alert-rules/{rule_id}"): lambda p: NO_BODY,
+    ("GET", "/api/v1/alerts"): lambda p: NO_BODY,
+    ("GET", "/api/v1/alerts/{alert_id}"): lambda p: NO_BODY,
+    ("POST", "/api/v1/alerts/{alert_id}/acknowledge"): lambda p: Call(json={"note": "intrus"}),
+    ("POST", "/api/v1/alerts/{alert_id}/resolve"): lambda p: Call(json={"note": "intrus"}),
+    ("GET", "/api/v1/alert-digest"): lambda p: Call(
+        query={"day": "2026-11-28", "member_id": p.member_id}
+    ),
+    ("GET", "/api/v1/alert-subscriptions"): lambda p: NO_BODY,
+    ("POST", "/api/v1/alert-subscriptions"): lambda p: Call(
+        json={"channel": "webhook", "webhook_url": "http://127.0.0.1:9/x", "member_id": p.member_id}
+    ),
+    ("DELETE", "/api/v1/alert-subscriptions/{subscription_id}"): lambda p: NO_BODY,
+    ("GET", "/api/v1/alert-deliveries"): lambda p: NO_BODY,
+    ("GET", "/api/v1/alert-deliveries/{delivery_id}"): lambda p: NO_BODY,
+    ("POST", "/api/v1/alert-deliveries/{delivery_id}/retry"): lambda p: NO_BODY,
 }
 
 
@@ -154,6 +184,7 @@ def walk(client: TestClient, planted: Planted, headers: dict[str, str]) -> list[
         "initiative_id": planted.initiative_id,
         "token_id": planted.token_id,
         **proposal_params(client),
+        **alert_params(client),
         "series_id": planted.asset_id,  # Versailles' series are walked in tests/timeseries
     }
     for (method, path), make in ROUTE_CALLS.items():
@@ -218,6 +249,7 @@ def test_anonymous_callers_get_401_everywhere(client: TestClient, territory: Ter
         "initiative_id": planted.initiative_id,
         "token_id": planted.token_id,
         **proposal_params(client),
+        **alert_params(client),
         "series_id": planted.asset_id,  # Versailles' series are walked in tests/timeseries
     }
     for (method, path), make in ROUTE_CALLS.items():

@@ -16,6 +16,7 @@ TABLE_MODULES = (
     "convergence.coordination.tables",
     "convergence.timeseries.tables",
     "convergence.ingest.tables",
+    "convergence.alerts.tables",
 )
 
 

@@ -1,0 +1,135 @@
+"""Scheduled rules: a silent sensor is reported within one period; indicator classes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import Engine
+
+from convergence.alerts.config import AlertsConfig
+from convergence.alerts.kinds import AlertStatus
+from convergence.alerts.queries import list_alerts
+from convergence.alerts.schedule import evaluate_schedule
+from convergence.members.roles import Role
+from convergence.timeseries.store import NewReading, store_readings
+from tests.alerts.conftest import MINUTE, T0, make_asset, user_scope
+from tests.alerts.flow import ingest, rule
+from tests.support import Territory
+
+
+def run_schedule(engine: Engine, at: timedelta) -> tuple[list[int], list[int]]:
+    with engine.begin() as conn:
+        outcome = evaluate_schedule(conn, now=T0 + at)
+    return outcome.fired, outcome.resolved
+
+
+def test_a_sensor_that_stops_sending_raises_a_silence_alert_within_one_period(
+    engine: Engine, territory: Territory, river_sensor: int
+) -> None:
+    technician = user_scope(engine, territory.versailles, Role.technician)
+    rule(
+        engine,
+        technician,
+        name="Limnimètre muet",
+        target_kind="domain",
+        domain="water",
+        params={"kind": "silence", "max_silence_s": 1800},
+    )
+    member = territory.versailles.id
+    for minutes in range(0, 60, 10):  # one reading every 10 minutes, the last at 50
+        at = T0 + minutes * MINUTE
+        ingest(engine, asset_id=river_sensor, member_id=member, points=[(at, 1.2)], now=at)
+    period = AlertsConfig().evaluation_period  # the scheduler runs once per period
+    silent_from = T0 + 80 * MINUTE  # 30 min after the last reading
+    fired_at = None
+    at = T0 + 50 * MINUTE
+    while fired_at is None:
+        at += period
+        fired, _ = run_schedule(engine, at - T0)
+        fired_at = at if fired else None
+    assert silent_from <= fired_at < silent_from + period
+    with engine.connect() as conn:
+        [alert] = list_alerts(conn, scope=technician)
+    assert "aucune donnée" in alert.message
+    assert "30 min" in alert.message
+
+    ingest(engine, asset_id=river_sensor, member_id=member, points=[(at, 1.3)], now=at)
+    with engine.connect() as conn:
+        [alert] = list_alerts(conn, scope=technician)
+    assert alert.status is AlertStatus.resolved  # data came back: the silence ended
+
+
+def test_a_sensor_that_never_sent_is_not_reported_silent(
+    engine: Engine, territory: Territory, river_sensor: int
+) -> None:
+    technician = user_scope(engine, territory.versailles, Role.technician)
+    rule(
+        engine,
+        technician,
+        name="muet",
+        target_kind="asset",
+        asset_id=river_sensor,
+        params={"kind": "silence", "max_silence_s": 600},
+    )
+    assert run_schedule(engine, timedelta(days=1)) == ([], [])
+
+
+def test_water_vigilance_indicator_reaches_orange_and_leaves_it_with_hysteresis(
+    engine: Engine, territory: Territory, river_sensor: int
+) -> None:
+    technician = user_scope(engine, territory.versailles, Role.technician)
+    rule(
+        engine,
+        technician,
+        name="Vigilance orange",
+        target_kind="asset",
+        asset_id=river_sensor,
+        params={
+            "kind": "indicator",
+            "indicator": "water_vigilance",
+            "min_level": "Orange",
+            "thresholds": {"jaune": 2.5, "orange": 3.2, "rouge": 4.0, "hysteresis_m": 0.1},
+        },
+    )
+    member = territory.versailles.id
+    steps = [(0, 3.0, False, False), (10, 3.25, True, False), (20, 3.15, False, False),
+             (30, 3.05, False, True)]  # fmt: skip
+    for minutes, level, fires, resolves in steps:
+        at = T0 + minutes * MINUTE
+        ingest(engine, asset_id=river_sensor, member_id=member, points=[(at, level)], now=at)
+        fired, resolved = run_schedule(engine, minutes * MINUTE)
+        assert (bool(fired), bool(resolved)) == (fires, resolves), minutes
+    with engine.connect() as conn:
+        [alert] = list_alerts(conn, scope=technician)
+    assert "niveau orange" in alert.message
+
+
+def test_air_index_mauvais_fires_from_the_hourly_rollups(
+    engine: Engine, territory: Territory
+) -> None:
+    station = make_asset(engine, territory.versailles, name="Station rue de la Paroisse",
+                         domain="air")  # fmt: skip
+    technician = user_scope(engine, territory.versailles, Role.technician)
+    rule(
+        engine,
+        technician,
+        name="Air mauvais",
+        target_kind="domain",
+        domain="air",
+        params={"kind": "indicator", "indicator": "air_index", "min_level": "mauvais"},
+    )
+    day_start = T0.replace(hour=0) - timedelta(hours=1)  # local midnight (UTC+1 in November)
+    rows = [
+        NewReading(
+            station, territory.versailles.id, "pm10", "µg/m³", day_start + h * 60 * MINUTE, 60.0
+        )
+        for h in range(20)
+    ]
+    with engine.begin() as conn:
+        store_readings(conn, rows)
+    fired, _ = run_schedule(engine, timedelta(hours=13))
+    assert fired
+    with engine.connect() as conn:
+        [alert] = list_alerts(conn, scope=technician)
+    assert "Mauvais" in alert.message
+    assert "non officiel" in alert.message
