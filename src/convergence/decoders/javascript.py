@@ -298,7 +298,7 @@ class JsEngine:
     def check(self, source: JsSource) -> None:
         """Compile a codec once; DecodeError when it does not load."""
         outcome = self.decode_many(source, [Frame(fport=1, payload=b"")])[0]
-        if isinstance(outcome, DecodeError) and outcome.reason in _LOAD_REASONS:
+        if isinstance(outcome, DecodeError) and outcome.details.get("load_failure"):
             raise outcome
 
     def decode(self, source: JsSource, frame: Frame) -> DecodeResult:
@@ -370,9 +370,6 @@ class JsEngine:
         except _WorkerLost as lost:
             return ("lost", lost.reason.value, str(lost))
         return reply
-
-
-_LOAD_REASONS = frozenset({DecodeErrorReason.codec_invalid})
 
 
 def _outcomes(reply: tuple[Any, ...], count: int, limits: JsLimits) -> list[Outcome]:
