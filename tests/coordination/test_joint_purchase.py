@@ -155,3 +155,16 @@ def test_a_proposal_the_data_no_longer_supports_turns_stale_and_keeps_its_status
     [back] = build.proposals()
     assert back.id == proposal.id
     assert back.stale_since is None
+
+
+def test_a_chain_of_projects_longer_than_the_window_is_cut_from_its_earliest(
+    build: Builder,
+) -> None:
+    versailles, chesnay, bougival = (build.commune(c) for c in (VERSAILLES, LE_CHESNAY, BOUGIVAL))
+    build.project(versailles, start=date(2027, 1, 10), units=10)
+    build.project(chesnay, start=date(2027, 5, 10), units=5)  # 120 days after Versailles
+    build.project(bougival, start=date(2027, 9, 10), units=2)  # 123 days after Le Chesnay
+    build.generate()
+    [proposal] = build.proposals()
+    assert {m.id for m in proposal.members} == {versailles, chesnay}
+    assert "entre janvier et mai 2027" in proposal.explanation

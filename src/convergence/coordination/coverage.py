@@ -49,6 +49,6 @@ def communes_reach(insee_codes: Iterable[str], *, radius_m: float) -> shapely.Ge
     return shapely.buffer(shapely.union_all(shapes), radius_m, quad_segs=QUAD_SEGMENTS)
 
 
-def overlap_km2(first: shapely.Geometry, second: shapely.Geometry) -> float:
-    """Area shared by two coverages, in km²."""
-    return float(shapely.area(shapely.intersection(first, second))) / 1_000_000
+def area_km2(geometry: shapely.Geometry) -> float:
+    """Area of a geometry in local metres, in km²."""
+    return float(shapely.area(geometry)) / 1_000_000

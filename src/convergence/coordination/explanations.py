@@ -22,6 +22,8 @@ from convergence.coordination.wording import (
 from convergence.registry.kinds import NetworkTechnology
 
 PURCHASING_CENTRE = "la centrale d'achat du syndicat"
+NAMES_SHOWN = 5  # a sentence names at most this many members, then says how many more
+PRICES_SHOWN = 4  # beyond, a sentence gives the range of prices instead of each one
 # Networks run by a telecom operator: what members share there is a contract, not antennas.
 OPERATED_NETWORKS = frozenset(
     {
@@ -41,7 +43,7 @@ class PurchaseVolume:
 
 
 def joint_purchase_title(words: DomainWords, names: Sequence[str]) -> str:
-    return f"Achat groupé — {words.label} : {join_names(names)}"
+    return f"Achat groupé — {words.label} : {join_names(names, limit=NAMES_SHOWN)}"
 
 
 def joint_purchase_text(
@@ -54,7 +56,8 @@ def joint_purchase_text(
 ) -> str:
     """« Versailles et Le Chesnay-Rocquencourt, communes voisines, prévoient toutes deux… »"""
     return (
-        f"{join_names(names)}, {relation}, prévoient {together(len(names))} {words.things} "
+        f"{join_names(names, limit=NAMES_SHOWN)}, {relation}, prévoient {together(len(names))} "
+        f"{words.things} "
         f"{month_span(start_dates)} : un achat groupé via {PURCHASING_CENTRE} porterait sur "
         f"{_volume(words, volume)}."
     )
@@ -72,7 +75,9 @@ def _volume(words: DomainWords, volume: PurchaseVolume) -> str:
 
 
 def shared_network_title(technology: str, names: Sequence[str]) -> str:
-    return f"Réseau partagé — {technology_label(technology)} : {join_names(names)}"
+    return (
+        f"Réseau partagé — {technology_label(technology)} : {join_names(names, limit=NAMES_SHOWN)}"
+    )
 
 
 def shared_network_text(
@@ -81,7 +86,8 @@ def shared_network_text(
     """Who runs or plans a network of ``technology`` and what sharing it would spare."""
     label = technology_label(technology)
     who = join_names(
-        [f"{name} ({'en service' if running else 'en projet'})" for name, running in networks]
+        [f"{name} ({'en service' if running else 'en projet'})" for name, running in networks],
+        limit=NAMES_SHOWN,
     )
     if technology in OPERATED_NETWORKS:
         return (
@@ -130,12 +136,23 @@ def duplicate_text(
 ) -> str:
     """Who buys the same thing at which unit price, and what a common contract would save."""
     names = [name for name, _ in prices]
-    listed = ", ".join(
+    return (
+        f"{join_names(names, limit=NAMES_SHOWN)} achètent séparément {subject} à des prix "
+        f"différents : {_unit_prices(prices)} (écart de {percent(spread)}). Un marché commun via "
+        f"{PURCHASING_CENTRE} alignerait les prix : au prix le plus bas, l'économie aurait été "
+        f"de {euros(savings)}."
+    )
+
+
+def _unit_prices(prices: Sequence[tuple[str, Decimal]]) -> str:
+    """« 310 € l'unité pour A, 420 € pour B », or the range when there are many."""
+    if len(prices) > PRICES_SHOWN:
+        (low_name, low), (high_name, high) = prices[0], prices[-1]
+        return (
+            f"de {euros(low)} l'unité pour {low_name} à {euros(high)} pour {high_name}, "
+            f"entre {len(prices)} adhérents"
+        )
+    return ", ".join(
         f"{euros(price)} l'unité pour {name}" if i == 0 else f"{euros(price)} pour {name}"
         for i, (name, price) in enumerate(prices)
-    )
-    return (
-        f"{join_names(names)} achètent séparément {subject} à des prix différents : {listed} "
-        f"(écart de {percent(spread)}). Un marché commun via {PURCHASING_CENTRE} alignerait les "
-        f"prix : au prix le plus bas, l'économie aurait été de {euros(savings)}."
     )

@@ -57,3 +57,11 @@ class Neighbourhood:
         """The grouping every one of ``communes`` belongs to, if there is one."""
         groupings = {self.grouping(code) for code in communes}
         return next(iter(groupings)) if len(groupings) == 1 else None
+
+
+@dataclass(frozen=True, slots=True)
+class NeighbourStats:
+    """A commune's bordering communes with their equipment of one domain."""
+
+    neighbours: list[tuple[str, int]]  # (INSEE, assets of the domain)
+    equipped_share: float  # of the neighbours' population

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from convergence.coordination.analysis import group_by
-from convergence.coordination.snapshot import Snapshot
+from convergence.coordination.snapshot import InitiativeInfo, Snapshot
 from convergence.coordination.wording import domain_words
 from convergence.territory.reference import fold_name
 
@@ -87,30 +87,34 @@ def supplier_comparisons(snapshot: Snapshot) -> list[PriceComparison]:
         for i in snapshot.initiatives
         if i.supplier and fold_name(i.supplier) and i.units and i.budget_eur is not None
     ]
-    comparisons = []
     groups = group_by(priced, lambda i: (fold_name(i.supplier or ""), i.domain))
-    for (folded, domain), items in sorted(groups.items()):
-        prices = [
-            MemberPrice(
-                member_id,
-                sum(i.units or 0 for i in own),
-                sum((i.budget_eur or Decimal(0) for i in own), Decimal(0)),
-                [i.id for i in own],
-            )
-            for member_id, own in group_by(items, lambda i: i.member_id).items()
-        ]
-        supplier = items[0].supplier or folded
-        comparisons.append(
-            PriceComparison(
-                key=f"supplier:{folded}"[:200],
-                domain=domain,
-                subject=f"{domain_words(domain).things} au même fournisseur, {supplier},",
-                name=f"{supplier} ({domain_words(domain).label})",
-                items="initiative_ids",
-                prices=_cheapest_first(prices),
-            )
+    return [_supplier_comparison(key, items) for key, items in sorted(groups.items())]
+
+
+def _supplier_comparison(key: tuple[str, str], projects: list[InitiativeInfo]) -> PriceComparison:
+    folded, domain = key
+    # The spelling of the first project names the supplier in the sentence.
+    supplier = projects[0].supplier or folded
+    return PriceComparison(
+        key=f"supplier:{folded}"[:200],
+        domain=domain,
+        subject=f"{domain_words(domain).things} au même fournisseur, {supplier},",
+        name=f"{supplier} ({domain_words(domain).label})",
+        items="initiative_ids",
+        prices=_cheapest_first(_project_prices(projects)),
+    )
+
+
+def _project_prices(projects: list[InitiativeInfo]) -> list[MemberPrice]:
+    return [
+        MemberPrice(
+            member_id,
+            sum(i.units or 0 for i in own),
+            sum((i.budget_eur or Decimal(0) for i in own), Decimal(0)),
+            [i.id for i in own],
         )
-    return comparisons
+        for member_id, own in group_by(projects, lambda i: i.member_id).items()
+    ]
 
 
 def _cheapest_first(prices: list[MemberPrice]) -> list[MemberPrice]:

@@ -218,12 +218,10 @@ def _member_places(conn: Connection, scope: MemberScope) -> dict[int, MemberPlac
 def _asset_groups(scope: MemberScope, domain: Domain | None) -> Select[Any]:
     """Assets in service or to come, counted and costed per commune, member, vendor."""
     budgeted = case((initiatives.c.budget_eur.is_not(None), 1), else_=0)
+    keys = (assets.c.domain, assets.c.commune_insee, assets.c.member_id, device_models.c.vendor)
     query = (
         select(
-            assets.c.domain,
-            assets.c.commune_insee,
-            assets.c.member_id,
-            device_models.c.vendor,
+            *keys,
             budgeted.label("budgeted"),
             func.count().label("assets_count"),
             func.sum(assets.c.cost_eur, type_=Numeric(14, 2)).label("cost"),
@@ -237,13 +235,7 @@ def _asset_groups(scope: MemberScope, domain: Domain | None) -> Select[Any]:
             member_clause(scope, assets.c.member_id),
             assets.c.status != AssetStatus.retired.value,
         )
-        .group_by(
-            assets.c.domain,
-            assets.c.commune_insee,
-            assets.c.member_id,
-            device_models.c.vendor,
-            budgeted,
-        )
+        .group_by(*keys, budgeted)
     )
     return query if domain is None else query.where(assets.c.domain == domain.value)
 

@@ -2,9 +2,11 @@
 
 - joint purchase: members that are neighbours (a shared border, or the same EPCI/EPT) with
   projects of the same domain in idea, planned or procurement whose start dates lie within
-  ``joint_purchase_window_days`` of each other (directly or through a chain of such pairs);
+  ``joint_purchase_window_days`` of each other; pairs chain into one group as long as the
+  group spans no more than the window (a longer chain is cut from its earliest project);
 - shared network: members running or planning their own network of one technology whose
-  coverages (see ``coverage``) share more than ``shared_network_min_overlap_km2``;
+  coverages (see ``coverage``: discs of ``shared_network_radius_m`` around their equipment,
+  or their communes plus that range) share more than ``shared_network_min_overlap_km2``;
 - coverage gap: a commune without equipment of a domain while at least
   ``coverage_gap_min_equipped_neighbours`` of its bordering communes have some and these hold
   more than ``coverage_gap_min_neighbour_share`` of the neighbours' population;
@@ -16,18 +18,26 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from datetime import timedelta
 from decimal import Decimal
-from itertools import combinations
+from itertools import combinations, islice
 
+import numpy as np
 import shapely
 
 from convergence.coordination import explanations as say
 from convergence.coordination.analysis import Analysis, group_by
 from convergence.coordination.clusters import connected_groups
-from convergence.coordination.coverage import communes_reach, discs, overlap_km2
-from convergence.coordination.neighbourhood import Neighbourhood, Relation
+from convergence.coordination.coverage import area_km2
+from convergence.coordination.evidence import (
+    coverage_gap_evidence,
+    duplicate_evidence,
+    joint_purchase_evidence,
+    shared_network_evidence,
+)
+from convergence.coordination.neighbourhood import Neighbourhood, NeighbourStats, Relation
+from convergence.coordination.networks import MemberNetwork, member_networks, network_coverage
 from convergence.coordination.pricing import (
     PriceComparison,
     model_comparisons,
@@ -47,9 +57,7 @@ ELIGIBLE_FOR_PURCHASE = frozenset(
         InitiativeStatus.procurement.value,
     }
 )
-RUNNING = frozenset({InitiativeStatus.deploying.value, InitiativeStatus.operating.value})
 GAP_MEMBER_KINDS = frozenset({MemberKind.commune, MemberKind.epci})
-EVIDENCE_ID_LIMIT = 100  # ids listed per member in the evidence; the counts are complete
 
 Rule = Callable[[Analysis], list[ProposalDraft]]
 
@@ -73,21 +81,63 @@ def joint_purchases(analysis: Analysis) -> list[ProposalDraft]:
     ]
     drafts = []
     for domain, items in group_by(eligible, lambda i: i.domain).items():
-        by_id = {i.id: i for i in items}
-        links = [(a.id, b.id) for a, b in combinations(items, 2) if _buy_together(analysis, a, b)]
-        for group in connected_groups(by_id, links):
-            chosen = [by_id[i] for i in group]
-            if len({i.member_id for i in chosen}) > 1:
-                drafts.append(_joint_purchase(analysis, domain, chosen))
+        for group in _purchase_groups(analysis, items):
+            if len({i.member_id for i in group}) > 1:
+                drafts.append(_joint_purchase(analysis, domain, group))
     return drafts
 
 
-def _buy_together(analysis: Analysis, a: InitiativeInfo, b: InitiativeInfo) -> bool:
-    if a.member_id == b.member_id or a.start_date is None or b.start_date is None:
-        return False
-    if abs((a.start_date - b.start_date).days) > analysis.rules.joint_purchase_window_days:
-        return False
-    return analysis.relation(a.member_id, b.member_id) is not None
+def _purchase_groups(
+    analysis: Analysis, items: Sequence[InitiativeInfo]
+) -> list[list[InitiativeInfo]]:
+    """Projects linked by neighbourhood and dates; a group never spans more than the window.
+
+    Links chain (March–July, July–November): a chain longer than the window is cut, from its
+    earliest project on, into runs that fit in it, and each run is grouped again.
+    """
+    by_id = {i.id: i for i in items}
+    window = analysis.rules.joint_purchase_window_days
+    groups = []
+    for component in connected_groups(by_id, _purchase_links(analysis, items)):
+        for run in _runs_within_window([by_id[i] for i in component], window):
+            in_run = {i.id: i for i in run}
+            links = _purchase_links(analysis, run)
+            groups += [[in_run[i] for i in group] for group in connected_groups(in_run, links)]
+    return groups
+
+
+def _runs_within_window(
+    items: Sequence[InitiativeInfo], window_days: int
+) -> list[list[InitiativeInfo]]:
+    """Consecutive runs of projects, by start date, each within ``window_days``."""
+    runs: list[list[InitiativeInfo]] = []
+    for item in sorted(items, key=lambda i: (i.start_date, i.id)):
+        first = runs[-1][0].start_date if runs else None
+        if first is None or item.start_date is None or (item.start_date - first).days > window_days:
+            runs.append([item])
+        else:
+            runs[-1].append(item)
+    return runs
+
+
+def _purchase_links(analysis: Analysis, items: Sequence[InitiativeInfo]) -> list[tuple[int, int]]:
+    """Pairs of projects of neighbouring members starting within the window of each other."""
+    window = timedelta(days=analysis.rules.joint_purchase_window_days)
+    dated = sorted(
+        ((i.start_date, i) for i in items if i.start_date is not None),
+        key=lambda pair: (pair[0], pair[1].id),
+    )
+    links = []
+    for position, (start, first) in enumerate(dated):
+        # Sorted by start date: only the projects that follow, up to the window, need a look.
+        for later, second in islice(dated, position + 1, None):
+            if later - start > window:
+                break
+            if first.member_id != second.member_id and analysis.relation(
+                first.member_id, second.member_id
+            ):
+                links.append((first.id, second.id))
+    return links
 
 
 def _joint_purchase(
@@ -113,7 +163,7 @@ def _joint_purchase(
             start_dates=starts,
             volume=volume,
         ),
-        evidence=_joint_purchase_evidence(analysis, chosen, volume),
+        evidence=joint_purchase_evidence(analysis, chosen, volume),
         score=float(volume.budget_eur or volume.units or volume.projects),
     )
 
@@ -129,41 +179,6 @@ def _purchase_volume(chosen: Sequence[InitiativeInfo]) -> say.PurchaseVolume:
     )
 
 
-def _joint_purchase_evidence(
-    analysis: Analysis, chosen: Sequence[InitiativeInfo], volume: say.PurchaseVolume
-) -> dict[str, object]:
-    starts = sorted(i.start_date for i in chosen if i.start_date is not None)
-    return {
-        "initiative_ids": sorted(i.id for i in chosen),
-        "initiatives": [
-            {
-                "id": i.id,
-                "member_id": i.member_id,
-                "status": i.status,
-                "start_date": i.start_date.isoformat() if i.start_date else None,
-                "units": i.units,
-                "budget_eur": float(i.budget_eur) if i.budget_eur is not None else None,
-            }
-            for i in sorted(chosen, key=lambda i: i.id)
-        ],
-        "units_total": volume.units,
-        "units_unknown": volume.units_missing,
-        "budget_eur_total": float(volume.budget_eur) if volume.budget_eur is not None else None,
-        "first_start": starts[0].isoformat(),
-        "last_start": starts[-1].isoformat(),
-        "window_days": analysis.rules.joint_purchase_window_days,
-        "relations": _relations_evidence(analysis, {i.member_id for i in chosen}),
-    }
-
-
-def _relations_evidence(analysis: Analysis, member_ids: Iterable[int]) -> list[dict[str, object]]:
-    return [
-        {"members": [a, b], "relation": str(relation)}
-        for a, b in combinations(sorted(member_ids), 2)
-        if (relation := analysis.relation(a, b)) is not None
-    ]
-
-
 def _relation_phrase(analysis: Analysis, member_ids: Sequence[int]) -> str:
     """« communes voisines », « communes membres de CA Versailles Grand Parc (CAVGP) »…"""
     all_communes = all(analysis.member(m).kind is MemberKind.commune for m in member_ids)
@@ -174,78 +189,60 @@ def _relation_phrase(analysis: Analysis, member_ids: Sequence[int]) -> str:
     grouping = analysis.places.shared_grouping(analysis.communes(member_ids))
     if grouping is not None:
         return f"{noun} membres de {analysis.territory.epci(grouping).name}"
-    return f"{noun} voisines ou d'une même intercommunalité"
-
-
-@dataclass
-class MemberNetwork:
-    """One member's network of one technology: its projects and positioned equipment."""
-
-    member_id: int
-    initiative_ids: list[int] = field(default_factory=list)
-    asset_ids: list[int] = field(default_factory=list)
-    points: list[tuple[float, float]] = field(default_factory=list)
-    running: bool = False
+    return f"{noun} voisines de proche en proche"
 
 
 def shared_networks(analysis: Analysis) -> list[ProposalDraft]:
     """Members with their own networks of one technology whose coverages overlap."""
     drafts = []
     for technology in analysis.rules.shared_network_technologies:
-        networks = _networks(analysis.snapshot, technology.value)
+        networks = member_networks(analysis.snapshot, technology.value)
         coverages = {m: _coverage(analysis, n) for m, n in networks.items()}
-        overlaps = {
-            (a, b): area
-            for a, b in combinations(sorted(networks), 2)
-            if (area := overlap_km2(coverages[a], coverages[b]))
-            > analysis.rules.shared_network_min_overlap_km2
-            and area > 0
-        }
+        overlaps = _overlaps(analysis, coverages)
         for group in connected_groups(sorted(networks), overlaps):
             if len(group) > 1:
                 chosen = {m: networks[m] for m in group}
-                shared = _shared_area_km2([coverages[m] for m in group])
-                drafts.append(_shared_network(analysis, technology.value, chosen, overlaps, shared))
+                shared = {pair: piece for pair, piece in overlaps.items() if pair[0] in chosen}
+                drafts.append(_shared_network(analysis, technology.value, chosen, shared))
     return drafts
 
 
-def _networks(snapshot: Snapshot, technology: str) -> dict[int, MemberNetwork]:
-    networks: dict[int, MemberNetwork] = {}
-    for initiative in snapshot.initiatives:
-        if initiative.network == technology and initiative.member_id in snapshot.members:
-            network = networks.setdefault(initiative.member_id, MemberNetwork(initiative.member_id))
-            network.initiative_ids.append(initiative.id)
-            network.running |= initiative.status in RUNNING
-    for asset in snapshot.network_assets:
-        if asset.network == technology and asset.member_id in snapshot.members:
-            network = networks.setdefault(asset.member_id, MemberNetwork(asset.member_id))
-            network.asset_ids.append(asset.id)
-            network.points.append((asset.lon, asset.lat))
-            # A tagged gateway without a project is equipment already there.
-            network.running |= not network.initiative_ids
-    return networks
-
-
 def _coverage(analysis: Analysis, network: MemberNetwork) -> shapely.Geometry:
-    radius = analysis.rules.shared_network_radius_m
-    if network.points:
-        return discs(network.points, radius_m=radius)
-    return communes_reach(analysis.member(network.member_id).communes, radius_m=radius)
+    communes = analysis.member(network.member_id).communes
+    return network_coverage(
+        network, communes=communes, radius_m=analysis.rules.shared_network_radius_m
+    )
 
 
-def _shared_area_km2(coverages: Sequence[shapely.Geometry]) -> float:
-    """Area covered by at least two of the networks."""
-    pieces = [shapely.intersection(a, b) for a, b in combinations(coverages, 2)]
-    return float(shapely.area(shapely.union_all(pieces))) / 1_000_000
+def _overlaps(
+    analysis: Analysis, coverages: dict[int, shapely.Geometry]
+) -> dict[tuple[int, int], shapely.Geometry]:
+    """Pairs of members whose coverages share more than the threshold, with what they share."""
+    members = sorted(coverages)
+    shapes = np.array([coverages[m] for m in members], dtype=object)
+    # The tree finds the pairs that touch at all (a few, not n²); then one vectorised pass.
+    first, second = shapely.STRtree(shapes).query(shapes, predicate="intersects")
+    ordered = first < second
+    first, second = first[ordered], second[ordered]
+    pieces = shapely.intersection(shapes[first], shapes[second])
+    areas = shapely.area(pieces) / 1_000_000
+    threshold = analysis.rules.shared_network_min_overlap_km2
+    return {
+        (members[a], members[b]): piece
+        for a, b, piece, area in zip(first, second, pieces, areas, strict=True)
+        if area > threshold and area > 0
+    }
 
 
 def _shared_network(
     analysis: Analysis,
     technology: str,
     networks: dict[int, MemberNetwork],
-    overlaps: dict[tuple[int, int], float],
-    shared_km2: float,
+    shared: dict[tuple[int, int], shapely.Geometry],
 ) -> ProposalDraft:
+    overlaps = {pair: area_km2(piece) for pair, piece in shared.items()}
+    # The surface covered by at least two of the networks, counted once.
+    shared_km2 = area_km2(shapely.union_all(list(shared.values())))
     member_ids = analysis.ordered(networks)
     names = analysis.names(member_ids)
     return ProposalDraft(
@@ -260,39 +257,9 @@ def _shared_network(
             technology=technology,
             shared_km2=shared_km2,
         ),
-        evidence=_shared_network_evidence(analysis, technology, networks, overlaps, shared_km2),
+        evidence=shared_network_evidence(analysis, technology, networks, overlaps, shared_km2),
         score=round(shared_km2, 3),
     )
-
-
-def _shared_network_evidence(
-    analysis: Analysis,
-    technology: str,
-    networks: dict[int, MemberNetwork],
-    overlaps: dict[tuple[int, int], float],
-    shared_km2: float,
-) -> dict[str, object]:
-    return {
-        "technology": technology,
-        "radius_m": analysis.rules.shared_network_radius_m,
-        "shared_km2": round(shared_km2, 3),
-        "overlaps": [
-            {"members": [a, b], "km2": round(area, 3)}
-            for (a, b), area in sorted(overlaps.items())
-            if a in networks and b in networks
-        ],
-        "networks": [
-            {
-                "member_id": n.member_id,
-                "status": "running" if n.running else "planned",
-                "coverage": "equipment" if n.points else "communes",
-                "initiative_ids": sorted(n.initiative_ids),
-                "asset_count": len(n.asset_ids),
-                "asset_ids": sorted(n.asset_ids)[:EVIDENCE_ID_LIMIT],
-            }
-            for n in sorted(networks.values(), key=lambda n: n.member_id)
-        ],
-    }
 
 
 def coverage_gaps(analysis: Analysis) -> list[ProposalDraft]:
@@ -337,12 +304,6 @@ def _communes_with_projects(snapshot: Snapshot, domain: str) -> set[str]:
     return busy
 
 
-@dataclass(frozen=True, slots=True)
-class NeighbourStats:
-    neighbours: list[tuple[str, int]]  # (INSEE, assets of the domain)
-    equipped_share: float
-
-
 def _neighbour_stats(
     analysis: Analysis, insee: str, equipped: dict[str, int]
 ) -> NeighbourStats | None:
@@ -385,23 +346,7 @@ def _coverage_gap(
         key=f"commune:{insee}",
         title=say.coverage_gap_title(words, commune.name),
         explanation=say.coverage_gap_text(name=commune.name, words=words, figures=figures),
-        evidence={
-            "commune": insee,
-            "population": commune.population,
-            "neighbours": [
-                {
-                    "insee": code,
-                    "population": analysis.territory.commune(code).population,
-                    "assets": count,
-                }
-                for code, count in stats.neighbours
-            ],
-            "equipped_neighbours": figures.equipped_neighbours,
-            "equipped_population_share": round(stats.equipped_share, 4),
-            "rank": rank,
-            "candidates": len(candidates),
-            "min_neighbour_share": analysis.rules.coverage_gap_min_neighbour_share,
-        },
+        evidence=coverage_gap_evidence(analysis, insee, stats, figures),
         score=float(commune.population),
     )
 
@@ -431,22 +376,7 @@ def _duplicate_effort(analysis: Analysis, comparison: PriceComparison) -> Propos
             spread=comparison.spread,
             savings=comparison.savings,
         ),
-        evidence={
-            "subject": comparison.key,
-            "prices": [
-                {
-                    "member_id": p.member_id,
-                    "units": p.units,
-                    "unit_price_eur": float(p.unit_price),
-                    "total_eur": float(p.total_eur),
-                    comparison.items: sorted(p.item_ids)[:EVIDENCE_ID_LIMIT],
-                }
-                for p in comparison.prices
-            ],
-            "spread": round(comparison.spread, 4),
-            "max_spread": analysis.rules.duplicate_price_spread,
-            "savings_eur": float(comparison.savings),
-        },
+        evidence=duplicate_evidence(analysis, comparison),
         score=float(comparison.savings),
     )
 

@@ -123,8 +123,10 @@ def count_of(number: int, singular: str, plural: str) -> str:
     return f"{thousands(number)} {singular if number == 1 else plural}"
 
 
-def join_names(names: Sequence[str]) -> str:
-    """« A », « A et B », « A, B et C »."""
+def join_names(names: Sequence[str], *, limit: int | None = None) -> str:
+    """« A », « A et B », « A, B et C »; past ``limit`` names, « A, B et 7 autres »."""
+    if limit is not None and len(names) > limit:
+        return f"{', '.join(names[:limit])} et {len(names) - limit} autres"
     if len(names) <= 1:
         return "".join(names)
     return f"{', '.join(names[:-1])} et {names[-1]}"
@@ -159,7 +161,7 @@ def euros(amount: Decimal | float) -> str:
 
 def percent(ratio: float) -> str:
     """« 35 % »."""
-    return f"{round(ratio * 100)} %"
+    return f"{thousands(round(ratio * 100))} %"
 
 
 def decimal_fr(value: float, digits: int = 1) -> str:
