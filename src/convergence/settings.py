@@ -46,6 +46,20 @@ class Settings(BaseSettings):
     js_codec_timeout_ms: int = 100
     js_codec_memory_bytes: int = 16 * 1024 * 1024
     tile_url: str | None = Field(default=None)
+    public_url: str | None = None
+
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_from: str = "convergence@localhost"
+    smtp_starttls: bool = False
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_timeout_s: float = 10
+    webhook_timeout_s: float = 5
+    alert_retry_max_attempts: int = 6
+    alert_retry_base_s: float = 30
+    alert_retry_max_s: float = 3600
+    alert_evaluation_period_s: int = 60
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:
