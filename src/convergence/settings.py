@@ -61,6 +61,14 @@ class Settings(BaseSettings):
     alert_retry_max_s: float = 3600
     alert_evaluation_period_s: int = 60
 
+    # Partnership rules (coordination/rules.py); the lists default to the rules' own.
+    coordination_joint_purchase_window_days: int = 183
+    coordination_shared_network_radius_m: float = 2000.0
+    coordination_shared_network_min_overlap_km2: float = 0.0
+    coordination_coverage_gap_min_neighbour_share: float = 0.5
+    coordination_coverage_gap_min_equipped_neighbours: int = 2
+    coordination_duplicate_price_spread: float = 0.2
+
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:
         if self.environment is not Environment.development and (
