@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from convergence.cli import assets, audit, db, members, serve, tokens, users
+from convergence.cli.decode import decode as decode_command
 from convergence.cli.alerts import app as alerts_app
 from convergence.cli.archive import app as archive_app
 from convergence.cli.backup import backup as backup_command
@@ -18,6 +19,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.command("serve")(serve.serve)
+app.command("decode")(decode_command)
 app.add_typer(db.app, name="db")
 app.add_typer(members.app, name="members")
 app.add_typer(users.app, name="users")
