@@ -26,7 +26,7 @@ from convergence.timeseries.query_schemas import (
     TimeRange,
 )
 from convergence.timeseries.rollups import hour_start, is_decibel
-from convergence.timeseries.series_queries import find_series, single_quantity
+from convergence.timeseries.series_queries import combined, find_series, single_quantity
 from convergence.timeseries.tables import readings
 
 HOUR = timedelta(hours=1)
@@ -171,11 +171,4 @@ def combined_values_from_raw(
         resolution=resolution,
         merge=True,
     )
-    return CombinedValues(
-        quantity=quantity,
-        unit=unit,
-        series_ids=[info.id for info in infos],
-        resolution=resolution,
-        aggregation=aggregation,
-        points=[b.point(aggregation, decibel=is_decibel(unit)) for b in buckets],
-    )
+    return combined(quantity, unit, infos, resolution, aggregation, buckets)

@@ -159,17 +159,21 @@ def selection_values(
     by_series: dict[int, list[Bucket]] = defaultdict(list)
     for bucket in buckets:
         by_series[bucket.series_id].append(bucket)
-    return [
-        SeriesValues(
-            series=info,
-            resolution=chosen,
-            aggregation=aggregation,
-            points=[
-                b.point(aggregation, decibel=is_decibel(info.unit)) for b in by_series[info.id]
-            ],
-        )
-        for info in infos
-    ]
+    return [_series_values(info, chosen, aggregation, by_series[info.id]) for info in infos]
+
+
+def _series_values(
+    info: SeriesInfo, resolution: Resolution, aggregation: Aggregation, buckets: list[Bucket]
+) -> SeriesValues:
+    decibel = is_decibel(info.unit)
+    return SeriesValues.model_validate(
+        {
+            "series": info,
+            "resolution": resolution,
+            "aggregation": aggregation,
+            "points": [b.point(aggregation, decibel=decibel) for b in buckets],
+        }
+    )
 
 
 def series_values(
@@ -219,14 +223,28 @@ def combined_values(
     quantity, unit = single_quantity(infos, selection)
     _check(infos, aggregation)
     buckets = _buckets(conn, chosen, infos, time_range, merge=True)
+    return combined(quantity, unit, infos, chosen, aggregation, buckets)
+
+
+def combined(
+    quantity: str,
+    unit: str,
+    infos: Sequence[SeriesInfo],
+    resolution: Resolution,
+    aggregation: Aggregation,
+    buckets: Sequence[Bucket],
+) -> CombinedValues:
+    """The merged curve of ``infos`` from its merged buckets."""
     decibel = is_decibel(unit)
-    return CombinedValues(
-        quantity=quantity,
-        unit=unit,
-        series_ids=[info.id for info in infos],
-        resolution=chosen,
-        aggregation=aggregation,
-        points=[b.point(aggregation, decibel=decibel) for b in buckets],
+    return CombinedValues.model_validate(
+        {
+            "quantity": quantity,
+            "unit": unit,
+            "series_ids": [info.id for info in infos],
+            "resolution": resolution,
+            "aggregation": aggregation,
+            "points": [b.point(aggregation, decibel=decibel) for b in buckets],
+        }
     )
 
 
