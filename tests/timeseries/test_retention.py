@@ -206,6 +206,21 @@ def test_whole_months_beyond_every_horizon_lose_their_partition(
         assert report.dropped_partitions == []
 
 
+def test_empty_partitions_left_behind_are_dropped(
+    engine: Engine, planted: dict[str, int], tmp_path: Path
+) -> None:
+    with engine.begin() as conn:
+        partitions.ensure_partitions(conn, since=datetime(2024, 1, 1, tzinfo=UTC), now=NOW)
+        partitioned = partitions.is_partitioned(conn)
+    report = run_retention(engine, data_dir=tmp_path, default_days=400, now=NOW)
+    with engine.connect() as conn:
+        left = partitions.partition_months(conn)
+    if partitioned:  # PostgreSQL: 2024 is beyond every horizon (Boulogne keeps 400 days)
+        assert "readings_p2024_06" in report.dropped_partitions
+        assert min(left) == Month(2025, 2)
+    assert _rows(engine, planted["boulogne"], START, NOW) != []
+
+
 @pytest.fixture
 def cli_env(engine: Engine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
     monkeypatch.setenv("CONVERGENCE_DATABASE_URL", engine.url.render_as_string(hide_password=False))

@@ -182,3 +182,18 @@ def partition_row_count(conn: Connection, month: Month) -> int:
     """Rows stored in one month's partition."""
     count: int = conn.execute(text(f"SELECT count(*) FROM {month.partition}")).scalar_one()
     return count
+
+
+def drop_empty_partitions_before(conn: Connection, horizon: datetime) -> list[str]:
+    """Drop the partitions that end before ``horizon`` and hold no row (months left behind)."""
+    dropped = []
+    for month in partition_months(conn):
+        if (
+            month.end <= horizon
+            and not conn.execute(
+                text(f"SELECT EXISTS (SELECT 1 FROM {month.partition})")
+            ).scalar_one()
+        ):
+            drop_partition(conn, month)
+            dropped.append(month.partition)
+    return dropped

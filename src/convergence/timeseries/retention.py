@@ -131,7 +131,7 @@ def run_retention(
     now: datetime | None = None,
     progress: Progress | None = None,
 ) -> RetentionReport:
-    """Archive then remove every member's expired raw readings; create partitions ahead."""
+    """Archive then remove every member's expired raw readings; tidy and create partitions."""
     say = progress or (lambda _message: None)
     now = now or utcnow()
     report = RetentionReport()
@@ -141,7 +141,9 @@ def run_retention(
     for month in sorted({m for found in months.values() for m in found}):
         concerned = [p for p in policies if month in months[p.member_id]]
         _retire_month(engine, data_dir, month, concerned, policies, report, say)
+    horizon = min([p.cutoff for p in policies] + [now - timedelta(days=default_days)])
     with engine.begin() as conn:
+        report.dropped_partitions += partitions.drop_empty_partitions_before(conn, horizon)
         report.created_partitions = partitions.ensure_partitions(conn, now=now)
     return report
 
