@@ -5,12 +5,12 @@ from __future__ import annotations
 import typer
 
 from convergence.cli import assets, audit, db, members, serve, tokens, users
-from convergence.cli.decode import decode as decode_command
 from convergence.cli.alerts import app as alerts_app
 from convergence.cli.archive import app as archive_app
 from convergence.cli.backup import backup as backup_command
 from convergence.cli.backup import restore as restore_command
 from convergence.cli.coordination import app as coordination_app
+from convergence.cli.decode import decode as decode_command
 
 app = typer.Typer(
     name="convergence",
