@@ -36,7 +36,7 @@ def test_a_member_admin_reaches_every_admin_page_from_the_navigation(
     client: TestClient, territory: Territory
 ) -> None:
     log_in_as(client, territory.versailles, Role.member_admin)
-    assert 'href="/admin"' in client.get("/inventaire").text
+    assert 'href="/admin"' in client.get("/").text  # right after logging in
     for path in ADMIN_PAGES:
         response = client.get(path)
         assert response.status_code == 200, path

@@ -51,14 +51,20 @@ def test_equipment_of_the_member_is_on_the_map_with_its_page_link(
         client, territory.versailles, "Sonomètre gare", domain="noise", status="active"
     )
     log_in_as(client, territory.versailles, Role.viewer)
-    features = client.get("/carte/equipements.geojson").json()["features"]
-    assert len(features) == 1
-    properties = features[0]["properties"]
-    assert properties["url"] == f"/inventaire/{asset['id']}"
-    assert properties["domain_label"] == "Bruit"
-    assert properties["status_label"] == "En service"
-    assert properties["status_letter"] == "S"
-    assert features[0]["geometry"]["coordinates"] == [asset["lon"], asset["lat"]]
+    layer = client.get("/carte/equipements.geojson").json()
+    assert len(layer["features"]) == 1
+    feature = layer["features"][0]
+    assert feature["id"] == asset["id"]  # the script links to /inventaire/<id>
+    assert feature["properties"] == {
+        "name": "Sonomètre gare",
+        "kind": "sensor",
+        "domain": "noise",
+        "status": "active",
+    }
+    assert feature["geometry"]["coordinates"] == [asset["lon"], asset["lat"]]
+    labels = layer["labels"]
+    assert (labels["domain"]["noise"], labels["status"]["active"]) == ("Bruit", "En service")
+    assert labels["status_letter"]["active"] == "S"
 
 
 def test_boulogne_never_sees_versailles_equipment_on_its_map(

@@ -44,7 +44,8 @@ def login(
             next=_safe_next(suivant),
         )
     request.session.clear()
-    request.session.update(user_id=user.id, user_email=user.email)
+    # The role only decides which navigation links show; every page checks it again.
+    request.session.update(user_id=user.id, user_email=user.email, user_role=user.role.value)
     return RedirectResponse(_safe_next(suivant), status_code=303)
 
 

@@ -19,13 +19,7 @@ from convergence.registry.queries import (
 from convergence.territory.geometry import territory_geojson
 from convergence.territory.reference import load_territory
 from convergence.web.deps import EngineDep, SettingsDep
-from convergence.web.pages.labels import (
-    ASSET_KINDS,
-    ASSET_STATUSES,
-    DOMAINS,
-    STATUS_LETTERS,
-    label,
-)
+from convergence.web.pages.labels import ASSET_KINDS, ASSET_STATUSES, DOMAINS, STATUS_LETTERS
 from convergence.web.pages.rendering import commune_name, render_page
 from convergence.web.pages.session import CurrentUserPage
 
@@ -82,30 +76,41 @@ def equipment_geojson(viewer: CurrentUserPage, engine: EngineDep) -> Response:
     """The located equipment the user may see, as GeoJSON points."""
     with engine.connect() as conn:
         markers = asset_markers(conn, scope=viewer.scope)
-    document = {"type": "FeatureCollection", "features": [marker_feature(m) for m in markers]}
     return Response(
-        json.dumps(document, separators=(",", ":"), ensure_ascii=False),
+        json.dumps(equipment_document(markers), separators=(",", ":"), ensure_ascii=False),
         media_type=GEOJSON,
         headers={"Cache-Control": "private, no-cache"},
     )
 
 
-def marker_feature(marker: AssetMarker) -> dict[str, Any]:
-    """One piece of equipment as a GeoJSON feature with its French labels."""
+def equipment_document(markers: list[AssetMarker]) -> dict[str, Any]:
+    """Points with their name, domain and status; the French words once, in ``labels``.
+
+    A territory holds thousands of pieces of equipment: repeating the labels in every feature
+    would triple the size of the layer.
+    """
     return {
-        "type": "Feature",
-        "id": marker.id,
-        "geometry": {"type": "Point", "coordinates": [marker.lon, marker.lat]},
-        "properties": {
-            "name": marker.name,
-            "domain": marker.domain,
-            "status": marker.status,
-            "domain_label": label(DOMAINS, marker.domain),
-            "status_label": label(ASSET_STATUSES, marker.status),
-            "kind_label": label(ASSET_KINDS, marker.kind),
-            "status_letter": STATUS_LETTERS.get(marker.status, "?"),
-            "url": f"/inventaire/{marker.id}",
+        "type": "FeatureCollection",
+        "labels": {
+            "domain": DOMAINS,
+            "status": ASSET_STATUSES,
+            "kind": ASSET_KINDS,
+            "status_letter": STATUS_LETTERS,
         },
+        "features": [
+            {
+                "type": "Feature",
+                "id": m.id,
+                "geometry": {"type": "Point", "coordinates": [m.lon, m.lat]},
+                "properties": {
+                    "name": m.name,
+                    "kind": m.kind,
+                    "domain": m.domain,
+                    "status": m.status,
+                },
+            }
+            for m in markers
+        ],
     }
 
 

@@ -74,9 +74,23 @@
       .bindPopup(equipmentPopup(p));
   }
 
+  // The layer carries the French words once, in doc.labels; each feature has only codes.
+  function describe(feature, labels) {
+    var p = feature.properties;
+    return {
+      name: p.name, domain: p.domain, status: p.status,
+      domain_label: labels.domain[p.domain] || p.domain,
+      status_label: labels.status[p.status] || p.status,
+      kind_label: labels.kind[p.kind] || p.kind,
+      status_letter: labels.status_letter[p.status] || "?",
+      url: "/inventaire/" + encodeURIComponent(feature.id)
+    };
+  }
+
   function equipmentLayers(doc) {
     var byDomain = {};
     doc.features.forEach(function (feature) {
+      feature.properties = describe(feature, doc.labels);
       var label = feature.properties.domain_label;
       if (!byDomain[label]) { byDomain[label] = { type: "FeatureCollection", features: [] }; }
       byDomain[label].features.push(feature);
