@@ -84,3 +84,25 @@ def test_the_rules_read_the_coordination_settings_and_keep_defaults_otherwise(
     assert rules.joint_purchase_window_days == 90
     assert rules.duplicate_price_spread == 0.2
     assert rules.shared_network_radius_m == CoordinationRules().shared_network_radius_m
+
+
+def test_the_migration_creates_exactly_the_coordination_tables(engine: Engine) -> None:
+    ours = {proposals.name, proposal_members.name, comments.name}
+    with engine.connect() as conn:
+        differences = compare_metadata(
+            MigrationContext.configure(conn, opts={"compare_type": True}), load_all_tables()
+        )
+    assert [d for d in differences if any(name in str(d) for name in ours)] == []
+
+
+def test_long_lists_of_members_and_prices_are_summed_up() -> None:
+    names = [f"Commune {n}" for n in range(1, 8)]
+    assert join_names(names, limit=5) == (
+        "Commune 1, Commune 2, Commune 3, Commune 4, Commune 5 et 2 autres"
+    )
+    prices = [(name, Decimal(100 + 10 * n)) for n, name in enumerate(names)]
+    text = duplicate_text(
+        subject="le même modèle X", prices=prices, spread=0.6, savings=Decimal(2100)
+    )
+    assert "de 100 € l'unité pour Commune 1 à 160 € pour Commune 7, entre 7 adhérents" in text
+    assert text.startswith("Commune 1, Commune 2, Commune 3, Commune 4, Commune 5 et 2 autres ")
