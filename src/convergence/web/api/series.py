@@ -32,6 +32,7 @@ from convergence.web.deps import EngineDep, ReadScope
 
 router = APIRouter(tags=["series"])
 DEFAULT_SPAN = timedelta(days=1)
+EXPORT_RAW_LIMIT = 1_000_000
 
 
 def time_range(
@@ -68,6 +69,13 @@ ResolutionQuery = Annotated[
     Resolution | None, Query(description="raw, hourly or daily; chosen from the range if absent")
 ]
 AggregationQuery = Annotated[Aggregation, Query(alias="agg")]
+
+
+def _raw_limit(export_format: ExportFormat) -> int:
+    """Raw readings per request: a chart stays light, a file download may be large."""
+    if export_format is ExportFormat.json:
+        return series_queries.RAW_LIMIT
+    return EXPORT_RAW_LIMIT
 
 
 def _file(table: FlatTable, export_format: ExportFormat, name: str) -> Response:
@@ -123,6 +131,7 @@ def selection_values(
                 time_range=period,
                 resolution=resolution,
                 aggregation=aggregation,
+                limit=_raw_limit(export_format),
             )
     if combine:
         table = export.combined_table(merged)
@@ -153,6 +162,7 @@ def series_values(
             time_range=period,
             resolution=resolution,
             aggregation=aggregation,
+            limit=_raw_limit(export_format),
         )
     if export_format is ExportFormat.json:
         return found
