@@ -8,6 +8,7 @@ import socket
 import subprocess
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +20,7 @@ from paho.mqtt.enums import CallbackAPIVersion
 from convergence.ingest.mqtt import Subscriber
 
 SHARED_BROKER = ("127.0.0.1", 1883)
+WINDOW = 10_000
 
 
 def reachable(host: str, port: int) -> bool:
@@ -73,19 +75,53 @@ def wait_until(check: Callable[[], bool], *, timeout: float, every: float = 0.05
 
 
 def publish(port: int, messages: Sequence[tuple[str, bytes]], *, host: str = "127.0.0.1") -> None:
-    """Publish at QoS 1 and wait until the broker has acknowledged every message."""
+    """Publish at QoS 1 and wait until the broker has acknowledged every message.
+
+    At most WINDOW messages are outstanding: paho numbers them with 16-bit ids.
+    """
     client = mqtt.Client(CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
     client.max_inflight_messages_set(1000)
     client.connect(host, port)
     client.loop_start()
+    outstanding: deque[mqtt.MQTTMessageInfo] = deque()
     try:
-        infos = [client.publish(topic, payload, qos=1) for topic, payload in messages]
-        for info in infos:
-            info.wait_for_publish(timeout=60)
-            assert info.is_published()
+        for topic, payload in messages:
+            if len(outstanding) >= WINDOW:
+                _acknowledged(outstanding.popleft())
+            outstanding.append(client.publish(topic, payload, qos=1))
+        while outstanding:
+            _acknowledged(outstanding.popleft())
     finally:
         client.disconnect()
         client.loop_stop()
+
+
+def _acknowledged(info: mqtt.MQTTMessageInfo) -> None:
+    info.wait_for_publish(timeout=120)
+    assert info.is_published(), f"message {info.mid} was not acknowledged by the broker"
+
+
+class Publisher(threading.Thread):
+    """``publish`` in a thread; ``join()`` re-raises what went wrong."""
+
+    def __init__(self, port: int, messages: Sequence[tuple[str, bytes]]) -> None:
+        super().__init__(daemon=True)
+        self.port = port
+        self.messages = messages
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            publish(self.port, self.messages)
+        except BaseException as error:
+            self.error = error
+
+    def join(self, timeout: float | None = None) -> None:
+        super().join(timeout)
+        if self.is_alive():
+            raise TimeoutError(f"the publisher did not finish within {timeout} s")
+        if self.error is not None:
+            raise self.error
 
 
 @contextmanager

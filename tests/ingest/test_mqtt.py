@@ -13,7 +13,6 @@ import secrets
 import signal
 import subprocess
 import sys
-import threading
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -32,6 +31,7 @@ from convergence.members.scope import command_line_scope
 from convergence.timeseries.tables import readings, readings_hourly, series
 from tests.ingest.brokers import (
     SHARED_BROKER,
+    Publisher,
     missing,
     private_broker,
     publish,
@@ -225,7 +225,7 @@ def test_kill_9_in_the_middle_of_a_stream_stores_every_message_exactly_once(
         try:
             worker.start()
             _wait_subscribed(engine, port, root)
-            publisher = threading.Thread(target=publish, args=(port, stream))
+            publisher = Publisher(port, stream)
             publisher.start()
             wait_until(lambda: _count(engine) > KILL_MESSAGES // 3, timeout=120)
             worker.kill()

@@ -15,10 +15,9 @@ from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Connection, Table, delete, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Connection, delete, select
 
+from convergence.timeseries import bulk
 from convergence.timeseries.tables import readings, readings_daily, readings_hourly
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -78,10 +77,15 @@ def aggregate(
 ) -> RollupDelta:
     """Group ``(series_id, ts, value)`` rows into hourly and daily aggregates."""
     delta = RollupDelta(hourly={}, daily={})
+    day_of_hour: dict[datetime, date] = {}  # a UTC hour lies in one Paris day
     for series_id, ts, value in rows:
+        hour = hour_start(ts)
+        day = day_of_hour.get(hour)
+        if day is None:
+            day = day_of_hour[hour] = local_day(hour)
         decibel = series_id in decibel_series
-        _accumulate(delta.hourly, (series_id, hour_start(ts)), value, decibel)
-        _accumulate(delta.daily, (series_id, local_day(ts)), value, decibel)
+        _accumulate(delta.hourly, (series_id, hour), value, decibel)
+        _accumulate(delta.daily, (series_id, day), value, decibel)
     return delta
 
 
@@ -95,60 +99,15 @@ def _accumulate(buckets: dict[K, Aggregate], key: K, value: float, decibel: bool
 
 def apply_delta(conn: Connection, delta: RollupDelta) -> None:
     """Add ``delta`` to the stored rollups, in key order (a stable lock order across writers)."""
-    _upsert(conn, readings_hourly, "start", delta.hourly, replace=False)
-    _upsert(conn, readings_daily, "day", delta.daily, replace=False)
+    bulk.add_rollups(conn, "readings_hourly", "start", _rows(delta.hourly))
+    bulk.add_rollups(conn, "readings_daily", "day", _rows(delta.daily))
 
 
-def _upsert(
-    conn: Connection,
-    table: Table,
-    bucket_column: str,
-    aggregates: dict[Any, Aggregate],
-    *,
-    replace: bool,
-) -> None:
-    if not aggregates:
-        return
-    rows = [
-        {
-            "series_id": series_id,
-            bucket_column: bucket,
-            "count": agg.count,
-            "sum": agg.sum,
-            "min": agg.min,
-            "max": agg.max,
-            "energy_sum": agg.energy_sum,
-        }
-        for (series_id, bucket), agg in sorted(aggregates.items(), key=lambda item: item[0])
+def _rows(aggregates: dict[Any, Aggregate]) -> list[bulk.RollupRow]:
+    return [
+        (series_id, bucket, a.count, a.sum, a.min, a.max, a.energy_sum)
+        for (series_id, bucket), a in sorted(aggregates.items(), key=lambda item: item[0])
     ]
-    statement = _insert(conn, table)
-    excluded = statement.excluded
-    updates = _replacing(excluded) if replace else _adding(conn, table, excluded)
-    conn.execute(
-        statement.on_conflict_do_update(index_elements=["series_id", bucket_column], set_=updates),
-        rows,
-    )
-
-
-def _insert(conn: Connection, table: Table) -> Any:
-    return pg_insert(table) if conn.dialect.name == "postgresql" else sqlite_insert(table)
-
-
-def _adding(conn: Connection, table: Table, excluded: Any) -> dict[str, ColumnElement[Any]]:
-    postgres = conn.dialect.name == "postgresql"
-    smaller = func.least if postgres else func.min
-    larger = func.greatest if postgres else func.max
-    return {
-        "count": table.c.count + excluded.count,
-        "sum": table.c.sum + excluded.sum,
-        "min": smaller(table.c.min, excluded.min),
-        "max": larger(table.c.max, excluded.max),
-        "energy_sum": table.c.energy_sum + excluded.energy_sum,
-    }
-
-
-def _replacing(excluded: Any) -> dict[str, ColumnElement[Any]]:
-    return {name: getattr(excluded, name) for name in ("count", "sum", "min", "max", "energy_sum")}
 
 
 def rebuild(conn: Connection, *, series_id: int, decibel: bool) -> None:
@@ -164,8 +123,7 @@ def rebuild(conn: Connection, *, series_id: int, decibel: bool) -> None:
     )
     for table in (readings_hourly, readings_daily):
         conn.execute(delete(table).where(table.c.series_id == series_id))
-    _upsert(conn, readings_hourly, "start", delta.hourly, replace=True)
-    _upsert(conn, readings_daily, "day", delta.daily, replace=True)
+    apply_delta(conn, delta)
 
 
 def energetic_mean(energy_sum: float | None, count: int) -> float | None:

@@ -12,21 +12,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, or_, select, update
+from sqlalchemy import Connection, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from convergence.db.types import UTCDateTime, utcnow
+from convergence.db.types import utcnow
 from convergence.errors import InvalidInput
-from convergence.timeseries import rollups
-from convergence.timeseries.tables import events, readings, series
+from convergence.timeseries import bulk, rollups
+from convergence.timeseries.bulk import ReadingRow
+from convergence.timeseries.tables import events, series
 
-ReadingRow = tuple[int, datetime, float]  # (series_id, ts, value)
 EventKey = tuple[int, str, datetime]  # (asset_id, kind, ts)
-# Above this many rows, PostgreSQL gets COPY into a temporary table (cheaper than VALUES).
-COPY_THRESHOLD = 64
-SQLITE_CHUNK = 5000  # 3 parameters a row, well under SQLite's 32,766 variables
-_INCOMING = "readings_incoming"
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,74 +146,18 @@ def insert_readings(
 ) -> StoreResult:
     """Insert readings idempotently, then add what was inserted to rollups and latest values."""
     unique = sorted({(sid, ts.astimezone(UTC)): value for sid, ts, value in rows}.items())
-    batch = [(sid, ts, value) for (sid, ts), value in unique]
-    if conn.dialect.name == "postgresql" and len(batch) >= COPY_THRESHOLD:
-        inserted = _copy_insert(conn, batch)
-    else:
-        inserted = _values_insert(conn, batch)
+    inserted = bulk.insert_readings(conn, [(sid, ts, value) for (sid, ts), value in unique])
     rollups.apply_delta(conn, rollups.aggregate(inserted, decibel_series=decibel_series))
-    _update_latest(conn, inserted)
+    bulk.update_latest(conn, _newest(inserted))
     return StoreResult(inserted=inserted, duplicates=len(rows) - len(inserted))
 
 
-def _values_insert(conn: Connection, batch: list[ReadingRow]) -> list[ReadingRow]:
-    inserted: list[ReadingRow] = []
-    for start in range(0, len(batch), SQLITE_CHUNK):
-        chunk = batch[start : start + SQLITE_CHUNK]
-        statement = (
-            _dialect_insert(conn, readings)
-            .values([{"series_id": s, "ts": t, "value": v} for s, t, v in chunk])
-            .on_conflict_do_nothing()
-            .returning(readings.c.series_id, readings.c.ts, readings.c.value)
-        )
-        inserted.extend((r[0], r[1], r[2]) for r in conn.execute(statement))
-    return inserted
-
-
-def _copy_insert(conn: Connection, batch: list[ReadingRow]) -> list[ReadingRow]:
-    driver = conn.connection.driver_connection
-    assert driver is not None
-    with driver.cursor() as cursor:
-        # Checked every time: a rolled-back transaction takes the table's creation with it.
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE IF NOT EXISTS {_INCOMING} "
-            "(series_id integer, ts timestamptz, value double precision) "
-            "ON COMMIT DELETE ROWS"
-        )
-        with cursor.copy(
-            f"COPY {_INCOMING} (series_id, ts, value) FROM STDIN (FORMAT BINARY)"
-        ) as copy:
-            copy.set_types(["int4", "timestamptz", "float8"])
-            for row in batch:
-                copy.write_row(row)
-        cursor.execute(
-            f"INSERT INTO readings (series_id, ts, value) "
-            f"SELECT series_id, ts, value FROM {_INCOMING} ORDER BY series_id, ts "
-            "ON CONFLICT DO NOTHING RETURNING series_id, ts, value"
-        )
-        inserted = [(sid, ts.astimezone(UTC), value) for sid, ts, value in cursor.fetchall()]
-        cursor.execute(f"TRUNCATE {_INCOMING}")
-    return inserted
-
-
-def _update_latest(conn: Connection, inserted: Iterable[ReadingRow]) -> None:
+def _newest(inserted: Iterable[ReadingRow]) -> dict[int, tuple[datetime, float]]:
     newest: dict[int, tuple[datetime, float]] = {}
     for sid, ts, value in inserted:
         if sid not in newest or ts > newest[sid][0]:
             newest[sid] = (ts, value)
-    if not newest:
-        return
-    when = bindparam("new_ts", type_=UTCDateTime())
-    statement = (
-        update(series)
-        .where(
-            series.c.id == bindparam("sid"),
-            or_(series.c.last_ts.is_(None), series.c.last_ts < when),
-        )
-        .values(last_ts=when, last_value=bindparam("new_value"))
-    )
-    params = [{"sid": s, "new_ts": t, "new_value": v} for s, (t, v) in sorted(newest.items())]
-    conn.execute(statement, params)
+    return newest
 
 
 def insert_events(conn: Connection, new_events: Sequence[NewEvent]) -> list[EventKey]:

@@ -1,0 +1,303 @@
+"""Readings per second through POST /api/v1/ingest (batches of 500) against a raw bulk insert.
+
+The same rows go through the whole HTTP path (ASGI app in process, token, JSON, pipeline,
+rollups, commit per request) and through the raw driver (sqlite3 ``executemany`` /
+psycopg ``COPY``, one commit per batch too), on SQLite and on PostgreSQL, in one run. Then a
+profile of the HTTP path says where the time goes.
+
+Run from the repository root::
+
+    python bench/bench_ingest_http.py [--readings 100000] [--batch 500] [--no-postgres]
+
+PostgreSQL is reached at CONVERGENCE_TEST_POSTGRES_URL (default postgres@127.0.0.1:5432); a
+scratch database is created and dropped. Prints figures only; it asserts nothing about time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import os
+import secrets
+import sqlite3
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import psycopg
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+
+from convergence.bootstrap import prepare_database
+from convergence.db.engine import make_engine
+from convergence.ingest import pipeline as pipeline_module
+from convergence.ingest.pipeline import Pipeline
+from convergence.members import service as members
+from convergence.members.roles import MemberKind, TokenScope
+from convergence.members.schemas import MemberCreate, TokenCreate
+from convergence.members.scope import command_line_scope
+from convergence.members.tokens import create_token
+from convergence.registry import service as registry
+from convergence.registry.schemas import AssetCreate
+from convergence.settings import Environment, Settings
+from convergence.timeseries import bulk, rollups
+from convergence.web.api import ingest as web_ingest
+from convergence.web.app import create_app
+
+POSTGRES_ADMIN = os.environ.get(
+    "CONVERGENCE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+QUANTITIES = (("laeq", "dB(A)", 40.0), ("temperature", "°C", 5.0), ("pm25", "µg/m³", 3.0))
+DEVICES = 100
+T0 = datetime(2026, 11, 1, tzinfo=UTC)
+# The functions timed by `where_time_goes`, in pipeline order.
+STAGES = (
+    (Pipeline, "_receive", "receive: JSON and item validation"),
+    (Pipeline, "_resolve", "resolve devices"),
+    (Pipeline, "_decode", "normalise (catalogue, units)"),
+    (Pipeline, "_validate", "validate (plausible ranges, time)"),
+    (pipeline_module, "ensure_series", "store: series lookup"),
+    (bulk, "insert_readings", "store: INSERT/COPY … ON CONFLICT DO NOTHING"),
+    (rollups, "aggregate", "store: rollup increments (Python)"),
+    (rollups, "apply_delta", "store: rollup upserts"),
+    (bulk, "update_latest", "store: latest values"),
+    (Pipeline, "_dead_letters", "dead letters"),
+    (web_ingest, "ingest", "ingest(): pipeline + commit"),
+)
+
+
+def rows_and_bodies(
+    total: int, batch: int
+) -> tuple[list[tuple[str, str, datetime, float]], list[bytes]]:
+    """The readings as (device, quantity, ts, value), and as JSON bodies of ``batch`` items."""
+    rows = []
+    for i in range(total):
+        quantity, _unit, base = QUANTITIES[i % len(QUANTITIES)]
+        device = f"BENCH-{i % DEVICES:03d}"
+        rows.append((device, quantity, T0 + timedelta(minutes=i // DEVICES), base + (i * 7) % 30))
+    bodies = []
+    for start in range(0, total, batch):
+        items = [
+            {"device": d, "ts": ts.isoformat(), "quantity": q, "value": v}
+            for d, q, ts, v in rows[start : start + batch]
+        ]
+        bodies.append(json.dumps({"readings": items}).encode())
+    return rows, bodies
+
+
+def populate(engine: Engine) -> str:
+    """A commune with DEVICES sensors; returns an ingest token."""
+    prepare_database(engine)
+    with engine.begin() as conn:
+        member = members.create_member(
+            conn,
+            data=MemberCreate(
+                siren="217806462", name="Versailles", kind=MemberKind.commune, insee="78646"
+            ),
+            actor="bench",
+        )
+        for i in range(DEVICES):
+            data = AssetCreate(
+                member_id=member.id,
+                name=f"Capteur {i}",
+                kind="sensor",
+                serial=f"BENCH-{i:03d}",
+                lon=2.1301,
+                lat=48.8049,
+            )
+            registry.create_asset(conn, scope=command_line_scope(), data=data)
+        token = create_token(
+            conn,
+            member_id=member.id,
+            actor="bench",
+            data=TokenCreate(name="bench", scopes=[TokenScope.ingest]),
+        )
+    return token.secret
+
+
+def through_http(engine: Engine, token: str, bodies: list[bytes], data_dir: Path) -> float:
+    """Seconds to POST every body; each answer comes after its commit."""
+    settings = Settings(
+        environment=Environment.test,
+        data_dir=data_dir,
+        secret_key=secrets.token_urlsafe(48),
+        ingest_rate_per_minute=10**9,
+    )
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    with TestClient(create_app(settings, engine=engine)) as client:
+        client.post("/api/v1/ingest", content=b"[]", headers=headers)  # load the codecs
+        start = time.perf_counter()
+        for body in bodies:
+            response = client.post("/api/v1/ingest", content=body, headers=headers)
+            assert response.status_code == 200, response.text
+        return time.perf_counter() - start
+
+
+def series_rows(
+    engine: Engine, rows: list[tuple[str, str, datetime, float]]
+) -> list[tuple[int, datetime, float]]:
+    """The same readings keyed by the series the HTTP run created."""
+    with engine.connect() as conn:
+        ids = {
+            (serial, quantity): sid
+            for sid, serial, quantity in conn.execute(
+                text(
+                    "SELECT s.id, a.serial, s.quantity "
+                    "FROM series s JOIN assets a ON a.id = s.asset_id"
+                )
+            )
+        }
+    return [(ids[(d, q)], ts, v) for d, q, ts, v in rows]
+
+
+def empty_readings(engine: Engine) -> None:
+    with engine.begin() as conn:
+        for table in ("readings", "readings_hourly", "readings_daily"):
+            conn.execute(text(f"DELETE FROM {table}"))
+
+
+def raw_sqlite(path: str, rows: list[tuple[int, datetime, float]], batch: int) -> float:
+    """sqlite3 executemany, one transaction per batch, WAL as the application uses it."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    values = [(s, ts.strftime("%Y-%m-%d %H:%M:%S.%f"), v) for s, ts, v in rows]
+    start = time.perf_counter()
+    for first in range(0, len(values), batch):
+        conn.execute("BEGIN IMMEDIATE")
+        conn.executemany(
+            "INSERT INTO readings (series_id, ts, value) VALUES (?, ?, ?)",
+            values[first : first + batch],
+        )
+        conn.execute("COMMIT")
+    elapsed = time.perf_counter() - start
+    conn.close()
+    return elapsed
+
+
+def raw_postgres(url: str, rows: list[tuple[int, datetime, float]], batch: int) -> float:
+    """psycopg COPY (binary), one transaction per batch."""
+    dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(dsn) as conn:
+        start = time.perf_counter()
+        for first in range(0, len(rows), batch):
+            with (
+                conn.cursor() as cursor,
+                cursor.copy(
+                    "COPY readings (series_id, ts, value) FROM STDIN (FORMAT BINARY)"
+                ) as copy,
+            ):
+                copy.set_types(["int4", "timestamptz", "float8"])
+                for row in rows[first : first + batch]:
+                    copy.write_row(row)
+            conn.commit()
+        return time.perf_counter() - start
+
+
+class StageClock:
+    """Wall-clock time spent in chosen functions, wherever they run (the app's own thread)."""
+
+    def __init__(self) -> None:
+        self.spent: dict[str, float] = defaultdict(float)
+        self._undo: list[tuple[object, str, object]] = []
+
+    def watch(self, owner: object, name: str, label: str) -> None:
+        original = getattr(owner, name)
+
+        @functools.wraps(original)
+        def timed(*args: object, **kwargs: object) -> object:
+            start = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.spent[label] += time.perf_counter() - start
+
+        setattr(owner, name, timed)
+        self._undo.append((owner, name, original))
+
+    def restore(self) -> None:
+        for owner, name, original in reversed(self._undo):
+            setattr(owner, name, original)
+
+
+def where_time_goes(engine: Engine, token: str, bodies: list[bytes], work: Path) -> None:
+    """The HTTP path again, with a clock on each stage of the pipeline."""
+    clock = StageClock()
+    for owner, name, label in STAGES:
+        clock.watch(owner, name, label)
+    try:
+        total = through_http(engine, token, bodies, work / "data")
+    finally:
+        clock.restore()
+    print(f"  where the time goes ({len(bodies)} batches, {total:.2f} s):")
+    for _owner, _name, label in STAGES:
+        share = clock.spent[label] / total
+        print(f"    {label:<46} {clock.spent[label]:7.2f} s {share:6.1%}")
+    outside = total - clock.spent["ingest(): pipeline + commit"]
+    print(
+        f"    {'HTTP, authentication, rate limit, answer':<46} {outside:7.2f} s {outside / total:6.1%}"
+    )
+
+
+def report(label: str, count: int, seconds: float) -> None:
+    print(f"  {label:<44} {count:>9,} readings {seconds:8.2f} s {count / seconds:>10,.0f} /s")
+
+
+@contextmanager
+def postgres_database() -> Iterator[str]:
+    name = f"convergence_bench_{secrets.token_hex(4)}"
+    admin = create_engine(POSTGRES_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(POSTGRES_ADMIN).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def run_backend(label: str, url: str, args: argparse.Namespace, work: Path) -> None:
+    engine = make_engine(url)
+    token = populate(engine)
+    rows, bodies = rows_and_bodies(args.readings, args.batch)
+    http_s = through_http(engine, token, bodies, work / "data")
+    keyed = series_rows(engine, rows)
+    empty_readings(engine)
+    if engine.dialect.name == "sqlite":
+        raw_s = raw_sqlite(make_url(url).database or "", keyed, args.batch)
+    else:
+        raw_s = raw_postgres(url, keyed, args.batch)
+    print(f"{label}:")
+    report(f"POST /api/v1/ingest, batches of {args.batch}", len(rows), http_s)
+    report(f"raw driver, batches of {args.batch}", len(rows), raw_s)
+    print(f"  ratio HTTP / raw: {raw_s / http_s:6.1%}")
+    empty_readings(engine)
+    where_time_goes(engine, token, bodies[: max(1, len(bodies) // 4)], work)
+    engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--readings", type=int, default=100_000)
+    parser.add_argument("--batch", type=int, default=500)
+    parser.add_argument("--no-postgres", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        work = Path(scratch)
+        run_backend(
+            "SQLite (WAL, synchronous=NORMAL)", f"sqlite:///{work / 'bench.sqlite3'}", args, work
+        )
+        if not args.no_postgres:
+            with postgres_database() as url:
+                run_backend("PostgreSQL (psycopg 3)", url, args, work)
+
+
+if __name__ == "__main__":
+    main()
