@@ -63,10 +63,11 @@ STAGES = (
     (Pipeline, "_decode", "normalise (catalogue, units)"),
     (Pipeline, "_validate", "validate (plausible ranges, time)"),
     (pipeline_module, "ensure_series", "store: series lookup"),
-    (bulk, "insert_readings", "store: INSERT/COPY … ON CONFLICT DO NOTHING"),
+    (bulk, "insert_readings_sqlite", "store: INSERT … ON CONFLICT DO NOTHING"),
     (rollups, "aggregate", "store: rollup increments (Python)"),
     (rollups, "apply_delta", "store: rollup upserts"),
-    (bulk, "update_latest", "store: latest values"),
+    (bulk, "update_latest_sqlite", "store: latest values"),
+    (bulk, "store_postgres", "store: COPY/unnest + rollups + latest (1 stmt)"),
     (Pipeline, "_dead_letters", "dead letters"),
     (web_ingest, "ingest", "ingest(): pipeline + commit"),
 )
@@ -240,9 +241,8 @@ def where_time_goes(engine: Engine, token: str, bodies: list[bytes], work: Path)
         share = clock.spent[label] / total
         print(f"    {label:<46} {clock.spent[label]:7.2f} s {share:6.1%}")
     outside = total - clock.spent["ingest(): pipeline + commit"]
-    print(
-        f"    {'HTTP, authentication, rate limit, answer':<46} {outside:7.2f} s {outside / total:6.1%}"
-    )
+    label = "HTTP, authentication, rate limit, answer"
+    print(f"    {label:<46} {outside:7.2f} s {outside / total:6.1%}")
 
 
 def report(label: str, count: int, seconds: float) -> None:

@@ -197,7 +197,10 @@ def normalise_native(reading: ReadingIn) -> NormalisedReading:
         )
         raise Refused(Stage.normalise, "unknown_quantity", reason)
     try:
-        value = convert(reading.value, reading.unit or quantity.unit, quantity.unit)
+        unit = reading.unit or quantity.unit
+        value = (
+            reading.value if unit == quantity.unit else convert(reading.value, unit, quantity.unit)
+        )
     except UnitConversionRefused as error:
         raise Refused(Stage.normalise, "unit_conversion", error.message[:1000]) from None
     return NormalisedReading.model_construct(

@@ -18,7 +18,7 @@ from sqlalchemy import Connection
 
 ReadingRow = tuple[int, datetime, float]  # (series_id, ts, value)
 RollupRow = tuple[int, datetime | date, int, float, float, float, float | None]
-# Above this many rows, PostgreSQL gets COPY into a temporary table.
+# From this many rows on, PostgreSQL gets COPY into a temporary table.
 COPY_THRESHOLD = 64
 SQLITE_ROWS_PER_STATEMENT = 10_000  # 3 parameters a row; SQLite allows 32,766
 _INCOMING = "readings_incoming"
@@ -34,15 +34,16 @@ def sqlite_time(ts: datetime) -> str:
     return ts.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
-def insert_readings(conn: Connection, batch: list[ReadingRow]) -> list[ReadingRow]:
+def insert_readings_sqlite(conn: Connection, batch: list[ReadingRow]) -> list[ReadingRow]:
     """Insert rows, ignoring those already stored; returns the rows actually inserted."""
-    if not batch:
-        return []
-    if conn.dialect.name != "postgresql":
-        return _sqlite_insert(conn, batch)
-    if len(batch) >= COPY_THRESHOLD:
-        return _copy_insert(conn, batch)
-    return _unnest_insert(conn, batch)
+    inserted: list[ReadingRow] = []
+    for start in range(0, len(batch), SQLITE_ROWS_PER_STATEMENT):
+        chunk = batch[start : start + SQLITE_ROWS_PER_STATEMENT]
+        keyed = {(s, sqlite_time(t)): (s, t, v) for s, t, v in chunk}
+        params = tuple(p for (s, t), (_, _, v) in keyed.items() for p in (s, t, v))
+        result = conn.exec_driver_sql(_sqlite_insert_sql(len(keyed)), params)
+        inserted.extend(keyed[(row[0], row[1])] for row in result)
+    return inserted
 
 
 @lru_cache(maxsize=64)
@@ -54,33 +55,84 @@ def _sqlite_insert_sql(rows: int) -> str:
     )
 
 
-def _sqlite_insert(conn: Connection, batch: list[ReadingRow]) -> list[ReadingRow]:
-    inserted: list[ReadingRow] = []
-    for start in range(0, len(batch), SQLITE_ROWS_PER_STATEMENT):
-        keyed = {
-            (s, sqlite_time(t)): (s, t, v)
-            for s, t, v in batch[start : start + SQLITE_ROWS_PER_STATEMENT]
+# PostgreSQL does it all in one statement: the readings inserted (RETURNING) feed the hourly
+# (UTC) and daily (Paris) rollups and the latest values through data-modifying CTEs.
+_PG_STORE = """
+WITH incoming AS ({incoming}),
+inserted AS (
+    INSERT INTO readings (series_id, ts, value)
+    SELECT series_id, ts, value FROM incoming ORDER BY series_id, ts
+    ON CONFLICT DO NOTHING RETURNING series_id, ts, value
+),
+measured AS (
+    SELECT series_id, ts, value,
+        CASE WHEN series_id = ANY(%(decibel)s::integer[]) THEN power(10, value / 10) END AS energy,
+        date_trunc('hour', ts AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS hour,
+        (ts AT TIME ZONE 'Europe/Paris')::date AS day
+    FROM inserted
+),
+hourly AS (
+    INSERT INTO readings_hourly (series_id, "start", "count", "sum", "min", "max", energy_sum)
+    SELECT series_id, hour, count(*), sum(value), min(value), max(value), sum(energy)
+    FROM measured GROUP BY series_id, hour ORDER BY series_id, hour
+    ON CONFLICT (series_id, "start") DO UPDATE SET {hourly}
+),
+daily AS (
+    INSERT INTO readings_daily (series_id, "day", "count", "sum", "min", "max", energy_sum)
+    SELECT series_id, day, count(*), sum(value), min(value), max(value), sum(energy)
+    FROM measured GROUP BY series_id, day ORDER BY series_id, day
+    ON CONFLICT (series_id, "day") DO UPDATE SET {daily}
+),
+latest AS (
+    UPDATE series SET last_ts = n.ts, last_value = n.value
+    FROM (
+        SELECT DISTINCT ON (series_id) series_id, ts, value FROM inserted
+        ORDER BY series_id, ts DESC
+    ) AS n
+    WHERE series.id = n.series_id AND (series.last_ts IS NULL OR series.last_ts < n.ts)
+)
+SELECT series_id, ts FROM inserted
+"""
+_UNNEST = (
+    "SELECT * FROM unnest(%(series)s::integer[], %(ts)s::timestamptz[], "
+    "%(value)s::double precision[]) AS i(series_id, ts, value)"
+)
+
+
+def store_postgres(
+    conn: Connection, batch: list[ReadingRow], *, decibel_series: frozenset[int]
+) -> list[ReadingRow]:
+    """Insert readings, add them to the rollups and latest values; returns those inserted.
+
+    A large batch is first COPY'd into a temporary table; a small one travels as arrays.
+    """
+    if not batch:
+        return []
+    keyed = {(s, t): (s, t, v) for s, t, v in batch}
+    decibel = sorted(decibel_series)
+    if len(batch) < COPY_THRESHOLD:
+        params = {
+            "series": [s for s, _, _ in batch],
+            "ts": [t for _, t, _ in batch],
+            "value": [v for _, _, v in batch],
+            "decibel": decibel,
         }
-        params = tuple(p for (s, t), (_, _, v) in keyed.items() for p in (s, t, v))
-        result = conn.exec_driver_sql(_sqlite_insert_sql(len(keyed)), params)
-        inserted.extend(keyed[(row[0], row[1])] for row in result)
-    return inserted
+        result = conn.exec_driver_sql(_pg_store_sql(_UNNEST), params)
+        return [keyed[(row[0], row[1])] for row in result]
+    return [keyed[key] for key in _copy_store(conn, batch, decibel)]
 
 
-def _unnest_insert(conn: Connection, batch: list[ReadingRow]) -> list[ReadingRow]:
-    keyed = {(s, t): (s, t, v) for s, t, v in batch}
-    result = conn.exec_driver_sql(
-        "INSERT INTO readings (series_id, ts, value) "
-        "SELECT * FROM unnest(%s::integer[], %s::timestamptz[], %s::double precision[]) "
-        "ON CONFLICT DO NOTHING RETURNING series_id, ts",
-        ([s for s, _, _ in batch], [t for _, t, _ in batch], [v for _, _, v in batch]),
+@lru_cache(maxsize=2)
+def _pg_store_sql(incoming: str) -> str:
+    return _PG_STORE.format(
+        incoming=incoming,
+        hourly=_ROLLUP_UPDATE.format(t="readings_hourly", least="LEAST", greatest="GREATEST"),
+        daily=_ROLLUP_UPDATE.format(t="readings_daily", least="LEAST", greatest="GREATEST"),
     )
-    return [keyed[(row[0], row[1])] for row in result]
 
 
-def _copy_insert(conn: Connection, batch: list[ReadingRow]) -> list[ReadingRow]:
+def _copy_store(conn: Connection, batch: list[ReadingRow], decibel: list[int]) -> list[Any]:
     driver: Any = conn.connection.driver_connection
-    keyed = {(s, t): (s, t, v) for s, t, v in batch}
     with driver.cursor() as cursor:
         # Checked every time: a rolled-back transaction takes the table's creation with it.
         cursor.execute(
@@ -91,12 +143,9 @@ def _copy_insert(conn: Connection, batch: list[ReadingRow]) -> list[ReadingRow]:
             copy.set_types(["int4", "timestamptz", "float8"])
             for row in batch:
                 copy.write_row(row)
-        cursor.execute(
-            f"INSERT INTO readings (series_id, ts, value) SELECT series_id, ts, value "
-            f"FROM {_INCOMING} ORDER BY series_id, ts ON CONFLICT DO NOTHING "
-            "RETURNING series_id, ts"
-        )
-        inserted = [keyed[(sid, ts)] for sid, ts in cursor.fetchall()]
+        sql = _pg_store_sql(f"SELECT series_id, ts, value FROM {_INCOMING}")
+        cursor.execute(sql, {"decibel": decibel})
+        inserted = [(sid, ts) for sid, ts in cursor.fetchall()]
         cursor.execute(f"TRUNCATE {_INCOMING}")
     return inserted
 
@@ -128,21 +177,12 @@ def _sqlite_bucket(bucket: datetime | date) -> str:
     return sqlite_time(bucket) if isinstance(bucket, datetime) else bucket.isoformat()
 
 
-def update_latest(conn: Connection, newest: dict[int, tuple[datetime, float]]) -> None:
+def update_latest_sqlite(conn: Connection, newest: dict[int, tuple[datetime, float]]) -> None:
     """Set each series' latest value, unless it already holds a later one."""
     if not newest:
-        return
-    ordered = sorted(newest.items())
-    if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql(
-            "UPDATE series SET last_ts = v.ts, last_value = v.value "
-            "FROM unnest(%s::integer[], %s::timestamptz[], %s::float8[]) AS v(id, ts, value) "
-            "WHERE series.id = v.id AND (series.last_ts IS NULL OR series.last_ts < v.ts)",
-            ([s for s, _ in ordered], [t for _, (t, _) in ordered], [v for _, (_, v) in ordered]),
-        )
         return
     conn.exec_driver_sql(
         "UPDATE series SET last_ts = ?, last_value = ? "
         "WHERE id = ? AND (last_ts IS NULL OR last_ts < ?)",
-        [(sqlite_time(t), v, s, sqlite_time(t)) for s, (t, v) in ordered],
+        [(sqlite_time(t), v, s, sqlite_time(t)) for s, (t, v) in sorted(newest.items())],
     )

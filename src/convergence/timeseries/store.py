@@ -146,9 +146,13 @@ def insert_readings(
 ) -> StoreResult:
     """Insert readings idempotently, then add what was inserted to rollups and latest values."""
     unique = sorted({(sid, ts.astimezone(UTC)): value for sid, ts, value in rows}.items())
-    inserted = bulk.insert_readings(conn, [(sid, ts, value) for (sid, ts), value in unique])
-    rollups.apply_delta(conn, rollups.aggregate(inserted, decibel_series=decibel_series))
-    bulk.update_latest(conn, _newest(inserted))
+    batch = [(sid, ts, value) for (sid, ts), value in unique]
+    if conn.dialect.name == "postgresql":
+        inserted = bulk.store_postgres(conn, batch, decibel_series=decibel_series)
+    else:
+        inserted = bulk.insert_readings_sqlite(conn, batch)
+        rollups.apply_delta(conn, rollups.aggregate(inserted, decibel_series=decibel_series))
+        bulk.update_latest_sqlite(conn, _newest(inserted))
     return StoreResult(inserted=inserted, duplicates=len(rows) - len(inserted))
 
 
