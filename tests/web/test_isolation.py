@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 
 from convergence.members.roles import Role
 from tests.alerts.planting import alert_params, plant_alerts
+from tests.charging.planting import charging_params, plant_charging
 from tests.coordination.planting import plant_proposal, proposal_params
 from tests.support import VERSAILLES_TOWN_HALL, MemberFixture, Territory
 from tests.web.session import log_in
@@ -62,6 +63,7 @@ def plant(client: TestClient, territory: Territory) -> Planted:
     territory.versailles.user(Role.technician)
     plant_proposal(client, territory, MARKER)
     plant_alerts(client, territory, asset["id"], MARKER)
+    plant_charging(client, territory, MARKER)
     return Planted(territory.versailles.id, asset["id"], initiative["id"], token["id"])
 
 
@@ -159,6 +161,21 @@ ROUTE_CALLS: dict[tuple[str, str], Callable[[Planted], Call]] = {
     ("GET", "/api/v1/alert-deliveries"): lambda p: NO_BODY,
     ("GET", "/api/v1/alert-deliveries/{delivery_id}"): lambda p: NO_BODY,
     ("POST", "/api/v1/alert-deliveries/{delivery_id}/retry"): lambda p: NO_BODY,
+    ("GET", "/api/v1/charging/charge-points"): lambda p: NO_BODY,
+    ("GET", "/api/v1/charging/charge-points/{asset_id}"): lambda p: NO_BODY,
+    ("PUT", "/api/v1/charging/charge-points/{asset_id}/station"): lambda p: Call(
+        json={"station": {"name": "intrus"}, "connectors": []}
+    ),
+    ("PUT", "/api/v1/charging/charge-points/{asset_id}/password"): lambda p: Call(json={}),
+    ("GET", "/api/v1/charging/charge-points/{asset_id}/events"): lambda p: NO_BODY,
+    ("GET", "/api/v1/charging/sessions"): lambda p: NO_BODY,
+    ("POST", "/api/v1/charging/{asset_id}/commands/{command}"): lambda p: Call(json={}),
+    ("GET", "/api/v1/charging/{asset_id}/commands"): lambda p: NO_BODY,
+    ("GET", "/api/v1/charging/commands/{command_id}"): lambda p: NO_BODY,
+    ("GET", "/api/v1/charging/indicators"): lambda p: NO_BODY,
+    ("POST", "/api/v1/charging/alert-rules"): lambda p: Call(query={"member_id": p.member_id}),
+    ("GET", "/api/v1/charging/irve/static.csv"): lambda p: NO_BODY,
+    ("GET", "/api/v1/charging/irve/dynamic.csv"): lambda p: NO_BODY,
 }
 
 
@@ -185,6 +202,7 @@ def walk(client: TestClient, planted: Planted, headers: dict[str, str]) -> list[
         "token_id": planted.token_id,
         **proposal_params(client),
         **alert_params(client),
+        **charging_params(client),
         "series_id": planted.asset_id,  # Versailles' series are walked in tests/timeseries
     }
     for (method, path), make in ROUTE_CALLS.items():
@@ -250,6 +268,7 @@ def test_anonymous_callers_get_401_everywhere(client: TestClient, territory: Ter
         "token_id": planted.token_id,
         **proposal_params(client),
         **alert_params(client),
+        **charging_params(client),
         "series_id": planted.asset_id,  # Versailles' series are walked in tests/timeseries
     }
     for (method, path), make in ROUTE_CALLS.items():

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from convergence.web.api import deadletters, docs, health, ingest, members, registry, series
 from convergence.web.api.alerts import router as alerts_router
+from convergence.web.api.charging import router as charging_router
 from convergence.web.api.coordination import router as coordination_router
 
 router = APIRouter()
@@ -18,3 +19,4 @@ router.include_router(ingest.router, prefix="/api/v1")
 router.include_router(deadletters.router, prefix="/api/v1")
 router.include_router(series.router, prefix="/api/v1")
 router.include_router(alerts_router, prefix="/api/v1")
+router.include_router(charging_router, prefix="/api/v1")

@@ -1,0 +1,111 @@
+"""Events of the central system, stored through the time-series store and fed to alert rules.
+
+The three charging alerts are ordinary event rules of the alerts package (``event_kind`` and
+a payload ``match``), so they are listed, tuned, acknowledged and notified like any other:
+
+- a charger in fault: ``ocpp.status`` with ``charge_point_faulted = true`` (any connector
+  Faulted, or the whole charge point); the next status without a fault resolves it;
+- a charger offline: ``ocpp.connection`` with ``state = offline``, stored once nothing was
+  heard for ``offline_after_intervals`` heartbeat intervals; ``online`` resolves it;
+- repeated failed sessions: ``ocpp.session`` with ``repeated_failures = true`` once
+  ``failed_sessions_alert`` sessions in a row failed; a completed session resolves it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from convergence.alerts.evaluation import evaluate_batch
+from convergence.alerts.kinds import Severity, TargetKind
+from convergence.alerts.schemas import EventParams, RuleCreate, RuleOut
+from convergence.alerts.service import create_rule
+from convergence.alerts.tables import alert_rules
+from convergence.charging.kinds import ConnectionState, EventKind
+from convergence.charging.observations import ChargePointRef
+from convergence.db.types import utcnow
+from convergence.members.scope import MemberScope, require_write
+from convergence.registry.kinds import Domain
+from convergence.timeseries.store import NewEvent, NewReading, insert_events, store_readings
+
+TRUE, FALSE = "true", "false"
+
+
+def charging_event(
+    ref: ChargePointRef,
+    kind: EventKind,
+    ts: datetime,
+    payload: dict[str, Any],
+    *,
+    connector_id: int = 0,
+) -> NewEvent:
+    """An event of a charge point (of one of its connectors)."""
+    # Events are unique on (asset, kind, ts): connectors reporting in the same millisecond
+    # stay apart by a microsecond each, and the same message replayed stays one event.
+    moment = ts + timedelta(microseconds=max(connector_id, 0))
+    return NewEvent(ref.asset_id, ref.member_id, moment, kind.value, payload)
+
+
+def connection_event(
+    ref: ChargePointRef, state: ConnectionState, ts: datetime, reason: str
+) -> NewEvent:
+    """The charge point came online or went offline."""
+    return charging_event(ref, EventKind.connection, ts, {"state": state.value, "reason": reason})
+
+
+def store_and_react(
+    conn: Connection,
+    *,
+    readings: Sequence[NewReading] = (),
+    events: Sequence[NewEvent] = (),
+) -> None:
+    """Store readings and events, then evaluate alert rules on what was actually new."""
+    inserted = store_readings(conn, readings).inserted if readings else []
+    new_keys = set(insert_events(conn, events)) if events else set()
+    new_events = [e for e in events if (e.asset_id, e.kind, e.ts) in new_keys]
+    if inserted or new_events:
+        evaluate_batch(conn, stored=inserted, events=new_events, now=utcnow())
+
+
+def default_rules(member_id: int) -> list[RuleCreate]:
+    """The charging alert rules every member with chargers wants."""
+    rules = (
+        ("Borne en défaut", EventKind.status, {"charge_point_faulted": TRUE}, Severity.critical),
+        ("Borne hors ligne", EventKind.connection, {"state": "offline"}, Severity.warning),
+        (
+            "Échecs de charge répétés",
+            EventKind.session,
+            {"repeated_failures": TRUE},
+            Severity.warning,
+        ),
+    )
+    return [
+        RuleCreate(
+            name=name,
+            member_id=member_id,
+            target_kind=TargetKind.domain,
+            domain=Domain.charging,
+            severity=severity,
+            params=EventParams(event_kind=kind.value, match=match),
+            cooldown_s=0,
+        )
+        for name, kind, match, severity in rules
+    ]
+
+
+def install_default_rules(conn: Connection, *, scope: MemberScope, member_id: int) -> list[RuleOut]:
+    """Create the charging rules a member does not have yet (by name); the new ones."""
+    require_write(scope, member_id)
+    existing = set(
+        conn.execute(select(alert_rules.c.name).where(alert_rules.c.member_id == member_id))
+        .scalars()
+        .all()
+    )
+    return [
+        create_rule(conn, scope=scope, data=rule)
+        for rule in default_rules(member_id)
+        if rule.name not in existing
+    ]

@@ -1,0 +1,245 @@
+"""Storing what charge points report outside transactions: boots, statuses, liveness.
+
+Each function runs in the caller's transaction and ends by storing its events through the
+time-series store and evaluating alert rules on them (``alerting.store_and_react``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, false, or_, select, true, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from convergence.charging.alerting import FALSE, TRUE, charging_event, connection_event
+from convergence.charging.alerting import store_and_react as react
+from convergence.charging.config import CentralConfig
+from convergence.charging.kinds import ConnectionState, EventKind, Protocol, Registration
+from convergence.charging.metering import ensure_connectors
+from convergence.charging.observations import BootInfo, ChargePointRef, StatusReport
+from convergence.charging.status import PointStatus
+from convergence.charging.tables import charge_point_connectors, charge_points
+from convergence.db.types import utcnow
+from convergence.registry.tables import assets
+
+_TEXT = 50  # length of the identity columns
+
+
+def ensure_charge_point(conn: Connection, ref: ChargePointRef) -> None:
+    """Create the charge point's row if it has none yet."""
+    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    values = {
+        "asset_id": ref.asset_id,
+        "member_id": ref.member_id,
+        "online": False,
+        "connected": False,
+        "failed_in_row": 0,
+        "updated_at": utcnow(),
+    }
+    conn.execute(insert(charge_points).values(**values).on_conflict_do_nothing())
+
+
+def record_boot(
+    conn: Connection, *, ref: ChargePointRef, info: BootInfo, interval_s: int, now: datetime
+) -> Registration:
+    """Keep what the charge point says of itself; retired equipment is rejected."""
+    ensure_charge_point(conn, ref)
+    status = conn.execute(select(assets.c.status).where(assets.c.id == ref.asset_id)).scalar()
+    registration = Registration.rejected if status == "retired" else Registration.accepted
+    identity = {
+        "vendor": info.vendor,
+        "model": info.model,
+        "serial_number": info.serial_number,
+        "firmware_version": info.firmware_version,
+    }
+    conn.execute(
+        update(charge_points)
+        .where(charge_points.c.asset_id == ref.asset_id)
+        .values(
+            **{k: v[:_TEXT] if v else None for k, v in identity.items()},
+            protocol=info.protocol.value,
+            registration=registration.value,
+            heartbeat_interval_s=interval_s,
+            last_boot_at=now,
+            updated_at=now,
+        )
+    )
+    payload: dict[str, Any] = {k: v for k, v in identity.items() if v} | {
+        "protocol": info.protocol.value,
+        "registration": registration.value,
+    }
+    if info.reason:
+        payload["reason"] = info.reason
+    react(conn, events=[charging_event(ref, EventKind.boot, now, payload)])
+    return registration
+
+
+def record_status(conn: Connection, *, ref: ChargePointRef, report: StatusReport) -> None:
+    """Keep a connector's status (connector 0: the whole charge point) and its event."""
+    ensure_charge_point(conn, ref)
+    if report.connector_id == 0:
+        _set_charge_point_status(conn, ref, report)
+    else:
+        ensure_connectors(conn, ref, [report.connector_id])
+        _set_connector_status(conn, ref, report)
+    payload: dict[str, Any] = {
+        "connector_id": report.connector_id,
+        "status": report.status,
+        "point_status": report.point_status.value,
+        "error_code": report.error_code or "NoError",
+        "charge_point_faulted": TRUE if _any_fault(conn, ref) else FALSE,
+        **report.detail,
+    }
+    event = charging_event(
+        ref, EventKind.status, report.ts, payload, connector_id=report.connector_id
+    )
+    react(conn, events=[event])
+
+
+def _set_charge_point_status(conn: Connection, ref: ChargePointRef, report: StatusReport) -> None:
+    cp = charge_points.c
+    conn.execute(
+        update(charge_points)
+        .where(cp.asset_id == ref.asset_id, or_(cp.status_at.is_(None), cp.status_at <= report.ts))
+        .values(status=report.status, status_at=report.ts, updated_at=utcnow())
+    )
+
+
+def _set_connector_status(conn: Connection, ref: ChargePointRef, report: StatusReport) -> None:
+    c = charge_point_connectors.c
+    # A status older than the one kept (a cached message sent late) is history only.
+    conn.execute(
+        update(charge_point_connectors)
+        .where(
+            c.asset_id == ref.asset_id,
+            c.connector_id == report.connector_id,
+            or_(c.status_at.is_(None), c.status_at <= report.ts),
+        )
+        .values(
+            status=report.status,
+            point_status=report.point_status.value,
+            error_code=report.error_code,
+            status_at=report.ts,
+            updated_at=utcnow(),
+        )
+    )
+
+
+def _any_fault(conn: Connection, ref: ChargePointRef) -> bool:
+    c = charge_point_connectors.c
+    faulted = conn.execute(
+        select(c.connector_id).where(
+            c.asset_id == ref.asset_id, c.point_status == PointStatus.faulted.value
+        )
+    ).first()
+    whole = conn.execute(
+        select(charge_points.c.status).where(charge_points.c.asset_id == ref.asset_id)
+    ).scalar()
+    return faulted is not None or whole == "Faulted"
+
+
+def record_connection(
+    conn: Connection, *, ref: ChargePointRef, protocol: Protocol, now: datetime
+) -> None:
+    """The charge point's WebSocket is open: it is online (again)."""
+    ensure_charge_point(conn, ref)
+    was_online = conn.execute(
+        select(charge_points.c.online).where(charge_points.c.asset_id == ref.asset_id)
+    ).scalar()
+    conn.execute(
+        update(charge_points)
+        .where(charge_points.c.asset_id == ref.asset_id)
+        .values(
+            protocol=protocol.value,
+            online=True,
+            connected=True,
+            connected_at=now,
+            last_seen_at=now,
+            updated_at=now,
+        )
+    )
+    if not was_online:
+        react(conn, events=[connection_event(ref, ConnectionState.online, now, "connected")])
+
+
+def record_disconnection(conn: Connection, *, ref: ChargePointRef, now: datetime) -> None:
+    """The WebSocket closed; the charge point goes offline only once silent long enough."""
+    conn.execute(
+        update(charge_points)
+        .where(charge_points.c.asset_id == ref.asset_id)
+        .values(connected=False, disconnected_at=now, updated_at=now)
+    )
+
+
+def flush_presence(conn: Connection, *, seen: Mapping[ChargePointRef, datetime]) -> None:
+    """Write when each charge point was last heard; those marked offline are online again."""
+    if not seen:
+        return
+    cp = charge_points.c
+    when = bindparam("seen_at", type_=charge_points.c.last_seen_at.type)
+    conn.execute(
+        update(charge_points)
+        .where(
+            cp.asset_id == bindparam("aid"), or_(cp.last_seen_at.is_(None), cp.last_seen_at < when)
+        )
+        .values(last_seen_at=when),
+        [{"aid": ref.asset_id, "seen_at": ts} for ref, ts in seen.items()],
+    )
+    by_id = {ref.asset_id: ref for ref in seen}
+    back = (
+        conn.execute(
+            select(cp.asset_id).where(cp.asset_id.in_(sorted(by_id)), cp.online == false())
+        )
+        .scalars()
+        .all()
+    )
+    if back:
+        conn.execute(
+            update(charge_points).where(cp.asset_id.in_(back)).values(online=True, connected=True)
+        )
+        events = [
+            connection_event(by_id[a], ConnectionState.online, seen[by_id[a]], "heard")
+            for a in back
+        ]
+        react(conn, events=events)
+
+
+def sweep_offline(conn: Connection, *, config: CentralConfig, now: datetime) -> list[int]:
+    """Charge points silent for too many heartbeat intervals go offline; their asset ids."""
+    cp = charge_points.c
+    rows = conn.execute(
+        select(
+            cp.asset_id, cp.member_id, cp.last_seen_at, cp.heartbeat_interval_s, assets.c.ocpp_id
+        )
+        .join(assets, assets.c.id == cp.asset_id)
+        .where(cp.online == true())
+    ).all()
+    events = []
+    for row in rows:
+        interval = row.heartbeat_interval_s or config.heartbeat_interval_s
+        limit = timedelta(seconds=interval * config.offline_after_intervals)
+        if row.last_seen_at is not None and now - row.last_seen_at <= limit:
+            continue
+        ref = ChargePointRef(row.asset_id, row.member_id, row.ocpp_id or "")
+        since = row.last_seen_at + limit if row.last_seen_at is not None else now
+        events.append(connection_event(ref, ConnectionState.offline, since, "silent"))
+    silent = [e.asset_id for e in events]
+    if silent:
+        conn.execute(
+            update(charge_points)
+            .where(cp.asset_id.in_(silent))
+            .values(online=False, connected=False, updated_at=now)
+        )
+        react(conn, events=events)
+    return silent
+
+
+def record_data_transfer(
+    conn: Connection, *, ref: ChargePointRef, vendor_id: str, message_id: str | None, now: datetime
+) -> None:
+    """Keep a trace of a vendor extension message (its data is not interpreted)."""
+    payload = {"vendor_id": vendor_id[:255], "message_id": (message_id or "")[:50]}
+    react(conn, events=[charging_event(ref, EventKind.data_transfer, now, payload)])
