@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, Row, select
+from sqlalchemy import ColumnElement, Connection, Row, select
 
 from convergence.errors import NotFound
 from convergence.members.roles import MemberKind, Role, ShareLevel
@@ -33,18 +33,22 @@ def require_visible_member(conn: Connection, *, scope: MemberScope, member_id: i
 def find_member(conn: Connection, *, ref: str) -> MemberOut:
     """A member by id, SIREN or INSEE code, as people type it on the command line."""
     ref = ref.strip()
-    column = members.c.siren if len(ref) == 9 else members.c.insee if len(ref) == 5 else None
-    condition = (
-        (column == ref)
-        if column is not None
-        else (members.c.id == int(ref))
-        if ref.isdigit()
-        else (members.c.name == ref)
-    )
+    condition = _member_ref_condition(ref)
     row = conn.execute(select(members).where(condition)).first()
     if row is None:
         raise NotFound(f"no member matches {ref!r} (give its id, SIREN, INSEE code or name)")
     return _member_out(conn, row)
+
+
+def _member_ref_condition(ref: str) -> ColumnElement[bool]:
+    # A 9-digit reference is a SIREN, a 5-character one an INSEE code (2A/2B included).
+    if len(ref) == 9 and ref.isdigit():
+        return members.c.siren == ref
+    if len(ref) == 5:
+        return members.c.insee == ref
+    if ref.isdigit():
+        return members.c.id == int(ref)
+    return members.c.name == ref
 
 
 def list_members(conn: Connection, *, scope: MemberScope) -> list[MemberOut]:
