@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -16,11 +17,18 @@ from convergence.db.engine import make_engine
 from convergence.settings import Settings, get_settings
 from convergence.web import errors
 from convergence.web.api import router as api_router
-from convergence.web.ocpp import install as install_ocpp
 from convergence.web.pages import router as pages_router
 from convergence.web.state import AppState
 
 STATIC_DIR = Path(__file__).parent / "static"
+
+
+def plotly_dir() -> Path:
+    """Where the plotly package keeps plotly.min.js (found, not imported: importing is slow)."""
+    spec = importlib.util.find_spec("plotly")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("the plotly package is not installed")
+    return Path(spec.origin).parent / "package_data"
 
 
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
@@ -48,8 +56,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     errors.install(app)
     app.include_router(api_router)
     app.include_router(pages_router)
-    install_ocpp(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount("/vendor/swagger-ui", StaticFiles(directory=swagger_ui_path), name="swagger-ui")
     app.mount("/vendor/leaflet", StaticFiles(directory=leaflet.BASE_DIR), name="leaflet")
+    app.mount("/vendor/plotly", StaticFiles(directory=plotly_dir()), name="plotly")
     return app

@@ -36,6 +36,8 @@ UPDATE_FIELDS = (
     "initiative_id", "tags",
 )  # fmt: skip
 DECIMAL_FIELDS = ("lon", "lat", "cost_eur")
+# Fields a link may prefill, e.g. "register this device" on the discovered devices page.
+PREFILLED_FIELDS = ("name", "kind", "domain", "dev_eui", "serial", "ocpp_id", "member_id")
 
 
 @router.get("/inventaire/nouveau")
@@ -46,7 +48,8 @@ def new_asset_page(request: Request, viewer: WriterPage, engine: EngineDep) -> R
         "status": "planned",
         "member_id": str(viewer.scope.member_id),
     }
-    return _form_page(request, engine, viewer=viewer, asset=None, values=defaults)
+    prefilled = {n: v for n in PREFILLED_FIELDS if (v := request.query_params.get(n, "").strip())}
+    return _form_page(request, engine, viewer=viewer, asset=None, values=defaults | prefilled)
 
 
 @router.post("/inventaire/nouveau")

@@ -1,0 +1,59 @@
+"""Numbers, dates and months written as French readers expect them (pages and PDF report)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from convergence.indicators.timewindows import PARIS
+
+NARROW_SPACE = "\u202f"
+MONTHS = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)  # fmt: skip
+DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
+
+def number(value: float | None, decimals: int = 1, *, space: str = NARROW_SPACE) -> str:
+    """``12 345,6`` — a dash for no value; thousands separated by a narrow space."""
+    if value is None:
+        return "—"
+    text = f"{value:,.{decimals}f}".replace(",", " ").replace(".", ",")
+    return text.replace(" ", space)
+
+
+def with_unit(value: float | None, unit: str, decimals: int = 1) -> str:
+    """``24,1 µg/m³`` (percentages glued the French way: ``97,5 %``)."""
+    if value is None:
+        return "—"
+    return f"{number(value, decimals)}{NARROW_SPACE if unit == '%' else ' '}{unit}".strip()
+
+
+def day(value: date) -> str:
+    """``28/11/2026``."""
+    return value.strftime("%d/%m/%Y")
+
+
+def long_day(value: date) -> str:
+    """``samedi 28 novembre 2026``."""
+    return f"{DAYS[value.weekday()]} {value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def month(year: int, month_number: int) -> str:
+    """``novembre 2026``."""
+    return f"{MONTHS[month_number - 1]} {year}"
+
+
+def local_time(instant: datetime | None) -> str:
+    """``28/11/2026 09:15`` in Paris time; a dash for none."""
+    if instant is None:
+        return "—"
+    return instant.astimezone(PARIS).strftime("%d/%m/%Y %H:%M")
+
+
+def signed_percent(value: float | None) -> str:
+    """``+12 %`` or ``−3 %`` (a true minus sign); a dash for none."""
+    if value is None:
+        return "—"
+    sign = "+" if value > 0 else "−" if value < 0 else ""
+    return f"{sign}{number(abs(value), 0)}{NARROW_SPACE}%"
