@@ -61,30 +61,23 @@ def test_dead_letters_are_listed_for_their_member_only(
     )
 
 
+def _refused_for_want_of_a_codec(
+    client: TestClient, territory: Territory, engine: Engine
+) -> tuple[int, int]:
+    """An uplink of a device whose model has no codec: (device model id, dead letter id)."""
+    model = device_model(engine, "acme", "silent", "")
+    eui = "70B3D5FFFE000001"
+    register(engine, territory.versailles.id, name="Sans codec", dev_eui=eui, device_model_id=model)
+    uplink = {"device": eui, "fport": 1, "payload_hex": "0100e2", "ts": "2026-11-28T09:00:00Z"}
+    [rejection] = _post(client, territory, uplink)["error"]["details"]["refused"]  # type: ignore[index]
+    assert rejection["code"] == "no_codec"
+    return model, rejection["dead_letter_id"]
+
+
 def test_a_dead_letter_is_replayed_once_its_cause_is_fixed(
     client: TestClient, territory: Territory, sensors: Sensors, engine: Engine
 ) -> None:
-    model = device_model(engine, "acme", "silent", "")
-    register(
-        engine,
-        territory.versailles.id,
-        name="Sans codec",
-        dev_eui="70B3D5FFFE000001",
-        device_model_id=model,
-    )
-    body = _post(
-        client,
-        territory,
-        {
-            "device": "70B3D5FFFE000001",
-            "fport": 1,
-            "payload_hex": "0100e2",
-            "ts": "2026-11-28T09:00:00Z",
-        },
-    )
-    [rejection] = body["error"]["details"]["refused"]  # type: ignore[index]
-    assert rejection["code"] == "no_codec"
-    letter_id = rejection["dead_letter_id"]
+    model, letter_id = _refused_for_want_of_a_codec(client, territory, engine)
     replay = f"/api/v1/dead-letters/{letter_id}/replay"
     refused_again = client.post(replay, headers=territory.versailles.bearer("admin")).json()
     assert refused_again["still_refused"] == [letter_id]
@@ -94,9 +87,8 @@ def test_a_dead_letter_is_replayed_once_its_cause_is_fixed(
     done = client.post(replay, headers=territory.versailles.bearer("admin"))
     assert done.status_code == 200, done.text
     assert (done.json()["replayed"], done.json()["stored"]) == ([letter_id], 1)
-    letter = client.get(
-        f"/api/v1/dead-letters/{letter_id}", headers=territory.versailles.bearer("read")
-    ).json()
+    path = f"/api/v1/dead-letters/{letter_id}"
+    letter = client.get(path, headers=territory.versailles.bearer("read")).json()
     assert letter["status"] == "replayed"
     assert letter["replayed_at"] is not None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -23,7 +24,7 @@ from tests.ingest.payloads import (
     chirpstack_up,
     tts_up,
 )
-from tests.support import Territory
+from tests.support import MemberFixture, Territory
 
 CHIRPSTACK = "/api/v1/ingest/chirpstack?event=up"
 TTS = "/api/v1/ingest/tts"
@@ -132,34 +133,51 @@ def test_an_uplink_of_another_members_device_is_kept_but_not_stored(
     assert _stored(engine) == {}
 
 
-def test_an_unregistered_device_is_discovered_then_replayed_on_registration(
-    client: TestClient, territory: Territory, sensors: Sensors, engine: Engine
-) -> None:
+def _send_from_unregistered(client: TestClient, territory: Territory) -> None:
+    """Two uplinks of an unregistered ERS CO2, the second one sent twice (a retry)."""
     headers = territory.versailles.bearer("ingest")
-    for minute, temperature in ((15, 21.0), (25, 22.0)):
+    for minute, temperature in ((15, 21.0), (25, 22.0), (25, 22.0)):
         message = chirpstack_up(devEui=UNREGISTERED_EUI.lower(), time=f"2026-11-28T09:{minute}:00Z")
         message["object"]["temperature"] = temperature
-        assert (
-            client.post(CHIRPSTACK, content=as_bytes(message), headers=headers).status_code == 202
+        response = client.post(CHIRPSTACK, content=as_bytes(message), headers=headers)
+        assert response.status_code == 202
+
+
+def _discovered(client: TestClient, member: MemberFixture) -> list[dict[str, Any]]:
+    response = client.get("/api/v1/discovered-devices", headers=member.bearer("read"))
+    assert response.status_code == 200
+    found: list[dict[str, Any]] = response.json()
+    return found
+
+
+def _temperatures(engine: Engine, asset_id: int) -> list[float]:
+    with engine.connect() as conn:
+        query = (
+            select(readings.c.value)
+            .join(series, series.c.id == readings.c.series_id)
+            .where(series.c.asset_id == asset_id, series.c.quantity == "temperature")
+            .order_by(readings.c.ts)
         )
-    client.post(CHIRPSTACK, content=as_bytes(message), headers=headers)  # a retry of the last
-    discovered = client.get(
-        "/api/v1/discovered-devices", headers=territory.versailles.bearer("read")
-    )
-    assert discovered.status_code == 200
-    [device] = discovered.json()
+        return list(conn.execute(query).scalars())
+
+
+def test_an_unregistered_device_is_discovered(
+    client: TestClient, territory: Territory, sensors: Sensors
+) -> None:
+    _send_from_unregistered(client, territory)
+    [device] = _discovered(client, territory.versailles)
     assert (device["device_ref"], device["messages"]) == (UNREGISTERED_EUI, 3)
     assert device["first_seen"] < device["last_seen"]
     assert device["sample"]["metadata"]["device_name"] == "ecole-jaures-salle-12"
-    assert (
-        client.get("/api/v1/discovered-devices", headers=territory.boulogne.bearer("read")).json()
-        == []
-    )
-    assert (
-        client.get("/api/v1/discovered-devices", headers=territory.operator.bearer("admin")).json()
-        != []
-    )
+    assert _discovered(client, territory.boulogne) == []
+    operator = client.get("/api/v1/discovered-devices", headers=territory.operator.bearer("admin"))
+    assert [d["device_ref"] for d in operator.json()] == [UNREGISTERED_EUI]
 
+
+def test_a_discovered_device_is_replayed_when_registered(
+    client: TestClient, territory: Territory, sensors: Sensors, engine: Engine
+) -> None:
+    _send_from_unregistered(client, territory)
     asset = {
         "name": "ERS CO2 salle 14",
         "kind": "sensor",
@@ -173,26 +191,10 @@ def test_an_unregistered_device_is_discovered_then_replayed_on_registration(
         "/api/v1/assets", json=asset, headers=territory.versailles.bearer("admin")
     )
     assert created.status_code == 201, created.text
+    assert _temperatures(engine, created.json()["id"]) == [21.0, 22.0]
     with engine.connect() as conn:
-        temperatures = (
-            conn.execute(
-                select(readings.c.value)
-                .join(series, series.c.id == readings.c.series_id)
-                .where(
-                    series.c.asset_id == created.json()["id"], series.c.quantity == "temperature"
-                )
-                .order_by(readings.c.ts)
-            )
-            .scalars()
-            .all()
-        )
-        statuses = conn.execute(select(dead_letters.c.status)).scalars().all()
-    assert temperatures == [21.0, 22.0]
-    assert statuses == ["replayed", "replayed"]
-    assert (
-        client.get("/api/v1/discovered-devices", headers=territory.versailles.bearer("read")).json()
-        == []
-    )
+        assert conn.execute(select(dead_letters.c.status)).scalars().all() == ["replayed"] * 2
+    assert _discovered(client, territory.versailles) == []
 
 
 def test_a_token_bound_to_a_tts_integration_cannot_post_chirpstack(

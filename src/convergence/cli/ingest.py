@@ -52,7 +52,11 @@ def mqtt(
         root=root,
         batch_size=batch_size,
     )
-    runtime = IngestRuntime.from_settings(settings)
+    _subscribe(options)
+
+
+def _subscribe(options: MqttOptions) -> None:
+    runtime = IngestRuntime.from_settings(get_settings())
     with open_engine() as engine:
         subscriber = Subscriber(engine, pipeline=runtime.pipeline, options=options)
         _stop_on_signals(subscriber)

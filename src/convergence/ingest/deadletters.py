@@ -49,16 +49,14 @@ def record(
 ) -> int:
     """Keep a refused message (or update the one already kept); returns its id."""
     ref = device_key(clean_text(device_ref) if device_ref is not None else None)
-    now = utcnow()
+    source, member_id = envelope.source, envelope.member_id
     values = {
-        "digest": digest(
-            source=envelope.source, member_id=envelope.member_id, device_ref=ref, raw=raw
-        ),
+        "digest": digest(source=source, member_id=member_id, device_ref=ref, raw=raw),
         "received_at": envelope.received_at,
-        "last_received_at": now,
+        "last_received_at": utcnow(),
         "times_received": 1,
-        "source": envelope.source.value,
-        "member_id": envelope.member_id,
+        "source": source.value,
+        "member_id": member_id,
         "device_ref": ref,
         "stage": refusal.stage.value,
         "reason_code": refusal.code[:40],

@@ -33,10 +33,10 @@ from convergence.ingest.lorawan import parse_chirpstack, parse_tts
 from convergence.ingest.messages import Message
 from convergence.ingest.native import parse_native
 from convergence.ingest.sanitize import clean_json, clean_text
+from convergence.timeseries.bulk import ReadingRow
 from convergence.timeseries.store import (
     NewEvent,
     NewReading,
-    ReadingRow,
     ensure_series,
     insert_events,
     insert_readings,

@@ -74,7 +74,25 @@ def _filtered(scope: MemberScope, filters: DeadLetterFilters) -> Select[Any]:
 
 def list_discovered_devices(conn: Connection, *, scope: MemberScope) -> list[DiscoveredDevice]:
     """Devices that sent data before being registered, most recently heard first."""
-    groups = conn.execute(
+    groups = conn.execute(_discovered(scope)).all()
+    samples = _samples(conn, [g.sample_id for g in groups])
+    found = [
+        DiscoveredDevice(
+            member_id=g.member_id,
+            device_ref=g.device_ref,
+            first_seen=g.first_seen,
+            last_seen=g.last_seen,
+            messages=int(g.messages),
+            sample=samples[g.sample_id],
+        )
+        for g in groups
+    ]
+    return sorted(found, key=lambda d: d.last_seen, reverse=True)
+
+
+def _discovered(scope: MemberScope) -> Select[Any]:
+    """Pending "unknown device" dead letters, one row per (member, device)."""
+    return (
         select(
             dead_letters.c.member_id,
             dead_letters.c.device_ref,
@@ -90,20 +108,7 @@ def list_discovered_devices(conn: Connection, *, scope: MemberScope) -> list[Dis
             member_clause(scope, dead_letters.c.member_id),
         )
         .group_by(dead_letters.c.member_id, dead_letters.c.device_ref)
-    ).all()
-    samples = _samples(conn, [g.sample_id for g in groups])
-    found = [
-        DiscoveredDevice(
-            member_id=g.member_id,
-            device_ref=g.device_ref,
-            first_seen=g.first_seen,
-            last_seen=g.last_seen,
-            messages=int(g.messages),
-            sample=samples[g.sample_id],
-        )
-        for g in groups
-    ]
-    return sorted(found, key=lambda d: d.last_seen, reverse=True)
+    )
 
 
 def _samples(conn: Connection, ids: list[int]) -> dict[int, DeadLetterOut]:
