@@ -19,6 +19,7 @@ from convergence.members.roles import Role
 from tests.alerts.planting import alert_params, plant_alerts
 from tests.charging.planting import charging_params, plant_charging
 from tests.coordination.planting import plant_proposal, proposal_params
+from tests.indicators.planting import plant_indicators
 from tests.support import VERSAILLES_TOWN_HALL, MemberFixture, Territory
 from tests.web.session import log_in
 
@@ -63,6 +64,7 @@ def plant(client: TestClient, territory: Territory) -> Planted:
     territory.versailles.user(Role.technician)
     plant_proposal(client, territory, MARKER)
     plant_alerts(client, territory, asset["id"], MARKER)
+    plant_indicators(client, territory, MARKER)
     plant_charging(client, territory, MARKER)
     return Planted(territory.versailles.id, asset["id"], initiative["id"], token["id"])
 
@@ -161,6 +163,17 @@ ROUTE_CALLS: dict[tuple[str, str], Callable[[Planted], Call]] = {
     ("GET", "/api/v1/alert-deliveries"): lambda p: NO_BODY,
     ("GET", "/api/v1/alert-deliveries/{delivery_id}"): lambda p: NO_BODY,
     ("POST", "/api/v1/alert-deliveries/{delivery_id}/retry"): lambda p: NO_BODY,
+    ("GET", "/api/v1/indicators/air"): lambda p: NO_BODY,
+    ("GET", "/api/v1/indicators/noise"): lambda p: NO_BODY,
+    ("GET", "/api/v1/indicators/traffic"): lambda p: NO_BODY,
+    ("GET", "/api/v1/indicators/water"): lambda p: NO_BODY,
+    ("GET", "/api/v1/indicators/lighting"): lambda p: NO_BODY,
+    ("GET", "/api/v1/indicators/charging"): lambda p: NO_BODY,
+    ("GET", "/api/v1/indicators/{domain}/compare"): lambda p: Call(query={"commune": "78646"}),
+    ("GET", "/api/v1/indicators/sites/{asset_id}"): lambda p: NO_BODY,
+    ("PUT", "/api/v1/indicators/sites/{asset_id}"): lambda p: Call(
+        json={"kind": "water", "jaune": 1, "orange": 2, "rouge": 3}
+    ),
     ("GET", "/api/v1/charging/charge-points"): lambda p: NO_BODY,
     ("GET", "/api/v1/charging/charge-points/{asset_id}"): lambda p: NO_BODY,
     ("PUT", "/api/v1/charging/charge-points/{asset_id}/station"): lambda p: Call(
@@ -204,6 +217,7 @@ def walk(client: TestClient, planted: Planted, headers: dict[str, str]) -> list[
         **alert_params(client),
         **charging_params(client),
         "series_id": planted.asset_id,  # Versailles' series are walked in tests/timeseries
+        "domain": "traffic",
     }
     for (method, path), make in ROUTE_CALLS.items():
         call = make(planted)
@@ -270,6 +284,7 @@ def test_anonymous_callers_get_401_everywhere(client: TestClient, territory: Ter
         **alert_params(client),
         **charging_params(client),
         "series_id": planted.asset_id,  # Versailles' series are walked in tests/timeseries
+        "domain": "traffic",
     }
     for (method, path), make in ROUTE_CALLS.items():
         call = make(planted)

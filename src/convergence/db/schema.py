@@ -17,6 +17,7 @@ TABLE_MODULES = (
     "convergence.timeseries.tables",
     "convergence.ingest.tables",
     "convergence.alerts.tables",
+    "convergence.indicators.tables",
     "convergence.charging.tables",
 )
 

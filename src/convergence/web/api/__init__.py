@@ -8,6 +8,7 @@ from convergence.web.api import deadletters, docs, health, ingest, members, regi
 from convergence.web.api.alerts import router as alerts_router
 from convergence.web.api.charging import router as charging_router
 from convergence.web.api.coordination import router as coordination_router
+from convergence.web.api.indicators import router as indicators_router
 
 router = APIRouter()
 router.include_router(health.router)
@@ -20,3 +21,4 @@ router.include_router(deadletters.router, prefix="/api/v1")
 router.include_router(series.router, prefix="/api/v1")
 router.include_router(alerts_router, prefix="/api/v1")
 router.include_router(charging_router, prefix="/api/v1")
+router.include_router(indicators_router, prefix="/api/v1")
