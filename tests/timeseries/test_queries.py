@@ -315,6 +315,21 @@ def test_raw_points_are_the_readings(engine: Engine, fleet: dict[str, int]) -> N
     )
 
 
+def test_too_many_raw_points_in_an_automatic_chart_give_hours(
+    engine: Engine, fleet: dict[str, int]
+) -> None:
+    with engine.connect() as conn:
+        found = selection_values(
+            conn,
+            scope=command_line_scope(),
+            selection=SeriesFilter(quantity="no2"),
+            time_range=_range(T0, 2),
+            limit=100,
+        )
+    assert {v.resolution for v in found} == {Resolution.hourly}
+    assert [len(v.points) for v in found] == [48, 48]
+
+
 def test_too_many_raw_points_are_refused(engine: Engine, fleet: dict[str, int]) -> None:
     with engine.connect() as conn, pytest.raises(InvalidInput, match="raw readings"):
         selection_values(

@@ -23,6 +23,12 @@ from convergence.timeseries.tables import readings, readings_daily, readings_hou
 MERGED = 0  # series_id of a bucket merged over several series
 
 
+class TooManyPoints(InvalidInput):
+    """More raw readings than one answer carries."""
+
+    code = "too_many_points"
+
+
 @dataclass(frozen=True, slots=True)
 class Bucket:
     """Aggregates of one series (or of several, ``series_id`` MERGED) over one bucket."""
@@ -188,7 +194,7 @@ def raw_buckets(
     )
     rows = conn.execute(query).all()
     if len(rows) > limit:
-        raise InvalidInput(
+        raise TooManyPoints(
             f"plus de {limit} mesures brutes : réduisez la période ou choisissez hourly/daily / "
             f"more than {limit} raw readings: shorten the range or ask for hourly or daily"
         )

@@ -21,6 +21,7 @@ from convergence.members.scope import MemberScope, member_clause
 from convergence.registry.tables import assets
 from convergence.timeseries.buckets import (
     Bucket,
+    TooManyPoints,
     check_aggregation,
     daily_buckets,
     hourly_buckets,
@@ -132,6 +133,28 @@ def _buckets(
     return read(conn, series_ids=ids, time_range=time_range, merge=merge)
 
 
+def _read(
+    conn: Connection,
+    resolution: Resolution,
+    infos: Sequence[SeriesInfo],
+    time_range: TimeRange,
+    *,
+    automatic: bool,
+    limit: int,
+) -> tuple[Resolution, list[Bucket]]:
+    """The buckets at ``resolution``; an automatic raw read that finds nothing (the period
+    is archived) or too much (a whole territory) gives hourly rollups instead."""
+    if not (automatic and resolution is Resolution.raw):
+        return resolution, _buckets(conn, resolution, infos, time_range, limit=limit)
+    try:
+        found = _buckets(conn, resolution, infos, time_range, limit=limit)
+    except TooManyPoints:
+        found = []
+    if found or not infos:
+        return resolution, found
+    return Resolution.hourly, _buckets(conn, Resolution.hourly, infos, time_range)
+
+
 def _check(infos: Sequence[SeriesInfo], aggregation: Aggregation) -> None:
     for info in infos:
         check_aggregation(aggregation, decibel=is_decibel(info.unit))
@@ -147,15 +170,14 @@ def selection_values(
     aggregation: Aggregation = Aggregation.mean,
     limit: int = RAW_LIMIT,
 ) -> list[SeriesValues]:
-    """Points of every selected series; an archived raw period falls back to hourly rollups."""
+    """Points of every selected series (automatic raw falls back to hours when it must)."""
     chosen, infos = _plan(
         conn, scope=scope, selection=selection, time_range=time_range, resolution=resolution
     )
     _check(infos, aggregation)
-    buckets = _buckets(conn, chosen, infos, time_range, limit=limit)
-    if resolution is None and chosen is Resolution.raw and infos and not buckets:
-        chosen = Resolution.hourly
-        buckets = _buckets(conn, chosen, infos, time_range)
+    chosen, buckets = _read(
+        conn, chosen, infos, time_range, automatic=resolution is None, limit=limit
+    )
     by_series: dict[int, list[Bucket]] = defaultdict(list)
     for bucket in buckets:
         by_series[bucket.series_id].append(bucket)
