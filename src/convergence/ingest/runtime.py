@@ -19,12 +19,16 @@ class IngestRuntime:
     reactors: Sequence[Reactor] = field(default_factory=tuple)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> IngestRuntime:
-        """A runtime configured by the ingest settings (limits, JS codec directory)."""
+    def from_settings(cls, settings: Settings, reactors: Sequence[Reactor] = ()) -> IngestRuntime:
+        """A runtime configured by the ingest settings (limits, JS codec directory).
+
+        ``reactors`` run after each commit with what was stored (alerts, live updates).
+        """
         pipeline = Pipeline(
             codecs=Codecs.from_settings(settings), max_items=settings.ingest_max_batch
         )
-        return cls(pipeline=pipeline, limiter=RateLimiter(settings.ingest_rate_per_minute))
+        limiter = RateLimiter(settings.ingest_rate_per_minute)
+        return cls(pipeline=pipeline, limiter=limiter, reactors=tuple(reactors))
 
     def close(self) -> None:
         """Stop the JavaScript codec workers."""
