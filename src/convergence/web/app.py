@@ -17,6 +17,7 @@ from convergence.db.engine import make_engine
 from convergence.settings import Settings, get_settings
 from convergence.web import errors
 from convergence.web.api import router as api_router
+from convergence.web.ocpp import install as install_ocpp
 from convergence.web.pages import router as pages_router
 from convergence.web.state import AppState
 
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     errors.install(app)
     app.include_router(api_router)
     app.include_router(pages_router)
+    install_ocpp(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount("/vendor/swagger-ui", StaticFiles(directory=swagger_ui_path), name="swagger-ui")
     app.mount("/vendor/leaflet", StaticFiles(directory=leaflet.BASE_DIR), name="leaflet")
