@@ -33,3 +33,12 @@ def text_colour(background: str | None) -> str:
 def text_class(background: str | None) -> str:
     """The CSS class of a badge on ``background``: ``badge-light`` (dark text) or ``badge-dark``."""
     return "badge-light" if text_colour(background) == "#1e1e1e" else "badge-dark"
+
+
+# Local flood levels, in the colours people know from Vigicrues (the words are always shown).
+WATER_COLOURS: dict[str, str] = {
+    "vert": "#27a658",
+    "jaune": "#ffe552",
+    "orange": "#ff9940",
+    "rouge": "#e1000f",
+}

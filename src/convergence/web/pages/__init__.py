@@ -14,6 +14,7 @@ from convergence.web.pages import (
     asset_forms,
     asset_import,
     auth,
+    domains,
     home,
     ingest_admin,
     ingest_admin_devices,
@@ -41,5 +42,6 @@ for module in (
     ingest_admin,
     ingest_admin_devices,
     ingest_admin_integrations,
+    domains,
 ):
     router.include_router(module.router)

@@ -12,7 +12,7 @@ from fastapi import Request
 from starlette.responses import Response
 
 from convergence.reports import formatting
-from convergence.reports.colours import text_class
+from convergence.reports.colours import WATER_COLOURS, text_class
 from convergence.web.pages.alerts_labels import ALERT_LABELS
 from convergence.web.pages.rendering import render_page
 from convergence.web.pages.session import PageUser
@@ -29,6 +29,7 @@ def render_data_page(
         status_code=status_code,
         fr=formatting,
         text_class=text_class,
+        water_colours=WATER_COLOURS,
         alert_labels=ALERT_LABELS,
         **context,
     )

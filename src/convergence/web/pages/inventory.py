@@ -8,11 +8,14 @@ from fastapi import APIRouter, Request
 from sqlalchemy import Connection
 from starlette.responses import Response
 
+from convergence.db.types import utcnow
 from convergence.members.queries import member_names
 from convergence.members.scope import MemberScope, writable_member_ids
 from convergence.registry import queries
 from convergence.registry.schemas import AssetOut, DeviceModelOut, InitiativeOut
+from convergence.reports import formatting
 from convergence.web.deps import EngineDep, SettingsDep
+from convergence.web.pages.domains_asset import asset_measures
 from convergence.web.pages.inventory_filters import PAGE_SIZE, InventoryFiltersDep
 from convergence.web.pages.rendering import commune_name, render_page
 from convergence.web.pages.session import CurrentUserPage
@@ -59,6 +62,7 @@ def asset_page(
         model = _device_model(conn, asset)
         initiative = _initiative(conn, viewer.scope, asset)
         members = member_names(conn, scope=viewer.scope)
+        measures = asset_measures(conn, scope=viewer.scope, asset=asset, now=utcnow())
     return render_page(
         request,
         "inventory/asset.html",
@@ -69,6 +73,8 @@ def asset_page(
         member_name=members.get(asset.member_id, ""),
         can_edit=may_change(viewer.scope, asset.member_id),
         tile_url=settings.tile_url or "",
+        measures=measures,
+        fr=formatting,
     )
 
 
