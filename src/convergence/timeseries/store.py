@@ -19,9 +19,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from convergence.db.types import utcnow
 from convergence.errors import InvalidInput
 from convergence.timeseries import bulk, rollups
-from convergence.timeseries.bulk import ReadingRow
 from convergence.timeseries.tables import events, series
 
+ReadingRow = bulk.ReadingRow  # (series_id, ts, value)
 EventKey = tuple[int, str, datetime]  # (asset_id, kind, ts)
 
 
