@@ -127,8 +127,7 @@ class Publisher(threading.Thread):
 @contextmanager
 def running(subscriber: Subscriber) -> Iterator[Subscriber]:
     """The subscriber in a thread, connected; stopped (gracefully) on exit."""
-    thread = threading.Thread(target=subscriber.run, daemon=True)
-    thread.start()
+    thread = subscriber.start_background()
     try:
         assert subscriber.subscribed.wait(10), "the subscriber did not subscribe"
         yield subscriber

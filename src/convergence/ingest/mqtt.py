@@ -152,6 +152,12 @@ class Subscriber:
             self._client.disconnect()
             self._client.loop_stop()
 
+    def start_background(self) -> threading.Thread:
+        """Run in a daemon thread (``convergence serve`` taking MQTT in-process); returns it."""
+        thread = threading.Thread(target=self.run, name="convergence-mqtt", daemon=True)
+        thread.start()
+        return thread
+
     def stop(self) -> None:
         """Finish the current batch, acknowledge it, and disconnect (the session stays)."""
         self._stopping.set()
