@@ -20,6 +20,7 @@ from tests.alerts.planting import alert_params, plant_alerts
 from tests.charging.planting import charging_params, plant_charging
 from tests.coordination.planting import plant_proposal, proposal_params
 from tests.indicators.planting import plant_indicators
+from tests.opendata.planting import opendata_params, plant_datasets
 from tests.support import VERSAILLES_TOWN_HALL, MemberFixture, Territory
 from tests.web.session import log_in
 
@@ -66,6 +67,7 @@ def plant(client: TestClient, territory: Territory) -> Planted:
     plant_alerts(client, territory, asset["id"], MARKER)
     plant_indicators(client, territory, MARKER)
     plant_charging(client, territory, MARKER)
+    plant_datasets(client, territory.versailles, MARKER)
     return Planted(territory.versailles.id, asset["id"], initiative["id"], token["id"])
 
 
@@ -189,6 +191,16 @@ ROUTE_CALLS: dict[tuple[str, str], Callable[[Planted], Call]] = {
     ("POST", "/api/v1/charging/alert-rules"): lambda p: Call(query={"member_id": p.member_id}),
     ("GET", "/api/v1/charging/irve/static.csv"): lambda p: NO_BODY,
     ("GET", "/api/v1/charging/irve/dynamic.csv"): lambda p: NO_BODY,
+    ("GET", "/api/v1/opendata/datasets"): lambda p: NO_BODY,
+    ("POST", "/api/v1/opendata/datasets"): lambda p: Call(
+        json={"kind": "air_daily", "member_id": p.member_id, "title": "intrus"}
+    ),
+    ("GET", "/api/v1/opendata/datasets/{dataset_id}"): lambda p: NO_BODY,
+    ("PATCH", "/api/v1/opendata/datasets/{dataset_id}"): lambda p: Call(json={"title": "intrus"}),
+    ("POST", "/api/v1/opendata/datasets/{dataset_id}/publish"): lambda p: NO_BODY,
+    ("POST", "/api/v1/opendata/datasets/{dataset_id}/unpublish"): lambda p: NO_BODY,
+    ("GET", "/api/v1/opendata/datasets/{dataset_id}/validation"): lambda p: NO_BODY,
+    ("GET", "/api/v1/opendata/datasets/{dataset_id}/files/{file_name}"): lambda p: NO_BODY,
 }
 
 
@@ -216,6 +228,7 @@ def walk(client: TestClient, planted: Planted, headers: dict[str, str]) -> list[
         **proposal_params(client),
         **alert_params(client),
         **charging_params(client),
+        **opendata_params(client),
         "series_id": planted.asset_id,  # Versailles' series are walked in tests/timeseries
         "domain": "traffic",
     }
@@ -283,6 +296,7 @@ def test_anonymous_callers_get_401_everywhere(client: TestClient, territory: Ter
         **proposal_params(client),
         **alert_params(client),
         **charging_params(client),
+        **opendata_params(client),
         "series_id": planted.asset_id,  # Versailles' series are walked in tests/timeseries
         "domain": "traffic",
     }

@@ -12,6 +12,7 @@ from convergence.cli.backup import restore as restore_command
 from convergence.cli.charging import app as charging_app
 from convergence.cli.coordination import app as coordination_app
 from convergence.cli.decode import decode as decode_command
+from convergence.cli.opendata import app as opendata_app
 
 app = typer.Typer(
     name="convergence",
@@ -30,6 +31,7 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(coordination_app, name="coordination")
 app.add_typer(alerts_app, name="alerts")
 app.add_typer(charging_app, name="charging")
+app.add_typer(opendata_app, name="opendata")
 app.add_typer(archive_app, name="archive")
 app.command("backup")(backup_command)
 app.command("restore")(restore_command)

@@ -19,6 +19,7 @@ TABLE_MODULES = (
     "convergence.alerts.tables",
     "convergence.indicators.tables",
     "convergence.charging.tables",
+    "convergence.opendata.tables",
 )
 
 

@@ -9,6 +9,8 @@ from convergence.web.api.alerts import router as alerts_router
 from convergence.web.api.charging import router as charging_router
 from convergence.web.api.coordination import router as coordination_router
 from convergence.web.api.indicators import router as indicators_router
+from convergence.web.api.opendata import router as opendata_router
+from convergence.web.api.public import router as public_router
 
 router = APIRouter()
 router.include_router(health.router)
@@ -22,3 +24,5 @@ router.include_router(series.router, prefix="/api/v1")
 router.include_router(alerts_router, prefix="/api/v1")
 router.include_router(charging_router, prefix="/api/v1")
 router.include_router(indicators_router, prefix="/api/v1")
+router.include_router(opendata_router, prefix="/api/v1")
+router.include_router(public_router)

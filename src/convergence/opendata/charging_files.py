@@ -1,0 +1,44 @@
+"""The ``irve_static`` and ``irve_dynamic`` datasets, made and validated by charging.irve.
+
+``convergence.charging.irve`` writes the official IRVE files and validates them (schema and
+the checks the schema lacks); a refusal's reasons become the dataset's problems.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection
+
+from convergence.charging import irve
+from convergence.charging.irve_sources import live_statuses, registry_stations
+from convergence.opendata.drafts import Built, Draft, Source
+from convergence.opendata.kinds import DatasetKind
+from convergence.opendata.schemas import ValidationProblem
+from convergence.opendata.specs import KIND_SPECS
+
+
+def build_irve_static(conn: Connection, *, source: Source) -> Built:
+    """The IRVE static file of the member's stations."""
+    result = irve.export_static(registry_stations(conn, scope=source.scope))
+    return _built(DatasetKind.irve_static, result)
+
+
+def build_irve_dynamic(conn: Connection, *, source: Source) -> Built:
+    """The IRVE dynamic file: the current status of the member's points of charge."""
+    result = irve.export_dynamic(live_statuses(conn, scope=source.scope, now=source.now))
+    return _built(DatasetKind.irve_dynamic, result)
+
+
+def _built(kind: DatasetKind, result: irve.IrveResult) -> Built:
+    (spec,) = KIND_SPECS[kind].resources
+    if isinstance(result, irve.IrveRefusal):
+        problems = tuple(
+            ValidationProblem(
+                resource=spec.name,
+                field=item.field,
+                message_fr=item.message_fr,
+                message_en=item.message_en,
+            )
+            for item in result.problems
+        )
+        return Built(problems=problems)
+    return Built(drafts=(Draft(spec, result.content, validated=True),))

@@ -1,0 +1,153 @@
+"""What each kind of dataset is made of: its files, their schemas, words and themes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from convergence.opendata.kinds import DatasetKind, DownloadFormat
+from convergence.opendata.tableschemas import SchemaName
+from convergence.registry.kinds import Domain
+
+
+@dataclass(frozen=True, slots=True)
+class Geometry:
+    """Where a row's position is: two number columns, or one IRVE ``[lon,lat]`` geopoint."""
+
+    lon: str = ""
+    lat: str = ""
+    geopoint: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceSpec:
+    """One file of a dataset."""
+
+    name: str
+    schema: SchemaName
+    title: str
+    geometry: Geometry | None = None
+
+    @property
+    def formats(self) -> tuple[DownloadFormat, ...]:
+        """CSV and Parquet always; GeoJSON for located rows."""
+        if self.geometry is None:
+            return (DownloadFormat.csv, DownloadFormat.parquet)
+        return (DownloadFormat.csv, DownloadFormat.geojson, DownloadFormat.parquet)
+
+
+class Cadence(StrEnum):
+    """Whether a file is a snapshot or covers a period of days or hours."""
+
+    snapshot = "snapshot"
+    daily = "daily"
+    hourly = "hourly"
+
+
+@dataclass(frozen=True, slots=True)
+class KindSpec:
+    title: str  # "{member}" is replaced by the member's name
+    description: str
+    keywords: tuple[str, ...]
+    themes: tuple[str, ...]  # EU data-theme codes (DCAT-AP dcat:theme)
+    cadence: Cadence
+    resources: tuple[ResourceSpec, ...]
+    domain: Domain | None = None
+
+
+LON_LAT = Geometry(lon="longitude", lat="latitude")
+_SENSORS = "capteurs connectés"
+
+KIND_SPECS: dict[DatasetKind, KindSpec] = {
+    DatasetKind.equipment: KindSpec(
+        "Équipements connectés — {member}",
+        "Inventaire des équipements connectés déployés par la collectivité (capteurs, "
+        "compteurs, éclairage, bornes de recharge…), avec leur position et leur état.",
+        ("inventaire", "équipements", "objets connectés", "IoT"),
+        ("TECH", "GOVE"),
+        Cadence.snapshot,
+        (ResourceSpec("equipment", SchemaName.equipment, "Équipements", LON_LAT),),
+    ),
+    DatasetKind.air_daily: KindSpec(
+        "Qualité de l'air : mesures journalières — {member}",
+        "Moyennes, minima et maxima journaliers des polluants mesurés par les capteurs de la "
+        "collectivité (mesures indicatives, pas des stations réglementaires).",
+        ("qualité de l'air", "pollution", "NO2", "PM10", "PM2.5", _SENSORS),
+        ("ENVI", "HEAL"),
+        Cadence.daily,
+        (ResourceSpec("air_daily", SchemaName.air_daily, "Mesures journalières", LON_LAT),),
+        Domain.air,
+    ),
+    DatasetKind.noise_daily: KindSpec(
+        "Bruit : niveaux sonores journaliers — {member}",
+        "Niveau sonore moyen journalier (moyenne énergétique des LAeq), minimum et maximum de "
+        "chaque sonomètre de la collectivité.",
+        ("bruit", "environnement sonore", "LAeq", _SENSORS),
+        ("ENVI", "HEAL"),
+        Cadence.daily,
+        (ResourceSpec("noise_daily", SchemaName.noise_daily, "Niveaux journaliers", LON_LAT),),
+        Domain.noise,
+    ),
+    DatasetKind.traffic_counts: KindSpec(
+        "Comptage des mobilités — {member}",
+        "Comptages horaires des compteurs de la collectivité selon le schéma national de "
+        "comptage des mobilités : sites, canaux (un par sens) et mesures.",
+        ("comptage", "trafic", "mobilité", "comptage des mobilités"),
+        ("TRAN",),
+        Cadence.hourly,
+        (
+            ResourceSpec(
+                "site", SchemaName.counts_site, "Sites de comptage", Geometry("xlong", "ylat")
+            ),
+            ResourceSpec("channel", SchemaName.counts_channel, "Canaux de comptage"),
+            ResourceSpec("measure", SchemaName.counts_measure, "Mesures horaires"),
+        ),
+        Domain.traffic,
+    ),
+    DatasetKind.water_levels: KindSpec(
+        "Hauteurs d'eau horaires — {member}",
+        "Hauteurs d'eau horaires (moyenne, minimum, maximum) mesurées par les capteurs de la "
+        "collectivité : limnimètres, détecteurs de crue.",
+        ("hauteur d'eau", "crue", "inondation", _SENSORS),
+        ("ENVI",),
+        Cadence.hourly,
+        (ResourceSpec("water_levels", SchemaName.water_levels, "Hauteurs horaires", LON_LAT),),
+        Domain.water,
+    ),
+    DatasetKind.irve_static: KindSpec(
+        "Infrastructures de recharge pour véhicules électriques (IRVE) — {member}",
+        "Points de recharge de la collectivité selon le schéma national IRVE statique "
+        "(décret 2017-26 modifié, arrêté du 4 mai 2021).",
+        ("IRVE", "recharge", "véhicules électriques", "bornes"),
+        ("TRAN", "ENER"),
+        Cadence.snapshot,
+        (
+            ResourceSpec(
+                "irve_static",
+                SchemaName.irve_static,
+                "IRVE statique",
+                Geometry(geopoint="coordonneesXY"),
+            ),
+        ),
+        Domain.charging,
+    ),
+    DatasetKind.irve_dynamic: KindSpec(
+        "Disponibilité des points de recharge (IRVE dynamique) — {member}",
+        "État et occupation actuels des points de recharge de la collectivité selon le schéma "
+        "national IRVE dynamique.",
+        ("IRVE", "recharge", "disponibilité", "temps réel"),
+        ("TRAN", "ENER"),
+        Cadence.snapshot,
+        (ResourceSpec("irve_dynamic", SchemaName.irve_dynamic, "IRVE dynamique"),),
+        Domain.charging,
+    ),
+}
+
+
+def resource_spec(kind: DatasetKind, name: str) -> ResourceSpec | None:
+    """The file ``name`` of a dataset of ``kind``, if it has one."""
+    return next((spec for spec in KIND_SPECS[kind].resources if spec.name == name), None)
+
+
+def default_title(kind: DatasetKind, member_name: str) -> str:
+    return KIND_SPECS[kind].title.format(member=member_name)

@@ -1,0 +1,83 @@
+"""The Table Schemas files are validated against, all read from the package (offline).
+
+IRVE schemas are the official files shipped by ``convergence.charging``; the *comptage des
+mobilités* schemas are a transcription of the reference note (see ``data/README.md``);
+the others are the platform's own.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+from convergence.charging.irve_schemas import IrveKind
+from convergence.charging.irve_schemas import load_schema as load_irve_schema
+
+
+class SchemaName(StrEnum):
+    """Every schema a served file follows; the value is its public file name (without .json)."""
+
+    equipment = "convergence-equipements"
+    air_daily = "convergence-air-journalier"
+    noise_daily = "convergence-bruit-journalier"
+    water_levels = "convergence-hauteurs-eau"
+    counts_site = "comptage-mobilites-site"
+    counts_channel = "comptage-mobilites-channel"
+    counts_measure = "comptage-mobilites-measure"
+    irve_static = "schema-irve-statique"
+    irve_dynamic = "schema-irve-dynamique"
+
+
+_IRVE = {SchemaName.irve_static: IrveKind.static, SchemaName.irve_dynamic: IrveKind.dynamic}
+# Official pages of the standards; the comptage files here only transcribe them.
+OFFICIAL_PAGES: dict[SchemaName, str] = {
+    SchemaName.irve_static: "https://schema.data.gouv.fr/etalab/schema-irve-statique/",
+    SchemaName.irve_dynamic: "https://schema.data.gouv.fr/etalab/schema-irve-dynamique/",
+    SchemaName.counts_site: "https://schema.data.gouv.fr/etalab/schema-comptage-mobilites-site/",
+    SchemaName.counts_channel: (
+        "https://schema.data.gouv.fr/etalab/schema-comptage-mobilites-channel/"
+    ),
+    SchemaName.counts_measure: (
+        "https://schema.data.gouv.fr/etalab/schema-comptage-mobilites-measure/"
+    ),
+}
+
+
+def is_official(name: SchemaName) -> bool:
+    """True when the packaged file is the official one (IRVE only)."""
+    return name in _IRVE
+
+
+@cache
+def _packaged_text(name: SchemaName) -> str:
+    path = files("convergence.opendata") / "data" / "schemas" / f"{name.value}.json"
+    return path.read_text(encoding="utf-8")
+
+
+def load_schema(name: SchemaName) -> dict[str, Any]:
+    """The schema as shipped (a fresh copy the caller may modify)."""
+    if name in _IRVE:
+        return load_irve_schema(_IRVE[name])
+    schema: dict[str, Any] = json.loads(_packaged_text(name))
+    return schema
+
+
+def schema_fields(name: SchemaName) -> list[dict[str, Any]]:
+    """The field descriptors, in column order."""
+    fields: list[dict[str, Any]] = load_schema(name)["fields"]
+    return fields
+
+
+def schema_columns(name: SchemaName) -> tuple[str, ...]:
+    """Column names, in the schema's order."""
+    return tuple(field["name"] for field in schema_fields(name))
+
+
+def offline_descriptor(name: SchemaName) -> dict[str, Any]:
+    """What constrains the data (fields, missing values, key), without any URL to follow."""
+    schema = load_schema(name)
+    kept = ("fields", "missingValues", "primaryKey")
+    return {key: schema[key] for key in kept if key in schema}
