@@ -1,7 +1,8 @@
 """Events of the central system, stored through the time-series store and fed to alert rules.
 
-The three charging alerts are ordinary event rules of the alerts package (``event_kind`` and
-a payload ``match``), so they are listed, tuned, acknowledged and notified like any other:
+Writes gather their readings and events in a ``Sink``, stored in one go when the
+transaction ends. The three charging alerts are ordinary event rules of the alerts package
+(``event_kind`` and a payload ``match``), listed, tuned, acknowledged and notified like any:
 
 - a charger in fault: ``ocpp.status`` with ``charge_point_faulted = true`` (any connector
   Faulted, or the whole charge point); the next status without a fault resolves it;
@@ -14,6 +15,7 @@ a payload ``match``), so they are listed, tuned, acknowledged and notified like 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -56,18 +58,33 @@ def connection_event(
     return charging_event(ref, EventKind.connection, ts, {"state": state.value, "reason": reason})
 
 
-def store_and_react(
-    conn: Connection,
-    *,
-    readings: Sequence[NewReading] = (),
-    events: Sequence[NewEvent] = (),
-) -> None:
-    """Store readings and events, then evaluate alert rules on what was actually new."""
-    inserted = store_readings(conn, readings).inserted if readings else []
-    new_keys = set(insert_events(conn, events)) if events else set()
-    new_events = [e for e in events if (e.asset_id, e.kind, e.ts) in new_keys]
-    if inserted or new_events:
-        evaluate_batch(conn, stored=inserted, events=new_events, now=utcnow())
+@dataclass(slots=True)
+class Sink:
+    """Readings and events gathered by one or many writes, stored together at the end.
+
+    Gathering first lets the central system write the messages of many charge points in one
+    transaction: one insert of readings, one of events, one evaluation of alert rules.
+    """
+
+    readings: list[NewReading] = field(default_factory=list)
+    events: list[NewEvent] = field(default_factory=list)
+
+    def add(self, *, readings: Sequence[NewReading] = (), events: Sequence[NewEvent] = ()) -> None:
+        self.readings += readings
+        self.events += events
+
+    def merge(self, other: Sink) -> None:
+        self.add(readings=other.readings, events=other.events)
+
+    def flush(self, conn: Connection) -> None:
+        """Store what was gathered, then evaluate alert rules on what was actually new."""
+        readings, events = self.readings, self.events
+        self.readings, self.events = [], []
+        inserted = store_readings(conn, readings).inserted if readings else []
+        new_keys = set(insert_events(conn, events)) if events else set()
+        new_events = [e for e in events if (e.asset_id, e.kind, e.ts) in new_keys]
+        if inserted or new_events:
+            evaluate_batch(conn, stored=inserted, events=new_events, now=utcnow())
 
 
 def default_rules(member_id: int) -> list[RuleCreate]:

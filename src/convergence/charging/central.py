@@ -2,10 +2,10 @@
 
 It holds the WebSocket connections (one stateful process per shard of charge points, routed
 by charge point id, as the research note advises), answers every request from a handler of
-the connection's OCPP version, writes to the database in worker threads, and every
-``presence_period_s`` writes when each charge point was last heard and reports those silent
-for too long as offline. The web layer adapts its WebSocket to ``OcppConnection`` and calls
-``identify`` then ``serve``.
+the connection's OCPP version, commits what they report in batches (``BatchWriter``: group
+commit in a worker thread), and every ``presence_period_s`` writes when each charge point was
+last heard and reports those silent for too long as offline. The web layer adapts its
+WebSocket to ``OcppConnection`` and calls ``identify`` then ``serve``.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from ocpp.exceptions import OCPPError
 from sqlalchemy import Connection, Engine
 
 from convergence.charging import commands, recording
+from convergence.charging.alerting import Sink
 from convergence.charging.config import CentralConfig
 from convergence.charging.credentials import basic_credentials, verify_authorization_key
 from convergence.charging.kinds import CommandName, CommandStatus, Protocol
@@ -36,6 +37,7 @@ from convergence.charging.ocpp201 import commands as commands201
 from convergence.charging.ocpp201 import handlers as handlers201
 from convergence.charging.queries import identify_unscoped
 from convergence.charging.schemas import CommandOut, CommandParams
+from convergence.charging.writer import BatchWriter
 from convergence.db.types import utcnow
 from convergence.errors import InvalidInput
 from convergence.ingest import deadletters
@@ -114,12 +116,17 @@ class CentralSystem:
         self._links: dict[int, _Live] = {}
         self._seen: dict[ChargePointRef, datetime] = {}
         self._executor = ThreadPoolExecutor(config.db_workers, thread_name_prefix="ocpp-db")
+        self._writer = BatchWriter(engine)
         self._presence: asyncio.Task[None] | None = None
 
     # --- the database, off the event loop ----------------------------------------------------
 
+    async def write(self, work: Callable[[Connection, Sink], T]) -> T:
+        """Commit a write with others (group commit); its result once committed."""
+        return await self._writer.write(work)
+
     async def run(self, work: Callable[[Connection], T]) -> T:
-        """Run ``work`` in one transaction in a worker thread."""
+        """Run ``work`` (reads, commands) in a transaction of its own in a worker thread."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, self._transaction, work)
 
@@ -169,8 +176,10 @@ class CentralSystem:
         live = _Live(handler, protocol, asyncio.get_running_loop())
         self._links[ref.asset_id] = live  # a reconnection replaces the previous connection
         self.touch(ref)
-        await self.run(
-            lambda conn: recording.record_connection(conn, ref=ref, protocol=protocol, now=utcnow())
+        await self.write(
+            lambda conn, sink: recording.record_connection(
+                conn, sink, ref=ref, protocol=protocol, now=utcnow()
+            )
         )
         try:
             await handler.start()
@@ -179,8 +188,8 @@ class CentralSystem:
         finally:
             if self._links.get(ref.asset_id) is live:
                 del self._links[ref.asset_id]
-                await self.run(
-                    lambda conn: recording.record_disconnection(conn, ref=ref, now=utcnow())
+                await self.write(
+                    lambda conn, _: recording.record_disconnection(conn, ref=ref, now=utcnow())
                 )
 
     # --- liveness ----------------------------------------------------------------------------
@@ -202,12 +211,12 @@ class CentralSystem:
         seen, self._seen = self._seen, {}
         now = utcnow()
 
-        def work(conn: Connection) -> list[int]:
-            recording.flush_presence(conn, seen=seen)
-            return recording.sweep_offline(conn, config=self.config, now=now)
+        def work(conn: Connection, sink: Sink) -> list[int]:
+            recording.flush_presence(conn, sink, seen=seen)
+            return recording.sweep_offline(conn, sink, config=self.config, now=now)
 
         try:
-            return await self.run(work)
+            return await self.write(work)
         except Exception:
             for ref, ts in seen.items():  # keep what was heard for the next attempt
                 self._seen.setdefault(ref, ts)

@@ -1,7 +1,7 @@
 """Storing what charge points report outside transactions: boots, statuses, liveness.
 
-Each function runs in the caller's transaction and ends by storing its events through the
-time-series store and evaluating alert rules on them (``alerting.store_and_react``).
+Each function runs in the caller's transaction and gathers its events in the caller's
+``Sink``, stored through the time-series store (and fed to alert rules) when it is flushed.
 """
 
 from __future__ import annotations
@@ -14,8 +14,7 @@ from sqlalchemy import Connection, bindparam, false, or_, select, true, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from convergence.charging.alerting import FALSE, TRUE, charging_event, connection_event
-from convergence.charging.alerting import store_and_react as react
+from convergence.charging.alerting import FALSE, TRUE, Sink, charging_event, connection_event
 from convergence.charging.config import CentralConfig
 from convergence.charging.kinds import ConnectionState, EventKind, Protocol, Registration
 from convergence.charging.metering import ensure_connectors
@@ -43,7 +42,13 @@ def ensure_charge_point(conn: Connection, ref: ChargePointRef) -> None:
 
 
 def record_boot(
-    conn: Connection, *, ref: ChargePointRef, info: BootInfo, interval_s: int, now: datetime
+    conn: Connection,
+    sink: Sink,
+    *,
+    ref: ChargePointRef,
+    info: BootInfo,
+    interval_s: int,
+    now: datetime,
 ) -> Registration:
     """Keep what the charge point says of itself; retired equipment is rejected."""
     ensure_charge_point(conn, ref)
@@ -73,13 +78,14 @@ def record_boot(
     }
     if info.reason:
         payload["reason"] = info.reason
-    react(conn, events=[charging_event(ref, EventKind.boot, now, payload)])
+    sink.add(events=[charging_event(ref, EventKind.boot, now, payload)])
     return registration
 
 
-def record_status(conn: Connection, *, ref: ChargePointRef, report: StatusReport) -> None:
+def record_status(
+    conn: Connection, sink: Sink, *, ref: ChargePointRef, report: StatusReport
+) -> None:
     """Keep a connector's status (connector 0: the whole charge point) and its event."""
-    ensure_charge_point(conn, ref)
     if report.connector_id == 0:
         _set_charge_point_status(conn, ref, report)
     else:
@@ -96,7 +102,7 @@ def record_status(conn: Connection, *, ref: ChargePointRef, report: StatusReport
     event = charging_event(
         ref, EventKind.status, report.ts, payload, connector_id=report.connector_id
     )
-    react(conn, events=[event])
+    sink.add(events=[event])
 
 
 def _set_charge_point_status(conn: Connection, ref: ChargePointRef, report: StatusReport) -> None:
@@ -142,7 +148,7 @@ def _any_fault(conn: Connection, ref: ChargePointRef) -> bool:
 
 
 def record_connection(
-    conn: Connection, *, ref: ChargePointRef, protocol: Protocol, now: datetime
+    conn: Connection, sink: Sink, *, ref: ChargePointRef, protocol: Protocol, now: datetime
 ) -> None:
     """The charge point's WebSocket is open: it is online (again)."""
     ensure_charge_point(conn, ref)
@@ -162,7 +168,7 @@ def record_connection(
         )
     )
     if not was_online:
-        react(conn, events=[connection_event(ref, ConnectionState.online, now, "connected")])
+        sink.add(events=[connection_event(ref, ConnectionState.online, now, "connected")])
 
 
 def record_disconnection(conn: Connection, *, ref: ChargePointRef, now: datetime) -> None:
@@ -174,7 +180,9 @@ def record_disconnection(conn: Connection, *, ref: ChargePointRef, now: datetime
     )
 
 
-def flush_presence(conn: Connection, *, seen: Mapping[ChargePointRef, datetime]) -> None:
+def flush_presence(
+    conn: Connection, sink: Sink, *, seen: Mapping[ChargePointRef, datetime]
+) -> None:
     """Write when each charge point was last heard; those marked offline are online again."""
     if not seen:
         return
@@ -204,10 +212,12 @@ def flush_presence(conn: Connection, *, seen: Mapping[ChargePointRef, datetime])
             connection_event(by_id[a], ConnectionState.online, seen[by_id[a]], "heard")
             for a in back
         ]
-        react(conn, events=events)
+        sink.add(events=events)
 
 
-def sweep_offline(conn: Connection, *, config: CentralConfig, now: datetime) -> list[int]:
+def sweep_offline(
+    conn: Connection, sink: Sink, *, config: CentralConfig, now: datetime
+) -> list[int]:
     """Charge points silent for too many heartbeat intervals go offline; their asset ids."""
     cp = charge_points.c
     rows = conn.execute(
@@ -233,13 +243,19 @@ def sweep_offline(conn: Connection, *, config: CentralConfig, now: datetime) -> 
             .where(cp.asset_id.in_(silent))
             .values(online=False, connected=False, updated_at=now)
         )
-        react(conn, events=events)
+        sink.add(events=events)
     return silent
 
 
 def record_data_transfer(
-    conn: Connection, *, ref: ChargePointRef, vendor_id: str, message_id: str | None, now: datetime
+    conn: Connection,
+    sink: Sink,
+    *,
+    ref: ChargePointRef,
+    vendor_id: str,
+    message_id: str | None,
+    now: datetime,
 ) -> None:
     """Keep a trace of a vendor extension message (its data is not interpreted)."""
     payload = {"vendor_id": vendor_id[:255], "message_id": (message_id or "")[:50]}
-    react(conn, events=[charging_event(ref, EventKind.data_transfer, now, payload)])
+    sink.add(events=[charging_event(ref, EventKind.data_transfer, now, payload)])

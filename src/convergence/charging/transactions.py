@@ -16,8 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, select, update
 
-from convergence.charging.alerting import FALSE, TRUE, charging_event
-from convergence.charging.alerting import store_and_react as react
+from convergence.charging.alerting import FALSE, TRUE, Sink, charging_event
 from convergence.charging.config import CentralConfig
 from convergence.charging.kinds import EventKind, Protocol, SessionFailure, SessionStatus
 from convergence.charging.metering import meter_readings, power_stops
@@ -27,7 +26,6 @@ from convergence.charging.observations import (
     TransactionEnd,
     TransactionStart,
 )
-from convergence.charging.recording import ensure_charge_point
 from convergence.charging.tables import charge_points, charging_sessions
 from convergence.db.inserts import insert_one
 from convergence.db.types import utcnow
@@ -62,10 +60,14 @@ def find_session(conn: Connection, *, ref: ChargePointRef, transaction_ref: str)
 
 
 def open_session(
-    conn: Connection, *, ref: ChargePointRef, start: TransactionStart, protocol: Protocol
+    conn: Connection,
+    sink: Sink,
+    *,
+    ref: ChargePointRef,
+    start: TransactionStart,
+    protocol: Protocol,
 ) -> int:
     """The session of a starting transaction (the same one for a resent start); its id."""
-    ensure_charge_point(conn, ref)
     existing = _same_start(conn, ref, start)
     if existing is not None:
         return existing
@@ -93,7 +95,7 @@ def open_session(
             .values(transaction_ref=str(session_id))
         )
     samples = [*_register(start.ts, start.meter_start_wh), *start.samples]
-    react(conn, readings=meter_readings(conn, ref, start.connector_id, samples))
+    sink.add(readings=meter_readings(conn, ref, start.connector_id, samples))
     return session_id
 
 
@@ -133,6 +135,7 @@ def _abandon_active(conn: Connection, ref: ChargePointRef, connector_id: int, at
 
 def record_meter_values(
     conn: Connection,
+    sink: Sink,
     *,
     ref: ChargePointRef,
     connector_id: int,
@@ -160,11 +163,16 @@ def record_meter_values(
                 updated_at=utcnow(),
             )
         )
-    react(conn, readings=readings)
+    sink.add(readings=readings)
 
 
 def close_session(
-    conn: Connection, *, ref: ChargePointRef, end: TransactionEnd, config: CentralConfig
+    conn: Connection,
+    sink: Sink,
+    *,
+    ref: ChargePointRef,
+    end: TransactionEnd,
+    config: CentralConfig,
 ) -> int | None:
     """End the transaction's session (a second stop changes nothing); its id, if known."""
     session = find_session(conn, ref=ref, transaction_ref=end.transaction_ref)
@@ -172,7 +180,7 @@ def close_session(
     samples = [*end.samples, *_register(end.ts, end.meter_stop_wh)]
     readings = meter_readings(conn, ref, connector_id, samples) if connector_id else []
     if session is None or session.stopped_at is not None:
-        react(conn, readings=readings)
+        sink.add(readings=readings)
         return None if session is None else int(session.id)
     stop_wh = _stop_register(session, end)
     start_wh = session.meter_start_wh
@@ -195,7 +203,7 @@ def close_session(
     )
     readings += power_stops(conn, ref, session.connector_id, end.ts)
     event = _session_event(conn, ref, session, end, energy, failure, config)
-    react(conn, readings=readings, events=[event])
+    sink.add(readings=readings, events=[event])
     return int(session.id)
 
 

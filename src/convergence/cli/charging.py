@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from convergence.charging import irve, service
-from convergence.charging.alerting import install_default_rules
+from convergence.charging.alerting import Sink, install_default_rules
 from convergence.charging.config import config_from_settings
 from convergence.charging.irve_sources import live_statuses, registry_stations
 from convergence.charging.recording import sweep_offline
@@ -95,5 +95,7 @@ def sweep() -> None:
     """Report as offline the charge points silent for too long (when no OCPP server runs)."""
     config = config_from_settings(get_settings())
     with open_engine() as engine, engine.begin() as conn:
-        silent = sweep_offline(conn, config=config, now=utcnow())
+        sink = Sink()
+        silent = sweep_offline(conn, sink, config=config, now=utcnow())
+        sink.flush(conn)
     console.print(f"{len(silent)} borne(s) passée(s) hors ligne.")

@@ -12,6 +12,7 @@ from convergence.cli.backup import restore as restore_command
 from convergence.cli.charging import app as charging_app
 from convergence.cli.coordination import app as coordination_app
 from convergence.cli.decode import decode as decode_command
+from convergence.cli.demo import demo as demo_command
 from convergence.cli.opendata import app as opendata_app
 
 app = typer.Typer(
@@ -20,6 +21,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+app.command("demo")(demo_command)
 app.command("serve")(serve.serve)
 app.command("decode")(decode_command)
 app.add_typer(db.app, name="db")

@@ -1,0 +1,1 @@
+"""demo: the live demo territory of `convergence demo`."""

@@ -1,0 +1,149 @@
+"""The demo's alert rules and water-level sites, created through the alerts services.
+
+- each water-level sensor: a threshold rule at its site's orange height (the flood of the
+  Seine crosses it), and its jaune/orange/rouge heights as indicator site settings when the
+  indicators package provides them;
+- each commune: a silence rule per sensor domain (the silent noise sensor of Colombes);
+- each commune with chargers: the charging rules (a charger in fault…), from the charging
+  package when it is installed, else an equivalent event rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from convergence.alerts.kinds import Comparison, Severity, TargetKind
+from convergence.alerts.schemas import EventParams, RuleCreate, SilenceParams, ThresholdParams
+from convergence.alerts.service import create_rule
+from convergence.alerts.tables import alert_rules
+from convergence.members.scope import MemberScope
+from convergence.registry.kinds import Domain
+from convergence.simulation.fleet import AssetPlan, FleetPlan, SimKind
+
+SILENCE_S = 2 * 3600
+WATCHED_FOR_SILENCE = {
+    Domain.air: "qualité de l'air",
+    Domain.noise: "bruit",
+    Domain.traffic: "trafic",
+    Domain.water: "niveau d'eau",
+}
+FAULT_RULE = "Borne en défaut"
+
+
+def water_heights(asset: AssetPlan) -> tuple[float, float, float]:
+    """Jaune, orange and rouge heights (m) of a water-level site, above its usual level."""
+    base = asset.params["base"]
+    return round(base + 1.5, 2), round(base + 2.5, 2), round(base + 3.5, 2)
+
+
+def _rule_names(conn: Connection, member_id: int) -> set[str]:
+    query = select(alert_rules.c.name).where(alert_rules.c.member_id == member_id)
+    return set(conn.execute(query).scalars().all())
+
+
+def _create_missing(conn: Connection, scope: MemberScope, rules: Sequence[RuleCreate]) -> int:
+    created, names = 0, dict[int, set[str]]()
+    for rule in rules:
+        assert rule.member_id is not None
+        known = names.setdefault(rule.member_id, _rule_names(conn, rule.member_id))
+        if rule.name not in known:
+            create_rule(conn, scope=scope, data=rule)
+            known.add(rule.name)
+            created += 1
+    return created
+
+
+def flood_rule(asset: AssetPlan, *, member_id: int, asset_id: int) -> RuleCreate:
+    """Orange flood vigilance at one water-level sensor."""
+    _, orange, _ = water_heights(asset)
+    return RuleCreate(
+        name=f"Crue : vigilance orange — {asset.name}",
+        member_id=member_id,
+        target_kind=TargetKind.asset,
+        asset_id=asset_id,
+        severity=Severity.warning,
+        params=ThresholdParams(
+            quantity="water_level", comparison=Comparison.above, limit=orange, hysteresis=0.3
+        ),
+        cooldown_s=3600,
+    )
+
+
+def silence_rules(plan: FleetPlan, member_ids: Mapping[str, int]) -> list[RuleCreate]:
+    """A silence rule per commune and sensor domain it has."""
+    present = sorted({(a.commune_insee, a.spec.domain) for a in plan.assets})
+    return [
+        RuleCreate(
+            name=f"Capteur silencieux ({WATCHED_FOR_SILENCE[domain]})",
+            member_id=member_ids[insee],
+            target_kind=TargetKind.domain,
+            domain=domain,
+            severity=Severity.warning,
+            params=SilenceParams(max_silence_s=SILENCE_S),
+        )
+        for insee, domain in present
+        if domain in WATCHED_FOR_SILENCE
+    ]
+
+
+def fault_rule(member_id: int) -> RuleCreate:
+    """A charger in fault, when the charging package's own rules are not there."""
+    return RuleCreate(
+        name=FAULT_RULE,
+        member_id=member_id,
+        target_kind=TargetKind.domain,
+        domain=Domain.charging,
+        severity=Severity.critical,
+        params=EventParams(event_kind="ocpp.status", match={"charge_point_faulted": "true"}),
+        cooldown_s=0,
+    )
+
+
+def charging_rules(conn: Connection, *, scope: MemberScope, member_ids: Sequence[int]) -> int:
+    """The charging alert rules of each member with chargers; the number created."""
+    try:
+        from convergence.charging.alerting import install_default_rules
+    except ImportError:  # the central system is not part of this installation
+        return _create_missing(conn, scope, [fault_rule(m) for m in member_ids])
+    return sum(len(install_default_rules(conn, scope=scope, member_id=m)) for m in member_ids)
+
+
+def ensure_alert_rules(
+    conn: Connection,
+    *,
+    scope: MemberScope,
+    plan: FleetPlan,
+    member_ids: Mapping[str, int],
+    asset_ids: Mapping[str, int],
+) -> int:
+    """Every demo rule not created yet; the number created."""
+    water = [a for a in plan.assets if a.sim_kind is SimKind.water_sensor]
+    rules = [
+        flood_rule(a, member_id=member_ids[a.commune_insee], asset_id=asset_ids[a.serial])
+        for a in water
+    ]
+    created = _create_missing(conn, scope, rules + silence_rules(plan, member_ids))
+    chargers = sorted(
+        {member_ids[a.commune_insee] for a in plan.assets if a.sim_kind is SimKind.charge_point}
+    )
+    return created + charging_rules(conn, scope=scope, member_ids=chargers)
+
+
+def ensure_water_sites(
+    conn: Connection, *, scope: MemberScope, plan: FleetPlan, asset_ids: Mapping[str, int]
+) -> int:
+    """Jaune/orange/rouge heights of each water-level site (indicator settings), if supported."""
+    try:
+        from convergence.indicators.schemas import WaterSite
+        from convergence.indicators.service_sites import set_site_settings
+    except ImportError:  # an installation without per-site indicator settings
+        return 0
+    water = [a for a in plan.assets if a.sim_kind is SimKind.water_sensor]
+    for asset in water:
+        jaune, orange, rouge = water_heights(asset)
+        settings: Any = WaterSite(jaune=jaune, orange=orange, rouge=rouge, hysteresis_m=0.1)
+        set_site_settings(conn, scope=scope, asset_id=asset_ids[asset.serial], settings=settings)
+    return len(water)

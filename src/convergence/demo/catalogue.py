@@ -1,0 +1,158 @@
+"""What the demo territory is made of: members, people, device models, fixed by design.
+
+Communes, SIRENs and the EPCI come from the territory reference (COG); the vendors and
+models are fictional — the demo must not advertise real products. The "main road" of a
+commune is a bearing through its centre, a rough stand-in for its busiest axis (RD 10 in
+Versailles runs east-west, the RD 920 in Antony north-south…), good enough for stations
+"near main roads" on a map.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from convergence.members.roles import Role
+from convergence.registry.kinds import AssetKind, Domain
+from convergence.simulation.fleet import SimKind
+
+DEMO_SEED = 2026
+FLEET_SCALE = 0.52  # about 570 simulated assets in the ten communes, plus the cameras
+CAMERAS_PER_COMMUNE = 3
+DEMO_PASSWORD = "convergence-demo"  # printed at start; the demo runs in development only
+DEMO_ACTOR = "demo"
+
+OPERATOR_SIREN = "257800013"
+OPERATOR_NAME = "Syndicat numérique Yvelines Hauts-de-Seine (démo)"
+EPCI_SIREN = "247800584"  # CA Versailles Grand Parc
+DEPARTEMENTS = ("78", "92")
+
+OPERATOR_KEY = "operator"
+EPCI_KEY = "epci"
+
+
+def departement_key(code: str) -> str:
+    """The member key of a département: ``dep-78``."""
+    return f"dep-{code}"
+
+
+@dataclass(frozen=True, slots=True)
+class DemoCommune:
+    insee: str
+    slug: str  # e-mail domain part
+    road_bearing_deg: float  # direction of the main road through the centre (0 = north)
+    price_factor: float  # what the commune paid compared with the catalogue price
+
+
+COMMUNES: tuple[DemoCommune, ...] = (
+    DemoCommune("78646", "versailles", 80, 1.0),
+    DemoCommune("78158", "le-chesnay-rocquencourt", 20, 1.05),
+    DemoCommune("78551", "saint-germain-en-laye", 100, 0.95),
+    DemoCommune("78361", "mantes-la-jolie", 115, 1.0),
+    DemoCommune("78517", "rambouillet", 35, 1.1),
+    DemoCommune("92012", "boulogne-billancourt", 60, 1.3),
+    DemoCommune("92050", "nanterre", 110, 0.9),
+    DemoCommune("92040", "issy-les-moulineaux", 45, 1.0),
+    DemoCommune("92025", "colombes", 130, 0.95),
+    DemoCommune("92002", "antony", 5, 1.0),
+)
+COMMUNE_CODES = tuple(c.insee for c in COMMUNES)
+SILENT_COMMUNE = "92025"  # Colombes: one of its noise sensors stops sending
+MQTT_COMMUNES = frozenset({"92050", "92025"})  # their live data goes over MQTT when possible
+
+
+def commune(insee: str) -> DemoCommune:
+    """The demo commune with this INSEE code."""
+    return next(c for c in COMMUNES if c.insee == insee)
+
+
+@dataclass(frozen=True, slots=True)
+class DemoUser:
+    email: str
+    role: Role
+    member_key: str  # OPERATOR_KEY, EPCI_KEY, dep-XX or an INSEE code
+    full_name: str
+
+
+def _commune_users() -> list[DemoUser]:
+    users = [
+        DemoUser(f"elu@{c.slug}.demo.fr", Role.elected, c.insee, "Élu(e) délégué(e)")
+        for c in COMMUNES
+    ]
+    versailles = commune("78646")
+    users += [
+        DemoUser(f"admin@{versailles.slug}.demo.fr", Role.member_admin, "78646", "DSI"),
+        DemoUser(f"technicien@{versailles.slug}.demo.fr", Role.technician, "78646", "Technicien"),
+        DemoUser(f"lecteur@{versailles.slug}.demo.fr", Role.viewer, "78646", "Lecteur"),
+        DemoUser("technicien@boulogne-billancourt.demo.fr", Role.technician, "92012", "Technicien"),
+    ]
+    return users
+
+
+USERS: tuple[DemoUser, ...] = (
+    DemoUser("admin@syndicat.demo.fr", Role.operator_admin, OPERATOR_KEY, "Administrateur"),
+    *_commune_users(),
+    DemoUser("elu@versaillesgrandparc.demo.fr", Role.elected, EPCI_KEY, "Vice-président"),
+    DemoUser("elu@yvelines.demo.fr", Role.elected, departement_key("78"), "Conseiller"),
+    DemoUser("elu@hauts-de-seine.demo.fr", Role.elected, departement_key("92"), "Conseiller"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ModelSpec:
+    """A device model of the demo catalogue: decoded fields → canonical quantities."""
+
+    vendor: str
+    model: str
+    domain: Domain
+    kind: AssetKind
+    fields: dict[str, str] = field(default_factory=dict)
+    unit_price_eur: int = 0
+
+
+CAMERA = "camera"
+DEVICE_MODELS: dict[str, ModelSpec] = {
+    SimKind.air_station: ModelSpec(
+        "Atmo Sense",
+        "AQ-Station 4",
+        Domain.air,
+        AssetKind.sensor,
+        {"NO2": "no2", "PM10": "pm10", "PM2_5": "pm25", "O3": "o3"},
+        9500,
+    ),
+    SimKind.noise_sensor: ModelSpec(
+        "Acoustique Urbaine", "SLM-LoRa 30", Domain.noise, AssetKind.sensor, {"LAeq": "laeq"}, 2400
+    ),
+    SimKind.traffic_counter: ModelSpec(
+        "Comptage Mobilité",
+        "Radar TC-2",
+        Domain.traffic,
+        AssetKind.counter,
+        {"vehicles": "vehicle_count", "mean_speed": "speed"},
+        3200,
+    ),
+    SimKind.water_sensor: ModelSpec(
+        "Hydro Mesure",
+        "Limni-Radar 10",
+        Domain.water,
+        AssetKind.sensor,
+        {"level": "water_level"},
+        4800,
+    ),
+    SimKind.lighting_cabinet: ModelSpec(
+        "Lumen Cité",
+        "Armoire ECL-3",
+        Domain.lighting,
+        AssetKind.lighting_cabinet,
+        {"active_energy": "energy", "active_power": "power"},
+        6500,
+    ),
+    SimKind.charge_point: ModelSpec(
+        "Borne Express",
+        "AC22-2P",
+        Domain.charging,
+        AssetKind.charge_point,
+        {"energy_import": "energy", "power": "power"},
+        11000,
+    ),
+    CAMERA: ModelSpec("Vidéo Cité", "CAM-Dôme 4K", Domain.video, AssetKind.camera, {}, 1800),
+}

@@ -1,0 +1,165 @@
+"""The demo's initiatives: what each commune runs, and what some of them plan — side by side.
+
+Each commune runs one project per domain it has equipment in (the equipment points to it).
+A few more are ideas, plans or procurements whose neighbours plan the same thing within
+months — Versailles and Le Chesnay-Rocquencourt want air sensors, Boulogne-Billancourt and
+Issy-les-Moulineaux sound level meters — so that the coordination rules propose joint
+purchases and a shared network, as the operator would see them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import Connection, select
+
+from convergence.coordination.schemas import rules_from_settings
+from convergence.coordination.service import generate_proposals
+from convergence.demo.catalogue import DEVICE_MODELS, ModelSpec, commune
+from convergence.members.scope import MemberScope
+from convergence.registry.kinds import Domain, InitiativeStatus, NetworkTechnology
+from convergence.registry.schemas import InitiativeCreate
+from convergence.registry.service import create_initiative
+from convergence.registry.tables import initiatives
+from convergence.settings import Settings
+
+RUNNING_NAMES = {
+    Domain.air: "Réseau de stations de qualité de l'air",
+    Domain.noise: "Observatoire du bruit routier",
+    Domain.traffic: "Comptage routier permanent",
+    Domain.water: "Surveillance des crues de la Seine",
+    Domain.lighting: "Télégestion de l'éclairage public",
+    Domain.charging: "Bornes de recharge publiques",
+    Domain.video: "Vidéoprotection du centre-ville",
+}
+NETWORKS = {Domain.noise: NetworkTechnology.lorawan, Domain.water: NetworkTechnology.lorawan}
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedProject:
+    insee: str
+    name: str
+    domain: Domain
+    status: InitiativeStatus
+    starts_in_days: int  # after the demo's anchor
+    units: int
+    network: NetworkTechnology | None = None
+
+
+PLANNED: tuple[PlannedProject, ...] = (
+    PlannedProject("78646", "Capteurs d'air autour des écoles", Domain.air,
+                   InitiativeStatus.planned, 120, 12),
+    PlannedProject("78158", "Qualité de l'air en centre-ville", Domain.air,
+                   InitiativeStatus.idea, 180, 6),
+    PlannedProject("92012", "Sonomètres sur les grands axes", Domain.noise,
+                   InitiativeStatus.procurement, 60, 20, NetworkTechnology.lorawan),
+    PlannedProject("92040", "Carte de bruit participative", Domain.noise,
+                   InitiativeStatus.planned, 130, 15, NetworkTechnology.lorawan),
+    PlannedProject("78361", "Bornes de recharge des parkings relais", Domain.charging,
+                   InitiativeStatus.procurement, 90, 16),
+    PlannedProject("78551", "Passage de l'éclairage en LED télégérées", Domain.lighting,
+                   InitiativeStatus.deploying, -60, 40),
+    PlannedProject("92050", "Vidéoprotection des abords des gares", Domain.video,
+                   InitiativeStatus.planned, 200, 24),
+    PlannedProject("92025", "Réseau LoRaWAN communal", Domain.network,
+                   InitiativeStatus.planned, 150, 8, NetworkTechnology.lorawan),
+    PlannedProject("92002", "Compteurs vélos et voitures", Domain.traffic,
+                   InitiativeStatus.idea, 240, 10),
+    PlannedProject("78517", "Détecteurs de niveau des étangs", Domain.water,
+                   InitiativeStatus.idea, 300, 4, NetworkTechnology.lorawan),
+)  # fmt: skip
+
+
+def _existing(conn: Connection, member_id: int) -> dict[str, int]:
+    rows = conn.execute(
+        select(initiatives.c.name, initiatives.c.id).where(initiatives.c.member_id == member_id)
+    )
+    return {row.name: row.id for row in rows}
+
+
+def _spec_of(domain: Domain) -> ModelSpec:
+    return next(spec for spec in DEVICE_MODELS.values() if spec.domain is domain)
+
+
+def _running(
+    insee: str, member_id: int, domain: Domain, units: int, anchor: date
+) -> InitiativeCreate:
+    spec = _spec_of(domain)
+    price = Decimal(spec.unit_price_eur) * Decimal(str(commune(insee).price_factor))
+    return InitiativeCreate(
+        member_id=member_id,
+        name=RUNNING_NAMES[domain],
+        domain=domain,
+        status=InitiativeStatus.operating,
+        budget_eur=(price * units).quantize(Decimal("1")),
+        start_date=anchor - timedelta(days=3 * 365),
+        end_date=anchor - timedelta(days=2 * 365),
+        supplier=spec.vendor,
+        network=NETWORKS.get(domain),
+        units=units,
+        description=f"{units} équipements {spec.vendor} {spec.model} en service.",
+    )
+
+
+def ensure_running_initiatives(
+    conn: Connection,
+    *,
+    scope: MemberScope,
+    member_ids: Mapping[str, int],
+    units: Counter[tuple[str, Domain]],
+    anchor: date,
+) -> dict[tuple[str, Domain], int]:
+    """The operating project of each (commune, domain) with equipment, created when missing."""
+    found: dict[tuple[str, Domain], int] = {}
+    for (insee, domain), count in sorted(units.items()):
+        member_id = member_ids[insee]
+        existing = _existing(conn, member_id)
+        if RUNNING_NAMES[domain] in existing:
+            found[(insee, domain)] = existing[RUNNING_NAMES[domain]]
+            continue
+        data = _running(insee, member_id, domain, count, anchor)
+        found[(insee, domain)] = create_initiative(conn, scope=scope, data=data).id
+    return found
+
+
+def _planned(project: PlannedProject, member_id: int, anchor: date) -> InitiativeCreate:
+    start = anchor + timedelta(days=project.starts_in_days)
+    unit_price = _spec_of(project.domain).unit_price_eur if project.domain in NAMED else 900
+    return InitiativeCreate(
+        member_id=member_id,
+        name=project.name,
+        domain=project.domain,
+        status=project.status,
+        budget_eur=Decimal(unit_price * project.units),
+        start_date=start,
+        end_date=start + timedelta(days=180),
+        network=project.network,
+        units=project.units,
+        description="Projet de démonstration.",
+    )
+
+
+NAMED = frozenset(spec.domain for spec in DEVICE_MODELS.values())
+
+
+def ensure_planned_initiatives(
+    conn: Connection, *, scope: MemberScope, member_ids: Mapping[str, int], anchor: date
+) -> int:
+    """The projects that make partnership proposals appear; the number created."""
+    created = 0
+    for project in PLANNED:
+        member_id = member_ids[project.insee]
+        if project.name not in _existing(conn, member_id):
+            create_initiative(conn, scope=scope, data=_planned(project, member_id, anchor))
+            created += 1
+    return created
+
+
+def propose_partnerships(conn: Connection, *, scope: MemberScope, settings: Settings) -> int:
+    """Run the partnership rules as the operator would; the number of current proposals."""
+    report = generate_proposals(conn, scope=scope, rules=rules_from_settings(settings))
+    return len(report.created) + len(report.updated) + len(report.unchanged)

@@ -1,0 +1,80 @@
+"""The story the demo data tells, placed around its anchor (the instant of the first run).
+
+- a flood of the Seine rising for five days, at its peak around the anchor (orange alerts);
+- a winter pollution episode (particles and NO2) twelve days before;
+- a noise sensor of Colombes silent since six hours before the anchor (a silence alert);
+- the faulty sensors of the fleet plan (outages, stuck values, spikes).
+
+The back-fill is thinner with age: every 10 minutes over the last day, hourly over the week
+before, every 4 hours beyond — enough for daily indicators and weekly cycles on 60 days, and
+ready in under two minutes on two cores (see ``bench/bench_demo.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from convergence.demo.catalogue import SILENT_COMMUNE
+from convergence.simulation.episodes import Episode, EpisodeKind
+from convergence.simulation.fleet import AssetPlan, FleetPlan, SimKind
+
+SILENT_FOR = timedelta(hours=6)
+
+
+@dataclass(frozen=True, slots=True)
+class Tier:
+    """Readings younger than ``age`` are simulated every ``step``, ``span`` at a time."""
+
+    age: timedelta
+    step: timedelta
+    span: timedelta
+
+
+TIERS: tuple[Tier, ...] = (
+    Tier(timedelta(days=1), timedelta(minutes=10), timedelta(hours=6)),
+    Tier(timedelta(days=8), timedelta(hours=1), timedelta(days=1)),
+    Tier(timedelta(days=10_000), timedelta(hours=4), timedelta(days=5)),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """One job of the back-fill: [start, end) every ``step``."""
+
+    start: datetime
+    end: datetime
+    step: timedelta
+
+
+def episodes(anchor: datetime) -> tuple[Episode, ...]:
+    """The flood and the pollution episode of the demo."""
+    return (
+        Episode(EpisodeKind.flood, anchor - timedelta(days=7), 5.0, 4.0, 8.0),
+        Episode(EpisodeKind.pollution, anchor - timedelta(days=12), 1.5, 3.0, 1.5),
+    )
+
+
+def silent_asset(plan: FleetPlan) -> AssetPlan:
+    """The noise sensor that stops sending (the first one of Colombes)."""
+    noise = [a for a in plan.assets if a.sim_kind is SimKind.noise_sensor]
+    return next((a for a in noise if a.commune_insee == SILENT_COMMUNE), noise[0])
+
+
+def silent_since(anchor: datetime) -> datetime:
+    return anchor - SILENT_FOR
+
+
+def windows(
+    start: datetime, end: datetime, *, now: datetime, tiers: tuple[Tier, ...] = TIERS
+) -> Iterator[Window]:
+    """The jobs covering [start, end), oldest first, each at the step of its age."""
+    cursor = start
+    while cursor < end:
+        tier = next((t for t in tiers if now - cursor <= t.age), tiers[-1])
+        younger = [t.age for t in tiers if t.age < tier.age]
+        boundary = now - max(younger) if younger else end
+        limit = min(end, cursor + tier.span, boundary)
+        yield Window(cursor, limit, tier.step)
+        cursor = limit

@@ -1,0 +1,63 @@
+"""The demo's history: readings and rollups through the bulk path, and the story's alerts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import Table, func, select
+
+from convergence.alerts.tables import alert_rules, alerts
+from convergence.demo.build import Demo
+from convergence.timeseries.tables import readings, readings_daily, readings_hourly, series
+
+
+def _count(demo: Demo, table: Table) -> int:
+    with demo.engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
+
+
+def test_readings_and_their_rollups_are_stored(built: Demo) -> None:
+    stored = _count(built, readings)
+    assert stored >= built.history.inserted > len(built.fleet.series) * 24
+    assert _count(built, readings_hourly) > len(built.fleet.series) * 24
+    assert _count(built, readings_daily) >= len(built.fleet.series) * 2
+
+
+def test_every_series_has_data_and_the_silent_sensor_stopped(built: Demo) -> None:
+    silent = built.fleet.asset_ids[built.story.silent_serial]
+    with built.engine.connect() as conn:
+        rows = conn.execute(select(series.c.asset_id, series.c.last_ts))
+        last = {row.asset_id: row.last_ts for row in rows}
+    assert all(ts is not None for ts in last.values())
+    stopped_at = built.state.anchor - timedelta(hours=6)
+    assert last[silent] < stopped_at
+    # Faulty sensors may be in an outage too, but they are few.
+    quiet = [asset for asset, ts in last.items() if asset != silent and ts < stopped_at]
+    assert len(quiet) < 0.03 * len(last)
+
+
+def _alerts_of_rules(demo: Demo, name_prefix: str) -> list[tuple[int, str]]:
+    with demo.engine.connect() as conn:
+        rows = conn.execute(
+            select(alerts.c.asset_id, alerts.c.status)
+            .join(alert_rules, alert_rules.c.id == alerts.c.rule_id)
+            .where(alert_rules.c.name.startswith(name_prefix))
+        )
+        return [(r.asset_id, r.status) for r in rows]
+
+
+def test_the_flood_fires_orange_alerts_on_the_seine(built: Demo) -> None:
+    water = {
+        built.fleet.asset_ids[a.serial]
+        for a in built.fleet.plan.assets
+        if a.sim_kind.value == "water_sensor"
+    }
+    fired = _alerts_of_rules(built, "Crue")
+    assert fired
+    assert {asset for asset, _ in fired} <= water
+    assert any(status == "firing" for _, status in fired)
+
+
+def test_the_silent_sensor_is_reported(built: Demo) -> None:
+    silent = built.fleet.asset_ids[built.story.silent_serial]
+    assert (silent, "firing") in _alerts_of_rules(built, "Capteur silencieux")

@@ -1,0 +1,96 @@
+"""What the demo creates: members, people, equipment in its communes, projects, proposals."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from sqlalchemy import func, select
+
+from convergence.coordination.tables import proposal_members, proposals
+from convergence.demo.build import Demo
+from convergence.demo.catalogue import COMMUNE_CODES, DEMO_PASSWORD, DEVICE_MODELS
+from convergence.members.roles import MemberKind, Role
+from convergence.members.service import authenticate_user
+from convergence.members.tables import members, users
+from convergence.members.tokens import use_token
+from convergence.registry.tables import assets, device_models, initiatives
+from convergence.territory.geometry import resolve_communes
+
+
+def test_members_are_the_operator_two_departements_an_epci_and_ten_communes(built: Demo) -> None:
+    with built.engine.connect() as conn:
+        kinds = Counter(conn.execute(select(members.c.kind)).scalars())
+        communes = set(conn.execute(select(members.c.insee).where(members.c.insee.isnot(None))))
+    assert kinds == {
+        MemberKind.operator: 1,
+        MemberKind.departement: 2,
+        MemberKind.epci: 1,
+        MemberKind.commune: 10,
+    }
+    assert {row[0] for row in communes} == set(COMMUNE_CODES)
+
+
+def test_every_role_has_a_user_who_logs_in_with_the_printed_password(built: Demo) -> None:
+    with built.engine.connect() as conn:
+        roles = Counter(Role(r) for r in conn.execute(select(users.c.role)).scalars())
+    assert set(roles) == set(Role)
+    assert roles[Role.elected] >= 10  # one per commune at least
+    assert len(built.logins) == sum(roles.values())
+    with built.engine.begin() as conn:
+        user = authenticate_user(conn, email="elu@versailles.demo.fr", password=DEMO_PASSWORD)
+    assert user.role is Role.elected
+
+
+def test_each_commune_has_a_working_ingest_token(built: Demo) -> None:
+    assert set(built.state.tokens) == set(COMMUNE_CODES)
+    with built.engine.begin() as conn:
+        owners = {
+            insee: use_token(conn, secret=s).member_id for insee, s in built.state.tokens.items()
+        }
+    assert owners == {insee: built.member_ids[insee] for insee in COMMUNE_CODES}
+
+
+def test_about_600_assets_stand_inside_their_own_commune(built: Demo) -> None:
+    with built.engine.connect() as conn:
+        rows = conn.execute(
+            select(assets.c.lon, assets.c.lat, assets.c.commune_insee, members.c.insee).join(
+                members, members.c.id == assets.c.member_id
+            )
+        ).all()
+    assert 550 <= len(rows) <= 650
+    resolved = resolve_communes([(r.lon, r.lat) for r in rows])
+    assert resolved == [r.commune_insee for r in rows]
+    assert all(r.commune_insee == r.insee for r in rows)
+
+
+def test_every_asset_has_a_model_and_chargers_have_an_ocpp_id(built: Demo) -> None:
+    with built.engine.connect() as conn:
+        models = conn.execute(select(func.count()).select_from(device_models)).scalar_one()
+        without_model = conn.execute(
+            select(func.count()).where(assets.c.device_model_id.is_(None))
+        ).scalar_one()
+        kinds = Counter(conn.execute(select(assets.c.kind)).scalars())
+        chargers_without_id = conn.execute(
+            select(func.count()).where(assets.c.kind == "charge_point", assets.c.ocpp_id.is_(None))
+        ).scalar_one()
+    assert models == len(DEVICE_MODELS)
+    assert without_model == 0
+    assert set(kinds) == {"sensor", "counter", "lighting_cabinet", "charge_point", "camera"}
+    assert chargers_without_id == 0
+
+
+def test_projects_of_several_statuses_make_a_joint_purchase_proposal(built: Demo) -> None:
+    with built.engine.connect() as conn:
+        statuses = set(conn.execute(select(initiatives.c.status)).scalars())
+        joint = conn.execute(
+            select(proposals.c.id, proposals.c.domain).where(proposals.c.kind == "joint_purchase")
+        ).all()
+        air = [p.id for p in joint if p.domain == "air"]
+        partners = set(
+            conn.execute(
+                select(proposal_members.c.member_id).where(proposal_members.c.proposal_id.in_(air))
+            ).scalars()
+        )
+    assert statuses >= {"idea", "planned", "procurement", "deploying", "operating"}
+    assert built.proposals >= len(joint) >= 1
+    assert {built.member_ids["78646"], built.member_ids["78158"]} <= partners
