@@ -69,6 +69,13 @@ class Settings(BaseSettings):
     coordination_coverage_gap_min_equipped_neighbours: int = 2
     coordination_duplicate_price_spread: float = 0.2
 
+    opendata_public_rate_per_minute: int = 120
+    opendata_trusted_proxies: list[str] = Field(default_factory=list)
+    opendata_daily_default_days: int = 366
+    opendata_daily_max_days: int = 3660
+    opendata_hourly_default_days: int = 31
+    opendata_hourly_max_days: int = 93
+
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:
         if self.environment is not Environment.development and (
