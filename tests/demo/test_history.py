@@ -8,6 +8,11 @@ from sqlalchemy import Table, func, select
 
 from convergence.alerts.tables import alert_rules, alerts
 from convergence.demo.build import Demo
+from convergence.indicators.air import IndexStatus
+from convergence.indicators.schemas import IndicatorQuery
+from convergence.indicators.service_air import compute_air
+from convergence.members.scope import command_line_scope
+from convergence.timeseries.rollups import PARIS
 from convergence.timeseries.tables import readings, readings_daily, readings_hourly, series
 
 
@@ -61,3 +66,14 @@ def test_the_flood_fires_orange_alerts_on_the_seine(built: Demo) -> None:
 def test_the_silent_sensor_is_reported(built: Demo) -> None:
     silent = built.fleet.asset_ids[built.story.silent_serial]
     assert (silent, "firing") in _alerts_of_rules(built, "Capteur silencieux")
+
+
+def test_yesterday_has_an_air_index_from_the_hourly_history(built: Demo) -> None:
+    anchor = built.state.anchor.astimezone(PARIS)
+    midnight = anchor.replace(hour=0, minute=0, second=0, microsecond=0)
+    query = IndicatorQuery(start=midnight - timedelta(days=1), end=midnight, commune="78646")
+    with built.engine.connect() as conn:
+        stations = compute_air(conn, scope=command_line_scope(), query=query)
+    assert stations
+    statuses = {station.days[0].status for station in stations}
+    assert statuses & {IndexStatus.COMPLETE, IndexStatus.PARTIAL}

@@ -36,6 +36,7 @@ from convergence.db.types import utcnow
 from convergence.demo.backfill import simulate_series
 from convergence.demo.build import Demo
 from convergence.demo.catalogue import MQTT_COMMUNES
+from convergence.demo.scenario import Window
 from convergence.ingest.decoding import Codecs
 from convergence.ingest.mqtt import MqttOptions, Subscriber
 from convergence.ingest.pipeline import BatchResult, Pipeline
@@ -80,10 +81,7 @@ def live_items(
     demo: Demo, *, start: datetime, end: datetime, skip: frozenset[str] = frozenset()
 ) -> list[Item]:
     """The fleet's readings in [start, end) at the live step, but for the ``skip`` serials."""
-    arrays = simulate_series(
-        demo.fleet.plan, demo.story, start_s=int(start.timestamp()), end_s=int(end.timestamp()),
-        step_s=int(LIVE_STEP.total_seconds()),
-    )  # fmt: skip
+    arrays = simulate_series(demo.fleet.plan, demo.story, window=Window(start, end, LIVE_STEP))
     items = []
     for series, (epoch, values) in zip(demo.fleet.series, arrays, strict=True):
         asset = series.asset
