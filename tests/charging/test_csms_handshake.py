@@ -170,3 +170,31 @@ def test_the_server_prefers_ocpp201_when_both_are_offered(
             return websocket.subprotocol
 
     assert run(negotiated()) == "ocpp2.0.1"
+
+
+def test_a_second_connection_of_a_charge_point_replaces_the_first(
+    live: LiveServer, engine: Engine, territory: Territory
+) -> None:
+    asset_id = register_charge_point(engine, territory.versailles, "CP-TWICE")
+
+    async def scenario() -> tuple[int, bool]:
+        first = asyncio.create_task(
+            run_charge_point(live.ocpp_url, profile("CP-TWICE"), [], stop=asyncio.Event())
+        )
+        announced = select(charge_point_connectors).where(
+            charge_point_connectors.c.status.is_not(None)
+        )
+        await eventually(lambda: len(rows(engine, announced)) == 2)  # booted, statuses sent
+        stop = asyncio.Event()
+        second = asyncio.create_task(
+            run_charge_point(live.ocpp_url, profile("CP-TWICE"), [], stop=stop)
+        )
+        report = await asyncio.wait_for(first, 15)  # closed by the central system
+        still = live.central.is_connected(asset_id)
+        stop.set()
+        await second
+        return len(report.errors), still
+
+    errors, still_connected = run(scenario())
+    assert errors == 1  # the first one saw its connection closed
+    assert still_connected

@@ -60,6 +60,7 @@ class OcppConnection(Interface):
 
     async def recv(self) -> str: ...
     async def send(self, message: str) -> None: ...
+    async def close(self) -> None: ...
 
 
 class HandshakeRefused(Exception):
@@ -90,6 +91,7 @@ class _Live:
     handler: Any
     protocol: Protocol
     loop: asyncio.AbstractEventLoop
+    connection: OcppConnection
 
 
 class _NotedConnection:
@@ -173,8 +175,11 @@ class CentralSystem:
         handler = HANDLERS[protocol].ChargePointHandler(
             link, _NotedConnection(connection, self, ref)
         )
-        live = _Live(handler, protocol, asyncio.get_running_loop())
-        self._links[ref.asset_id] = live  # a reconnection replaces the previous connection
+        live = _Live(handler, protocol, asyncio.get_running_loop(), connection)
+        previous = self._links.get(ref.asset_id)
+        self._links[ref.asset_id] = live
+        if previous is not None:  # a charge point that reconnects: its old link is dead
+            await _close_quietly(previous.connection)
         self.touch(ref)
         await self.write(
             lambda conn, sink: recording.record_connection(
@@ -261,6 +266,13 @@ class CentralSystem:
         # Called from another event loop (a second server thread): run on the link's loop.
         future = asyncio.run_coroutine_threadsafe(_call(live, payload), live.loop)
         return await asyncio.wrap_future(future)
+
+
+async def _close_quietly(connection: OcppConnection) -> None:
+    try:
+        await connection.close()
+    except Exception:  # already closed, or closing: either way it is gone
+        LOGGER.debug("closing a replaced connection failed", exc_info=True)
 
 
 async def _call(

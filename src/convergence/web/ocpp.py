@@ -20,6 +20,7 @@ from convergence.web.state import AppState
 
 router = APIRouter()
 POLICY_VIOLATION = 1008
+GOING_AWAY = 1001
 
 
 class StarletteConnection:
@@ -42,6 +43,10 @@ class StarletteConnection:
             await self.websocket.send_text(message)
         except (WebSocketDisconnect, RuntimeError, OSError) as error:
             raise ConnectionLost(str(error)) from error
+
+    async def close(self) -> None:
+        """Close: the charge point opened another connection (1001: going away)."""
+        await self.websocket.close(code=GOING_AWAY, reason="replaced by a new connection")
 
 
 def install(app: FastAPI) -> None:
