@@ -14,6 +14,7 @@ from convergence.cli.coordination import app as coordination_app
 from convergence.cli.decode import decode as decode_command
 from convergence.cli.demo import demo as demo_command
 from convergence.cli.opendata import app as opendata_app
+from convergence.cli.report import report as report_command
 
 app = typer.Typer(
     name="convergence",
@@ -37,6 +38,7 @@ app.add_typer(opendata_app, name="opendata")
 app.add_typer(archive_app, name="archive")
 app.command("backup")(backup_command)
 app.command("restore")(restore_command)
+app.command("report")(report_command)
 
 
 def run() -> None:

@@ -57,3 +57,21 @@ def signed_percent(value: float | None) -> str:
         return "—"
     sign = "+" if value > 0 else "−" if value < 0 else ""
     return f"{sign}{number(abs(value), 0)}{NARROW_SPACE}%"
+
+
+def clock(instant: datetime) -> str:
+    """``09:15`` in Paris time."""
+    return instant.astimezone(PARIS).strftime("%H:%M")
+
+
+def sentence(text: str) -> str:
+    """``text`` with its first letter in capitals (the rest untouched, unlike ``capitalize``)."""
+    return text[:1].upper() + text[1:]
+
+
+def auto(value: float | None, unit: str = "") -> str:
+    """A value with as many decimals as its size deserves: 7 120, 66,2, 0,35."""
+    if value is None:
+        return "—"
+    decimals = 0 if abs(value) >= 100 else 1 if abs(value) >= 1 else 2
+    return with_unit(value, unit, decimals) if unit else number(value, decimals)

@@ -14,6 +14,7 @@ from convergence.web.pages import (
     asset_forms,
     asset_import,
     auth,
+    dashboard,
     domains,
     home,
     ingest_admin,
@@ -21,6 +22,7 @@ from convergence.web.pages import (
     ingest_admin_integrations,
     initiatives,
     inventory,
+    reports,
     territory_map,
 )
 
@@ -43,5 +45,7 @@ for module in (
     ingest_admin_devices,
     ingest_admin_integrations,
     domains,
+    dashboard,
+    reports,
 ):
     router.include_router(module.router)

@@ -81,11 +81,17 @@ def _values(form: SubmittedForm) -> dict[str, Any]:
     return values | {"member_id": form.text("member_id")}
 
 
+WEBHOOK_ERROR = (
+    "Indiquez l'adresse (https://…) du webhook, et pour un webhook choisissez l'envoi à "
+    "chaque alerte."
+)
+
+
 def _errors(error: ValidationError) -> FieldErrors:
+    """The form's errors; the model's rule on webhooks is told next to the address field."""
     errors = field_errors(error)
     if "" in errors and "webhook" in errors[""]:
-        errors = {"webhook_url": "Indiquez l'adresse (https://…) du webhook, et pour un "
-                  "webhook choisissez l'envoi à chaque alerte."}  # fmt: skip
+        return {"webhook_url": WEBHOOK_ERROR}
     return errors
 
 

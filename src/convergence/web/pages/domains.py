@@ -21,6 +21,7 @@ from convergence.members.queries import get_member
 from convergence.members.scope import MemberScope
 from convergence.registry.queries import count_assets_by_commune_and_domain, iter_assets
 from convergence.registry.schemas import AssetFilters
+from convergence.reports.air_thresholds import threshold_row
 from convergence.timeseries.query_schemas import SeriesFilter
 from convergence.timeseries.series_queries import find_series
 from convergence.web.deps import EngineDep
@@ -93,6 +94,7 @@ def page_context(
         "result": None,
         "indicator_figure": None,
         "views": [],
+        "threshold_row": threshold_row,
     }
     if commune is not None:
         context |= _data(conn, viewer.scope, spec, asked, commune, stations)

@@ -86,30 +86,32 @@ def quantity_view(
     if not infos:
         return None
     quantity, unit = infos[0].quantity, infos[0].unit
-    label, decibel = quantity_label(quantity), is_decibel(unit)
-    decimals = DECIMALS.get(quantity, 1)
-    if len(infos) <= MAX_LINES:
-        lines, resolution = _lines(conn, scope, selection, time_range, names)
-    else:
-        lines, resolution = _merged(conn, scope, selection, time_range, len(infos))
-    summaries = [
-        summarise(ln.name, unit, pts, decibel=decibel, decimals=decimals) for ln, pts in lines
-    ]
+    merged = len(infos) > MAX_LINES
+    lines, resolution = (
+        _merged(conn, scope, selection, time_range, len(infos))
+        if merged
+        else _lines(conn, scope, selection, time_range, names)
+    )
     buckets = daily_buckets(
         conn, series_ids=[i.id for i in infos], time_range=time_range, merge=True
     )
     return QuantityView(
         quantity=quantity,
-        label=label,
+        label=quantity_label(quantity),
         unit=unit,
         stations=len({i.asset_id for i in infos}),
-        merged=len(infos) > MAX_LINES,
+        merged=merged,
         resolution=RESOLUTIONS[resolution],
-        figure=line_figure([ln for ln, _ in lines], unit=unit),
-        summaries=summaries,
-        rows=daily_rows(buckets, decibel=decibel),
+        figure=line_figure([line for line, _ in lines], unit=unit),
+        summaries=[_summary(line, points, quantity, unit) for line, points in lines],
+        rows=daily_rows(buckets, decibel=is_decibel(unit)),
         csv_url=csv_url(selection, time_range),
     )
+
+
+def _summary(line: Line, points: list[Any], quantity: str, unit: str) -> SeriesSummary:
+    decimals = DECIMALS.get(quantity, 1)
+    return summarise(line.name, unit, points, decibel=is_decibel(unit), decimals=decimals)
 
 
 def _station_name(info: SeriesInfo, names: Mapping[int, str]) -> str:

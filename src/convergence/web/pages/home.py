@@ -1,12 +1,10 @@
-"""The home page."""
+"""The home page: the dashboard for a logged-in user, the login page otherwise."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
-
-from convergence.web.templating import render
 
 router = APIRouter()
 
@@ -15,4 +13,4 @@ router = APIRouter()
 def home(request: Request) -> Response:
     if not isinstance(request.session.get("user_id"), int):
         return RedirectResponse("/connexion", status_code=303)
-    return render(request, "home.html")
+    return RedirectResponse("/tableau-de-bord", status_code=303)

@@ -16,7 +16,7 @@ from convergence.ingest.service import create_integration, list_integrations
 from convergence.members import tokens
 from convergence.members.queries import member_names
 from convergence.members.roles import TokenScope
-from convergence.members.schemas import TokenCreate
+from convergence.members.schemas import TokenCreate, TokenCreated
 from convergence.members.scope import MemberScope
 from convergence.web.deps import EngineDep, SettingsDep
 from convergence.web.pages.dashboard_rendering import render_data_page
@@ -95,16 +95,7 @@ def create_integration_token(
 ) -> Response:
     with engine.begin() as conn:
         integration = visible_integration(conn, viewer.scope, integration_id)
-        created = tokens.create_token_scoped(
-            conn,
-            scope=viewer.scope,
-            member_id=integration.member_id,
-            data=TokenCreate(
-                name=f"Intégration {integration.name}"[:200],
-                scopes=[TokenScope.ingest],
-                integration_id=integration.id,
-            ),
-        )
+        created = ingest_token(conn, viewer.scope, integration)
     response = render_data_page(
         request,
         "admin/integration_token.html",
@@ -116,6 +107,16 @@ def create_integration_token(
     )
     response.headers.update(NO_STORE)
     return response
+
+
+def ingest_token(conn: Connection, scope: MemberScope, integration: IntegrationOut) -> TokenCreated:
+    """A new ``ingest`` token of the integration's member, bound to the integration."""
+    data = TokenCreate(
+        name=f"Intégration {integration.name}"[:200],
+        scopes=[TokenScope.ingest],
+        integration_id=integration.id,
+    )
+    return tokens.create_token_scoped(conn, scope=scope, member_id=integration.member_id, data=data)
 
 
 def visible_integration(

@@ -1,0 +1,149 @@
+"""Key figures of traffic, street lighting and charging, from the indicator services' results.
+
+Traffic: the previous day's count at the busiest counting site, against its TMJA (annual
+mean daily traffic of the last complete year) or, without one, its TMJ of recent weeks.
+Lighting: the previous day's energy of the commune's cabinets. Charging: availability of
+the commune's points of charge over the last days.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from convergence.indicators.result_schemas import (
+    ChargingIndicators,
+    LightingIndicators,
+    TrafficAverageOut,
+    TrafficIndicators,
+    TrafficSiteOut,
+)
+from convergence.reports import formatting as fr
+from convergence.reports.schemas import NO_DATA, KeyFigure, TrendPoint, station_name
+
+BOTH = "both"
+
+
+def tmj(site: TrafficSiteOut) -> float | None:
+    """The site's mean daily traffic over the period (both directions)."""
+    found = [a.value.value for a in site.averages if a.name == "TMJ"]
+    return found[0] if found else None
+
+
+def busiest_site(result: TrafficIndicators) -> TrafficSiteOut | None:
+    """The counting site with the highest TMJ (volumes of different roads never add up)."""
+    measured = [s for s in result.stations if tmj(s) is not None]
+    return max(measured, key=lambda s: tmj(s) or 0.0) if measured else None
+
+
+def tmja(result: TrafficIndicators, year: int) -> TrafficAverageOut | None:
+    """The TMJA of ``year``, both directions, of the (only) site of ``result``, if computed."""
+    for site in result.stations:
+        for average in site.averages:
+            if (average.name, average.direction, average.year) == ("TMJA", BOTH, year):
+                return average if average.value.value is not None else None
+    return None
+
+
+def _vehicles(site: TrafficSiteOut, day: date) -> float | None:
+    found = [d.both.vehicles.value for d in site.days if d.day == day and d.valid]
+    return found[0] if found else None
+
+
+def _comparison(count: float, reference: float, name: str) -> str:
+    gap = 100 * (count / reference - 1) if reference else None
+    return f"{fr.signed_percent(gap)} par rapport au {name} ({fr.number(reference, 0)} véh./jour)"
+
+
+def _versus(site: TrafficSiteOut, count: float, annual: TrafficAverageOut | None) -> str:
+    """The count against the TMJA of last year, or the recent TMJ without one."""
+    if annual is not None and annual.value.value:
+        return _comparison(count, annual.value.value, f"TMJA {annual.year}")
+    return _comparison(count, tmj(site) or 0.0, f"TMJ des {len(site.days)} derniers jours")
+
+
+def traffic_figure(
+    recent: TrafficIndicators, yesterday: date, annual: TrafficAverageOut | None
+) -> KeyFigure:
+    """Yesterday's vehicles at the busiest site, against its TMJA or its recent TMJ."""
+    site = busiest_site(recent)
+    figure = KeyFigure(
+        domain="traffic",
+        title="Trafic",
+        headline=NO_DATA,
+        caption=f"Véhicules de la veille ({fr.long_day(yesterday)}), point de comptage le plus "
+        "chargé, deux sens confondus",
+        trend_label="véhicules par jour au point de comptage le plus chargé",
+        trend_unit="véhicules",
+        page="/trafic",
+    )
+    if site is None:
+        return figure
+    trend = tuple(TrendPoint(d.day, d.both.vehicles.value if d.valid else None) for d in site.days)
+    count, name = _vehicles(site, yesterday), station_name(site.station)
+    if count is None:
+        return replace(figure, trend=trend, detail=f"Journée incomplète à « {name} ».")
+    headline = f"{fr.number(count, 0)} véhicules"
+    detail = f"« {name} » : {_versus(site, count, annual)}."
+    return replace(figure, trend=trend, headline=headline, detail=detail)
+
+
+def daily_energy(result: LightingIndicators) -> list[TrendPoint]:
+    """Energy of each day summed over the cabinets (days without any value left empty)."""
+    totals: dict[date, float] = {}
+    days: set[date] = set()
+    for site in result.stations:
+        for day in site.days:
+            days.add(day.day)
+            if day.energy.value is not None:
+                totals[day.day] = totals.get(day.day, 0.0) + day.energy.value
+    return [TrendPoint(d, totals.get(d)) for d in sorted(days)]
+
+
+def lighting_figure(result: LightingIndicators, yesterday: date) -> KeyFigure:
+    """Yesterday's street-lighting energy of the commune's cabinets."""
+    trend = daily_energy(result)
+    figure = KeyFigure(
+        domain="lighting",
+        title="Éclairage public",
+        headline=NO_DATA,
+        caption=f"Énergie consommée la veille ({fr.long_day(yesterday)}) par les armoires",
+        trend=tuple(trend),
+        trend_label="énergie de chaque jour",
+        trend_unit="kWh",
+        page="/eclairage",
+    )
+    value = next((p.value for p in trend if p.day == yesterday), None)
+    if value is None:
+        return figure
+    total = sum(p.value for p in trend if p.value is not None)
+    return replace(
+        figure,
+        headline=fr.with_unit(value, "kWh", 0),
+        detail=f"{fr.with_unit(total, 'kWh', 0)} sur les {len(trend)} derniers jours, "
+        f"{len(result.stations)} armoire(s).",
+    )
+
+
+def charging_figure(result: ChargingIndicators, days: int) -> KeyFigure:
+    """Availability of the commune's points of charge over the last ``days`` days."""
+    figure = KeyFigure(
+        domain="charging",
+        title="Recharge de véhicules",
+        headline=NO_DATA,
+        caption=f"Disponibilité des points de recharge sur les {days} derniers jours "
+        "(part du temps observé en service)",
+        page="/recharge",
+    )
+    zone = result.communes[0] if result.communes else None
+    if zone is None or zone.values.availability.value is None:
+        return figure
+    values = zone.values
+    return replace(
+        figure,
+        headline=fr.with_unit(values.availability.value, "%", 1),
+        detail=f"{zone.points} point(s) ; occupation {fr.with_unit(values.occupancy.value, '%', 0)}"
+        f", {fr.number(values.sessions.value, 0)} session(s) dont "
+        f"{fr.number(values.failed_sessions.value, 0)} en échec, "
+        f"{fr.with_unit(values.energy.value, 'kWh', 0)} délivrés.",
+    )

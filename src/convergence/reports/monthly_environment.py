@@ -1,0 +1,128 @@
+"""The month's sections of air, noise and water for one commune, in words, tables and charts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from datetime import date
+
+from convergence.indicators.regulations.air import ATMO_LIKE_LABEL_FR
+from convergence.indicators.result_schemas import (
+    AirIndicators,
+    AtmoLikeIndexOut,
+    NoiseIndicators,
+    NoiseStationOut,
+    WaterIndicators,
+    WaterSiteOut,
+)
+from convergence.reports import formatting as fr
+from convergence.reports.air_thresholds import threshold_row
+from convergence.reports.colours import NEUTRAL
+from convergence.reports.figures_environment import loudest_per_day
+from convergence.reports.schemas import (
+    ReportChart,
+    ReportTable,
+    Section,
+    TrendPoint,
+    station_name,
+)
+
+POOR = 4  # class "Mauvais" of the ATMO-type index
+WATER_LEVELS = ("vert", "jaune", "orange", "rouge")
+AIR, NOISE, WATER = "Qualité de l'air", "Bruit", "Eau et crues"
+
+
+def _air_tables(result: AirIndicators, counts: Counter[tuple[int, str]]) -> list[ReportTable]:
+    rows = [(f"{code} — {label}", str(n)) for (code, label), n in sorted(counts.items())]
+    tables = [ReportTable("Jours par classe de l'indice de type ATMO", ("Classe", "Jours"), rows)]
+    exceeded = [t for t in result.communes[0].exceedances if t.exceeded]
+    if exceeded:
+        headers = ("Seuil", "Valeur et durée", "Constat sur le mois")
+        found = [threshold_row(t) for t in exceeded]
+        tables.append(ReportTable("Seuils réglementaires dépassés", headers, found))
+    return tables
+
+
+def _air_chart(indices: Sequence[AtmoLikeIndexOut]) -> ReportChart:
+    values = [float(i.code) if i.code else None for i in indices]
+    colours = [i.colour or NEUTRAL for i in indices]
+    days = [i.day for i in indices]
+    title = "Indice de type ATMO de chaque jour (classe)"
+    return ReportChart(title, "classe", "bar", days, [("indice", values)], colours)
+
+
+def air_section(result: AirIndicators) -> Section:
+    """Days per class of the commune's ATMO-type index, exceeded thresholds, daily chart."""
+    indices = [d.index for d in result.communes[0].days] if result.communes else []
+    known = [i for i in indices if i.code > 0]
+    if not known:
+        return Section("air", AIR, ["Aucun indice calculable ce mois-ci."])
+    counts = Counter((i.code, i.label) for i in known)
+    bad = sum(n for (code, _), n in counts.items() if code >= POOR)
+    sentences = [
+        f"{ATMO_LIKE_LABEL_FR}.",
+        f"{len(known)} jour(s) sur {len(indices)} ont un indice ; {bad} jour(s) « mauvais » "
+        "ou pire.",
+    ]
+    return Section("air", AIR, sentences, _air_tables(result, counts), _air_chart(indices))
+
+
+def _noise_row(station: NoiseStationOut) -> tuple[str, ...]:
+    levels = station.period
+    band = levels.lden_band.label if levels.lden_band else "—"
+    values = (levels.ld, levels.le, levels.ln, levels.lden)
+    return (station_name(station.station), *(fr.number(v.value) for v in values), band)
+
+
+def noise_section(result: NoiseIndicators, days: Sequence[date]) -> Section:
+    """Ld, Le, Ln, Lden of the month per sound level meter, and the loudest Lden of each day."""
+    if not result.stations:
+        return Section("noise", NOISE, ["Aucun sonomètre dans la commune."])
+    levels = [s.period.lden.value for s in result.stations if s.period.lden.value is not None]
+    sentence = (
+        f"Lden du mois le plus élevé : {fr.with_unit(max(levels), 'dB(A)')} (moyenne énergétique, "
+        "directive 2002/49/CE ; comparaison aux valeurs limites annuelles indicative)."
+        if levels
+        else "Pas assez de mesures pour un Lden du mois."
+    )
+    headers = ("Sonomètre", "Ld", "Le", "Ln", "Lden", "Classe Lden")
+    rows = [_noise_row(s) for s in result.stations]
+    table = ReportTable("Niveaux du mois par sonomètre, en dB(A)", headers, rows)
+    trend = [p.value for p in loudest_per_day(result.stations, days)]
+    title = "Lden le plus élevé de chaque jour"
+    chart = ReportChart(title, "dB(A)", "line", list(days), [("Lden", trend)])
+    return Section("noise", NOISE, [sentence], [table], chart)
+
+
+def _water_row(site: WaterSiteOut) -> tuple[str, ...]:
+    return (
+        station_name(site.station),
+        fr.with_unit(site.highest.value if site.highest else None, "m", 2),
+        site.highest_level or "—",
+        fr.with_unit(site.height.value if site.height else None, "m", 2),
+    )
+
+
+def worst_level(sites: Sequence[WaterSiteOut]) -> str | None:
+    """The highest level any gauge reached over the period."""
+    reached = [s.highest_level for s in sites if s.highest_level in WATER_LEVELS]
+    return max(reached, key=WATER_LEVELS.index) if reached else None
+
+
+def water_section(result: WaterIndicators, trend: Sequence[TrendPoint]) -> Section:
+    """Highest water and level reached per gauge, and the daily highest water."""
+    if not result.stations:
+        return Section("water", WATER, ["Aucun limnimètre dans la commune."])
+    worst = worst_level(result.stations)
+    sentence = (
+        f"Niveau le plus haut atteint dans le mois : {worst} (seuils propres à chaque site ; "
+        "la vigilance officielle est celle de Vigicrues)."
+        if worst
+        else "Aucun seuil n'est renseigné : les hauteurs ne sont pas classées."
+    )
+    headers = ("Limnimètre", "Plus haut", "Niveau atteint", "Fin du mois")
+    rows = [_water_row(s) for s in result.stations]
+    table = ReportTable("Hauteurs du mois par limnimètre", headers, rows)
+    title, days = "Hauteur d'eau la plus haute de chaque jour", [p.day for p in trend]
+    chart = ReportChart(title, "m", "line", days, [("hauteur", [p.value for p in trend])])
+    return Section("water", WATER, [sentence], [table], chart)

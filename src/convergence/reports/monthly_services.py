@@ -1,0 +1,115 @@
+"""The month's sections of traffic, street lighting and charging for one commune."""
+
+from __future__ import annotations
+
+from convergence.indicators.result_schemas import (
+    ChargingIndicators,
+    ChargingPointOut,
+    LightingIndicators,
+    LightingSiteOut,
+    TrafficIndicators,
+    TrafficSiteOut,
+)
+from convergence.reports import formatting as fr
+from convergence.reports.figures_services import busiest_site, daily_energy, tmj
+from convergence.reports.schemas import ReportChart, ReportTable, Section, station_name
+
+BOTH = "both"
+TRAFFIC, LIGHTING, CHARGING = "Trafic", "Éclairage public", "Recharge de véhicules"
+
+
+def tmjo(site: TrafficSiteOut) -> float | None:
+    """The site's mean daily traffic of working days over the period, both directions."""
+    found = [a.value.value for a in site.averages if (a.name, a.direction) == ("TMJO", BOTH)]
+    return found[0] if found else None
+
+
+def _traffic_row(site: TrafficSiteOut) -> tuple[str, ...]:
+    return (
+        station_name(site.station),
+        fr.number(tmj(site), 0),
+        fr.number(tmjo(site), 0),
+        fr.with_unit(site.heavy_share.value, "%", 1),
+    )
+
+
+def traffic_section(result: TrafficIndicators) -> Section:
+    """TMJ and TMJO of the month per counting site, and the busiest site's daily counts."""
+    site = busiest_site(result)
+    if site is None:
+        return Section("traffic", TRAFFIC, ["Aucun comptage exploitable dans la commune."])
+    name = station_name(site.station)
+    sentence = (
+        f"Point de comptage le plus chargé : « {name} », TMJ du mois "
+        f"{fr.number(tmj(site), 0)} véhicules/jour (jours valides, deux sens confondus)."
+    )
+    headers = ("Point de comptage", "TMJ", "TMJO", "Poids lourds")
+    rows = [_traffic_row(s) for s in result.stations]
+    table = ReportTable("Trafic moyen journalier du mois", headers, rows)
+    counts = [d.both.vehicles.value if d.valid else None for d in site.days]
+    title, days = f"Véhicules par jour à « {name} »", [d.day for d in site.days]
+    chart = ReportChart(title, "véhicules", "bar", days, [("véhicules", counts)])
+    return Section("traffic", TRAFFIC, [sentence], [table], chart)
+
+
+def _lighting_row(site: LightingSiteOut) -> tuple[str, ...]:
+    return (
+        station_name(site.station),
+        fr.with_unit(site.energy.value, "kWh", 0),
+        fr.with_unit(site.burning_hours.value, "h", 0),
+        fr.with_unit(site.savings.saved_share.value, "%", 0) if site.savings else "—",
+    )
+
+
+def _lighting_sentence(result: LightingIndicators) -> str:
+    zone = result.communes[0] if result.communes else None
+    if zone is None or zone.energy.value is None:
+        return "Énergie du mois non calculable."
+    sentence = f"Énergie du mois : {fr.with_unit(zone.energy.value, 'kWh', 0)}"
+    if zone.per_inhabitant.value is not None:
+        sentence += f", soit {fr.number(zone.per_inhabitant.value, 2)} {zone.per_inhabitant.unit}"
+    return sentence.rstrip(".") + "."
+
+
+def lighting_section(result: LightingIndicators) -> Section:
+    """Energy, burning hours and savings of the month per cabinet, and the daily energy."""
+    if not result.stations:
+        return Section("lighting", LIGHTING, ["Aucune armoire dans la commune."])
+    headers = ("Armoire", "Énergie", "Allumage", "Économie")
+    rows = [_lighting_row(s) for s in result.stations]
+    table = ReportTable("Énergie et allumage du mois par armoire", headers, rows)
+    trend = daily_energy(result)
+    days, energy = [p.day for p in trend], [p.value for p in trend]
+    chart = ReportChart("Énergie de chaque jour", "kWh", "bar", days, [("énergie", energy)])
+    return Section("lighting", LIGHTING, [_lighting_sentence(result)], [table], chart)
+
+
+def _point_row(point: ChargingPointOut) -> tuple[str, ...]:
+    values = point.values
+    return (
+        f"{station_name(point.station)} (point {point.connector_id})",
+        fr.with_unit(values.availability.value, "%", 1),
+        fr.with_unit(values.occupancy.value, "%", 1),
+        fr.number(values.sessions.value, 0),
+        fr.with_unit(values.energy.value, "kWh", 0),
+    )
+
+
+def charging_section(result: ChargingIndicators) -> Section:
+    """Availability, occupancy, sessions and energy of the commune's points of charge."""
+    zone = result.communes[0] if result.communes else None
+    if zone is None:
+        return Section("charging", CHARGING, ["Aucun point de recharge n'a rendu compte."])
+    values = zone.values
+    sentence = (
+        f"Disponibilité des {zone.points} point(s) de recharge : "
+        f"{fr.with_unit(values.availability.value, '%', 1)} du temps observé ; occupation "
+        f"{fr.with_unit(values.occupancy.value, '%', 1)} ; "
+        f"{fr.number(values.sessions.value, 0)} session(s) dont "
+        f"{fr.number(values.failed_sessions.value, 0)} en échec ; "
+        f"{fr.with_unit(values.energy.value, 'kWh', 0)} délivrés."
+    )
+    headers = ("Point", "Disponibilité", "Occupation", "Sessions", "Énergie")
+    rows = [_point_row(p) for p in result.points]
+    table = ReportTable("Indicateurs du mois par point de recharge", headers, rows)
+    return Section("charging", CHARGING, [sentence], [table])

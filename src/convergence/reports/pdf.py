@@ -1,0 +1,243 @@
+"""The monthly report as a PDF in French, laid out with reportlab (pure Python).
+
+The standard PDF fonts write French (Windows-1252); the few characters they lack — chemical
+subscripts, the narrow no-break space, the minus sign — are spelt with their nearest form.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from functools import cache
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from convergence.reports import formatting as fr
+from convergence.reports.pdf_charts import chart_drawing
+from convergence.reports.schemas import ReportTable, Section
+from convergence.reports.service import CommuneReport, MonthlyReport
+
+SPELLING = str.maketrans(
+    {
+        "₀": "0",
+        "₁": "1",
+        "₂": "2",
+        "₃": "3",
+        "₄": "4",
+        "₅": "5",
+        "₆": "6",
+        "₇": "7",
+        "₈": "8",
+        "₉": "9",
+        "\u202f": "\u00a0",
+        "−": "-",
+        "≥": ">=",
+        "≤": "<=",
+        "…": "...",
+    }
+)
+ACCENT = colors.HexColor("#000091")
+STATUS_FR = {
+    "planned": "Prévu",
+    "installed": "Installé",
+    "active": "En service",
+    "faulty": "En panne",
+    "retired": "Retiré",
+}
+DOMAIN_FR = {
+    "air": "Qualité de l'air",
+    "noise": "Bruit",
+    "traffic": "Trafic",
+    "water": "Eau et crues",
+    "lighting": "Éclairage public",
+    "charging": "Recharge",
+    "video": "Vidéoprotection",
+    "network": "Réseau",
+    "other": "Autre",
+}
+SEVERITY_FR = {"info": "information", "warning": "avertissement", "critical": "critique"}
+
+
+def text(value: str) -> str:
+    """``value`` spelt with the standard fonts' characters, escaped for a Paragraph."""
+    return escape(value.translate(SPELLING))
+
+
+@cache
+def styles() -> dict[str, ParagraphStyle]:
+    """The paragraph styles of the report, built on first use."""
+    sheet = getSampleStyleSheet()
+    return {
+        "title": ParagraphStyle("titre", parent=sheet["Title"], textColor=ACCENT),
+        "h1": ParagraphStyle("h1", parent=sheet["Heading1"], textColor=ACCENT, spaceBefore=8),
+        "h2": ParagraphStyle("h2", parent=sheet["Heading2"], spaceBefore=6),
+        "body": ParagraphStyle("texte", parent=sheet["BodyText"], fontSize=9.5, leading=12.5),
+        "cell": ParagraphStyle("cellule", parent=sheet["BodyText"], fontSize=8, leading=10),
+        "caption": ParagraphStyle(
+            "legende", parent=sheet["BodyText"], fontSize=8.5, textColor=colors.HexColor("#555555")
+        ),
+    }
+
+
+def table(item: ReportTable) -> list[Flowable]:
+    """A captioned table, header row in the accent colour, repeated on each page."""
+    cell = styles()["cell"]
+    data = [[Paragraph(f"<b>{text(h)}</b>", cell) for h in item.headers]]
+    data += [[Paragraph(text(c), cell) for c in row] for row in item.rows]
+    grid = Table(data, repeatRows=1, hAlign="LEFT")
+    grid.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e3e3fd")),
+                ("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#999999")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    return [Paragraph(text(item.caption), styles()["caption"]), grid, Spacer(1, 3 * mm)]
+
+
+def section(item: Section) -> list[Flowable]:
+    """One domain: its sentences, tables and daily chart."""
+    flow: list[Flowable] = [Paragraph(text(item.title), styles()["h2"])]
+    flow += [Paragraph(text(s), styles()["body"]) for s in item.sentences]
+    for grid in item.tables:
+        flow += table(grid)
+    drawing = chart_drawing(item.chart) if item.chart else None
+    if drawing is not None and item.chart is not None:
+        title = text(f"{item.chart.title} (jour du mois en abscisse)")
+        flow += [Paragraph(title, styles()["caption"]), drawing, Spacer(1, 3 * mm)]
+    return flow
+
+
+def status_table(report: CommuneReport) -> list[Flowable]:
+    """Equipment by status, and how many in service went silent."""
+    health = report.health
+    statuses = [(STATUS_FR.get(k, k), str(v)) for k, v in sorted(health.by_status.items())]
+    caption = f"{health.total} équipement(s) par statut"
+    silent = (
+        f"{health.silent_count} équipement(s) en service sans donnée depuis plus de "
+        f"{health.silent_after_hours} heures au moment du rapport."
+    )
+    grid = table(ReportTable(caption, ("Statut", "Nombre"), statuses))
+    return [*grid, Paragraph(text(silent), styles()["body"])]
+
+
+def availability_tables(report: CommuneReport) -> list[Flowable]:
+    """Share of the month's days with data, per domain and for the equipment below 80 %."""
+    available = report.availability
+    rows = [
+        (DOMAIN_FR.get(d.domain, d.domain), str(d.assets), fr.with_unit(d.mean_share, "%", 0))
+        for d in available.domains
+    ]
+    caption = f"Disponibilité des données : part des {available.days} jours avec une mesure"
+    headers = ("Domaine", "Équipements en service", "Jours avec données")
+    flow = table(ReportTable(caption, headers, rows))
+    low = [
+        (a.name, DOMAIN_FR.get(a.domain, a.domain), fr.with_unit(a.share, "%", 0))
+        for a in available.low
+    ]
+    if low:
+        headers = ("Équipement", "Domaine", "Jours avec données")
+        flow += table(ReportTable("Équipements avec données moins de 80 % des jours", headers, low))
+    return flow
+
+
+def equipment(report: CommuneReport) -> list[Flowable]:
+    """Equipment by status, silent equipment and the month's data availability."""
+    heading = Paragraph("Équipements et disponibilité des données", styles()["h2"])
+    return [heading, *status_table(report), *availability_tables(report)]
+
+
+def alerts(report: MonthlyReport) -> list[Flowable]:
+    """The month's alerts, oldest first."""
+    flow: list[Flowable] = [Paragraph("Alertes du mois", styles()["h1"])]
+    if not report.alerts:
+        return [*flow, Paragraph("Aucune alerte ce mois-ci.", styles()["body"])]
+    rows = [
+        (
+            fr.local_time(a.opened_at),
+            a.rule_name,
+            a.asset_name,
+            SEVERITY_FR.get(a.severity.value, a.severity.value),
+            fr.local_time(a.resolved_at) if a.resolved_at else "ouverte",
+        )
+        for a in report.alerts
+    ]
+    return flow + table(
+        ReportTable(
+            f"{len(rows)} alerte(s)",
+            ("Déclenchée le", "Règle", "Équipement", "Gravité", "Levée le"),
+            rows,
+        )
+    )
+
+
+def cover(report: MonthlyReport) -> list[Flowable]:
+    month = fr.month(report.year, report.month)
+    return [
+        Paragraph(text(f"Rapport mensuel — {report.subject}"), styles()["title"]),
+        Paragraph(
+            text(
+                f"{fr.sentence(month)}, du {fr.day(report.first_day)} au "
+                f"{fr.day(report.last_day)} (heure de Paris)"
+            ),
+            styles()["body"],
+        ),
+        Paragraph(
+            text(
+                f"Établi le {fr.local_time(report.generated_at)} par Convergence, "
+                "plateforme territoriale de données."
+            ),
+            styles()["caption"],
+        ),
+        Spacer(1, 4 * mm),
+    ]
+
+
+def _footer(canvas: Canvas, document: SimpleDocTemplate) -> None:
+    canvas.saveState()
+    canvas.setFont("Helvetica", 8)
+    canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, f"Page {document.page}")
+    canvas.drawString(18 * mm, 10 * mm, str(document.title or ""))
+    canvas.restoreState()
+
+
+def story(report: MonthlyReport) -> Sequence[Flowable]:
+    flow = cover(report)
+    if not report.communes:
+        flow.append(
+            Paragraph("Aucune commune avec des équipements pour ce rapport.", styles()["body"])
+        )
+    for commune in report.communes:
+        flow.append(Paragraph(text(f"{commune.name} ({commune.insee})"), styles()["h1"]))
+        for item in commune.sections:
+            flow += section(item)
+        flow += equipment(commune)
+    return flow + alerts(report)
+
+
+def render_pdf(report: MonthlyReport) -> bytes:
+    """The report as the bytes of a PDF document."""
+    buffer = io.BytesIO()
+    title = f"Rapport mensuel {report.subject} {report.year}-{report.month:02d}"
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        title=title.translate(SPELLING),
+        author="Convergence",
+        lang="fr-FR",
+        subject="Indicateurs, alertes et équipements du mois",
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=16 * mm,
+        bottomMargin=18 * mm,
+    )
+    document.build(list(story(report)), onFirstPage=_footer, onLaterPages=_footer)
+    return buffer.getvalue()

@@ -1,0 +1,136 @@
+"""The dashboard of a commune: key indicators of the day with their trends, open alerts,
+equipment health, comparison with the EPCI and the département, monthly reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from sqlalchemy import Connection
+from starlette.responses import Response
+
+from convergence.db.types import utcnow
+from convergence.errors import NotFound
+from convergence.indicators.schemas import MeasureOut
+from convergence.indicators.timewindows import local_day_of
+from convergence.members.queries import get_member
+from convergence.reports import formatting as fr
+from convergence.reports.colours import NEUTRAL
+from convergence.reports.overview import (
+    commune_overview,
+    communes_with_data,
+    readable_communes,
+)
+from convergence.reports.schemas import KeyFigure
+from convergence.web.deps import EngineDep
+from convergence.web.pages.dashboard_rendering import render_data_page
+from convergence.web.pages.domains_charts import day_iso, sparkline
+from convergence.web.pages.rendering import commune_name
+from convergence.web.pages.session import CurrentUserPage, PageUser
+
+router = APIRouter()
+DOMAIN_COLOURS = {
+    "air": "#0063cb",
+    "noise": "#7d4e5b",
+    "traffic": "#a94600",
+    "water": "#006a6f",
+    "lighting": "#716043",
+    "charging": "#18753c",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """A key figure as the dashboard shows it: its sparkline and the sparkline's words."""
+
+    figure: KeyFigure
+    chart: dict[str, Any] | None
+    trend_text: str
+    colour: str
+
+
+def trend_sentence(figure: KeyFigure) -> str:
+    """The sparkline in words: its days, lowest, highest and latest values."""
+    values = [p for p in figure.trend if p.value is not None]
+    if not values:
+        return "Pas de tendance : aucune valeur sur les derniers jours."
+    low = min(values, key=lambda p: p.value or 0.0)
+    high = max(values, key=lambda p: p.value or 0.0)
+    unit = figure.trend_unit
+    return (
+        f"Tendance ({figure.trend_label}) du {fr.day(figure.trend[0].day)} au "
+        f"{fr.day(figure.trend[-1].day)} : minimum {fr.auto(low.value, unit)} le "
+        f"{fr.day(low.day)}, maximum {fr.auto(high.value, unit)} le {fr.day(high.day)}, "
+        f"dernière valeur {fr.auto(values[-1].value, unit)} le {fr.day(values[-1].day)}."
+    )
+
+
+def card(figure: KeyFigure) -> Card:
+    colour = DOMAIN_COLOURS.get(figure.domain, NEUTRAL)
+    chart = None
+    if any(p.value is not None for p in figure.trend):
+        chart = sparkline(
+            [day_iso(p.day) for p in figure.trend], [p.value for p in figure.trend], colour=colour
+        )
+    return Card(figure, chart, trend_sentence(figure), colour)
+
+
+def compared_value(measure: MeasureOut) -> str:
+    """A compared value with its unit (counts and classes without one)."""
+    if measure.unit in ("nombre", "classe"):
+        return fr.number(measure.value, 0)
+    return fr.auto(measure.value, measure.unit)
+
+
+def report_months(today: date) -> list[tuple[str, str]]:
+    """(YYYY-MM, French name) of last month and of the current month."""
+    last = today.replace(day=1) - timedelta(days=1)
+    return [
+        (f"{m.year}-{m.month:02d}", fr.month(m.year, m.month)) for m in (last, today.replace(day=1))
+    ]
+
+
+def chosen_commune(
+    conn: Connection, viewer: PageUser, asked: str | None
+) -> tuple[str | None, list[str]]:
+    """The commune shown and the choices: the one asked, else the member's own, else the
+    first with data, else the first covered."""
+    communes = readable_communes(conn, scope=viewer.scope)
+    if asked:
+        if asked not in communes:
+            raise NotFound(f"commune {asked} introuvable / commune not found")
+        return asked, communes
+    own = get_member(conn, member_id=viewer.scope.member_id).insee
+    if own in communes:
+        return own, communes
+    with_data = sorted(communes_with_data(conn, scope=viewer.scope))
+    return next(iter(with_data or communes), None), communes
+
+
+@router.get("/tableau-de-bord")
+def dashboard(
+    request: Request,
+    viewer: CurrentUserPage,
+    engine: EngineDep,
+    commune: str | None = Query(default=None, max_length=5),
+) -> Response:
+    now = utcnow()
+    with engine.connect() as conn:
+        shown, communes = chosen_commune(conn, viewer, commune)
+        overview = (
+            commune_overview(conn, scope=viewer.scope, commune=shown, now=now) if shown else None
+        )
+    return render_data_page(
+        request,
+        "dashboard/index.html",
+        viewer=viewer,
+        overview=overview,
+        cards=[card(f) for f in overview.figures] if overview else [],
+        communes=[(c, commune_name(c)) for c in communes],
+        values={"commune": shown or ""},
+        errors={},
+        compared_value=compared_value,
+        months=report_months(local_day_of(now)),
+    )

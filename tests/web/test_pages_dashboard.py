@@ -1,0 +1,159 @@
+"""The dashboard: the day's key indicators with their classes and trends, open alerts,
+equipment health, comparison with the EPCI and the département, reports; isolation."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from convergence.alerts.evaluation import evaluate_batch
+from convergence.db.types import utcnow
+from convergence.indicators.timewindows import local_day_of
+from convergence.members.roles import Role
+from convergence.timeseries.store import NewReading, store_readings
+from tests.reports.planting import Sites, plant_commune
+from tests.support import Territory
+from tests.web.pages_support import MARKER, audit, log_in_as
+
+READERS = [Role.member_admin, Role.technician, Role.elected, Role.viewer]
+DAYS = 15
+
+
+def engine_of(client: TestClient) -> Engine:
+    engine: Engine = client.app.state.convergence.engine  # type: ignore[attr-defined]
+    return engine
+
+
+@pytest.fixture
+def versailles(client: TestClient, territory: Territory) -> Sites:
+    """Versailles' equipment with the last fifteen days of hourly readings."""
+    now = utcnow()
+    first = local_day_of(now) - timedelta(days=DAYS - 1)
+    return plant_commune(
+        engine_of(client), territory.versailles, first=first, days=DAYS, until=now,
+        prefix=f"{MARKER} ",
+    )  # fmt: skip
+
+
+def fire_alert(client: TestClient, territory: Territory, asset_id: int) -> None:
+    """A Versailles water-level rule fired by a reading of now."""
+    rule = {"name": f"{MARKER} crue", "target_kind": "asset", "asset_id": asset_id,
+            "params": {"kind": "threshold", "quantity": "water_level", "limit": 1.8}}  # fmt: skip
+    response = client.post("/api/v1/alert-rules", headers=territory.versailles.bearer(), json=rule)
+    assert response.status_code == 201, response.text
+    reading = NewReading(asset_id, territory.versailles.id, "water_level", "m", utcnow(), 1.9)
+    with engine_of(client).begin() as conn:
+        assert evaluate_batch(conn, stored=store_readings(conn, [reading]).inserted).fired
+
+
+def test_the_home_page_opens_the_dashboard(client: TestClient, territory: Territory) -> None:
+    assert client.get("/", follow_redirects=False).headers["location"] == "/connexion"
+    log_in_as(client, territory.versailles, Role.viewer)
+    response = client.get("/", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/tableau-de-bord"
+
+
+@pytest.mark.parametrize("role", READERS)
+def test_every_role_reads_the_day_s_indicators(
+    client: TestClient, territory: Territory, versailles: Sites, role: Role
+) -> None:
+    log_in_as(client, territory.versailles, role)
+    page = client.get("/tableau-de-bord").text
+    assert "<h1>Tableau de bord — Versailles</h1>" in page
+    assert audit(page).problems() == []
+    assert audit(page).current == ["/tableau-de-bord"]
+    assert "Indice de type ATMO calculé à partir des capteurs de la commune (non officiel)" in page
+    assert not re.search(r"indice ATMO", page, flags=re.IGNORECASE)
+    assert re.search(
+        r'<span class="badge badge-light" style="background: #50CCAA">Moyen</span>', page
+    )
+    assert "66,2 dB(A)" in page  # yesterday's Lden
+    assert "7\u202f120 véhicules" in page
+    assert "par rapport au TMJ des 30 derniers jours" in page
+    assert re.search(r'style="background: #ff9940">Orange</span>', page)  # water level
+    assert "168 kWh" in page  # 14 lit hours × 12 kW
+    assert "Recharge de véhicules" in page
+    assert "Pas de données" in page  # no charge point reported its status (OCPP)
+
+
+def test_every_trend_has_its_words(
+    client: TestClient, territory: Territory, versailles: Sites
+) -> None:
+    log_in_as(client, territory.versailles, Role.elected)
+    page = client.get("/tableau-de-bord").text
+    charts = re.findall(r"<div [^>]*data-chart=[^>]*>", page)
+    assert len(charts) == 5  # every domain but charging has a trend
+    for chart in charts:
+        described = re.search(r'aria-describedby="([^"]+)"', chart)
+        assert described, chart
+        words = re.search(rf'id="{described.group(1)}">([^<]+)<', page)
+        assert words, chart
+        assert words.group(1).startswith("Tendance (")
+    assert '<script src="/vendor/plotly/plotly.min.js"></script>' in page
+
+
+def test_alerts_health_comparison_and_reports(
+    client: TestClient, territory: Territory, versailles: Sites
+) -> None:
+    fire_alert(client, territory, versailles.water)
+    log_in_as(client, territory.versailles, Role.elected)
+    page = client.get("/tableau-de-bord").text
+    assert f"{MARKER} crue</a>" in page
+    assert "<caption>7 équipements par statut</caption>" in page
+    assert "1 équipement en service sans donnée depuis plus de 24 heures" in page
+    assert f"{MARKER} Capteur muet</a>" in page
+    for zone in ("Versailles", "CA Versailles Grand Parc", "Yvelines"):
+        assert f'<th scope="row">{zone}' in page
+    assert "Rang : 1re sur 1 commune" in page
+    months = re.findall(r'href="(/rapports/\d{4}-\d{2}\.pdf\?commune=78646)"', page)
+    assert len(months) == 2
+    assert client.get(months[1]).headers["content-type"] == "application/pdf"
+
+
+def test_another_commune_sees_only_its_own_dashboard(
+    client: TestClient, territory: Territory, versailles: Sites
+) -> None:
+    fire_alert(client, territory, versailles.water)
+    log_in_as(client, territory.boulogne, Role.member_admin)
+    page = client.get("/tableau-de-bord").text
+    assert "<h1>Tableau de bord — Boulogne-Billancourt</h1>" in page
+    assert MARKER not in page
+    assert "Versailles" not in page
+    assert page.count("Pas de données") == 6
+    hidden = client.get("/tableau-de-bord?commune=78646")
+    assert hidden.status_code == 404
+    assert MARKER not in hidden.text
+
+
+def test_the_epci_sees_the_aggregates_its_communes_share(
+    client: TestClient, territory: Territory, versailles: Sites
+) -> None:
+    log_in_as(client, territory.epci, Role.viewer)
+    page = client.get("/tableau-de-bord").text
+    assert "<h1>Tableau de bord — Versailles</h1>" in page  # its commune with data
+    assert '<option value="78646" selected>Versailles</option>' in page
+    assert "66,2 dB(A)" in page
+    assert MARKER not in page  # station names are full-scope data: only aggregates are shared
+
+
+def test_the_operator_picks_a_commune(
+    client: TestClient, territory: Territory, versailles: Sites
+) -> None:
+    log_in_as(client, territory.operator, Role.operator_admin)
+    page = client.get("/tableau-de-bord").text
+    assert "<h1>Tableau de bord — Versailles</h1>" in page
+    assert audit(page).problems() == []
+    other = client.get("/tableau-de-bord?commune=92012")
+    assert other.status_code == 404  # Boulogne has no equipment: nothing to show
+
+
+def test_a_dashboard_without_equipment_says_so(client: TestClient, territory: Territory) -> None:
+    log_in_as(client, territory.operator, Role.operator_admin)
+    page = client.get("/tableau-de-bord").text
+    assert "Aucune commune n'a encore d'équipement visible" in page
+    assert audit(page).problems() == []
