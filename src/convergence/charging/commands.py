@@ -54,22 +54,8 @@ def create_command(
     transaction_ref = (
         _transaction_to_stop(conn, asset, params) if command is CommandName.remote_stop else None
     )
-    now = utcnow()
-    status = CommandStatus.pending if protocol is not None else CommandStatus.not_connected
-    command_id = insert_one(
-        conn,
-        charging_commands,
-        asset_id=asset.id,
-        member_id=asset.member_id,
-        command=command.value,
-        protocol=protocol.value if protocol else None,
-        params=stored_params(params, pepper=pepper) | _ref(transaction_ref),
-        status=status.value,
-        error=None if protocol else "la borne n'est pas connectée / charge point not connected",
-        requested_by=scope.actor,
-        requested_at=now,
-        completed_at=None if protocol else now,
-    )
+    logged = stored_params(params, pepper=pepper) | _ref(transaction_ref)
+    command_id = _insert(conn, scope, asset, command, logged, protocol)
     audit.record(
         conn,
         actor=scope.actor,
@@ -79,6 +65,32 @@ def create_command(
         details={"command": command.value, "command_id": command_id},
     )
     return PreparedCommand(get_command(conn, scope=scope, command_id=command_id), transaction_ref)
+
+
+def _insert(
+    conn: Connection,
+    scope: MemberScope,
+    asset: Row[Any],
+    command: CommandName,
+    params: dict[str, Any],
+    protocol: Protocol | None,
+) -> int:
+    now = utcnow()
+    status = CommandStatus.pending if protocol is not None else CommandStatus.not_connected
+    return insert_one(
+        conn,
+        charging_commands,
+        asset_id=asset.id,
+        member_id=asset.member_id,
+        command=command.value,
+        protocol=protocol.value if protocol else None,
+        params=params,
+        status=status.value,
+        error=None if protocol else "la borne n'est pas connectée / charge point not connected",
+        requested_by=scope.actor,
+        requested_at=now,
+        completed_at=None if protocol else now,
+    )
 
 
 def _ref(transaction_ref: str | None) -> dict[str, str]:

@@ -38,7 +38,21 @@ IN_THE_FIELD = ("installed", "active", "faulty")
 
 def registry_stations(conn: Connection, *, scope: MemberScope) -> list[Station]:
     """The IRVE stations of the charge points the scope reads, points included."""
-    rows = conn.execute(
+    rows = _charge_point_rows(conn, scope)
+    points = _points(conn, [r.id for r in rows])
+    stations: dict[str, Station] = {}
+    for row in rows:
+        station = _station(row, points.get(row.id, []))
+        key = _station_key(station, row.id)
+        if key in stations:
+            stations[key].points.extend(station.points)
+        else:
+            stations[key] = station
+    return list(stations.values())
+
+
+def _charge_point_rows(conn: Connection, scope: MemberScope) -> list[Row[Any]]:
+    query = (
         select(
             assets,
             charge_points.c.station,
@@ -57,17 +71,8 @@ def registry_stations(conn: Connection, *, scope: MemberScope) -> list[Station]:
             member_clause(scope, assets.c.member_id),
         )
         .order_by(assets.c.id)
-    ).all()
-    points = _points(conn, [r.id for r in rows])
-    stations: dict[str, Station] = {}
-    for row in rows:
-        station = _station(row, points.get(row.id, []))
-        key = _station_key(station, row.id)
-        if key in stations:
-            stations[key].points.extend(station.points)
-        else:
-            stations[key] = station
-    return list(stations.values())
+    )
+    return list(conn.execute(query))
 
 
 def _points(conn: Connection, asset_ids: list[int]) -> dict[int, list[PointOfCharge]]:

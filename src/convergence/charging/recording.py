@@ -54,12 +54,7 @@ def record_boot(
     ensure_charge_point(conn, ref)
     status = conn.execute(select(assets.c.status).where(assets.c.id == ref.asset_id)).scalar()
     registration = Registration.rejected if status == "retired" else Registration.accepted
-    identity = {
-        "vendor": info.vendor,
-        "model": info.model,
-        "serial_number": info.serial_number,
-        "firmware_version": info.firmware_version,
-    }
+    identity = _identity(info)
     conn.execute(
         update(charge_points)
         .where(charge_points.c.asset_id == ref.asset_id)
@@ -72,14 +67,25 @@ def record_boot(
             updated_at=now,
         )
     )
-    payload: dict[str, Any] = {k: v for k, v in identity.items() if v} | {
-        "protocol": info.protocol.value,
-        "registration": registration.value,
-    }
+    sink.add(events=[charging_event(ref, EventKind.boot, now, _boot_payload(info, registration))])
+    return registration
+
+
+def _boot_payload(info: BootInfo, registration: Registration) -> dict[str, Any]:
+    payload: dict[str, Any] = {k: v for k, v in _identity(info).items() if v}
+    payload |= {"protocol": info.protocol.value, "registration": registration.value}
     if info.reason:
         payload["reason"] = info.reason
-    sink.add(events=[charging_event(ref, EventKind.boot, now, payload)])
-    return registration
+    return payload
+
+
+def _identity(info: BootInfo) -> dict[str, str | None]:
+    return {
+        "vendor": info.vendor,
+        "model": info.model,
+        "serial_number": info.serial_number,
+        "firmware_version": info.firmware_version,
+    }
 
 
 def record_status(
@@ -196,23 +202,24 @@ def flush_presence(
         .values(last_seen_at=when),
         [{"aid": ref.asset_id, "seen_at": ts} for ref, ts in seen.items()],
     )
+    _back_online(conn, sink, seen)
+
+
+def _back_online(conn: Connection, sink: Sink, seen: Mapping[ChargePointRef, datetime]) -> None:
+    """Charge points heard again after being reported offline."""
+    cp = charge_points.c
     by_id = {ref.asset_id: ref for ref in seen}
-    back = (
-        conn.execute(
-            select(cp.asset_id).where(cp.asset_id.in_(sorted(by_id)), cp.online == false())
-        )
-        .scalars()
-        .all()
+    query = select(cp.asset_id).where(cp.asset_id.in_(sorted(by_id)), cp.online == false())
+    back = conn.execute(query).scalars().all()
+    if not back:
+        return
+    conn.execute(
+        update(charge_points).where(cp.asset_id.in_(back)).values(online=True, connected=True)
     )
-    if back:
-        conn.execute(
-            update(charge_points).where(cp.asset_id.in_(back)).values(online=True, connected=True)
-        )
-        events = [
-            connection_event(by_id[a], ConnectionState.online, seen[by_id[a]], "heard")
-            for a in back
-        ]
-        sink.add(events=events)
+    events = [
+        connection_event(by_id[a], ConnectionState.online, seen[by_id[a]], "heard") for a in back
+    ]
+    sink.add(events=events)
 
 
 def sweep_offline(

@@ -76,22 +76,27 @@ def configure_station(
         .where(charge_points.c.asset_id == asset.id)
         .values(station=station, updated_at=now)
     )
+    _set_points(conn, ref, setup)
+    _audit(conn, scope, "charging.station", ref, points=len(setup.connectors))
+    return get_charge_point(conn, scope=scope, asset_id=asset.id)
+
+
+def _set_points(conn: Connection, ref: ChargePointRef, setup: StationSetup) -> None:
+    """The connectors given become points of charge; the others are no longer points."""
     ensure_connectors(conn, ref, [c.connector_id for c in setup.connectors])
     c = charge_point_connectors.c
     conn.execute(
         update(charge_point_connectors)
-        .where(c.asset_id == asset.id)
-        .values(pdc=None, updated_at=now)
+        .where(c.asset_id == ref.asset_id)
+        .values(pdc=None, updated_at=utcnow())
     )
     for connector in setup.connectors:
         pdc = connector.model_dump(mode="json", exclude={"connector_id"})
         conn.execute(
             update(charge_point_connectors)
-            .where(c.asset_id == asset.id, c.connector_id == connector.connector_id)
+            .where(c.asset_id == ref.asset_id, c.connector_id == connector.connector_id)
             .values(pdc=pdc)
         )
-    _audit(conn, scope, "charging.station", ref, points=len(setup.connectors))
-    return get_charge_point(conn, scope=scope, asset_id=asset.id)
 
 
 def _audit(

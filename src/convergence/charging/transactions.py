@@ -72,7 +72,22 @@ def open_session(
     if existing is not None:
         return existing
     _abandon_active(conn, ref, start.connector_id, start.ts)
-    session_id = insert_one(
+    session_id = _insert(conn, ref, start, protocol)
+    if start.transaction_ref is None:  # 1.6: the central system names the transaction
+        conn.execute(
+            update(charging_sessions)
+            .where(s.id == session_id)
+            .values(transaction_ref=str(session_id))
+        )
+    samples = [*_register(start.ts, start.meter_start_wh), *start.samples]
+    sink.add(readings=meter_readings(conn, ref, start.connector_id, samples))
+    return session_id
+
+
+def _insert(
+    conn: Connection, ref: ChargePointRef, start: TransactionStart, protocol: Protocol
+) -> int:
+    return insert_one(
         conn,
         charging_sessions,
         asset_id=ref.asset_id,
@@ -88,15 +103,6 @@ def open_session(
         failure=None if start.id_tag_accepted else SessionFailure.id_tag_refused.value,
         updated_at=utcnow(),
     )
-    if start.transaction_ref is None:  # 1.6: the central system names the transaction
-        conn.execute(
-            update(charging_sessions)
-            .where(s.id == session_id)
-            .values(transaction_ref=str(session_id))
-        )
-    samples = [*_register(start.ts, start.meter_start_wh), *start.samples]
-    sink.add(readings=meter_readings(conn, ref, start.connector_id, samples))
-    return session_id
 
 
 def _same_start(conn: Connection, ref: ChargePointRef, start: TransactionStart) -> int | None:
@@ -150,20 +156,26 @@ def record_meter_values(
     )
     if connector_id <= 0 and session is not None:
         connector_id = session.connector_id
-    readings = meter_readings(conn, ref, connector_id, samples)
+    sink.add(readings=meter_readings(conn, ref, connector_id, samples))
+    if session is not None:
+        _advance(conn, session, samples)
+
+
+def _advance(conn: Connection, session: Row[Any], samples: Sequence[MeterSample]) -> None:
+    """The session's last register (and its first, when the start did not give one)."""
     registers = [x for x in sorted(samples, key=lambda x: x.ts) if x.energy_wh is not None]
-    if session is not None and registers:
-        start = session.meter_start_wh
-        conn.execute(
-            update(charging_sessions)
-            .where(s.id == session.id)
-            .values(
-                meter_last_wh=registers[-1].energy_wh,
-                meter_start_wh=registers[0].energy_wh if start is None else start,
-                updated_at=utcnow(),
-            )
+    if not registers:
+        return
+    start = session.meter_start_wh
+    conn.execute(
+        update(charging_sessions)
+        .where(s.id == session.id)
+        .values(
+            meter_last_wh=registers[-1].energy_wh,
+            meter_start_wh=registers[0].energy_wh if start is None else start,
+            updated_at=utcnow(),
         )
-    sink.add(readings=readings)
+    )
 
 
 def close_session(
@@ -182,6 +194,17 @@ def close_session(
     if session is None or session.stopped_at is not None:
         sink.add(readings=readings)
         return None if session is None else int(session.id)
+    energy, failure = _finish(conn, session, end)
+    readings += power_stops(conn, ref, session.connector_id, end.ts)
+    event = _session_event(conn, ref, session, end, energy, failure, config)
+    sink.add(readings=readings, events=[event])
+    return int(session.id)
+
+
+def _finish(
+    conn: Connection, session: Row[Any], end: TransactionEnd
+) -> tuple[float | None, SessionFailure | None]:
+    """Record the session's end; the energy it delivered and why it failed, if it did."""
     stop_wh = _stop_register(session, end)
     start_wh = session.meter_start_wh
     energy = stop_wh - start_wh if stop_wh is not None and start_wh is not None else None
@@ -201,10 +224,7 @@ def close_session(
             updated_at=utcnow(),
         )
     )
-    readings += power_stops(conn, ref, session.connector_id, end.ts)
-    event = _session_event(conn, ref, session, end, energy, failure, config)
-    sink.add(readings=readings, events=[event])
-    return int(session.id)
+    return energy, failure
 
 
 def _stop_register(session: Row[Any], end: TransactionEnd) -> float | None:
