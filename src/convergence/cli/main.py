@@ -11,8 +11,10 @@ from convergence.cli.backup import backup as backup_command
 from convergence.cli.backup import restore as restore_command
 from convergence.cli.charging import app as charging_app
 from convergence.cli.coordination import app as coordination_app
+from convergence.cli.deadletters import app as deadletters_app
 from convergence.cli.decode import decode as decode_command
 from convergence.cli.demo import demo as demo_command
+from convergence.cli.ingest import app as ingest_app
 from convergence.cli.opendata import app as opendata_app
 from convergence.cli.report import report as report_command
 
@@ -31,6 +33,8 @@ app.add_typer(users.app, name="users")
 app.add_typer(tokens.app, name="tokens")
 app.add_typer(assets.app, name="assets")
 app.add_typer(audit.app, name="audit")
+app.add_typer(ingest_app, name="ingest")
+app.add_typer(deadletters_app, name="deadletters")
 app.add_typer(coordination_app, name="coordination")
 app.add_typer(alerts_app, name="alerts")
 app.add_typer(charging_app, name="charging")
