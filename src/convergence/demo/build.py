@@ -22,14 +22,14 @@ from convergence.db.engine import make_engine
 from convergence.db.types import utcnow
 from convergence.demo import alerting, equipment, people, projects, scenario, state
 from convergence.demo.backfill import BackfillReport, Simulation, Story, backfill
-from convergence.demo.catalogue import COMMUNE_CODES, DEMO_ACTOR, DEMO_SEED, FLEET_SCALE, USERS
+from convergence.demo.catalogue import DEMO_ACTOR, USERS
+from convergence.demo.composition import demo_fleet
 from convergence.demo.people import Login
-from convergence.demo.placement import place_fleet
 from convergence.demo.progress import ProgressSink, Silent, Stopwatch
 from convergence.demo.state import DemoState
 from convergence.members.scope import MemberScope, command_line_scope
 from convergence.settings import Environment, Settings
-from convergence.simulation.fleet import FleetPlan, plan_fleet
+from convergence.simulation.fleet import FleetPlan
 from convergence.simulation.fleet_writer import RegisteredFleet
 from convergence.timeseries.tables import series
 
@@ -90,7 +90,7 @@ def open_directory(options: DemoOptions, *, base: Settings, now: datetime) -> De
 
 def demo_plan(anchor: datetime) -> tuple[FleetPlan, Story]:
     """The fleet, placed along the main roads, and its story."""
-    plan = place_fleet(plan_fleet(seed=DEMO_SEED, scale=FLEET_SCALE, communes=COMMUNE_CODES))
+    plan = demo_fleet()
     silent = scenario.silent_asset(plan)
     since = scenario.silent_since(anchor)
     story = Story(scenario.episodes(anchor), silent.serial, int(since.timestamp()))

@@ -16,8 +16,8 @@ from convergence.registry.kinds import AssetKind, Domain
 from convergence.simulation.fleet import SimKind
 
 DEMO_SEED = 2026
-FLEET_SCALE = 0.52  # about 570 simulated assets in the ten communes, plus the cameras
-CAMERAS_PER_COMMUNE = 3
+FLEET_SCALE = 0.65  # thinned out (see composition): ~520 simulated assets, plus the cameras
+CAMERAS_PER_COMMUNE = 8
 DEMO_PASSWORD = "convergence-demo"  # printed at start; the demo runs in development only
 DEMO_ACTOR = "demo"
 
