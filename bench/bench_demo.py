@@ -36,7 +36,7 @@ def report(label: str, demo: Demo, wall_s: float) -> None:
     )
     print(
         f"  {len(demo.fleet.asset_ids)} assets, {len(demo.fleet.series)} series, "
-        f"{history.alerts_fired + demo.alerts_open} alerts fired, {demo.proposals} proposals"
+        f"{history.alerts_fired + demo.scheduled_alerts} alerts fired, {demo.proposals} proposals"
     )
 
 

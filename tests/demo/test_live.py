@@ -21,11 +21,11 @@ from sqlalchemy import func, select
 
 from convergence.cli.demo import demo_app
 from convergence.db.types import utcnow
-from convergence.demo import live
+from convergence.demo import chargers, live
 from convergence.demo.build import Demo
 from convergence.demo.catalogue import MQTT_COMMUNES
 from convergence.members.tables import members
-from convergence.timeseries.tables import readings, series
+from convergence.timeseries.tables import events, readings, series
 
 
 def free_port() -> int:
@@ -132,3 +132,23 @@ def _healthy(port: int) -> bool:
         return httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200
     except httpx.HTTPError:
         return False
+
+
+def test_some_charge_points_connect_over_ocpp_with_their_password(built: Demo, server: str) -> None:
+    if not chargers.available():
+        pytest.skip("this installation has no OCPP central system")
+    fleet = chargers.ChargerFleet(built, ocpp_url=server.replace("http", "ws", 1) + "/ocpp")
+    ids = [built.fleet.asset_ids[asset.serial] for asset in fleet.chargers]
+    query = select(func.count(func.distinct(events.c.asset_id))).where(
+        events.c.kind == "ocpp.boot", events.c.asset_id.in_(ids)
+    )
+
+    def booted() -> int:
+        with built.engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
+
+    fleet.start()
+    try:
+        assert wait_until(lambda: booted() == len(ids) == len(chargers.LIVE_COMMUNES), timeout=30)
+    finally:
+        fleet.stop()

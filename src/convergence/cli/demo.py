@@ -31,6 +31,7 @@ from convergence.ingest.runtime import IngestRuntime
 from convergence.settings import get_settings
 from convergence.web.app import create_app
 
+WIDE_CONSOLE = 110  # columns needed for the four columns of the logins table
 ROLE_LABELS = {
     "operator_admin": "admin. opérateur",
     "member_admin": "admin. commune",
@@ -93,7 +94,7 @@ def _print_summary(demo: Demo, url: str) -> None:
     console.print(
         f"Démo prête en [bold]{demo.stopwatch.total:.0f} s[/] ({phases}) : "
         f"{len(demo.fleet.asset_ids)} équipements, {_thousands(history.inserted)} mesures "
-        f"enregistrées, {history.alerts_fired + demo.alerts_open} alertes déclenchées, "
+        f"enregistrées, {history.alerts_fired + demo.scheduled_alerts} alertes déclenchées, "
         f"{demo.proposals} propositions de partenariat.",
         highlight=False,
     )
@@ -110,14 +111,20 @@ def _thousands(number: int) -> str:
 
 
 def _logins_table(demo: Demo) -> Table:
-    table = Table(title="Comptes de démonstration", title_justify="left", box=box.SIMPLE_HEAD)
-    table.add_column("rôle")
-    widest = max(len(login.email) for login in demo.logins)
-    table.add_column("e-mail", no_wrap=True, min_width=widest)
-    table.add_column("mot de passe", no_wrap=True)
-    table.add_column("adhérent")
+    """Role, e-mail, password and member of each demo account (the password in the title
+    instead of a column when the console is too narrow for four columns)."""
+    password = demo.logins[0].password
+    wide = console.width >= WIDE_CONSOLE
+    title = "Comptes de démonstration" + ("" if wide else f" — mot de passe : {password}")
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("rôle", no_wrap=True)
+    table.add_column("e-mail", no_wrap=True)
+    if wide:
+        table.add_column("mot de passe", no_wrap=True)
+    table.add_column("adhérent", overflow="fold")
     for login in demo.logins:
-        table.add_row(ROLE_LABELS[login.role.value], login.email, login.password, login.member_name)
+        cells = [ROLE_LABELS[login.role.value], login.email, login.password, login.member_name]
+        table.add_row(*(cells if wide else cells[:2] + cells[3:]))
     return table
 
 

@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from sqlalchemy import Connection, select
 
@@ -144,6 +143,6 @@ def ensure_water_sites(
     water = [a for a in plan.assets if a.sim_kind is SimKind.water_sensor]
     for asset in water:
         jaune, orange, rouge = water_heights(asset)
-        settings: Any = WaterSite(jaune=jaune, orange=orange, rouge=rouge, hysteresis_m=0.1)
-        set_site_settings(conn, scope=scope, asset_id=asset_ids[asset.serial], settings=settings)
+        site = WaterSite(jaune=jaune, orange=orange, rouge=rouge, hysteresis_m=0.1)
+        set_site_settings(conn, scope=scope, asset_id=asset_ids[asset.serial], settings=site)
     return len(water)

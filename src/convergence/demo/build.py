@@ -59,7 +59,7 @@ class Demo:
     history: BackfillReport
     history_end: datetime
     proposals: int = 0
-    alerts_open: int = 0
+    scheduled_alerts: int = 0
 
     def close(self) -> None:
         """Release the database."""
@@ -160,6 +160,23 @@ def setup_rules(
         return projects.propose_partnerships(conn, scope=scope, settings=settings)
 
 
+def _open(
+    options: DemoOptions, *, base: Settings, now: datetime
+) -> tuple[DemoState, Settings, Engine]:
+    """The demo directory's state, the settings pointed at it, its migrated database."""
+    demo_state = open_directory(options, base=base, now=now)
+    settings = demo_settings(base, options.directory, demo_state)
+    engine = make_engine(settings.resolved_database_url)
+    prepare_database(engine)
+    return demo_state, settings, engine
+
+
+def _evaluate_schedule(engine: Engine, now: datetime) -> int:
+    """The scheduled alert rules (silence) once, as the running demo will every minute."""
+    with engine.begin() as conn:
+        return len(evaluate_schedule(conn, now=now).fired)
+
+
 def build_demo(
     options: DemoOptions,
     *,
@@ -170,14 +187,12 @@ def build_demo(
     """Create or bring up to date the demo in ``options.directory``; see the module docstring."""
     sink, now, watch = sink or Silent(), now or utcnow(), Stopwatch()
     watch.start("base de données")
-    demo_state = open_directory(options, base=base, now=now)
-    settings = demo_settings(base, options.directory, demo_state)
-    engine = make_engine(settings.resolved_database_url)
-    prepare_database(engine)
+    demo_state, settings, engine = _open(options, base=base, now=now)
     plan, story = demo_plan(demo_state.anchor)
     start = history_start(engine, days=options.days, now=now)
-    windows = list(scenario.windows(start, now, now=now, tiers=options.tiers))
-    simulation = Simulation(plan, story, windows)
+    simulation = Simulation(
+        plan, story, list(scenario.windows(start, now, now=now, tiers=options.tiers))
+    )
     try:
         watch.start("adhérents et comptes")
         member_ids, logins = setup_people(engine, demo_state, sink)
@@ -191,8 +206,7 @@ def build_demo(
     finally:
         simulation.close()
     watch.start("alertes")
-    with engine.begin() as conn:
-        open_alerts = evaluate_schedule(conn, now=now)
+    fired = _evaluate_schedule(engine, now)
     watch.stop()
     return Demo(settings, engine, demo_state, fleet, story, logins, member_ids, watch, history,
-                now, proposals=proposals, alerts_open=len(open_alerts.fired))  # fmt: skip
+                now, proposals=proposals, scheduled_alerts=fired)  # fmt: skip

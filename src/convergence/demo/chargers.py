@@ -12,6 +12,7 @@ says so and the demo runs without live chargers.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import importlib.util
@@ -118,7 +119,6 @@ class ChargerFleet:
     def __init__(self, demo: Demo, *, ocpp_url: str) -> None:
         self.demo, self.url = demo, ocpp_url
         self.chargers = live_chargers(demo)
-        self.connections = 0
         self._loop = asyncio.new_event_loop()
         self._stop: asyncio.Event | None = None
         self._thread = threading.Thread(target=self._run, name="demo-ocpp", daemon=True)
@@ -133,7 +133,10 @@ class ChargerFleet:
 
     def _run(self) -> None:
         asyncio.set_event_loop(self._loop)
-        self._loop.run_until_complete(self._main())
+        try:
+            self._loop.run_until_complete(self._main())
+        finally:
+            self._loop.close()
 
     async def _main(self) -> None:
         self._stop = asyncio.Event()
@@ -145,7 +148,6 @@ class ChargerFleet:
         assert self._stop is not None
         while not self._stop.is_set():
             try:
-                self.connections += 1
                 profile = profile_of(self.demo, asset)
                 await run_simulator(self.url, profile, scenario_of(asset), stop=self._stop)
             except Exception as error:  # the server restarts, a network hiccup…
@@ -157,9 +159,11 @@ class ChargerFleet:
 
     def request_stop(self) -> None:
         """Disconnect every charge point, without waiting."""
-        if self._stop is not None and not self._loop.is_closed():
-            self._loop.call_soon_threadsafe(self._stop.set)
+        if self._stop is not None:
+            with contextlib.suppress(RuntimeError):  # the loop has just closed: all stopped
+                self._loop.call_soon_threadsafe(self._stop.set)
 
     def stop(self) -> None:
         self.request_stop()
-        self._thread.join(timeout=10)
+        if self._thread.is_alive():
+            self._thread.join(timeout=10)

@@ -37,6 +37,8 @@ RUNNING_NAMES = {
     Domain.video: "Vidéoprotection du centre-ville",
 }
 NETWORKS = {Domain.noise: NetworkTechnology.lorawan, Domain.water: NetworkTechnology.lorawan}
+EQUIPPED = frozenset(spec.domain for spec in DEVICE_MODELS.values())  # domains with a model
+GATEWAY_PRICE_EUR = 900  # a LoRaWAN gateway, for a network project
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +130,9 @@ def ensure_running_initiatives(
 
 def _planned(project: PlannedProject, member_id: int, anchor: date) -> InitiativeCreate:
     start = anchor + timedelta(days=project.starts_in_days)
-    unit_price = _spec_of(project.domain).unit_price_eur if project.domain in NAMED else 900
+    unit_price = (
+        _spec_of(project.domain).unit_price_eur if project.domain in EQUIPPED else GATEWAY_PRICE_EUR
+    )
     return InitiativeCreate(
         member_id=member_id,
         name=project.name,
@@ -141,9 +145,6 @@ def _planned(project: PlannedProject, member_id: int, anchor: date) -> Initiativ
         units=project.units,
         description="Projet de démonstration.",
     )
-
-
-NAMED = frozenset(spec.domain for spec in DEVICE_MODELS.values())
 
 
 def ensure_planned_initiatives(
