@@ -79,6 +79,14 @@ def test_every_asset_has_a_model_and_chargers_have_an_ocpp_id(built: Demo) -> No
     assert chargers_without_id == 0
 
 
+def test_the_faulty_sensors_of_the_plan_are_registered_as_faulty(built: Demo) -> None:
+    faulty = {built.fleet.asset_ids[a.serial] for a in built.fleet.plan.assets if a.faulty}
+    with built.engine.connect() as conn:
+        marked = set(conn.execute(select(assets.c.id).where(assets.c.status == "faulty")).scalars())
+    assert faulty
+    assert marked == faulty
+
+
 def test_projects_of_several_statuses_make_a_joint_purchase_proposal(built: Demo) -> None:
     with built.engine.connect() as conn:
         statuses = set(conn.execute(select(initiatives.c.status)).scalars())

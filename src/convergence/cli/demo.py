@@ -170,7 +170,9 @@ def _start_feeds_when_up(server: uvicorn.Server, feeds: LiveFeeds) -> threading.
 def demo(
     data_dir: Path = typer.Option(Path("convergence-demo"), help="Directory of the demo"),
     port: int = typer.Option(8000, help="Port of the web server"),
-    days: int = typer.Option(DEFAULT_DAYS, min=1, max=400, help="Days of history"),
+    days: int = typer.Option(
+        DEFAULT_DAYS, min=1, max=400, help="Days of history (a re-run fills the gap only)"
+    ),
     reset: bool = typer.Option(False, "--reset", help="Delete the demo directory first"),
     no_live: bool = typer.Option(False, "--no-live", help="No live data, no chargers"),
 ) -> None:
