@@ -82,5 +82,5 @@ def test_history_is_thinner_with_age_and_covers_the_window() -> None:
     assert steps == {timedelta(minutes=10)}
     # Indicators need hourly values every day; energy indexes stay exact with fewer.
     assert all(job.step_of(SimKind.air_station) <= timedelta(hours=1) for job in jobs)
-    assert jobs[0].step_of(SimKind.charge_point) == timedelta(hours=4)
+    assert jobs[0].step_of(SimKind.charge_point) == timedelta(hours=6)
     assert all(job.end - job.start <= max(t.span for t in TIERS) for job in jobs)

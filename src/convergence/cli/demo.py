@@ -79,7 +79,7 @@ def _check_port_free(host: str, port: int) -> None:
 def _build(options: DemoOptions) -> Demo:
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())  # fmt: skip
-    with Progress(*columns, console=console) as progress:
+    with Progress(*columns, console=console, refresh_per_second=4) as progress:
         sink = RichSink(progress)
         demo = build_demo(options, base=get_settings(), sink=sink)
         sink.close()

@@ -8,7 +8,7 @@
 The back-fill is thinner with age: every 10 minutes over the last 6 hours, then hourly — the
 indicators need it: a daily air value takes 18 hourly values of 24 (directive 2008/50/EC), a
 traffic day every hour, a noise period 75 % of its hours. Energy meters (lighting cabinets,
-charge points) send an index that stays exact whatever the step: they report every 4 hours
+charge points) send an index that stays exact whatever the step: they report every 6 hours
 beyond the last 6 hours. See ``bench/bench_demo.py`` for the time this takes.
 """
 
@@ -40,7 +40,7 @@ class Tier:
 
 TIERS: tuple[Tier, ...] = (
     Tier(timedelta(hours=6), timedelta(minutes=10), timedelta(hours=3)),
-    Tier(timedelta(days=10_000), timedelta(hours=1), timedelta(days=2), timedelta(hours=4)),
+    Tier(timedelta(days=10_000), timedelta(hours=1), timedelta(days=2), timedelta(hours=6)),
 )
 METER_KINDS = frozenset({SimKind.lighting_cabinet, SimKind.charge_point})
 
