@@ -15,6 +15,8 @@ from convergence.db.types import utcnow
 from convergence.indicators.timewindows import local_day_of
 from convergence.members.roles import Role
 from convergence.timeseries.store import NewReading, store_readings
+from convergence.web.pages.dashboard_cache import TimedCache, visibility
+from tests.alerts.conftest import user_scope
 from tests.reports.planting import Sites, plant_commune
 from tests.support import Territory
 from tests.web.pages_support import MARKER, audit, log_in_as
@@ -74,7 +76,7 @@ def test_every_role_reads_the_day_s_indicators(
     )
     assert "66,2 dB(A)" in page  # yesterday's Lden
     assert "7\u202f120 véhicules" in page
-    assert "par rapport au TMJ des 30 derniers jours" in page
+    assert "par rapport au TMJ des 14 derniers jours" in page
     assert re.search(r'style="background: #ff9940">Orange</span>', page)  # water level
     assert "168 kWh" in page  # 14 lit hours × 12 kW
     assert "Recharge de véhicules" in page
@@ -157,3 +159,36 @@ def test_a_dashboard_without_equipment_says_so(client: TestClient, territory: Te
     page = client.get("/tableau-de-bord").text
     assert "Aucune commune n'a encore d'équipement visible" in page
     assert audit(page).problems() == []
+
+
+def test_indicators_are_kept_a_few_minutes_per_visibility(
+    engine: Engine, territory: Territory
+) -> None:
+    calls: list[str] = []
+
+    def compute(name: str) -> str:
+        calls.append(name)
+        return name
+
+    cache = TimedCache(ttl_s=60, max_entries=2)
+    assert cache.get_or_compute("a", lambda: compute("a")) == "a"
+    assert cache.get_or_compute("a", lambda: compute("again")) == "a"
+    cache.get_or_compute("b", lambda: compute("b"))
+    cache.get_or_compute("c", lambda: compute("c"))  # the oldest, "a", makes room
+    assert cache.get_or_compute("a", lambda: compute("a")) == "a"
+    assert calls == ["a", "b", "c", "a"]
+    expired = TimedCache(ttl_s=0)
+    expired.get_or_compute("a", lambda: compute("x"))
+    expired.get_or_compute("a", lambda: compute("y"))
+    assert calls[-2:] == ["x", "y"]
+    scopes = {
+        member.key: user_scope(engine, member, role)
+        for member, role in (
+            (territory.versailles, Role.viewer),
+            (territory.boulogne, Role.viewer),
+            (territory.epci, Role.viewer),
+        )
+    }
+    keys = {key: visibility(scope) for key, scope in scopes.items()}
+    assert len(set(keys.values())) == 3
+    assert visibility(user_scope(engine, territory.versailles, Role.elected)) == keys["versailles"]

@@ -50,7 +50,7 @@ def test_every_domain_page_renders_with_its_charts_and_their_words(
         assert audit(page).problems() == [], path
         assert "— Versailles</h1>" in page, path
         assert '<script src="/vendor/plotly/plotly.min.js"></script>' in page
-        for chart in re.findall(r'<div [^>]*data-chart=[^>]*>', page):
+        for chart in re.findall(r"<div [^>]*data-chart=[^>]*>", page):
             described = re.search(r'aria-describedby="([^"]+)"', chart)
             assert described, chart
             assert f'id="{described.group(1)}"' in page, chart
@@ -172,3 +172,18 @@ def test_plotly_is_served_from_the_installed_package(client: TestClient) -> None
     assert response.status_code == 200
     assert "plotly.js" in response.text[:300].lower()
     assert client.get("/static/js/charts.js").status_code == 200
+
+
+def test_a_station_link_opens_its_own_commune(
+    client: TestClient, territory: Territory, versailles: Sites
+) -> None:
+    today = local_day_of(utcnow())
+    boulogne = plant_commune(
+        engine_of(client), territory.boulogne, first=today, days=1, until=utcnow(), prefix="B "
+    )
+    log_in_as(client, territory.operator, Role.operator_admin)
+    assert "— Boulogne-Billancourt</h1>" in client.get("/eau").text  # the first by name
+    page = client.get(f"/eau?equipement={versailles.water}").text
+    assert "— Versailles</h1>" in page
+    assert f"équipement « {MARKER} Limnimètre »" in page
+    assert client.get(f"/air?equipement={boulogne.water}").status_code == 404  # not an air station

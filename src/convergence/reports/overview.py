@@ -7,6 +7,7 @@ own stations; an EPCI or the département sees those its communes share with it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import Connection, select
@@ -42,7 +43,7 @@ from convergence.timeseries.series_queries import find_series
 from convergence.timeseries.tables import series
 
 TREND_DAYS = 14
-TRAFFIC_DAYS = 30
+TRAFFIC_DAYS = 14
 CHARGING_DAYS = 7
 COMPARISON_DAYS = 7
 OPEN_ALERTS = 10
@@ -149,21 +150,46 @@ def comparisons(
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class CommuneIndicators:
+    """The costly part of a dashboard: the key figures and the comparisons."""
+
+    figures: list[KeyFigure]
+    comparisons: list[ComparisonOut]
+
+
+def commune_indicators(
+    conn: Connection, *, scope: MemberScope, commune: str, today: date
+) -> CommuneIndicators:
+    """The key figures of ``today`` and the comparisons of the last days."""
+    return CommuneIndicators(
+        figures=key_figures(conn, scope=scope, commune=commune, today=today),
+        comparisons=comparisons(conn, scope=scope, commune=commune, today=today),
+    )
+
+
 def commune_overview(
-    conn: Connection, *, scope: MemberScope, commune: str, now: datetime
+    conn: Connection,
+    *,
+    scope: MemberScope,
+    commune: str,
+    now: datetime,
+    indicators: CommuneIndicators | None = None,
 ) -> Overview:
-    """The dashboard of ``commune`` as the scope sees it on the local day of ``now``."""
+    """The dashboard of ``commune`` as the scope sees it on the local day of ``now``
+    (``indicators`` computed already, e.g. kept a few minutes by the web pages)."""
     today = local_day_of(now)
+    found = indicators or commune_indicators(conn, scope=scope, commune=commune, today=today)
     return Overview(
         commune=commune,
         commune_name=load_territory().commune(commune).name,
         day=today,
         generated_at=now,
-        figures=key_figures(conn, scope=scope, commune=commune, today=today),
+        figures=found.figures,
         alerts=list_alerts(
             conn, scope=scope, open_only=True, commune_insee=commune, limit=OPEN_ALERTS
         ),
         health=equipment_health(conn, scope=scope, communes=[commune], now=now),
-        comparisons=comparisons(conn, scope=scope, commune=commune, today=today),
+        comparisons=found.comparisons,
         comparison_days=COMPARISON_DAYS,
     )

@@ -4,7 +4,7 @@ equipment health, comparison with the EPCI and the département, monthly reports
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
@@ -16,15 +16,19 @@ from convergence.errors import NotFound
 from convergence.indicators.schemas import MeasureOut
 from convergence.indicators.timewindows import local_day_of
 from convergence.members.queries import get_member
+from convergence.members.scope import MemberScope
 from convergence.reports import formatting as fr
 from convergence.reports.colours import NEUTRAL
 from convergence.reports.overview import (
+    CommuneIndicators,
+    commune_indicators,
     commune_overview,
     communes_with_data,
     readable_communes,
 )
-from convergence.reports.schemas import KeyFigure
+from convergence.reports.schemas import KeyFigure, Overview
 from convergence.web.deps import EngineDep
+from convergence.web.pages.dashboard_cache import CacheDep, TimedCache, visibility
 from convergence.web.pages.dashboard_rendering import render_data_page
 from convergence.web.pages.domains_charts import day_iso, sparkline
 from convergence.web.pages.rendering import commune_name
@@ -109,19 +113,32 @@ def chosen_commune(
     return next(iter(with_data or communes), None), communes
 
 
+def overview_of(
+    conn: Connection, scope: MemberScope, commune: str, now: datetime, cache: TimedCache
+) -> Overview:
+    """The commune's overview; its indicators are kept a few minutes per visibility."""
+    today = local_day_of(now)
+
+    def compute() -> CommuneIndicators:
+        return commune_indicators(conn, scope=scope, commune=commune, today=today)
+
+    key = ("tableau-de-bord", visibility(scope), commune, today)
+    indicators = cache.get_or_compute(key, compute)
+    return commune_overview(conn, scope=scope, commune=commune, now=now, indicators=indicators)
+
+
 @router.get("/tableau-de-bord")
 def dashboard(
     request: Request,
     viewer: CurrentUserPage,
     engine: EngineDep,
+    cache: CacheDep,
     commune: str | None = Query(default=None, max_length=5),
 ) -> Response:
     now = utcnow()
     with engine.connect() as conn:
         shown, communes = chosen_commune(conn, viewer, commune)
-        overview = (
-            commune_overview(conn, scope=viewer.scope, commune=shown, now=now) if shown else None
-        )
+        overview = overview_of(conn, viewer.scope, shown, now, cache) if shown else None
     return render_data_page(
         request,
         "dashboard/index.html",

@@ -19,14 +19,23 @@ from convergence.errors import NotFound
 from convergence.indicators.schemas import IndicatorQuery
 from convergence.members.queries import get_member
 from convergence.members.scope import MemberScope
-from convergence.registry.queries import count_assets_by_commune_and_domain, iter_assets
+from convergence.registry.queries import (
+    count_assets_by_commune_and_domain,
+    get_asset,
+    iter_assets,
+)
 from convergence.registry.schemas import AssetFilters
 from convergence.reports.air_thresholds import threshold_row
 from convergence.timeseries.query_schemas import SeriesFilter
 from convergence.timeseries.series_queries import find_series
 from convergence.web.deps import EngineDep
+from convergence.web.pages.dashboard_cache import CacheDep, TimedCache, visibility
 from convergence.web.pages.dashboard_rendering import render_data_page
-from convergence.web.pages.domains_indicators import indicator_figure, indicators_of
+from convergence.web.pages.domains_indicators import (
+    charted_stations,
+    indicator_figure,
+    indicators_of,
+)
 from convergence.web.pages.domains_period import DomainQuery, DomainQueryDep
 from convergence.web.pages.domains_series import quantity_view
 from convergence.web.pages.domains_specs import DOMAIN_SPECS, DomainSpec
@@ -74,13 +83,25 @@ def station_names(
     return {a.id: a.name for a in iter_assets(conn, scope=scope, filters=filters)}
 
 
+def asset_commune(
+    conn: Connection, scope: MemberScope, spec: DomainSpec, asked: DomainQuery
+) -> str | None:
+    """The commune asked, else that of the station asked (a link from its equipment page)."""
+    if asked.commune is not None or asked.asset_id is None:
+        return asked.commune
+    asset = get_asset(conn, scope=scope, asset_id=asked.asset_id)
+    if asset.domain != spec.domain:
+        raise NotFound(f"équipement {asked.asset_id} introuvable / asset not found")
+    return asset.commune_insee
+
+
 def page_context(
-    conn: Connection, viewer: PageUser, spec: DomainSpec, asked: DomainQuery
+    conn: Connection, viewer: PageUser, spec: DomainSpec, asked: DomainQuery, cache: TimedCache
 ) -> dict[str, Any]:
     """Everything the domain's template shows."""
     communes = domain_communes(conn, viewer.scope, spec)
     own = get_member(conn, member_id=viewer.scope.member_id).insee
-    commune = chosen_commune(asked.commune, communes, own)
+    commune = chosen_commune(asset_commune(conn, viewer.scope, spec, asked), communes, own)
     stations = station_names(conn, viewer.scope, spec, commune)
     if asked.asset_id is not None and asked.asset_id not in stations:
         raise NotFound(f"équipement {asked.asset_id} introuvable / asset not found")
@@ -93,11 +114,12 @@ def page_context(
         "period": asked.period,
         "result": None,
         "indicator_figure": None,
+        "charted": [],
         "views": [],
         "threshold_row": threshold_row,
     }
     if commune is not None:
-        context |= _data(conn, viewer.scope, spec, asked, commune, stations)
+        context |= _data(conn, viewer.scope, spec, asked, commune, stations, cache)
     return context
 
 
@@ -108,10 +130,14 @@ def _data(
     asked: DomainQuery,
     commune: str,
     stations: dict[int, str],
+    cache: TimedCache,
 ) -> dict[str, Any]:
     span = asked.period.time_range
     query = IndicatorQuery(start=span.start, end=span.end, commune=commune, asset_id=asked.asset_id)
-    result = indicators_of(conn, scope=scope, domain=spec.domain, query=query)
+    key = ("domaine", spec.domain.value, visibility(scope), query.model_dump_json())
+    result = cache.get_or_compute(
+        key, lambda: indicators_of(conn, scope=scope, domain=spec.domain, query=query)
+    )
     views = [
         quantity_view(
             conn,
@@ -127,16 +153,21 @@ def _data(
     return {
         "result": result,
         "indicator_figure": indicator_figure(spec.domain, result, asked.asset_id),
+        "charted": charted_stations(spec.domain, result),
         "views": [v for v in views if v is not None],
     }
 
 
 def _page(spec: DomainSpec) -> Callable[..., Response]:
     def page(
-        request: Request, viewer: CurrentUserPage, engine: EngineDep, asked: DomainQueryDep
+        request: Request,
+        viewer: CurrentUserPage,
+        engine: EngineDep,
+        asked: DomainQueryDep,
+        cache: CacheDep,
     ) -> Response:
         with engine.connect() as conn:
-            context = page_context(conn, viewer, spec, asked)
+            context = page_context(conn, viewer, spec, asked, cache)
         return render_data_page(
             request,
             spec.template,

@@ -18,7 +18,9 @@ from convergence.indicators.result_schemas import (
     AirIndicators,
     LightingIndicators,
     NoiseIndicators,
+    NoiseStationOut,
     TrafficIndicators,
+    TrafficSiteOut,
 )
 from convergence.indicators.schemas import IndicatorQuery, StationOut
 from convergence.indicators.service_air import air_indicators
@@ -30,9 +32,11 @@ from convergence.indicators.service_water import water_indicators
 from convergence.members.scope import MemberScope
 from convergence.registry.kinds import Domain
 from convergence.reports.colours import NEUTRAL
+from convergence.reports.figures_services import tmj
 from convergence.web.pages.domains_charts import Line, bar_figure, day_iso, line_figure
 
 Service = Callable[..., BaseModel]
+CHARTED = 8  # stations drawn one line each and tabulated day by day; the busiest ones
 SERVICES: Mapping[Domain, Service] = {
     Domain.air: air_indicators,
     Domain.noise: noise_indicators,
@@ -73,28 +77,48 @@ def air_index_figure(days: Sequence[AirDayOut]) -> dict[str, Any]:
     )
 
 
+def loudest_stations(result: NoiseIndicators) -> list[NoiseStationOut]:
+    """The ``CHARTED`` sound level meters with the highest Lden over the period."""
+    ranked = sorted(result.stations, key=lambda s: s.period.lden.value or 0.0, reverse=True)
+    return ranked[:CHARTED]
+
+
+def busiest_sites(result: TrafficIndicators) -> list[TrafficSiteOut]:
+    """The ``CHARTED`` counting sites with the highest TMJ over the period."""
+    return sorted(result.stations, key=lambda s: tmj(s) or 0.0, reverse=True)[:CHARTED]
+
+
+def charted_stations(domain: Domain, result: BaseModel) -> list[Any]:
+    """The stations a domain's daily chart and table show (all of them up to ``CHARTED``)."""
+    if isinstance(result, NoiseIndicators):
+        return loudest_stations(result)
+    if isinstance(result, TrafficIndicators):
+        return busiest_sites(result)
+    return []
+
+
 def noise_lden_figure(result: NoiseIndicators) -> dict[str, Any]:
-    """The daily Lden of each sound level meter."""
+    """The daily Lden of the loudest sound level meters."""
     lines = [
         Line(
             station_name(s.station),
             [day_iso(d.first_day) for d in s.days],
             [d.lden.value for d in s.days],
         )
-        for s in result.stations
+        for s in loudest_stations(result)
     ]
     return line_figure(lines, unit="dB(A)", height=300)
 
 
 def traffic_days_figure(result: TrafficIndicators) -> dict[str, Any]:
-    """Vehicles per day, both directions, of each counting site (valid days only)."""
+    """Vehicles per day, both directions, of the busiest counting sites (valid days only)."""
     lines = [
         Line(
             station_name(s.station),
             [day_iso(d.day) for d in s.days],
             [d.both.vehicles.value if d.valid else None for d in s.days],
         )
-        for s in result.stations
+        for s in busiest_sites(result)
     ]
     return line_figure(lines, unit="véhicules/jour", height=300)
 
