@@ -19,7 +19,7 @@ from convergence.web.pages.dashboard_cache import TimedCache, visibility
 from tests.alerts.conftest import user_scope
 from tests.reports.planting import Sites, plant_commune
 from tests.support import Territory
-from tests.web.pages_support import MARKER, audit, log_in_as
+from tests.web.pages_support import MARKER, add_asset, audit, log_in_as
 
 READERS = [Role.member_admin, Role.technician, Role.elected, Role.viewer]
 DAYS = 15
@@ -192,3 +192,16 @@ def test_indicators_are_kept_a_few_minutes_per_visibility(
     keys = {key: visibility(scope) for key, scope in scopes.items()}
     assert len(set(keys.values())) == 3
     assert visibility(user_scope(engine, territory.versailles, Role.elected)) == keys["versailles"]
+
+
+def test_a_gauge_without_thresholds_shows_its_height_unclassed(
+    client: TestClient, territory: Territory
+) -> None:
+    gauge = add_asset(client, territory.boulogne, "Limnimètre quai", domain="water")
+    reading = NewReading(gauge["id"], territory.boulogne.id, "water_level", "m", utcnow(), 1.23)
+    with engine_of(client).begin() as conn:
+        store_readings(conn, [reading])
+    log_in_as(client, territory.boulogne, Role.viewer)
+    page = client.get("/tableau-de-bord").text
+    assert '<p class="value">1,23 m</p>' in page
+    assert "seuils du site non renseignés : niveau non classé" in page

@@ -23,7 +23,7 @@ from convergence.indicators.result_schemas import (
 )
 from convergence.reports import formatting as fr
 from convergence.reports.colours import WATER_COLOURS
-from convergence.reports.schemas import NO_DATA, Badge, KeyFigure, TrendPoint
+from convergence.reports.schemas import NO_DATA, Badge, KeyFigure, TrendPoint, station_name
 
 
 def _air_days(result: AirIndicators) -> list[AirDayOut]:
@@ -121,15 +121,24 @@ def water_figure(result: WaterIndicators, trend: Sequence[TrendPoint]) -> KeyFig
     )
     worst = _worst_site(result.stations)
     if worst is None or worst.level is None:
-        return figure
-    name = worst.station.name or f"équipement n° {worst.station.asset_id}"
+        return _unclassed_water(figure, result.stations)
+    name = station_name(worst.station)
     height = fr.with_unit(worst.height.value if worst.height else None, "m", 2)
     rate = fr.with_unit(worst.rate.value if worst.rate else None, "cm/h", 1)
+    stale = " (mesure ancienne)" if worst.stale else ""
     return replace(
         figure,
         headline=worst.level.capitalize(),
         badge=Badge(worst.level.capitalize(), WATER_COLOURS.get(worst.level)),
-        detail=f"« {name} » : {height}, montée {rate}"
-        + (" (mesure ancienne)" if worst.stale else "")
-        + ".",
+        detail=f"« {name} » : {height}, montée {rate}{stale}.",
     )
+
+
+def _unclassed_water(figure: KeyFigure, sites: Sequence[WaterSiteOut]) -> KeyFigure:
+    """Without thresholds, the highest latest height, not classed."""
+    measured = [(s, s.height.value) for s in sites if s.height and s.height.value is not None]
+    if not measured:
+        return figure
+    top, level = max(measured, key=lambda pair: pair[1] or 0.0)
+    detail = f"« {station_name(top.station)} » ; seuils du site non renseignés : niveau non classé."
+    return replace(figure, headline=fr.with_unit(level, "m", 2), detail=detail)

@@ -73,5 +73,5 @@ def auto(value: float | None, unit: str = "") -> str:
     """A value with as many decimals as its size deserves: 7 120, 66,2, 0,35."""
     if value is None:
         return "—"
-    decimals = 0 if abs(value) >= 100 else 1 if abs(value) >= 1 else 2
+    decimals = 0 if abs(value) >= 100 or float(value).is_integer() else 1 if abs(value) >= 1 else 2
     return with_unit(value, unit, decimals) if unit else number(value, decimals)

@@ -71,7 +71,7 @@ def air_index_figure(days: Sequence[AirDayOut]) -> dict[str, Any]:
     return bar_figure(
         [day_iso(d.index.day) for d in days],
         [d.index.code or None for d in days],
-        unit="classe (1 bon … 6 extrêmement mauvais)",
+        unit="classe",
         colours=[d.index.colour or NEUTRAL for d in days],
         text=[d.index.label for d in days],
     )
