@@ -25,6 +25,7 @@ from convergence.reports.schemas import (
     Section,
     TrendPoint,
     station_name,
+    without,
 )
 
 POOR = 4  # class "Mauvais" of the ATMO-type index
@@ -86,8 +87,10 @@ def noise_section(result: NoiseIndicators, days: Sequence[date]) -> Section:
         else "Pas assez de mesures pour un Lden du mois."
     )
     headers = ("Sonomètre", "Ld", "Le", "Ln", "Lden", "Classe Lden")
-    rows = [_noise_row(s) for s in result.stations]
-    table = ReportTable("Niveaux du mois par sonomètre, en dB(A)", headers, rows)
+    measured = [s for s in result.stations if s.period.lden.value is not None]
+    rows = [_noise_row(s) for s in measured]
+    caption = f"Niveaux du mois par sonomètre, en dB(A){without(result.stations, measured)}"
+    table = ReportTable(caption, headers, rows)
     trend = [p.value for p in loudest_per_day(result.stations, days)]
     title = "Lden le plus élevé de chaque jour"
     chart = ReportChart(title, "dB(A)", "line", list(days), [("Lden", trend)])
@@ -121,8 +124,10 @@ def water_section(result: WaterIndicators, trend: Sequence[TrendPoint]) -> Secti
         else "Aucun seuil n'est renseigné : les hauteurs ne sont pas classées."
     )
     headers = ("Limnimètre", "Plus haut", "Niveau atteint", "Fin du mois")
-    rows = [_water_row(s) for s in result.stations]
-    table = ReportTable("Hauteurs du mois par limnimètre", headers, rows)
+    measured = [s for s in result.stations if s.highest is not None]
+    rows = [_water_row(s) for s in measured]
+    caption = f"Hauteurs du mois par limnimètre{without(result.stations, measured)}"
+    table = ReportTable(caption, headers, rows)
     title, days = "Hauteur d'eau la plus haute de chaque jour", [p.day for p in trend]
     chart = ReportChart(title, "m", "line", days, [("hauteur", [p.value for p in trend])])
     return Section("water", WATER, [sentence], [table], chart)

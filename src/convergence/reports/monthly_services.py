@@ -12,7 +12,13 @@ from convergence.indicators.result_schemas import (
 )
 from convergence.reports import formatting as fr
 from convergence.reports.figures_services import busiest_site, daily_energy, tmj
-from convergence.reports.schemas import ReportChart, ReportTable, Section, station_name
+from convergence.reports.schemas import (
+    ReportChart,
+    ReportTable,
+    Section,
+    station_name,
+    without,
+)
 
 BOTH = "both"
 TRAFFIC, LIGHTING, CHARGING = "Trafic", "Éclairage public", "Recharge de véhicules"
@@ -44,8 +50,9 @@ def traffic_section(result: TrafficIndicators) -> Section:
         f"{fr.number(tmj(site), 0)} véhicules/jour (jours valides, deux sens confondus)."
     )
     headers = ("Point de comptage", "TMJ", "TMJO", "Poids lourds")
-    rows = [_traffic_row(s) for s in result.stations]
-    table = ReportTable("Trafic moyen journalier du mois", headers, rows)
+    measured = [s for s in result.stations if tmj(s) is not None]
+    caption = f"Trafic moyen journalier du mois{without(result.stations, measured)}"
+    table = ReportTable(caption, headers, [_traffic_row(s) for s in measured])
     counts = [d.both.vehicles.value if d.valid else None for d in site.days]
     title, days = f"Véhicules par jour à « {name} »", [d.day for d in site.days]
     chart = ReportChart(title, "véhicules", "bar", days, [("véhicules", counts)])
@@ -76,8 +83,9 @@ def lighting_section(result: LightingIndicators) -> Section:
     if not result.stations:
         return Section("lighting", LIGHTING, ["Aucune armoire dans la commune."])
     headers = ("Armoire", "Énergie", "Allumage", "Économie")
-    rows = [_lighting_row(s) for s in result.stations]
-    table = ReportTable("Énergie et allumage du mois par armoire", headers, rows)
+    measured = [s for s in result.stations if s.energy.value is not None]
+    caption = f"Énergie et allumage du mois par armoire{without(result.stations, measured)}"
+    table = ReportTable(caption, headers, [_lighting_row(s) for s in measured])
     trend = daily_energy(result)
     days, energy = [p.day for p in trend], [p.value for p in trend]
     chart = ReportChart("Énergie de chaque jour", "kWh", "bar", days, [("énergie", energy)])
@@ -110,6 +118,7 @@ def charging_section(result: ChargingIndicators) -> Section:
         f"{fr.with_unit(values.energy.value, 'kWh', 0)} délivrés."
     )
     headers = ("Point", "Disponibilité", "Occupation", "Sessions", "Énergie")
-    rows = [_point_row(p) for p in result.points]
-    table = ReportTable("Indicateurs du mois par point de recharge", headers, rows)
+    measured = [p for p in result.points if p.values.availability.value is not None]
+    caption = f"Indicateurs du mois par point de recharge{without(result.points, measured)}"
+    table = ReportTable(caption, headers, [_point_row(p) for p in measured])
     return Section("charging", CHARGING, [sentence], [table])

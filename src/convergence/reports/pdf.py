@@ -16,7 +16,15 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    Flowable,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from convergence.reports import formatting as fr
 from convergence.reports.pdf_charts import chart_drawing
@@ -75,8 +83,10 @@ def styles() -> dict[str, ParagraphStyle]:
     sheet = getSampleStyleSheet()
     return {
         "title": ParagraphStyle("titre", parent=sheet["Title"], textColor=ACCENT),
-        "h1": ParagraphStyle("h1", parent=sheet["Heading1"], textColor=ACCENT, spaceBefore=8),
-        "h2": ParagraphStyle("h2", parent=sheet["Heading2"], spaceBefore=6),
+        "h1": ParagraphStyle(
+            "h1", parent=sheet["Heading1"], textColor=ACCENT, spaceBefore=8, keepWithNext=1
+        ),
+        "h2": ParagraphStyle("h2", parent=sheet["Heading2"], spaceBefore=6, keepWithNext=1),
         "body": ParagraphStyle("texte", parent=sheet["BodyText"], fontSize=9.5, leading=12.5),
         "cell": ParagraphStyle("cellule", parent=sheet["BodyText"], fontSize=8, leading=10),
         "caption": ParagraphStyle(
@@ -112,7 +122,7 @@ def section(item: Section) -> list[Flowable]:
     drawing = chart_drawing(item.chart) if item.chart else None
     if drawing is not None and item.chart is not None:
         title = text(f"{item.chart.title} (jour du mois en abscisse)")
-        flow += [Paragraph(title, styles()["caption"]), drawing, Spacer(1, 3 * mm)]
+        flow += [KeepTogether([Paragraph(title, styles()["caption"]), drawing]), Spacer(1, 3 * mm)]
     return flow
 
 

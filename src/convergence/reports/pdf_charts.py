@@ -17,7 +17,8 @@ FONT = "Helvetica"
 
 
 def _axis_label(value: float) -> str:
-    return fr.number(value, 0 if abs(value) >= 10 else 1, space=" ")
+    decimals = 0 if abs(value) >= 10 or float(value).is_integer() else 1
+    return fr.number(value, decimals, space=" ")
 
 
 def _day_labels(chart: ReportChart) -> list[str]:

@@ -122,3 +122,9 @@ class Section:
 def station_name(station: StationOut) -> str:
     """A station's name, or its number for a reader of aggregates only (names are full data)."""
     return station.name or f"équipement n° {station.asset_id}"
+
+
+def without(every: Sequence[object], measured: Sequence[object]) -> str:
+    """« (3 autres sans mesure sur la période) », or nothing when all were measured."""
+    missing = len(every) - len(measured)
+    return f" ({missing} autre(s) sans mesure sur la période)" if missing else ""
