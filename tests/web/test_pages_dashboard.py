@@ -205,3 +205,14 @@ def test_a_gauge_without_thresholds_shows_its_height_unclassed(
     page = client.get("/tableau-de-bord").text
     assert '<p class="value">1,23 m</p>' in page
     assert "seuils du site non renseignés : niveau non classé" in page
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page(client: TestClient) -> None:
+    for path in (
+        "/tableau-de-bord", "/air", "/bruit", "/trafic", "/eau", "/eclairage", "/recharge",
+        "/alertes", "/alertes/abonnements", "/admin/integrations", "/admin/messages-rejetes",
+        "/admin/appareils-decouverts", "/rapports/2026-10.pdf",
+    ):  # fmt: skip
+        response = client.get(path, follow_redirects=False)
+        assert response.status_code == 303, path
+        assert response.headers["location"].startswith("/connexion?suivant="), path
