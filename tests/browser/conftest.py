@@ -45,7 +45,7 @@ HISTORY_DAYS = 2
 HOURLY = (scenario.Tier(timedelta(days=10_000), timedelta(hours=1), timedelta(days=1)),)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     """The demo territory, built once for the browser tests."""
     root = tmp_path_factory.mktemp("browser")
@@ -59,7 +59,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     built.engine.dispose()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def live_url(demo: Demo) -> Iterator[str]:
     """The address of the platform, served by uvicorn in a thread."""
     app = create_app(demo.settings, engine=demo.engine)
@@ -78,7 +78,9 @@ def live_url(demo: Demo) -> Iterator[str]:
     assert not thread.is_alive(), "the live server did not stop"
 
 
-@pytest.fixture(scope="session")
+# Package scope: Playwright's sync API keeps an asyncio loop marked as running in the main
+# thread while it is open, which would make every later ``asyncio.run`` of the suite fail.
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     """Headless Chromium from the system; required in CI, skipped elsewhere when absent."""
     if not CHROMIUM.exists():
