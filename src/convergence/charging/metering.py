@@ -71,14 +71,20 @@ def ensure_connectors(conn: Connection, ref: ChargePointRef, connector_ids: Iter
     conn.execute(insert(charge_point_connectors).values(rows).on_conflict_do_nothing())
 
 
+# Statements of every meter value, built once: building and keying a statement costs more
+# than running it (SQLite), and thousands of charge points send meter values.
+_c = charge_point_connectors.c
+_LOAD = select(_c.connector_id, _c.register_wh, _c.register_at, _c.delivered_wh, _c.power_w).where(
+    _c.asset_id == bindparam("aid")
+)
+_SAVE = update(charge_point_connectors).where(
+    _c.asset_id == bindparam("aid"), _c.connector_id == bindparam("cid")
+)
+
+
 def load_meters(conn: Connection, ref: ChargePointRef) -> dict[int, ConnectorMeter]:
     """The metering state of every connector of the charge point."""
-    c = charge_point_connectors.c
-    rows = conn.execute(
-        select(c.connector_id, c.register_wh, c.register_at, c.delivered_wh, c.power_w).where(
-            c.asset_id == ref.asset_id
-        )
-    )
+    rows = conn.execute(_LOAD, {"aid": ref.asset_id})
     return {
         r.connector_id: ConnectorMeter(
             r.connector_id, r.register_wh, r.register_at, r.delivered_wh or 0.0, r.power_w
@@ -89,9 +95,9 @@ def load_meters(conn: Connection, ref: ChargePointRef) -> dict[int, ConnectorMet
 
 def save_meters(conn: Connection, ref: ChargePointRef, meters: Iterable[ConnectorMeter]) -> None:
     """Write the metering state back."""
-    c = charge_point_connectors.c
     params: list[dict[str, Any]] = [
         {
+            "aid": ref.asset_id,
             "cid": m.connector_id,
             "register_wh": m.register_wh,
             "register_at": m.register_at,
@@ -102,10 +108,7 @@ def save_meters(conn: Connection, ref: ChargePointRef, meters: Iterable[Connecto
         for m in meters
     ]
     if params:
-        statement = update(charge_point_connectors).where(
-            c.asset_id == ref.asset_id, c.connector_id == bindparam("cid")
-        )
-        conn.execute(statement, params)
+        conn.execute(_SAVE, params)
 
 
 def meter_readings(
@@ -114,8 +117,10 @@ def meter_readings(
     """Apply a connector's samples, oldest first; the charge point's readings they give."""
     if connector_id <= 0:
         return []  # not a point of charge (e.g. a 2.0.1 event that names no EVSE)
-    ensure_connectors(conn, ref, [connector_id])
     meters = load_meters(conn, ref)
+    if connector_id not in meters:  # first heard of: its row is made once
+        ensure_connectors(conn, ref, [connector_id])
+        meters[connector_id] = ConnectorMeter(connector_id)
     meter = meters[connector_id]
     readings: list[NewReading] = []
     for sample in sorted(samples, key=lambda s: s.ts):

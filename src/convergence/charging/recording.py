@@ -94,8 +94,8 @@ def record_status(
     """Keep a connector's status (connector 0: the whole charge point) and its event."""
     if report.connector_id == 0:
         _set_charge_point_status(conn, ref, report)
-    else:
-        ensure_connectors(conn, ref, [report.connector_id])
+    elif not _set_connector_status(conn, ref, report):
+        ensure_connectors(conn, ref, [report.connector_id])  # first heard of: made once
         _set_connector_status(conn, ref, report)
     payload: dict[str, Any] = {
         "connector_id": report.connector_id,
@@ -120,37 +120,51 @@ def _set_charge_point_status(conn: Connection, ref: ChargePointRef, report: Stat
     )
 
 
-def _set_connector_status(conn: Connection, ref: ChargePointRef, report: StatusReport) -> None:
-    c = charge_point_connectors.c
-    # A status older than the one kept (a cached message sent late) is history only.
-    conn.execute(
-        update(charge_point_connectors)
-        .where(
-            c.asset_id == ref.asset_id,
-            c.connector_id == report.connector_id,
-            or_(c.status_at.is_(None), c.status_at <= report.ts),
-        )
-        .values(
-            status=report.status,
-            point_status=report.point_status.value,
-            error_code=report.error_code,
-            status_at=report.ts,
-            updated_at=utcnow(),
-        )
+# Statements of every status notification, built once (see metering.py).
+_c = charge_point_connectors.c
+_WHEN = bindparam("ts", type_=_c.status_at.type)
+# A status older than the one kept (a cached message sent late) is history only.
+_SET_CONNECTOR_STATUS = (
+    update(charge_point_connectors)
+    .where(
+        _c.asset_id == bindparam("aid"),
+        _c.connector_id == bindparam("cid"),
+        or_(_c.status_at.is_(None), _c.status_at <= _WHEN),
     )
+    .values(
+        status=bindparam("status"),
+        point_status=bindparam("point_status"),
+        error_code=bindparam("error_code"),
+        status_at=_WHEN,
+        updated_at=bindparam("now", type_=_c.updated_at.type),
+    )
+)
+_ANY_FAULT = select(
+    charge_points.c.status,
+    select(_c.connector_id)
+    .where(_c.asset_id == bindparam("aid"), _c.point_status == PointStatus.faulted.value)
+    .exists(),
+).where(charge_points.c.asset_id == bindparam("aid"))
+
+
+def _set_connector_status(conn: Connection, ref: ChargePointRef, report: StatusReport) -> bool:
+    """Whether the connector's status was changed (a newer one, or no row, leaves it)."""
+    params = {
+        "aid": ref.asset_id,
+        "cid": report.connector_id,
+        "ts": report.ts,
+        "status": report.status,
+        "point_status": report.point_status.value,
+        "error_code": report.error_code,
+        "now": utcnow(),
+    }
+    return bool(conn.execute(_SET_CONNECTOR_STATUS, params).rowcount)
 
 
 def _any_fault(conn: Connection, ref: ChargePointRef) -> bool:
-    c = charge_point_connectors.c
-    faulted = conn.execute(
-        select(c.connector_id).where(
-            c.asset_id == ref.asset_id, c.point_status == PointStatus.faulted.value
-        )
-    ).first()
-    whole = conn.execute(
-        select(charge_points.c.status).where(charge_points.c.asset_id == ref.asset_id)
-    ).scalar()
-    return faulted is not None or whole == "Faulted"
+    """Whether a connector, or the whole charge point, is Faulted (one query)."""
+    found = conn.execute(_ANY_FAULT, {"aid": ref.asset_id}).first()
+    return found is not None and (found[0] == "Faulted" or bool(found[1]))
 
 
 def record_connection(

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, select, update
+from sqlalchemy import Connection, Row, bindparam, func, select, update
 
 from convergence.charging.alerting import FALSE, TRUE, Sink, charging_event
 from convergence.charging.config import CentralConfig
@@ -48,6 +48,16 @@ ABNORMAL_STOP_REASONS = frozenset(
     }
 )
 s = charging_sessions.c
+# Built once: it runs for every meter value of every transaction.
+_ADVANCE = (
+    update(charging_sessions)
+    .where(s.asset_id == bindparam("aid"), s.transaction_ref == bindparam("ref"))
+    .values(
+        meter_last_wh=bindparam("last"),
+        meter_start_wh=func.coalesce(s.meter_start_wh, bindparam("first")),
+        updated_at=bindparam("now", type_=charging_sessions.c.updated_at.type),
+    )
+)
 
 
 def find_session(conn: Connection, *, ref: ChargePointRef, transaction_ref: str) -> Row[Any] | None:
@@ -151,31 +161,29 @@ def record_meter_values(
     """Meter values of a connector (and of its transaction, when named)."""
     if not samples:
         return
-    session = (
-        find_session(conn, ref=ref, transaction_ref=transaction_ref) if transaction_ref else None
-    )
-    if connector_id <= 0 and session is not None:
-        connector_id = session.connector_id
+    if connector_id <= 0 and transaction_ref is not None:  # 2.0.1 without an EVSE: its session's
+        session = find_session(conn, ref=ref, transaction_ref=transaction_ref)
+        connector_id = session.connector_id if session is not None else 0
     sink.add(readings=meter_readings(conn, ref, connector_id, samples))
-    if session is not None:
-        _advance(conn, session, samples)
+    if transaction_ref is not None:
+        _advance(conn, ref, transaction_ref, samples)
 
 
-def _advance(conn: Connection, session: Row[Any], samples: Sequence[MeterSample]) -> None:
+def _advance(
+    conn: Connection, ref: ChargePointRef, transaction_ref: str, samples: Sequence[MeterSample]
+) -> None:
     """The session's last register (and its first, when the start did not give one)."""
     registers = [x for x in sorted(samples, key=lambda x: x.ts) if x.energy_wh is not None]
     if not registers:
         return
-    start = session.meter_start_wh
-    conn.execute(
-        update(charging_sessions)
-        .where(s.id == session.id)
-        .values(
-            meter_last_wh=registers[-1].energy_wh,
-            meter_start_wh=registers[0].energy_wh if start is None else start,
-            updated_at=utcnow(),
-        )
-    )
+    params = {
+        "aid": ref.asset_id,
+        "ref": transaction_ref,
+        "last": registers[-1].energy_wh,
+        "first": registers[0].energy_wh,
+        "now": utcnow(),
+    }
+    conn.execute(_ADVANCE, params)
 
 
 def close_session(

@@ -2,11 +2,12 @@
 
 Thousands of charge points send small messages; one transaction each would spend the
 database's time on commits and the process's on per-transaction overhead. Writes are queued;
-one worker thread takes whatever is waiting (up to ``max_batch``), runs each write in a
-savepoint of one transaction, stores the readings and events they gathered in one go, and
-commits. Each charge point gets its answer only once its write is committed; a write that
-fails alone is rolled back alone (its charge point gets a CALLERROR and retries), and if the
-commit fails every write of the batch fails.
+one worker thread takes whatever is waiting (up to ``max_batch``), runs them in one
+transaction, stores the readings and events they gathered in one go, and commits. Each
+charge point gets its answer only once its write is committed. When a batch fails (rare: a
+bug, a constraint), its writes are committed one by one, so that only the write at fault
+fails (its charge point gets a CALLERROR and sends its message again). Writes are idempotent,
+so running them again after a rolled-back batch is safe.
 """
 
 from __future__ import annotations
@@ -74,23 +75,25 @@ class BatchWriter:
 
     def _commit(self, works: list[Write]) -> list[Outcome]:
         try:
+            return self._together(works)
+        except Exception:  # rare: find the write at fault by committing them one by one
+            LOGGER.warning("a batch of %d writes failed; writing them one by one", len(works))
+            return [self._alone(work) for work in works]
+
+    def _together(self, works: list[Write]) -> list[Outcome]:
+        with self.engine.begin() as conn:
+            sink = Sink()
+            results = [work(conn, sink) for work in works]
+            sink.flush(conn)
+        return [(True, result) for result in results]
+
+    def _alone(self, work: Write) -> Outcome:
+        try:
             with self.engine.begin() as conn:
-                batch_sink = Sink()
-                outcomes = [_one(conn, batch_sink, work) for work in works]
-                batch_sink.flush(conn)
-            return outcomes
-        except Exception as error:  # the commit itself, or the store: the whole batch fails
-            LOGGER.exception("a batch of %d writes failed", len(works))
-            return [(False, error)] * len(works)
-
-
-def _one(conn: Connection, batch_sink: Sink, work: Write) -> Outcome:
-    sink = Sink()
-    try:
-        with conn.begin_nested():
-            result = work(conn, sink)
-    except Exception as error:
-        LOGGER.exception("a write failed and was rolled back alone")
-        return False, error
-    batch_sink.merge(sink)
-    return True, result
+                sink = Sink()
+                result = work(conn, sink)
+                sink.flush(conn)
+        except Exception as error:
+            LOGGER.exception("a write failed; its charge point gets an error and sends again")
+            return False, error
+        return True, result
