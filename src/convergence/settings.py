@@ -76,6 +76,16 @@ class Settings(BaseSettings):
     opendata_hourly_default_days: int = 31
     opendata_hourly_max_days: int = 93
 
+    # The OCPP central system (charging/config.py).
+    ocpp_heartbeat_interval_s: int = 300
+    ocpp_offline_after_intervals: float = 2.0
+    ocpp_presence_period_s: float = 5.0
+    ocpp_response_timeout_s: float = 30.0
+    ocpp_failed_sessions_alert: int = 3
+    ocpp_id_tag_pepper: SecretStr = SecretStr("")
+    ocpp_db_workers: int = 4
+    ocpp_tune_collector: bool = True
+
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:
         if self.environment is not Environment.development and (

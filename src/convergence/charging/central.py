@@ -11,6 +11,7 @@ WebSocket to ``OcppConnection`` and calls ``identify`` then ``serve``.
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import logging
 from collections.abc import Callable
@@ -201,6 +202,8 @@ class CentralSystem:
 
     def _start_presence(self) -> None:
         if self._presence is None or self._presence.done():
+            if self.config.tune_collector:
+                tune_collector()
             self._presence = asyncio.get_running_loop().create_task(self._presence_loop())
 
     async def _presence_loop(self) -> None:
@@ -266,6 +269,20 @@ class CentralSystem:
         # Called from another event loop (a second server thread): run on the link's loop.
         future = asyncio.run_coroutine_threadsafe(_call(live, payload), live.loop)
         return await asyncio.wrap_future(future)
+
+
+def tune_collector() -> None:
+    """Keep garbage collection pauses short in a process holding thousands of connections.
+
+    A full collection scans every object and stops every WebSocket while it runs (measured:
+    0.5-0.9 s, every few seconds, at 2,000 charge points). Objects that live for the length of
+    a database write survive the default young collections (every 700 allocations) and pile
+    up in the old generation, triggering full collections. Young collections every 50,000
+    allocations let such objects die young; what was loaded to start leaves the collector's
+    sight (``gc.freeze``).
+    """
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
 
 
 async def _close_quietly(connection: OcppConnection) -> None:

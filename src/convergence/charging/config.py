@@ -1,14 +1,11 @@
 """What the central system is tuned by: heartbeat, offline detection, timeouts, id tags.
 
-Each field will be a ``CONVERGENCE_OCPP_*`` setting; until ``Settings`` carries them,
-``config_from_settings`` reads them when present and falls back on these defaults.
+Each field but the blocked tags is a ``CONVERGENCE_OCPP_*`` setting, checked here.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from convergence.settings import Settings
 
@@ -33,27 +30,31 @@ class CentralConfig(BaseModel):
     blocked_id_tag_hashes: frozenset[str] = Field(
         default=frozenset(), description="SHA-256 digests of id tags refused at Authorize"
     )
-    db_workers: int = Field(default=4, ge=1, le=64, description="threads writing to the database")
-
-
-_SETTING_NAMES = {
-    "heartbeat_interval_s": "ocpp_heartbeat_interval_s",
-    "offline_after_intervals": "ocpp_offline_after_intervals",
-    "presence_period_s": "ocpp_presence_period_s",
-    "response_timeout_s": "ocpp_response_timeout_s",
-    "failed_sessions_alert": "ocpp_failed_sessions_alert",
-    "id_tag_pepper": "ocpp_id_tag_pepper",
-    "db_workers": "ocpp_db_workers",
-}
+    db_workers: int = Field(default=4, ge=1, le=64, description="threads of reads and commands")
+    tune_collector: bool = Field(
+        default=True, description="short garbage-collection pauses (see central.tune_collector)"
+    )
 
 
 def config_from_settings(settings: Settings) -> CentralConfig:
-    """The central system's configuration from the settings that exist (defaults otherwise)."""
-    values: dict[str, Any] = {}
-    for field, setting in _SETTING_NAMES.items():
-        value = getattr(settings, setting, None)
-        if value is not None:
-            values[field] = (
-                value.get_secret_value() if hasattr(value, "get_secret_value") else value
-            )
-    return CentralConfig(**values)
+    """The central system's configuration from the ``CONVERGENCE_OCPP_*`` settings.
+
+    A value out of range is refused with the name of the variable to change.
+    """
+    values = {
+        "heartbeat_interval_s": settings.ocpp_heartbeat_interval_s,
+        "offline_after_intervals": settings.ocpp_offline_after_intervals,
+        "presence_period_s": settings.ocpp_presence_period_s,
+        "response_timeout_s": settings.ocpp_response_timeout_s,
+        "failed_sessions_alert": settings.ocpp_failed_sessions_alert,
+        "id_tag_pepper": settings.ocpp_id_tag_pepper.get_secret_value(),
+        "db_workers": settings.ocpp_db_workers,
+        "tune_collector": settings.ocpp_tune_collector,
+    }
+    try:
+        return CentralConfig.model_validate(values)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"CONVERGENCE_OCPP_{str(e['loc'][0]).upper()}: {e['msg']}" for e in error.errors()
+        )
+        raise ValueError(f"invalid OCPP setting: {problems}") from None

@@ -1,7 +1,6 @@
 """What open data is tuned by: the public API's rate limit, proxies, download windows.
 
-Each field will be a ``CONVERGENCE_OPENDATA_*`` setting; until ``Settings`` carries them,
-``config_from_settings`` reads those present and keeps these defaults for the others.
+Each field is a ``CONVERGENCE_OPENDATA_*`` setting, checked here.
 """
 
 from __future__ import annotations
