@@ -96,8 +96,11 @@ def backend(engine: Engine) -> str:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(environment=Environment.test, data_dir=tmp_path / "data",
-                    secret_key=secrets.token_urlsafe(48))
+    return Settings(
+        environment=Environment.test,
+        data_dir=tmp_path / "data",
+        secret_key=secrets.token_urlsafe(48),
+    )
 
 
 @pytest.fixture

@@ -30,8 +30,11 @@ def _command_paths(group: typer.Typer, prefix: str = "convergence") -> list[str]
 
 def test_every_setting_is_documented() -> None:
     text = (DOCS / "configuration.md").read_text()
-    missing = [f"CONVERGENCE_{name.upper()}" for name in Settings.model_fields
-               if f"`CONVERGENCE_{name.upper()}`" not in text]
+    missing = [
+        f"CONVERGENCE_{name.upper()}"
+        for name in Settings.model_fields
+        if f"`CONVERGENCE_{name.upper()}`" not in text
+    ]
     assert missing == []
 
 
