@@ -20,7 +20,7 @@ from convergence.alerts.schedule import evaluate_schedule
 from convergence.bootstrap import prepare_database
 from convergence.db.engine import make_engine
 from convergence.db.types import utcnow
-from convergence.demo import alerting, equipment, people, projects, scenario, state
+from convergence.demo import alerting, equipment, people, projects, scenario, state, stations
 from convergence.demo.backfill import BackfillReport, Simulation, Story, backfill
 from convergence.demo.catalogue import DEMO_ACTOR, USERS
 from convergence.demo.composition import demo_fleet
@@ -150,13 +150,14 @@ def setup_equipment(
 def setup_rules(
     engine: Engine, fleet: RegisteredFleet, member_ids: dict[str, int], settings: Settings
 ) -> int:
-    """Alert rules, water sites and partnership proposals; the number of proposals."""
+    """Alert rules, water sites, charging stations and partnership proposals (their count)."""
     scope: MemberScope = command_line_scope(DEMO_ACTOR)
     with engine.begin() as conn:
         alerting.ensure_alert_rules(
             conn, scope=scope, plan=fleet.plan, member_ids=member_ids, asset_ids=fleet.asset_ids
         )
         alerting.ensure_water_sites(conn, scope=scope, plan=fleet.plan, asset_ids=fleet.asset_ids)
+        stations.ensure_stations(conn, scope=scope, plan=fleet.plan, asset_ids=fleet.asset_ids)
         return projects.propose_partnerships(conn, scope=scope, settings=settings)
 
 
