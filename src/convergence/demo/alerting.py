@@ -1,11 +1,10 @@
 """The demo's alert rules and water-level sites, created through the alerts services.
 
 - each water-level sensor: a threshold rule at its site's orange height (the flood of the
-  Seine crosses it), and its jaune/orange/rouge heights as indicator site settings when the
-  indicators package provides them;
+  Seine crosses it), and its jaune/orange/rouge heights as indicator site settings;
 - each commune: a silence rule per sensor domain (the silent noise sensor of Colombes);
-- each commune with chargers: the charging rules (a charger in fault…), from the charging
-  package when it is installed, else an equivalent event rule.
+- each commune with chargers: the charging package's default rules (a charger in fault,
+  offline, repeated failed sessions).
 """
 
 from __future__ import annotations
@@ -15,9 +14,12 @@ from collections.abc import Mapping, Sequence
 from sqlalchemy import Connection, select
 
 from convergence.alerts.kinds import Comparison, Severity, TargetKind
-from convergence.alerts.schemas import EventParams, RuleCreate, SilenceParams, ThresholdParams
+from convergence.alerts.schemas import RuleCreate, SilenceParams, ThresholdParams
 from convergence.alerts.service import create_rule
 from convergence.alerts.tables import alert_rules
+from convergence.charging.alerting import install_default_rules
+from convergence.indicators.schemas import WaterSite
+from convergence.indicators.service_sites import set_site_settings
 from convergence.members.scope import MemberScope
 from convergence.registry.kinds import Domain
 from convergence.simulation.fleet import AssetPlan, FleetPlan, SimKind
@@ -29,7 +31,6 @@ WATCHED_FOR_SILENCE = {
     Domain.traffic: "trafic",
     Domain.water: "niveau d'eau",
 }
-FAULT_RULE = "Borne en défaut"
 
 
 def water_heights(asset: AssetPlan) -> tuple[float, float, float]:
@@ -88,25 +89,8 @@ def silence_rules(plan: FleetPlan, member_ids: Mapping[str, int]) -> list[RuleCr
     ]
 
 
-def fault_rule(member_id: int) -> RuleCreate:
-    """A charger in fault, when the charging package's own rules are not there."""
-    return RuleCreate(
-        name=FAULT_RULE,
-        member_id=member_id,
-        target_kind=TargetKind.domain,
-        domain=Domain.charging,
-        severity=Severity.critical,
-        params=EventParams(event_kind="ocpp.status", match={"charge_point_faulted": "true"}),
-        cooldown_s=0,
-    )
-
-
 def charging_rules(conn: Connection, *, scope: MemberScope, member_ids: Sequence[int]) -> int:
     """The charging alert rules of each member with chargers; the number created."""
-    try:
-        from convergence.charging.alerting import install_default_rules
-    except ImportError:  # the central system is not part of this installation
-        return _create_missing(conn, scope, [fault_rule(m) for m in member_ids])
     return sum(len(install_default_rules(conn, scope=scope, member_id=m)) for m in member_ids)
 
 
@@ -134,12 +118,7 @@ def ensure_alert_rules(
 def ensure_water_sites(
     conn: Connection, *, scope: MemberScope, plan: FleetPlan, asset_ids: Mapping[str, int]
 ) -> int:
-    """Jaune/orange/rouge heights of each water-level site (indicator settings), if supported."""
-    try:
-        from convergence.indicators.schemas import WaterSite
-        from convergence.indicators.service_sites import set_site_settings
-    except ImportError:  # an installation without per-site indicator settings
-        return 0
+    """Jaune/orange/rouge heights of each water-level site (indicator settings)."""
     water = [a for a in plan.assets if a.sim_kind is SimKind.water_sensor]
     for asset in water:
         jaune, orange, rouge = water_heights(asset)

@@ -4,9 +4,6 @@ The first charge point of some communes connects as a real OCPP 1.6 client (the 
 ``convergence.simulation``) with its HTTP Basic password, charges, pauses, and — for one of
 them — reports a connector fault, which fires the "Borne en défaut" alert. Its meter starts
 where its back-filled index stopped. These charge points are left out of the HTTP feed.
-
-All of it needs the central system (``convergence.charging``); without it, ``available()``
-says so and the demo runs without live chargers.
 """
 
 from __future__ import annotations
@@ -15,13 +12,13 @@ import asyncio
 import contextlib
 import hashlib
 import hmac
-import importlib.util
 import logging
 import threading
 from collections.abc import Sequence
 
 from sqlalchemy import select
 
+from convergence.charging.service import set_password
 from convergence.demo.build import Demo
 from convergence.demo.catalogue import DEMO_ACTOR
 from convergence.demo.equipment import ocpp_id_of
@@ -33,6 +30,7 @@ from convergence.simulation.chargepoint_config import (
     Pause,
     ScenarioStep,
 )
+from convergence.simulation.chargepoint_fleet import run_simulator
 from convergence.simulation.fleet import AssetPlan, SimKind
 from convergence.timeseries.tables import series
 
@@ -41,14 +39,6 @@ LIVE_COMMUNES = ("78646", "92012", "92040", "78551")
 FAULTY = "92012"  # its charger reports a fault after its first session
 RECONNECT_S = 15.0
 SPEEDUP = 6.0  # an hour of charging lasts ten minutes
-
-
-def available() -> bool:
-    """True when this installation has the OCPP central system."""
-    return all(
-        importlib.util.find_spec(name) is not None
-        for name in ("convergence.charging.service", "convergence.web.ocpp")
-    )
 
 
 def live_chargers(demo: Demo) -> list[AssetPlan]:
@@ -72,8 +62,6 @@ def password_of(demo: Demo, ocpp_id: str) -> str:
 
 def set_passwords(demo: Demo, chargers: Sequence[AssetPlan]) -> None:
     """Give each live charge point its password (stored hashed by the charging service)."""
-    from convergence.charging.service import set_password
-
     scope = command_line_scope(DEMO_ACTOR)
     with demo.engine.begin() as conn:
         for asset in chargers:
@@ -143,8 +131,6 @@ class ChargerFleet:
         await asyncio.gather(*(self._keep_connected(a) for a in self.chargers))
 
     async def _keep_connected(self, asset: AssetPlan) -> None:
-        from convergence.simulation.chargepoint_fleet import run_simulator
-
         assert self._stop is not None
         while not self._stop.is_set():
             try:
