@@ -148,3 +148,14 @@ def test_arbitrary_coordinates_give_an_import_or_a_reason(
         assert report.errors[0].reason
     with engine.begin() as conn:
         conn.execute(assets.delete())
+
+
+def test_a_refused_cell_is_explained_in_french_then_in_english(
+    engine: Engine, territory: Territory
+) -> None:
+    text = HEADER + "Capteur,toaster,air,active,2.1301,abc,,,\n"
+    [error] = run_import(engine, territory, text).errors
+    french, english = error.reason.split(" / ", 1)
+    assert french.startswith("kind : « toaster » n'est pas une valeur possible (")
+    assert "lat : « abc » n'est pas un nombre" in french
+    assert "kind: Input should be" in english

@@ -210,13 +210,32 @@ def _row_fields(
         raise InvalidInput(_validation_reason(error)) from None
 
 
+# What a technician reads in French for pydantic's usual refusals of a cell (by error type).
+CELL_MESSAGES_FR = {
+    "missing": "cellule obligatoire vide",
+    "string_too_short": "cellule obligatoire vide",
+    "string_too_long": "texte trop long ({max_length} caractères au plus)",
+    "enum": "« {input} » n'est pas une valeur possible ({expected})",
+    "float_parsing": "« {input} » n'est pas un nombre (ex. 2.1301, ou 2,1301 séparé par des ;)",
+    "int_parsing": "« {input} » n'est pas un nombre entier",
+    "decimal_parsing": "« {input} » n'est pas un montant (ex. 1250.50)",
+    "date_parsing": "« {input} » n'est pas une date AAAA-MM-JJ (ex. 2024-03-15)",
+    "date_from_datetime_parsing": "« {input} » n'est pas une date AAAA-MM-JJ (ex. 2024-03-15)",
+    "greater_than_equal": "la valeur doit être au moins {ge}",
+}
+
+
 def _validation_reason(error: ValidationError) -> str:
-    parts = []
+    """Every refused cell of a row, in French then in English."""
+    french, english = [], []
     for item in error.errors():
         where = ".".join(str(p) for p in item["loc"])
         message = item["msg"].removeprefix("Value error, ")
-        parts.append(f"{where}: {message}" if where else message)
-    return "; ".join(parts)
+        template = CELL_MESSAGES_FR.get(item["type"], "valeur refusée : {message}")
+        details = {"input": item.get("input"), "message": message, **item.get("ctx", {})}
+        french.append(f"{where} : {template.format(**details)}" if where else message)
+        english.append(f"{where}: {message}" if where else message)
+    return f"{' ; '.join(french)} / {'; '.join(english)}"
 
 
 def _check_rows(
