@@ -35,6 +35,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from convergence.bootstrap import prepare_database
+from convergence.collector import tune_collector
 from convergence.db.engine import make_engine
 from convergence.ingest import pipeline as pipeline_module
 from convergence.ingest.pipeline import Pipeline
@@ -288,7 +289,13 @@ def main() -> None:
     parser.add_argument("--readings", type=int, default=100_000)
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument(
+        "--default-gc", action="store_true", help="keep Python's collector thresholds"
+    )
     args = parser.parse_args()
+    if not args.default_gc:  # as `convergence serve` does (CONVERGENCE_TUNE_COLLECTOR)
+        tune_collector()
+    print(f"garbage collector: {'default' if args.default_gc else 'tuned as serve tunes it'}")
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch)
         run_backend(

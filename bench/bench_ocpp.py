@@ -33,9 +33,9 @@ from pathlib import Path
 from sqlalchemy import Engine, insert
 
 from convergence.bootstrap import prepare_database
-from convergence.charging.central import tune_collector
 from convergence.charging.credentials import hash_authorization_key
 from convergence.charging.tables import charge_points
+from convergence.collector import tune_collector
 from convergence.db.engine import make_engine
 from convergence.db.types import utcnow
 from convergence.members.roles import MemberKind

@@ -47,6 +47,7 @@ class Settings(BaseSettings):
     js_codec_memory_bytes: int = 16 * 1024 * 1024
     tile_url: str | None = Field(default=None)
     public_url: str | None = None
+    tune_collector: bool = True
 
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25
@@ -84,7 +85,6 @@ class Settings(BaseSettings):
     ocpp_failed_sessions_alert: int = 3
     ocpp_id_tag_pepper: SecretStr = SecretStr("")
     ocpp_db_workers: int = 4
-    ocpp_tune_collector: bool = True
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:

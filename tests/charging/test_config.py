@@ -15,7 +15,7 @@ def test_defaults_of_the_settings_are_the_central_systems_defaults() -> None:
 def test_environment_variables_tune_the_central_system(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CONVERGENCE_OCPP_HEARTBEAT_INTERVAL_S", "60")
     monkeypatch.setenv("CONVERGENCE_OCPP_ID_TAG_PEPPER", "a-secret-prefix")
-    monkeypatch.setenv("CONVERGENCE_OCPP_TUNE_COLLECTOR", "false")
+    monkeypatch.setenv("CONVERGENCE_TUNE_COLLECTOR", "false")
 
     config = config_from_settings(Settings())
 

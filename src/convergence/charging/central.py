@@ -11,7 +11,6 @@ WebSocket to ``OcppConnection`` and calls ``identify`` then ``serve``.
 from __future__ import annotations
 
 import asyncio
-import gc
 import json
 import logging
 from collections.abc import Callable
@@ -39,6 +38,7 @@ from convergence.charging.ocpp201 import handlers as handlers201
 from convergence.charging.queries import identify_unscoped
 from convergence.charging.schemas import CommandOut, CommandParams
 from convergence.charging.writer import BatchWriter
+from convergence.collector import tune_collector
 from convergence.db.types import utcnow
 from convergence.errors import InvalidInput
 from convergence.ingest import deadletters
@@ -269,20 +269,6 @@ class CentralSystem:
         # Called from another event loop (a second server thread): run on the link's loop.
         future = asyncio.run_coroutine_threadsafe(_call(live, payload), live.loop)
         return await asyncio.wrap_future(future)
-
-
-def tune_collector() -> None:
-    """Keep garbage collection pauses short in a process holding thousands of connections.
-
-    A full collection scans every object and stops every WebSocket while it runs (measured:
-    0.5-0.9 s, every few seconds, at 2,000 charge points). Objects that live for the length of
-    a database write survive the default young collections (every 700 allocations) and pile
-    up in the old generation, triggering full collections. Young collections every 50,000
-    allocations let such objects die young; what was loaded to start leaves the collector's
-    sight (``gc.freeze``).
-    """
-    gc.freeze()
-    gc.set_threshold(50_000, 20, 20)
 
 
 async def _close_quietly(connection: OcppConnection) -> None:

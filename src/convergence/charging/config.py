@@ -1,6 +1,7 @@
 """What the central system is tuned by: heartbeat, offline detection, timeouts, id tags.
 
-Each field but the blocked tags is a ``CONVERGENCE_OCPP_*`` setting, checked here.
+Each field but the blocked tags is a ``CONVERGENCE_OCPP_*`` setting, checked here (the
+collector tuning is the process-wide ``CONVERGENCE_TUNE_COLLECTOR``).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ class CentralConfig(BaseModel):
     )
     db_workers: int = Field(default=4, ge=1, le=64, description="threads of reads and commands")
     tune_collector: bool = Field(
-        default=True, description="short garbage-collection pauses (see central.tune_collector)"
+        default=True, description="short garbage-collection pauses (see convergence.collector)"
     )
 
 
@@ -49,7 +50,7 @@ def config_from_settings(settings: Settings) -> CentralConfig:
         "failed_sessions_alert": settings.ocpp_failed_sessions_alert,
         "id_tag_pepper": settings.ocpp_id_tag_pepper.get_secret_value(),
         "db_workers": settings.ocpp_db_workers,
-        "tune_collector": settings.ocpp_tune_collector,
+        "tune_collector": settings.tune_collector,
     }
     try:
         return CentralConfig.model_validate(values)

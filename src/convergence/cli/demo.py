@@ -23,6 +23,7 @@ from rich.progress import (
 from rich.table import Table
 
 from convergence.cli.context import console, fail, handle_errors
+from convergence.collector import tune_collector
 from convergence.demo.build import DEFAULT_DAYS, Demo, DemoOptions, build_demo
 from convergence.demo.feeds import FeedOptions, LiveFeeds
 from convergence.demo.live import alert_reactor
@@ -188,6 +189,8 @@ def demo(
         demo_app(demo_), host=host, port=port, log_level="warning", timeout_graceful_shutdown=3
     )
     server = DemoServer(config, feeds)
+    if demo_.settings.tune_collector:
+        tune_collector()
     if not no_live:
         _start_feeds_when_up(server, feeds)
     try:

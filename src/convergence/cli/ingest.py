@@ -9,6 +9,7 @@ from types import FrameType
 import typer
 
 from convergence.cli.context import console, handle_errors, open_engine
+from convergence.collector import tune_collector
 from convergence.ingest.mqtt import MqttOptions, Subscriber, default_client_id
 from convergence.ingest.runtime import IngestRuntime
 from convergence.ingest.topics import GENERIC_ROOT, default_topics
@@ -56,9 +57,12 @@ def mqtt(
 
 
 def _subscribe(options: MqttOptions) -> None:
-    runtime = IngestRuntime.from_settings(get_settings())
+    settings = get_settings()
+    runtime = IngestRuntime.from_settings(settings)
     with open_engine() as engine:
         subscriber = Subscriber(engine, pipeline=runtime.pipeline, options=options)
+        if settings.tune_collector:
+            tune_collector()
         _stop_on_signals(subscriber)
         console.print(
             f"Abonné MQTT {options.client_id} sur {options.host}:{options.port} — "

@@ -7,6 +7,7 @@ import uvicorn
 
 from convergence.bootstrap import ensure_schema_current, prepare_database
 from convergence.cli.context import console, handle_errors
+from convergence.collector import tune_collector
 from convergence.db.engine import make_engine
 from convergence.settings import get_settings
 from convergence.web.app import create_app
@@ -29,4 +30,7 @@ def serve(
         f"Convergence écoute sur [bold]http://{host}:{port}/[/] "
         f"(base : {engine.dialect.name}) — API : http://{host}:{port}/docs"
     )
-    uvicorn.run(create_app(settings, engine=engine), host=host, port=port, log_level="info")
+    app = create_app(settings, engine=engine)
+    if settings.tune_collector:
+        tune_collector()
+    uvicorn.run(app, host=host, port=port, log_level="info")
