@@ -24,14 +24,13 @@ import sqlite3
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, create_engine, text
+from scratch import postgres_database
+from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
 from convergence.bootstrap import prepare_database
@@ -250,20 +249,6 @@ def report(label: str, count: int, seconds: float) -> None:
     print(f"  {label:<44} {count:>9,} readings {seconds:8.2f} s {count / seconds:>10,.0f} /s")
 
 
-@contextmanager
-def postgres_database() -> Iterator[str]:
-    name = f"convergence_bench_{secrets.token_hex(4)}"
-    admin = create_engine(POSTGRES_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(POSTGRES_ADMIN).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 def run_backend(label: str, url: str, args: argparse.Namespace, work: Path) -> None:
     engine = make_engine(url)
     token = populate(engine)
@@ -302,7 +287,7 @@ def main() -> None:
             "SQLite (WAL, synchronous=NORMAL)", f"sqlite:///{work / 'bench.sqlite3'}", args, work
         )
         if not args.no_postgres:
-            with postgres_database() as url:
+            with postgres_database(POSTGRES_ADMIN) as url:
                 run_backend("PostgreSQL (psycopg 3)", url, args, work)
 
 

@@ -41,8 +41,8 @@ import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
-from sqlalchemy import Engine, create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from scratch import postgres_database
+from sqlalchemy import Engine, func, select
 
 from convergence.bootstrap import prepare_database
 from convergence.db.engine import make_engine
@@ -309,20 +309,6 @@ def run_backend(label: str, url: str, port: int, args: argparse.Namespace) -> No
     engine.dispose()
 
 
-@contextmanager
-def postgres_database() -> Iterator[str]:
-    name = f"convergence_bench_{secrets.token_hex(4)}"
-    admin = create_engine(POSTGRES_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(POSTGRES_ADMIN).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=20_000)
@@ -335,7 +321,7 @@ def main() -> None:
         print(f"Mosquitto alone, queued stream → counting QoS 1 subscriber: {rate:,.0f} messages/s")
         run_backend("SQLite", f"sqlite:///{work / 'bench.sqlite3'}", port, args)
         if not args.no_postgres:
-            with postgres_database() as url:
+            with postgres_database(POSTGRES_ADMIN) as url:
                 run_backend("PostgreSQL", url, port, args)
         print("Ratio: the messages/s above divided by the broker's own rate.")
 

@@ -30,8 +30,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, insert, text
-from sqlalchemy.engine import make_url
+from scratch import postgres_database
+from sqlalchemy import Engine, insert
 
 from convergence.bootstrap import prepare_database
 from convergence.charging.credentials import hash_authorization_key
@@ -266,30 +266,15 @@ def wait_listening(port: int, timeout: float = 60) -> None:
     raise RuntimeError("the server did not start")
 
 
-def database_for(size: int, base_url: str | None, workdir: Path) -> str:
-    if base_url is None:
-        return f"sqlite:///{workdir / f'bench-{size}.sqlite3'}"
-    name = f"convergence_bench_{size}_{os.getpid()}"
-    _admin(base_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
-    return make_url(base_url).set(database=name).render_as_string(hide_password=False)
-
-
-def drop_database(url: str, base_url: str | None) -> None:
-    """The scratch PostgreSQL database of one size, dropped (SQLite files go with the tmp dir)."""
-    if base_url is not None:
-        _admin(base_url, f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
-
-
-def _admin(base_url: str, *statements: str) -> None:
-    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        for statement in statements:
-            conn.execute(text(statement))
-    admin.dispose()
-
-
 def run_size(size: int, args: argparse.Namespace, workdir: Path) -> Result:
-    url = database_for(size, args.database_url, workdir)
+    """One size, on its own fresh database (a scratch PostgreSQL one, dropped afterwards)."""
+    if args.database_url is None:
+        return measure(size, args, f"sqlite:///{workdir / f'bench-{size}.sqlite3'}", workdir)
+    with postgres_database(args.database_url, label=f"{size}_") as url:
+        return measure(size, args, url, workdir)
+
+
+def measure(size: int, args: argparse.Namespace, url: str, workdir: Path) -> Result:
     engine = make_engine(url)
     prepare_database(engine)
     seed(engine, size)
@@ -307,7 +292,6 @@ def run_size(size: int, args: argparse.Namespace, workdir: Path) -> Result:
     finally:
         server.terminate()
         server.wait(timeout=30)
-        drop_database(url, args.database_url)
 
 
 def main() -> None:
