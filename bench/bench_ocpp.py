@@ -79,6 +79,7 @@ def serve(database_url: str, port: int, data_dir: Path) -> None:
     )
     app = create_app(settings, engine=make_engine(database_url))
     central_system(app).config = CentralConfig(heartbeat_interval_s=HEARTBEAT_S)
+    tune_collector()  # as `convergence serve` does
     # OCPP frames are a few hundred bytes: compressing them costs more CPU than it saves.
     uvicorn.run(
         app, host="127.0.0.1", port=port, ws="websockets-sansio", log_level="warning",

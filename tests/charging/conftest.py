@@ -31,13 +31,11 @@ from convergence.web.ocpp import central_system
 from tests.support import BOULOGNE_TOWN_HALL, VERSAILLES_TOWN_HALL, MemberFixture
 
 # Short periods so that liveness and offline detection happen within a test.
-# The process-wide collector tuning is for servers, not for a test session's process.
 TEST_CONFIG = CentralConfig(
     heartbeat_interval_s=300,
     presence_period_s=0.2,
     response_timeout_s=10,
     db_workers=2,
-    tune_collector=False,
 )
 
 

@@ -17,11 +17,12 @@ def test_environment_variables_tune_the_central_system(monkeypatch: pytest.Monke
     monkeypatch.setenv("CONVERGENCE_OCPP_ID_TAG_PEPPER", "a-secret-prefix")
     monkeypatch.setenv("CONVERGENCE_TUNE_COLLECTOR", "false")
 
-    config = config_from_settings(Settings())
+    settings = Settings()
+    config = config_from_settings(settings)
 
     assert config.heartbeat_interval_s == 60
     assert config.id_tag_pepper == "a-secret-prefix"
-    assert config.tune_collector is False
+    assert settings.tune_collector is False
 
 
 def test_a_value_out_of_range_names_the_variable_to_change() -> None:

@@ -38,7 +38,6 @@ from convergence.charging.ocpp201 import handlers as handlers201
 from convergence.charging.queries import identify_unscoped
 from convergence.charging.schemas import CommandOut, CommandParams
 from convergence.charging.writer import BatchWriter
-from convergence.collector import tune_collector
 from convergence.db.types import utcnow
 from convergence.errors import InvalidInput
 from convergence.ingest import deadletters
@@ -202,8 +201,6 @@ class CentralSystem:
 
     def _start_presence(self) -> None:
         if self._presence is None or self._presence.done():
-            if self.config.tune_collector:
-                tune_collector()
             self._presence = asyncio.get_running_loop().create_task(self._presence_loop())
 
     async def _presence_loop(self) -> None:

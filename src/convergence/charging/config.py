@@ -1,7 +1,6 @@
 """What the central system is tuned by: heartbeat, offline detection, timeouts, id tags.
 
-Each field but the blocked tags is a ``CONVERGENCE_OCPP_*`` setting, checked here (the
-collector tuning is the process-wide ``CONVERGENCE_TUNE_COLLECTOR``).
+Each field but the blocked tags is a ``CONVERGENCE_OCPP_*`` setting, checked here.
 """
 
 from __future__ import annotations
@@ -32,9 +31,6 @@ class CentralConfig(BaseModel):
         default=frozenset(), description="SHA-256 digests of id tags refused at Authorize"
     )
     db_workers: int = Field(default=4, ge=1, le=64, description="threads of reads and commands")
-    tune_collector: bool = Field(
-        default=True, description="short garbage-collection pauses (see convergence.collector)"
-    )
 
 
 def config_from_settings(settings: Settings) -> CentralConfig:
@@ -50,7 +46,6 @@ def config_from_settings(settings: Settings) -> CentralConfig:
         "failed_sessions_alert": settings.ocpp_failed_sessions_alert,
         "id_tag_pepper": settings.ocpp_id_tag_pepper.get_secret_value(),
         "db_workers": settings.ocpp_db_workers,
-        "tune_collector": settings.tune_collector,
     }
     try:
         return CentralConfig.model_validate(values)
