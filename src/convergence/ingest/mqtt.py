@@ -32,8 +32,9 @@ from sqlalchemy import Engine
 from convergence.db.types import utcnow
 from convergence.ingest.envelope import Envelope
 from convergence.ingest.pipeline import Pipeline
-from convergence.ingest.service import Reactor, ingest
+from convergence.ingest.service import ingest
 from convergence.ingest.topics import GENERIC_ROOT, MemberDirectory, default_topics, route
+from convergence.timeseries.committed import Reactor
 
 logger = logging.getLogger(__name__)
 WEEK_S = 7 * 24 * 3600
