@@ -8,9 +8,8 @@ from rich.table import Table
 from convergence.cli.context import console, handle_errors, open_engine, open_runtime
 from convergence.ingest import replay as replaying
 from convergence.ingest.envelope import Source, Status
-from convergence.ingest.queries import list_dead_letters
+from convergence.ingest.queries import list_dead_letters, pending_with_reason
 from convergence.ingest.schemas import DeadLetterFilters
-from convergence.ingest.tables import dead_letters
 from convergence.members.queries import find_member
 from convergence.members.scope import command_line_scope
 
@@ -60,14 +59,8 @@ def replay(
         with runtime.begin() as conn:
             chosen = list(ids or [])
             if reason:
-                chosen += conn.execute(
-                    dead_letters.select()
-                    .with_only_columns(dead_letters.c.id)
-                    .where(
-                        dead_letters.c.status == Status.pending.value,
-                        dead_letters.c.reason_code == reason,
-                    )
-                ).scalars()
+                scope = command_line_scope()
+                chosen += pending_with_reason(conn, scope=scope, reason_code=reason)
             report = replaying.replay(conn, pipeline=runtime.pipeline, ids=chosen)
         runtime.alert_worker.run_once(scheduled=False)  # what the replay fired, sent now
     console.print(

@@ -19,6 +19,13 @@ from convergence.registry.events import Registered, RegistryListener
 from convergence.registry.tables import assets
 from convergence.timeseries.committed import defer
 
+# Public functions that read or write members' rows without a scope, and why.
+UNSCOPED = {
+    "replay": "replays the ids its callers chose (replay_one checks the scope)",
+    "replay_for_device": "the registration of the member's own device",
+    "replay_for_member": "the import of the member's own equipment",
+}
+
 logger = logging.getLogger(__name__)
 
 

@@ -25,6 +25,12 @@ from convergence.members import audit
 from convergence.members.scope import MemberScope, member_clause, require_admin, require_write
 from convergence.timeseries.committed import Reactor, notify
 
+# Public functions that read or write members' rows without a scope, and why.
+UNSCOPED = {
+    "get_integration": "the receivers route by the integration of an authenticated token",
+    "application_routes": "the MQTT receiver routes network-server topics to their integration",
+}
+
 logger = logging.getLogger(__name__)
 ATTEMPTS = 2
 

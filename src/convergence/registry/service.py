@@ -31,6 +31,11 @@ from convergence.registry.schemas import (
 )
 from convergence.registry.tables import assets, device_models, initiatives
 
+# Public functions that read or write members' rows without a scope, and why.
+UNSCOPED = {
+    "check_identifiers_free": "unique across members; the answer never names the owner",
+}
+
 
 def create_asset(
     conn: Connection,
