@@ -13,7 +13,7 @@ from typing import Annotated
 from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
 
-from convergence.servicelines import service_lines
+from convergence.servicelines import ServiceLineConflict, service_lines
 
 
 class AssetKind(StrEnum):
@@ -74,8 +74,15 @@ def known_domains() -> list[str]:
 
 def known_asset_kinds() -> list[str]:
     """The core's asset kinds, then those the installed service lines declare."""
-    declared = [kind.name for line in service_lines() for kind in line.asset_kinds]
-    return [kind.value for kind in AssetKind] + declared
+    core = [kind.value for kind in AssetKind]
+    for line in service_lines():
+        for kind in line.asset_kinds:
+            if kind.name in core:
+                msg = f"service line {line.name!r} declares the core asset kind {kind.name!r}"
+                raise ServiceLineConflict(
+                    msg, lines=[line.name], what="asset kind", value=kind.name
+                )
+    return core + [kind.name for line in service_lines() for kind in line.asset_kinds]
 
 
 def _one_of(value: str, known: list[str]) -> str:
