@@ -74,4 +74,5 @@ LINE = ServiceLine(
     ),
     dashboard=DashboardCard(key_figure, colour="#006a6f"),
     report_section=report_section,
+    docs="docs/service-lines.md#water",
 )

@@ -180,6 +180,8 @@ class ServiceLine:
     - ``alert_rules``: the default alert rules of a member using it.
     - ``labels``: French words of its own closed sets, by family (``{"camera_type": {...}}``).
     - ``demo``: adds its demonstration data.
+    - ``docs``: where its documentation is, a path from the repository root with an optional
+      ``#anchor`` (``docs/service-lines.md#air``); the contract test opens it.
     """
 
     name: str
@@ -199,6 +201,7 @@ class ServiceLine:
     alert_rules: DefaultAlertRules | None = None
     labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     demo: DemoHook | None = None
+    docs: str = ""
 
     def __post_init__(self) -> None:
         if not NAME.match(self.name):
