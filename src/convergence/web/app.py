@@ -16,9 +16,11 @@ from xstatic.pkg import leaflet
 
 from convergence import __version__
 from convergence.runtime import Runtime
+from convergence.servicelines import service_lines
 from convergence.settings import Settings, get_settings
 from convergence.web import errors
 from convergence.web.api import router as api_router
+from convergence.web.lines import line_routes
 from convergence.web.ocpp import router as ocpp_router
 from convergence.web.pages import router as pages_router
 
@@ -69,6 +71,7 @@ def create_app(
     errors.install(app)
     app.include_router(api_router)
     app.include_router(pages_router)
+    app.include_router(line_routes(service_lines()))
     app.include_router(ocpp_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount("/vendor/swagger-ui", StaticFiles(directory=swagger_ui_path), name="swagger-ui")
