@@ -1,4 +1,4 @@
-"""The ingestion pipeline: receive → resolve → decode/normalise → validate → store.
+"""The ingestion pipeline: receive → resolve → decode/normalise → validate → qualify → store.
 
 It works on a batch of envelopes inside the caller's transaction, so that readings, rollups
 and dead letters commit together and the sender is acknowledged after the commit. Any
@@ -33,6 +33,7 @@ from convergence.ingest.lorawan import parse_chirpstack, parse_tts
 from convergence.ingest.messages import Message
 from convergence.ingest.native import parse_native
 from convergence.ingest.sanitize import clean_json, clean_text
+from convergence.quality.qualify import qualify
 from convergence.timeseries.bulk import ReadingRow
 from convergence.timeseries.store import (
     NewEvent,
@@ -69,12 +70,13 @@ class Outcome:
     stored: int = 0
     duplicates: int = 0
     events: int = 0
+    set_aside: int = 0  # stored, but flagged suspect or invalid (kept out of the figures)
     rejections: list[Rejection] = field(default_factory=list)
 
 
 @dataclass(slots=True)
 class BatchResult:
-    """The outcome of each envelope, and the rows inserted (for the react stage)."""
+    """The outcome of each envelope, and the valid rows inserted (for the react stage)."""
 
     outcomes: list[Outcome]
     inserted: list[ReadingRow] = field(default_factory=list)
@@ -236,12 +238,16 @@ class Pipeline:
                 owner.setdefault((ref.id, reading.ts), work.slot)
                 outcomes[work.slot].duplicates += 1
         decibels = frozenset(ref.id for ref in refs.values() if ref.decibel)
-        inserted = insert_readings(conn, rows, decibel_series=decibels).inserted
-        for series_id, ts, _ in inserted:
+        # The qualify stage: flags are kept with the rows, set-aside values feed no figure.
+        flags = qualify(conn, rows)
+        stored = insert_readings(conn, rows, decibel_series=decibels, quality=flags)
+        for series_id, ts, _ in stored.inserted:
             outcomes[owner[(series_id, ts)]].stored += 1
             outcomes[owner[(series_id, ts)]].duplicates -= 1
+            if (series_id, ts) in flags:
+                outcomes[owner[(series_id, ts)]].set_aside += 1
         self._store_events(conn, live, outcomes)
-        return inserted
+        return stored.valid
 
     def _store_events(self, conn: Connection, live: list[_Work], outcomes: list[Outcome]) -> None:
         owner = {(e.asset_id, e.kind, e.ts): w.slot for w in live for e in w.events}

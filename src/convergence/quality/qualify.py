@@ -1,0 +1,212 @@
+"""The qualify stage: a flag and a reason for every reading, before it is stored.
+
+It runs on a batch of rows already tied to their series, inside the caller's transaction:
+one query reads what each series remembers (last valid value, last value heard, since when it
+repeats it), its asset's status and its device model's rules, another the periods people
+set; one statement writes the memory back. A value judged suspect or invalid is stored all
+the same, with its flag, and stays out of the rollups.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, select, update
+
+from convergence.quality.rules import Rule, rule_for
+from convergence.quality.tables import quality_periods
+from convergence.registry.kinds import AssetStatus
+from convergence.registry.tables import assets, device_models
+from convergence.timeseries.bulk import ReadingRow
+from convergence.timeseries.flags import FLAG_OF, VALID, Flag, Quality, Reason
+from convergence.timeseries.tables import series
+
+Key = tuple[int, datetime]
+
+
+@dataclass(slots=True)
+class _Memory:
+    """What one series remembers between values, updated as the batch goes."""
+
+    rule: Rule
+    faulty: bool
+    asset_id: int
+    valid_ts: datetime | None
+    valid_value: float | None
+    heard_ts: datetime | None
+    heard_value: float | None
+    run_start: datetime | None
+    heard_set_aside: bool = False
+    changed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Period:
+    start: datetime
+    end: datetime
+    quality: Quality
+
+
+def qualify(conn: Connection, rows: Sequence[ReadingRow]) -> dict[Key, Quality]:
+    """The flag of every row that is not valid, keyed by (series, ts); remembers the series."""
+    if not rows:
+        return {}
+    memories = _memories(conn, {sid for sid, _, _ in rows})
+    periods = _periods(conn, memories, rows)
+    flags: dict[Key, Quality] = {}
+    for sid, ts, value in sorted(rows, key=lambda row: (row[0], row[1])):
+        memory = memories.get(sid)
+        if memory is None:
+            continue
+        quality = _judge(memory, periods.get(memory.asset_id, ()), ts, value)
+        if quality[0] is not Flag.valid:
+            flags[(sid, ts)] = quality
+        _remember(memory, ts, value, quality)
+    _write_memories(conn, memories)
+    return flags
+
+
+def _memories(conn: Connection, series_ids: set[int]) -> dict[int, _Memory]:
+    query = (
+        select(
+            series.c.id,
+            series.c.quantity,
+            series.c.asset_id,
+            series.c.last_ts,
+            series.c.last_value,
+            series.c.heard_ts,
+            series.c.heard_value,
+            series.c.run_start,
+            assets.c.status,
+            device_models.c.quality_rules,
+        )
+        .select_from(
+            series.join(assets, assets.c.id == series.c.asset_id).outerjoin(
+                device_models, device_models.c.id == assets.c.device_model_id
+            )
+        )
+        .where(series.c.id.in_(sorted(series_ids)))
+    )
+    return {
+        r.id: _Memory(
+            rule=rule_for(r.quantity, r.quality_rules),
+            faulty=r.status == AssetStatus.faulty,
+            asset_id=r.asset_id,
+            valid_ts=r.last_ts,
+            valid_value=r.last_value,
+            heard_ts=r.heard_ts,
+            heard_value=r.heard_value,
+            run_start=r.run_start,
+            # The latest value is the last valid one: a later value heard was set aside.
+            heard_set_aside=r.heard_ts is not None
+            and (r.last_ts is None or r.heard_ts > r.last_ts),
+        )
+        for r in conn.execute(query)
+    }
+
+
+def _periods(
+    conn: Connection, memories: Mapping[int, _Memory], rows: Sequence[ReadingRow]
+) -> dict[int, list[_Period]]:
+    """Periods set by people over the batch, latest first (the latest decides)."""
+    first, last = min(row[1] for row in rows), max(row[1] for row in rows)
+    query = (
+        select(
+            quality_periods.c.asset_id,
+            quality_periods.c.start,
+            quality_periods.c.end,
+            quality_periods.c.valid,
+            quality_periods.c.reason,
+        )
+        .where(
+            quality_periods.c.asset_id.in_(sorted({m.asset_id for m in memories.values()})),
+            quality_periods.c.start <= last,
+            quality_periods.c.end > first,
+        )
+        .order_by(quality_periods.c.created_at.desc(), quality_periods.c.id.desc())
+    )
+    found: dict[int, list[_Period]] = defaultdict(list)
+    for r in conn.execute(query):
+        quality: Quality = VALID if r.valid else (Flag.invalid, Reason(r.reason))
+        found[r.asset_id].append(_Period(r.start, r.end, quality))
+    return found
+
+
+def _judge(memory: _Memory, periods: Sequence[_Period], ts: datetime, value: float) -> Quality:
+    for period in periods:
+        if period.start <= ts < period.end:
+            return period.quality
+    if memory.faulty:
+        return FLAG_OF[Reason.asset_faulty], Reason.asset_faulty
+    rule = memory.rule
+    if (rule.low is not None and value < rule.low) or (rule.high is not None and value > rule.high):
+        return FLAG_OF[Reason.range], Reason.range
+    if _is_spike(memory, ts, value):
+        return FLAG_OF[Reason.spike], Reason.spike
+    if _is_flat(memory, ts, value):
+        return FLAG_OF[Reason.flat_line], Reason.flat_line
+    return VALID
+
+
+def _in_order(memory: _Memory, ts: datetime) -> bool:
+    return memory.heard_ts is None or ts > memory.heard_ts
+
+
+def _is_spike(memory: _Memory, ts: datetime, value: float) -> bool:
+    # A late value has no neighbours known here: only range and status judge it.
+    if memory.valid_ts is None or memory.valid_value is None or not _in_order(memory, ts):
+        return False
+    allowed = memory.rule.allowed_step((ts - memory.valid_ts).total_seconds())
+    if allowed is None or abs(value - memory.valid_value) <= allowed:
+        return False
+    # The level moved and stays there (two values in a row agree): a shift, not a spike.
+    return not (
+        memory.heard_set_aside
+        and memory.heard_ts is not None
+        and memory.heard_value is not None
+        and abs(value - memory.heard_value)
+        <= (memory.rule.allowed_step((ts - memory.heard_ts).total_seconds()) or 0.0)
+    )
+
+
+def _is_flat(memory: _Memory, ts: datetime, value: float) -> bool:
+    hours = memory.rule.flat_hours
+    if hours is None or memory.run_start is None or not _in_order(memory, ts):
+        return False
+    if value != memory.heard_value:
+        return False
+    return (ts - memory.run_start).total_seconds() >= hours * 3600
+
+
+def _remember(memory: _Memory, ts: datetime, value: float, quality: Quality) -> None:
+    if not _in_order(memory, ts):
+        return
+    if memory.heard_value != value or memory.run_start is None:
+        memory.run_start = ts
+    memory.heard_ts, memory.heard_value = ts, value
+    memory.heard_set_aside = quality[0] is not Flag.valid
+    if quality[0] is Flag.valid:
+        memory.valid_ts, memory.valid_value = ts, value
+    memory.changed = True
+
+
+def _write_memories(conn: Connection, memories: Mapping[int, _Memory]) -> None:
+    changed = [
+        {"sid": sid, "hts": m.heard_ts, "hval": m.heard_value, "run": m.run_start}
+        for sid, m in sorted(memories.items())
+        if m.changed
+    ]
+    if not changed:
+        return
+    statement: Any = (
+        update(series)
+        .where(series.c.id == bindparam("sid"))
+        .values(
+            heard_ts=bindparam("hts"), heard_value=bindparam("hval"), run_start=bindparam("run")
+        )
+    )
+    conn.execute(statement, changed)
