@@ -13,15 +13,14 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy import Connection, select
 
 from convergence.quality.rules import Rule, rule_for
 from convergence.quality.tables import quality_periods
 from convergence.registry.kinds import AssetStatus
 from convergence.registry.tables import assets, device_models
-from convergence.timeseries.bulk import ReadingRow
+from convergence.timeseries.bulk import ReadingRow, sqlite_time
 from convergence.timeseries.flags import FLAG_OF, VALID, Flag, Quality, Reason
 from convergence.timeseries.tables import series
 
@@ -195,18 +194,28 @@ def _remember(memory: _Memory, ts: datetime, value: float, quality: Quality) -> 
 
 
 def _write_memories(conn: Connection, memories: Mapping[int, _Memory]) -> None:
-    changed = [
-        {"sid": sid, "hts": m.heard_ts, "hval": m.heard_value, "run": m.run_start}
-        for sid, m in sorted(memories.items())
-        if m.changed
-    ]
+    # Plain driver SQL, as the store's bulk writes: one statement for the whole batch.
+    changed = sorted((sid, m) for sid, m in memories.items() if m.changed)
     if not changed:
         return
-    statement: Any = (
-        update(series)
-        .where(series.c.id == bindparam("sid"))
-        .values(
-            heard_ts=bindparam("hts"), heard_value=bindparam("hval"), run_start=bindparam("run")
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(
+            "UPDATE series SET heard_ts = u.ts, heard_value = u.value, run_start = u.run "
+            "FROM unnest(%s::integer[], %s::timestamptz[], %s::float8[], %s::timestamptz[]) "
+            "AS u(id, ts, value, run) WHERE series.id = u.id",
+            (
+                [sid for sid, _ in changed],
+                [m.heard_ts for _, m in changed],
+                [m.heard_value for _, m in changed],
+                [m.run_start for _, m in changed],
+            ),
         )
+        return
+    conn.exec_driver_sql(
+        "UPDATE series SET heard_ts = ?, heard_value = ?, run_start = ? WHERE id = ?",
+        [(_sqlite(m.heard_ts), m.heard_value, _sqlite(m.run_start), sid) for sid, m in changed],
     )
-    conn.execute(statement, changed)
+
+
+def _sqlite(ts: datetime | None) -> str | None:
+    return None if ts is None else sqlite_time(ts)
