@@ -164,8 +164,8 @@ def empty_readings(engine: Engine) -> None:
             conn.execute(text(f"DELETE FROM {table}"))
         conn.execute(
             text(
-                "UPDATE series SET last_ts = NULL, last_value = NULL, heard_ts = NULL, "
-                "heard_value = NULL, run_start = NULL"
+                "UPDATE series SET last_ts = NULL, last_value = NULL, valid_ts = NULL, "
+                "valid_value = NULL, run_start = NULL"
             )
         )
 

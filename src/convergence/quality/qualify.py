@@ -77,8 +77,8 @@ def _memories(conn: Connection, series_ids: set[int]) -> dict[int, _Memory]:
             series.c.asset_id,
             series.c.last_ts,
             series.c.last_value,
-            series.c.heard_ts,
-            series.c.heard_value,
+            series.c.valid_ts,
+            series.c.valid_value,
             series.c.run_start,
             assets.c.status,
             device_models.c.quality_rules,
@@ -95,14 +95,15 @@ def _memories(conn: Connection, series_ids: set[int]) -> dict[int, _Memory]:
             rule=rule_for(r.quantity, r.quality_rules),
             faulty=r.status == AssetStatus.faulty,
             asset_id=r.asset_id,
-            valid_ts=r.last_ts,
-            valid_value=r.last_value,
-            heard_ts=r.heard_ts,
-            heard_value=r.heard_value,
+            valid_ts=r.valid_ts,
+            valid_value=r.valid_value,
+            heard_ts=r.last_ts,
+            heard_value=r.last_value,
             run_start=r.run_start,
-            # The latest value is the last valid one: a later value heard was set aside.
-            heard_set_aside=r.heard_ts is not None
-            and (r.last_ts is None or r.heard_ts > r.last_ts),
+            # A value heard after the last valid one was set aside.
+            heard_set_aside=r.last_ts is not None
+            and r.valid_ts is not None
+            and r.last_ts > r.valid_ts,
         )
         for r in conn.execute(query)
     }
@@ -200,20 +201,20 @@ def _write_memories(conn: Connection, memories: Mapping[int, _Memory]) -> None:
         return
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql(
-            "UPDATE series SET heard_ts = u.ts, heard_value = u.value, run_start = u.run "
+            "UPDATE series SET valid_ts = u.ts, valid_value = u.value, run_start = u.run "
             "FROM unnest(%s::integer[], %s::timestamptz[], %s::float8[], %s::timestamptz[]) "
             "AS u(id, ts, value, run) WHERE series.id = u.id",
             (
                 [sid for sid, _ in changed],
-                [m.heard_ts for _, m in changed],
-                [m.heard_value for _, m in changed],
+                [m.valid_ts for _, m in changed],
+                [m.valid_value for _, m in changed],
                 [m.run_start for _, m in changed],
             ),
         )
         return
     conn.exec_driver_sql(
-        "UPDATE series SET heard_ts = ?, heard_value = ?, run_start = ? WHERE id = ?",
-        [(_sqlite(m.heard_ts), m.heard_value, _sqlite(m.run_start), sid) for sid, m in changed],
+        "UPDATE series SET valid_ts = ?, valid_value = ?, run_start = ? WHERE id = ?",
+        [(_sqlite(m.valid_ts), m.valid_value, _sqlite(m.run_start), sid) for sid, m in changed],
     )
 
 

@@ -96,7 +96,7 @@ daily AS (
 latest AS (
     UPDATE series SET last_ts = n.ts, last_value = n.value
     FROM (
-        SELECT DISTINCT ON (series_id) series_id, ts, value FROM inserted WHERE quality = 0
+        SELECT DISTINCT ON (series_id) series_id, ts, value FROM inserted
         ORDER BY series_id, ts DESC
     ) AS n
     WHERE series.id = n.series_id AND (series.last_ts IS NULL OR series.last_ts < n.ts)

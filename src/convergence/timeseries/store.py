@@ -178,15 +178,15 @@ def insert_readings(
         valid_rows = [(s, t, v) for s, t, v, flag, _ in qualified if not flag]
         rollups.apply_delta(conn, rollups.aggregate(valid_rows, decibel_series=decibel_series))
         bulk.add_set_aside(conn, rollups.set_aside_counts(qualified))
-        bulk.update_latest_sqlite(conn, _newest(valid_rows))
+        bulk.update_latest_sqlite(conn, _newest(qualified))
     inserted = [(s, t, v) for s, t, v, _, _ in qualified]
     valid = [(s, t, v) for s, t, v, flag, _ in qualified if not flag] if flags else inserted
     return StoreResult(inserted=inserted, duplicates=len(rows) - len(inserted), valid=valid)
 
 
-def _newest(inserted: Iterable[ReadingRow]) -> dict[int, tuple[datetime, float]]:
+def _newest(inserted: Iterable[bulk.QualifiedRow]) -> dict[int, tuple[datetime, float]]:
     newest: dict[int, tuple[datetime, float]] = {}
-    for sid, ts, value in inserted:
+    for sid, ts, value, _, _ in inserted:
         if sid not in newest or ts > newest[sid][0]:
             newest[sid] = (ts, value)
     return newest

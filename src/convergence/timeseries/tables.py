@@ -40,10 +40,11 @@ series = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("last_ts", UTCDateTime, nullable=True),
     Column("last_value", Float, nullable=True),
-    # What the qualify stage remembers between batches: the last value heard (valid or not)
-    # and since when the series has repeated it (a stuck sensor repeats one value).
-    Column("heard_ts", UTCDateTime, nullable=True),
-    Column("heard_value", Float, nullable=True),
+    # What the qualify stage remembers between batches: the last valid value (``last_*`` is
+    # the last value heard, valid or not) and since when the series has repeated its last
+    # value (a stuck sensor repeats one value).
+    Column("valid_ts", UTCDateTime, nullable=True),
+    Column("valid_value", Float, nullable=True),
     Column("run_start", UTCDateTime, nullable=True),
     UniqueConstraint("asset_id", "quantity"),
 )

@@ -25,8 +25,8 @@ def upgrade() -> None:
     )
     op.add_column("readings", sa.Column("quality_reason", sa.String(length=24), nullable=True))
     for name, kind in (
-        ("heard_ts", convergence.db.types.UTCDateTime(timezone=True)),
-        ("heard_value", sa.Float()),
+        ("valid_ts", convergence.db.types.UTCDateTime(timezone=True)),
+        ("valid_value", sa.Float()),
         ("run_start", convergence.db.types.UTCDateTime(timezone=True)),
     ):
         op.add_column("series", sa.Column(name, kind, nullable=True))
@@ -78,7 +78,7 @@ def downgrade() -> None:
     op.drop_table("quality_periods")
     op.drop_table("readings_set_aside")
     op.drop_column("device_models", "quality_rules")
-    for name in ("run_start", "heard_value", "heard_ts"):
+    for name in ("run_start", "valid_value", "valid_ts"):
         op.drop_column("series", name)
     op.drop_column("readings", "quality_reason")
     op.drop_column("readings", "quality")
