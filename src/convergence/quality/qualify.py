@@ -9,10 +9,12 @@ the same, with its flag, and stays out of the rollups.
 
 from __future__ import annotations
 
+import bisect
+import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, select
 
@@ -22,7 +24,7 @@ from convergence.registry.kinds import AssetStatus
 from convergence.registry.tables import assets, device_models
 from convergence.timeseries.bulk import ReadingRow, sqlite_time
 from convergence.timeseries.flags import FLAG_OF, VALID, Flag, Quality, Reason
-from convergence.timeseries.tables import series
+from convergence.timeseries.tables import readings, series
 
 Key = tuple[int, datetime]
 
@@ -56,12 +58,15 @@ def qualify(conn: Connection, rows: Sequence[ReadingRow]) -> dict[Key, Quality]:
         return {}
     memories = _memories(conn, {sid for sid, _, _ in rows})
     periods = _periods(conn, memories, rows)
+    late = _LateNeighbours(conn, memories, rows)
     flags: dict[Key, Quality] = {}
     for sid, ts, value in sorted(rows, key=lambda row: (row[0], row[1])):
         memory = memories.get(sid)
         if memory is None:
             continue
         quality = _judge(memory, periods.get(memory.asset_id, ()), ts, value)
+        if quality is VALID and not _in_order(memory, ts) and late.is_spike(sid, ts, value):
+            quality = FLAG_OF[Reason.spike], Reason.spike
         if quality[0] is not Flag.valid:
             flags[(sid, ts)] = quality
         _remember(memory, ts, value, quality)
@@ -150,6 +155,59 @@ def _judge(memory: _Memory, periods: Sequence[_Period], ts: datetime, value: flo
     if _is_flat(memory, ts, value):
         return FLAG_OF[Reason.flat_line], Reason.flat_line
     return VALID
+
+
+class _LateNeighbours:
+    """Valid readings around late values (older than the last heard), read once per series.
+
+    A late value is judged against its stored neighbours: it is a spike when it departs from
+    the valid value before it and from the one after it by more than the rule allows.
+    """
+
+    MARGIN = timedelta(days=1)
+
+    def __init__(
+        self, conn: Connection, memories: Mapping[int, _Memory], rows: Sequence[ReadingRow]
+    ) -> None:
+        self.conn, self.memories = conn, memories
+        self.spans: dict[int, tuple[datetime, datetime]] = {}
+        for sid, ts, _ in rows:
+            memory = memories.get(sid)
+            if memory is None or memory.rule.step_per_hour is None or _in_order(memory, ts):
+                continue
+            first, last = self.spans.get(sid, (ts, ts))
+            self.spans[sid] = (min(first, ts), max(last, ts))
+        self.loaded: dict[int, list[tuple[datetime, float]]] = {}
+
+    def is_spike(self, sid: int, ts: datetime, value: float) -> bool:
+        if sid not in self.spans:
+            return False
+        neighbours = self._neighbours(sid)
+        at = bisect.bisect_left(neighbours, (ts, -math.inf))
+        before = neighbours[at - 1 : at]
+        after = [n for n in neighbours[at : at + 2] if n[0] > ts][:1]
+        rule = self.memories[sid].rule
+        departs = [
+            abs(value - v) > (rule.allowed_step(abs((ts - t).total_seconds())) or math.inf)
+            for t, v in before + after
+        ]
+        return bool(departs) and all(departs)
+
+    def _neighbours(self, sid: int) -> list[tuple[datetime, float]]:
+        if sid not in self.loaded:
+            first, last = self.spans[sid]
+            rows = self.conn.execute(
+                select(readings.c.ts, readings.c.value)
+                .where(
+                    readings.c.series_id == sid,
+                    readings.c.quality == int(Flag.valid),
+                    readings.c.ts >= first - self.MARGIN,
+                    readings.c.ts <= last + self.MARGIN,
+                )
+                .order_by(readings.c.ts)
+            )
+            self.loaded[sid] = [(r.ts, r.value) for r in rows]
+        return self.loaded[sid]
 
 
 def _in_order(memory: _Memory, ts: datetime) -> bool:
