@@ -42,7 +42,21 @@ class _Memory:
     heard_value: float | None
     run_start: datetime | None
     heard_set_aside: bool = False
-    changed: bool = False
+    stored: tuple[datetime | None, float | None, datetime | None] = (None, None, None)
+
+    def to_store(self) -> tuple[datetime | None, float | None, datetime | None]:
+        """(valid_ts, valid_value, run_start) as stored: NULL when equal to the last heard.
+
+        Most values are valid and differ from the one before: then nothing is stored, and
+        the batch writes nothing back.
+        """
+        valid_same = self.valid_ts == self.heard_ts
+        run_same = self.run_start == self.heard_ts
+        return (
+            None if valid_same else self.valid_ts,
+            None if valid_same else self.valid_value,
+            None if run_same else self.run_start,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,23 +109,33 @@ def _memories(conn: Connection, series_ids: set[int]) -> dict[int, _Memory]:
         )
         .where(series.c.id.in_(sorted(series_ids)))
     )
-    return {
-        r.id: _Memory(
-            rule=rule_for(r.quantity, r.quality_rules),
-            faulty=r.status == AssetStatus.faulty,
-            asset_id=r.asset_id,
-            valid_ts=r.valid_ts,
-            valid_value=r.valid_value,
-            heard_ts=r.last_ts,
-            heard_value=r.last_value,
-            run_start=r.run_start,
-            # A value heard after the last valid one was set aside.
-            heard_set_aside=r.last_ts is not None
-            and r.valid_ts is not None
-            and r.last_ts > r.valid_ts,
+    memories = {}
+    for (
+        sid,
+        quantity,
+        asset_id,
+        last_ts,
+        last_value,
+        valid_ts,
+        valid_value,
+        run,
+        status,
+        rules,
+    ) in conn.execute(query):
+        memories[sid] = _Memory(
+            rule=rule_for(quantity, rules),
+            faulty=status == AssetStatus.faulty,
+            asset_id=asset_id,
+            valid_ts=last_ts if valid_ts is None else valid_ts,
+            valid_value=last_value if valid_ts is None else valid_value,
+            heard_ts=last_ts,
+            heard_value=last_value,
+            run_start=last_ts if run is None else run,
+            # A valid value remembered apart from the last heard: the last heard was set aside.
+            heard_set_aside=valid_ts is not None,
+            stored=(valid_ts, valid_value, run),
         )
-        for r in conn.execute(query)
-    }
+    return memories
 
 
 def _periods(
@@ -249,12 +273,13 @@ def _remember(memory: _Memory, ts: datetime, value: float, quality: Quality) -> 
     memory.heard_set_aside = quality[0] is not Flag.valid
     if quality[0] is Flag.valid:
         memory.valid_ts, memory.valid_value = ts, value
-    memory.changed = True
 
 
 def _write_memories(conn: Connection, memories: Mapping[int, _Memory]) -> None:
     # Plain driver SQL, as the store's bulk writes: one statement for the whole batch.
-    changed = sorted((sid, m) for sid, m in memories.items() if m.changed)
+    changed = sorted(
+        (sid, stored) for sid, m in memories.items() if (stored := m.to_store()) != m.stored
+    )
     if not changed:
         return
     if conn.dialect.name == "postgresql":
@@ -264,15 +289,15 @@ def _write_memories(conn: Connection, memories: Mapping[int, _Memory]) -> None:
             "AS u(id, ts, value, run) WHERE series.id = u.id",
             (
                 [sid for sid, _ in changed],
-                [m.valid_ts for _, m in changed],
-                [m.valid_value for _, m in changed],
-                [m.run_start for _, m in changed],
+                [stored[0] for _, stored in changed],
+                [stored[1] for _, stored in changed],
+                [stored[2] for _, stored in changed],
             ),
         )
         return
     conn.exec_driver_sql(
         "UPDATE series SET valid_ts = ?, valid_value = ?, run_start = ? WHERE id = ?",
-        [(_sqlite(m.valid_ts), m.valid_value, _sqlite(m.run_start), sid) for sid, m in changed],
+        [(_sqlite(ts), value, _sqlite(run), sid) for sid, (ts, value, run) in changed],
     )
 
 
