@@ -145,3 +145,18 @@ def test_a_technician_invalidates_a_period_from_the_equipment_page(
     assert "nettoyage du micro" in done.text
     log_in_as(client, territory.versailles, Role.viewer)
     assert "Invalider ou revalider" not in client.get(f"/inventaire/{asset['id']}").text
+
+
+def test_the_domain_page_says_how_many_values_were_set_aside_and_why(
+    client: TestClient, territory: Territory
+) -> None:
+    asset = _noise_day(client, territory)
+    path = f"/api/v1/assets/{asset['id']}/quality-periods"
+    body = _period(10, 13, valid=False) | {"reason": "maintenance"}
+    assert client.post(path, headers=territory.versailles.bearer(), json=body).status_code == 201
+    log_in_as(client, territory.versailles, Role.elected)
+    page = client.get("/bruit", params={"du": "2026-11-20", "au": "2026-11-20"})
+    assert page.status_code == 200
+    assert "3 mesures écartées de ces indicateurs" in page.text
+    assert "équipement en maintenance : 3" in page.text
+    assert "/api/v1/set-aside/readings?first=2026-11-20&amp;last=2026-11-20" in page.text
