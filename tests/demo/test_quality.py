@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from convergence.alerts.tables import alert_rules, alerts
 from convergence.demo.build import Demo
 from convergence.registry.tables import assets
 from convergence.timeseries.tables import readings, readings_daily, readings_set_aside, series
@@ -46,3 +47,19 @@ def test_every_set_aside_value_is_counted_once_and_out_of_the_rollups(built: Dem
         in_rollups = conn.execute(select(func.sum(readings_daily.c["count"]))).scalar_one()
     assert flagged == counted > 0
     assert in_rollups == valid
+
+
+def test_the_flood_opens_vigilance_alerts_with_the_level_reached(built: Demo) -> None:
+    with built.engine.connect() as conn:
+        rows = conn.execute(
+            select(alerts.c.severity, alerts.c.message, alerts.c.details)
+            .join(alert_rules, alert_rules.c.id == alerts.c.rule_id)
+            .where(alert_rules.c.name.startswith("Crue"))
+        ).all()
+    assert rows
+    expected = {2: "info", 3: "warning", 4: "critical"}
+    for severity, message, details in rows:
+        level = {2: "jaune", 3: "orange", 4: "rouge"}[details["level"]]
+        assert severity == expected[details["level"]]
+        assert f"au-dessus du seuil {level} (" in message
+        assert " m, au-dessus" in message

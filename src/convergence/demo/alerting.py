@@ -1,7 +1,7 @@
 """The demo's alert rules and water-level sites, created through the alerts services.
 
-- each water-level sensor: a threshold rule at its site's orange height (the flood of the
-  Seine crosses it), and its jaune/orange/rouge heights as indicator site settings;
+- each water-level sensor: a vigilance rule on its jaune/orange/rouge heights (the flood of
+  the Seine crosses them), also set as indicator site settings;
 - each commune: a silence rule per sensor domain (the silent noise sensor of Colombes);
 - each commune with chargers: the charging package's default rules (a charger in fault,
   offline, repeated failed sessions).
@@ -13,8 +13,8 @@ from collections.abc import Mapping, Sequence
 
 from sqlalchemy import Connection, select
 
-from convergence.alerts.kinds import Comparison, Severity, TargetKind
-from convergence.alerts.schemas import RuleCreate, SilenceParams, ThresholdParams
+from convergence.alerts.kinds import IndicatorName, Severity, TargetKind
+from convergence.alerts.schemas import IndicatorParams, RuleCreate, SilenceParams, SiteThresholdsIn
 from convergence.alerts.service import create_rule
 from convergence.alerts.tables import alert_rules
 from convergence.charging.alerting import install_default_rules
@@ -57,16 +57,19 @@ def _create_missing(conn: Connection, scope: MemberScope, rules: Sequence[RuleCr
 
 
 def flood_rule(asset: AssetPlan, *, member_id: int, asset_id: int) -> RuleCreate:
-    """Orange flood vigilance at one water-level sensor."""
-    _, orange, _ = water_heights(asset)
+    """Flood vigilance at one water-level sensor: the level reached sets the severity and the
+    text (« 6,34 m, au-dessus du seuil rouge (5,92 m) »); rouge is critical."""
+    jaune, orange, rouge = water_heights(asset)
     return RuleCreate(
-        name=f"Crue : vigilance orange — {asset.name}",
+        name=f"Crue : vigilance — {asset.name}",
         member_id=member_id,
         target_kind=TargetKind.asset,
         asset_id=asset_id,
         severity=Severity.warning,
-        params=ThresholdParams(
-            quantity="water_level", comparison=Comparison.above, limit=orange, hysteresis=0.3
+        params=IndicatorParams(
+            indicator=IndicatorName.water_vigilance,
+            min_level="jaune",
+            thresholds=SiteThresholdsIn(jaune=jaune, orange=orange, rouge=rouge, hysteresis_m=0.1),
         ),
         cooldown_s=3600,
     )
