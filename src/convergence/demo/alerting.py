@@ -2,7 +2,8 @@
 
 - each water-level sensor: a vigilance rule on its jaune/orange/rouge heights (the flood of
   the Seine crosses them), also set as indicator site settings;
-- each commune: a silence rule per sensor domain (the silent noise sensor of Colombes);
+- each commune: a silence rule per sensor domain (the silent noise sensor of Colombes), and
+  the default rules of every member (air information and alert thresholds);
 - each commune with chargers: the charging package's default rules (a charger in fault,
   offline, repeated failed sessions).
 """
@@ -13,6 +14,7 @@ from collections.abc import Mapping, Sequence
 
 from sqlalchemy import Connection, select
 
+from convergence.alerts import defaults as default_alerts
 from convergence.alerts.kinds import IndicatorName, Severity, TargetKind
 from convergence.alerts.schemas import IndicatorParams, RuleCreate, SilenceParams, SiteThresholdsIn
 from convergence.alerts.service import create_rule
@@ -112,6 +114,11 @@ def ensure_alert_rules(
         for a in water
     ]
     created = _create_missing(conn, scope, rules + silence_rules(plan, member_ids))
+    # The rules every new member gets: the air information and alert thresholds.
+    created += sum(
+        len(default_alerts.install_default_rules(conn, scope=scope, member_id=m))
+        for m in sorted(set(member_ids.values()))
+    )
     chargers = sorted(
         {member_ids[a.commune_insee] for a in plan.assets if a.sim_kind is SimKind.charge_point}
     )
