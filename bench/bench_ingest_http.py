@@ -63,6 +63,7 @@ STAGES = (
     (Pipeline, "_decode", "normalise (catalogue, units)"),
     (Pipeline, "_validate", "validate (plausible ranges, time)"),
     (pipeline_module, "ensure_series", "store: series lookup"),
+    (pipeline_module, "qualify", "qualify (quality flags, series memory)"),
     (bulk, "insert_readings_sqlite", "store: INSERT … ON CONFLICT DO NOTHING"),
     (rollups, "aggregate", "store: rollup increments (Python)"),
     (rollups, "apply_delta", "store: rollup upserts"),
@@ -159,8 +160,14 @@ def series_rows(
 
 def empty_readings(engine: Engine) -> None:
     with engine.begin() as conn:
-        for table in ("readings", "readings_hourly", "readings_daily"):
+        for table in ("readings", "readings_hourly", "readings_daily", "readings_set_aside"):
             conn.execute(text(f"DELETE FROM {table}"))
+        conn.execute(
+            text(
+                "UPDATE series SET last_ts = NULL, last_value = NULL, valid_ts = NULL, "
+                "valid_value = NULL, run_start = NULL"
+            )
+        )
 
 
 def raw_sqlite(path: str, rows: list[tuple[int, datetime, float]], batch: int) -> float:

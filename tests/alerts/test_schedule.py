@@ -101,7 +101,8 @@ def test_water_vigilance_indicator_reaches_orange_and_leaves_it_with_hysteresis(
         assert (bool(fired), bool(resolved)) == (fires, resolves), minutes
     with engine.connect() as conn:
         [alert] = list_alerts(conn, scope=technician)
-    assert "niveau orange" in alert.message
+    assert "3,25 m, au-dessus du seuil orange (3,2 m)" in alert.message
+    assert alert.severity == "warning"
 
 
 def test_air_index_mauvais_fires_from_the_hourly_rollups(

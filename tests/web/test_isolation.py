@@ -69,6 +69,37 @@ def plant(client: TestClient, territory: Territory) -> Planted:
         json={"name": f"{MARKER} jeton", "scopes": ["read"]},
     ).json()
     territory.versailles.user(Role.technician)
+    period = client.post(
+        f"/api/v1/assets/{asset['id']}/quality-periods",
+        headers=headers,
+        json={
+            "start": "2026-11-01T00:00:00Z",
+            "end": "2026-12-01T00:00:00Z",
+            "valid": False,
+            "reason": "maintenance",
+            "note": f"{MARKER} maintenance",
+        },
+    )
+    assert period.status_code == 201, period.text
+    # A value of the maintenance period: stored, set aside, listed with the asset's name.
+    sent = client.post(
+        "/api/v1/ingest",
+        headers=territory.versailles.bearer("ingest"),
+        json={
+            "readings": [
+                {
+                    "device": f"{MARKER}-sn",
+                    "ts": "2026-11-20T10:00:00Z",
+                    "quantity": "no2",
+                    "value": 20,
+                }
+            ]
+        },
+    )
+    assert sent.status_code == 200, sent.text
+    query = {"first": "2026-11-01", "last": "2026-11-30", "asset_id": asset["id"]}
+    aside = client.get("/api/v1/set-aside/readings", headers=headers, params=query).json()
+    assert [r["asset_name"] for r in aside] == [f"{MARKER} capteur"]
     plant_proposal(client, territory, MARKER)
     plant_alerts(client, territory, asset["id"], MARKER)
     plant_indicators(client, territory, MARKER)
@@ -138,6 +169,21 @@ ROUTE_CALLS: dict[tuple[str, str], Callable[[Planted], Call]] = {
     ("GET", "/api/v1/assets/{asset_id}"): lambda p: NO_BODY,
     ("PATCH", "/api/v1/assets/{asset_id}"): lambda p: Call(json={"name": "intrus"}),
     ("DELETE", "/api/v1/assets/{asset_id}"): lambda p: NO_BODY,
+    ("GET", "/api/v1/assets/{asset_id}/quality-periods"): lambda p: NO_BODY,
+    ("POST", "/api/v1/assets/{asset_id}/quality-periods"): lambda p: Call(
+        json={
+            "start": "2026-11-01T00:00:00Z",
+            "end": "2026-11-02T00:00:00Z",
+            "valid": False,
+            "note": "intrus",
+        }
+    ),
+    ("GET", "/api/v1/set-aside"): lambda p: Call(
+        query={"first": "2026-11-01", "last": "2026-11-30", "asset_id": p.asset_id}
+    ),
+    ("GET", "/api/v1/set-aside/readings"): lambda p: Call(
+        query={"first": "2026-11-01", "last": "2026-11-30", "asset_id": p.asset_id}
+    ),
     ("GET", "/api/v1/device-models"): lambda p: NO_BODY,
     ("POST", "/api/v1/device-models"): lambda p: Call(
         json={"vendor": "intrus", "model": "x", "domain": "air"}

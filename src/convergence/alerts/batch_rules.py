@@ -19,7 +19,13 @@ from convergence.alerts.kinds import Comparison, RuleKind
 from convergence.alerts.lifecycle import Outcome, Trigger, settle
 from convergence.alerts.schemas import EventParams, RateParams, ThresholdParams
 from convergence.alerts.targets import Asset, Rule
-from convergence.alerts.wording import COMPARISON_FR, duration, number, quantity_label
+from convergence.alerts.wording import (
+    COMPARISON_FR,
+    duration,
+    number,
+    quantity_label,
+    quantity_unit,
+)
 from convergence.timeseries.tables import readings
 
 if TYPE_CHECKING:
@@ -77,13 +83,21 @@ def _threshold(context: BatchContext) -> Outcome:
         held = ts - _held_since(context.conn, batch.series_id, ts, params)
         if held < timedelta(seconds=params.min_duration_s):
             return Outcome()
-    message = (
-        f"{quantity_label(params.quantity)} : {number(value)}, "
-        f"{COMPARISON_FR[params.comparison]} {number(params.limit)}"
-        + (f" depuis {duration(held)}" if held else "")
-    )
+    message = threshold_message(params, value) + (f" depuis {duration(held)}" if held else "")
     details = {"quantity": params.quantity, "limit": params.limit, "held_s": held.total_seconds()}
     return _settle(context, state, Trigger(ts=ts, value=value, message=message, details=details))
+
+
+def threshold_message(params: ThresholdParams, value: float) -> str:
+    """« Dioxyde d'azote : 473 µg/m³, au-dessus du seuil d'alerte (400 µg/m³) »."""
+    unit = quantity_unit(params.quantity)
+    side = COMPARISON_FR[params.comparison]
+    limit = f"{number(params.limit)}{unit}"
+    if params.threshold_label:
+        where = f"{side.removesuffix(' de')} du {params.threshold_label} ({limit})"
+    else:
+        where = f"{side} {limit}"
+    return f"{quantity_label(params.quantity)} : {number(value)}{unit}, {where}"
 
 
 def _held_since(

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Connection, select
 
 from convergence.alerts.conditions import ConditionState
-from convergence.alerts.kinds import IndicatorName
+from convergence.alerts.kinds import IndicatorName, Severity
 from convergence.alerts.levels import level_code
 from convergence.alerts.lifecycle import Trigger, find_open
 from convergence.alerts.schemas import IndicatorParams
@@ -42,27 +42,58 @@ def _state(reached: int, minimum: int) -> ConditionState:
 
 
 def _water(conn: Connection, rule: Rule, params: IndicatorParams, asset: Asset) -> Verdict:
-    latest = conn.execute(
-        select(series.c.last_ts, series.c.last_value).where(
-            series.c.asset_id == asset.id, series.c.quantity == WATER_QUANTITY
-        )
-    ).first()
-    if latest is None or latest.last_ts is None or params.thresholds is None:
+    latest = _latest_valid_height(conn, asset.id)
+    if latest is None or params.thresholds is None:
         return None
+    at, height = latest
     site = SiteThresholds(**params.thresholds.model_dump())
     current = find_open(conn, rule_id=rule.id, asset_id=asset.id)
     previous = VigilanceLevel(current.details["level"]) if current is not None else None
-    level = vigilance_level(latest.last_value, site, previous)
-    message = (
-        f"hauteur d'eau {number(latest.last_value)} m le {local_time(latest.last_ts)} : "
-        f"niveau {level.name.lower()} (seuils du site : jaune {number(site.jaune)} m, "
-        f"orange {number(site.orange)} m, rouge {number(site.rouge)} m)"
-    )
+    level = vigilance_level(height, site, previous)
     trigger = Trigger(
-        ts=latest.last_ts, value=latest.last_value, message=message, details={"level": int(level)}
+        ts=at,
+        value=height,
+        message=water_message(height, level, site, at),
+        details={"level": int(level)},
+        severity=WATER_SEVERITY[level],
     )
     minimum = level_code(IndicatorName.water_vigilance, params.min_level)
     return _state(int(level), minimum), trigger
+
+
+# The severity of the level reached: rouge (a threat to people and property) is critical.
+WATER_SEVERITY = {
+    VigilanceLevel.VERT: Severity.info,
+    VigilanceLevel.JAUNE: Severity.info,
+    VigilanceLevel.ORANGE: Severity.warning,
+    VigilanceLevel.ROUGE: Severity.critical,
+}
+
+
+def water_message(height: float, level: VigilanceLevel, site: SiteThresholds, at: datetime) -> str:
+    """« 6,34 m, au-dessus du seuil rouge (5,92 m) », the level, value and threshold named."""
+    heights = dict(site.bounds())
+    if level is VigilanceLevel.VERT:
+        position = f"en dessous du seuil jaune ({number(site.jaune)} m)"
+    else:
+        position = f"au-dessus du seuil {level.name.lower()} ({number(heights[level])} m)"
+    return f"hauteur d'eau {number(height)} m, {position}, le {local_time(at)}"
+
+
+def _latest_valid_height(conn: Connection, asset_id: int) -> tuple[datetime, float] | None:
+    """The latest valid water height: a value set aside (a glitch) opens no vigilance."""
+    row = conn.execute(
+        select(
+            series.c.last_ts, series.c.last_value, series.c.valid_ts, series.c.valid_value
+        ).where(series.c.asset_id == asset_id, series.c.quantity == WATER_QUANTITY)
+    ).first()
+    if row is None:
+        return None
+    # The qualify stage keeps the last valid value apart only when the last heard was not.
+    at, value = (row.valid_ts, row.valid_value) if row.valid_ts is not None else row[:2]
+    if at is None or value is None:
+        return None
+    return at, float(value)
 
 
 def _air(conn: Connection, params: IndicatorParams, asset: Asset, now: datetime) -> Verdict:

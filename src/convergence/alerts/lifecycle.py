@@ -18,7 +18,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from convergence.alerts.conditions import ConditionState
-from convergence.alerts.kinds import AlertAction, AlertStatus, DeliveryEvent
+from convergence.alerts.kinds import AlertAction, AlertStatus, DeliveryEvent, Severity
 from convergence.alerts.notifications import queue_alert_notifications
 from convergence.alerts.tables import OPEN_CONDITION, alert_events, alerts
 from convergence.alerts.targets import Asset, Rule
@@ -37,6 +37,8 @@ class Trigger:
     value: float | None
     message: str
     details: dict[str, Any] = field(default_factory=dict)
+    # The severity of what was reached (a water level: rouge is critical), over the rule's.
+    severity: Severity | None = None
 
 
 @dataclass(slots=True)
@@ -93,7 +95,7 @@ def fire(conn: Connection, *, rule: Rule, asset: Asset, trigger: Trigger, now: d
             member_id=asset.member_id,
             asset_id=asset.id,
             status=AlertStatus.firing.value,
-            severity=rule.severity.value,
+            severity=(trigger.severity or rule.severity).value,
             opened_at=now,
             trigger_ts=trigger.ts,
             value=trigger.value,

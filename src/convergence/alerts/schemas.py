@@ -35,6 +35,11 @@ class ThresholdParams(BaseModel):
     hysteresis: float = Field(
         default=0.0, ge=0, description="resolved only once the value is past limit ∓ hysteresis"
     )
+    threshold_label: str | None = Field(
+        default=None,
+        max_length=60,
+        description="what the limit is, named in the alert's text, e.g. « seuil d'alerte »",
+    )
 
 
 class RateParams(BaseModel):

@@ -48,6 +48,14 @@ def quantity_label(quantity: str) -> str:
     return found.label_fr if found is not None else quantity
 
 
+def quantity_unit(quantity: str) -> str:
+    """The unit of a catalogued quantity after a space (« 6,34 m »), or nothing."""
+    found = find_quantity(quantity)
+    if found is None or found.unit in ("", "count", "bool"):
+        return ""
+    return f" {found.unit}"
+
+
 def commune_label(insee: str | None) -> str:
     """« Versailles (78646) », or a placeholder for equipment without a commune."""
     if insee is None:

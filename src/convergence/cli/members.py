@@ -5,10 +5,12 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
+from convergence.alerts.defaults import install_default_rules
 from convergence.cli.context import CLI_ACTOR, console, handle_errors, open_engine
 from convergence.members import service
 from convergence.members.roles import MemberKind, ShareLevel
 from convergence.members.schemas import MemberCreate
+from convergence.members.scope import command_line_scope
 from convergence.members.tables import members
 
 app = typer.Typer(help="Adhérents : communes, EPCI, départements, opérateur.", no_args_is_help=True)
@@ -27,6 +29,7 @@ def create(
     data = MemberCreate(siren=siren, name=name, kind=kind, insee=insee, share_level=share)
     with open_engine() as engine, engine.begin() as conn:
         member = service.create_member(conn, data=data, actor=CLI_ACTOR)
+        install_default_rules(conn, scope=command_line_scope(CLI_ACTOR), member_id=member.id)
     console.print(f"Adhérent créé : #{member.id} {member.name} ({len(member.communes)} communes)")
 
 

@@ -1,8 +1,9 @@
 """The demo's alert rules and water-level sites, created through the alerts services.
 
-- each water-level sensor: a threshold rule at its site's orange height (the flood of the
-  Seine crosses it), and its jaune/orange/rouge heights as indicator site settings;
-- each commune: a silence rule per sensor domain (the silent noise sensor of Colombes);
+- each water-level sensor: a vigilance rule on its jaune/orange/rouge heights (the flood of
+  the Seine crosses them), also set as indicator site settings;
+- each commune: a silence rule per sensor domain (the silent noise sensor of Colombes), and
+  the default rules of every member (air information and alert thresholds);
 - each commune with chargers: the charging package's default rules (a charger in fault,
   offline, repeated failed sessions).
 """
@@ -13,9 +14,15 @@ from collections.abc import Mapping, Sequence
 
 from sqlalchemy import Connection, select
 
+from convergence.alerts import defaults as default_alerts
 from convergence.alerts.charging_rules import install_default_rules
-from convergence.alerts.kinds import Comparison, Severity, TargetKind
-from convergence.alerts.schemas import RuleCreate, SilenceParams, ThresholdParams
+from convergence.alerts.kinds import IndicatorName, Severity, TargetKind
+from convergence.alerts.schemas import (
+    IndicatorParams,
+    RuleCreate,
+    SilenceParams,
+    SiteThresholdsIn,
+)
 from convergence.alerts.service import create_rule
 from convergence.alerts.tables import alert_rules
 from convergence.indicators.schemas import WaterSite
@@ -57,16 +64,19 @@ def _create_missing(conn: Connection, scope: MemberScope, rules: Sequence[RuleCr
 
 
 def flood_rule(asset: AssetPlan, *, member_id: int, asset_id: int) -> RuleCreate:
-    """Orange flood vigilance at one water-level sensor."""
-    _, orange, _ = water_heights(asset)
+    """Flood vigilance at one water-level sensor: the level reached sets the severity and the
+    text (« 6,34 m, au-dessus du seuil rouge (5,92 m) »); rouge is critical."""
+    jaune, orange, rouge = water_heights(asset)
     return RuleCreate(
-        name=f"Crue : vigilance orange — {asset.name}",
+        name=f"Crue : vigilance — {asset.name}",
         member_id=member_id,
         target_kind=TargetKind.asset,
         asset_id=asset_id,
         severity=Severity.warning,
-        params=ThresholdParams(
-            quantity="water_level", comparison=Comparison.above, limit=orange, hysteresis=0.3
+        params=IndicatorParams(
+            indicator=IndicatorName.water_vigilance,
+            min_level="jaune",
+            thresholds=SiteThresholdsIn(jaune=jaune, orange=orange, rouge=rouge, hysteresis_m=0.1),
         ),
         cooldown_s=3600,
     )
@@ -109,6 +119,11 @@ def ensure_alert_rules(
         for a in water
     ]
     created = _create_missing(conn, scope, rules + silence_rules(plan, member_ids))
+    # The rules every new member gets: the air information and alert thresholds.
+    created += sum(
+        len(default_alerts.install_default_rules(conn, scope=scope, member_id=m))
+        for m in sorted(set(member_ids.values()))
+    )
     chargers = sorted(
         {member_ids[a.commune_insee] for a in plan.assets if a.sim_kind is SimKind.charge_point}
     )

@@ -24,6 +24,7 @@ from sqlalchemy import Engine
 from convergence.alerts.react import react
 from convergence.db.types import utcnow
 from convergence.demo.scenario import Window
+from convergence.quality.qualify import qualify
 from convergence.simulation.episodes import Episode
 from convergence.simulation.fleet import FleetPlan, simulate
 from convergence.simulation.fleet_writer import RegisteredFleet
@@ -195,9 +196,11 @@ def store_window(
     """
     decibels = frozenset(s.series_id for s in fleet.series if s.decibel)
     with engine.begin() as conn:
-        inserted = insert_readings(conn, rows, decibel_series=decibels).inserted
-    outcome = react(engine, stored=latest_per_series(inserted), now=min(end, utcnow()))
-    return len(inserted), len(outcome.fired)
+        # The qualify stage, as on ingestion: the simulated faults' spikes are set aside.
+        flags = qualify(conn, rows)
+        stored = insert_readings(conn, rows, decibel_series=decibels, quality=flags)
+    outcome = react(engine, stored=latest_per_series(stored.valid), now=min(end, utcnow()))
+    return len(stored.inserted), len(outcome.fired)
 
 
 def backfill(

@@ -1,4 +1,4 @@
-"""The ingestion pipeline: receive → resolve → decode/normalise → validate → store.
+"""The ingestion pipeline: receive → resolve → decode/normalise → validate → qualify → store.
 
 It works on a batch of envelopes inside the caller's transaction, so that readings, rollups
 and dead letters commit together and the sender is acknowledged after the commit. Any
@@ -33,6 +33,7 @@ from convergence.ingest.lorawan import parse_chirpstack, parse_tts
 from convergence.ingest.messages import Message
 from convergence.ingest.native import parse_native
 from convergence.ingest.sanitize import clean_json, clean_text
+from convergence.quality.qualify import qualify
 from convergence.timeseries.bulk import ReadingRow
 from convergence.timeseries.committed import Committed
 from convergence.timeseries.store import (
@@ -70,12 +71,14 @@ class Outcome:
     stored: int = 0
     duplicates: int = 0
     events: int = 0
+    set_aside: int = 0  # stored, but flagged suspect or invalid (kept out of the figures)
     rejections: list[Rejection] = field(default_factory=list)
 
 
 @dataclass(slots=True)
 class BatchResult:
-    """The outcome of each envelope, and the rows and events inserted (for the react stage)."""
+    """The outcome of each envelope, the valid rows and the events inserted (for the react
+    stage)."""
 
     outcomes: list[Outcome]
     inserted: list[ReadingRow] = field(default_factory=list)
@@ -243,11 +246,15 @@ class Pipeline:
                 owner.setdefault((ref.id, reading.ts), work.slot)
                 outcomes[work.slot].duplicates += 1
         decibels = frozenset(ref.id for ref in refs.values() if ref.decibel)
-        inserted = insert_readings(conn, rows, decibel_series=decibels).inserted
-        for series_id, ts, _ in inserted:
+        # The qualify stage: flags are kept with the rows, set-aside values feed no figure.
+        flags = qualify(conn, rows)
+        stored = insert_readings(conn, rows, decibel_series=decibels, quality=flags)
+        for series_id, ts, _ in stored.inserted:
             outcomes[owner[(series_id, ts)]].stored += 1
             outcomes[owner[(series_id, ts)]].duplicates -= 1
-        return inserted, self._store_events(conn, live, outcomes)
+            if (series_id, ts) in flags:
+                outcomes[owner[(series_id, ts)]].set_aside += 1
+        return stored.valid, self._store_events(conn, live, outcomes)
 
     def _store_events(
         self, conn: Connection, live: list[_Work], outcomes: list[Outcome]

@@ -102,6 +102,7 @@ def _device_model_out(row: Row[Any]) -> DeviceModelOut:
         domain=row.domain,
         codec=row.codec,
         field_map=mapping,
+        quality_rules=row.quality_rules,
     )
 
 

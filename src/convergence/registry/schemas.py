@@ -36,12 +36,25 @@ class FieldMapping(BaseModel):
     scale: float | None = None
 
 
+class QualityLimits(BaseModel):
+    """A device model's own limits for one quantity, over the quantity's defaults."""
+
+    low: float | None = None
+    high: float | None = None
+    step_per_hour: float | None = Field(default=None, gt=0)
+    step_min_interval_s: float | None = Field(default=None, ge=0)
+    flat_hours: float | None = Field(default=None, gt=0)
+
+
 class DeviceModelCreate(BaseModel):
     vendor: str = Field(min_length=1, max_length=100)
     model: str = Field(min_length=1, max_length=100)
     domain: DomainName
     codec: str | None = Field(default=None, description="built-in codec id or js:<file>")
     field_map: dict[str, FieldMapping] = Field(default_factory=dict)
+    quality_rules: dict[str, QualityLimits] | None = Field(
+        default=None, description="quantity -> plausible range and spike limits of this model"
+    )
 
 
 class DeviceModelOut(DeviceModelCreate):

@@ -170,6 +170,11 @@ def register_device_model(
         domain=str(data.domain),
         codec=data.codec,
         field_map={k: v.model_dump(exclude_none=True) for k, v in data.field_map.items()},
+        quality_rules=(
+            None
+            if data.quality_rules is None
+            else {k: v.model_dump(exclude_none=True) for k, v in data.quality_rules.items()}
+        ),
         created_at=utcnow(),
     )
     audit.record(

@@ -31,6 +31,9 @@ device_models = Table(
     Column("codec", String(200), nullable=True),
     # decoded field -> {"quantity": ..., "unit": ..., "scale": ...}
     Column("field_map", JSON, nullable=False),
+    # quantity -> {"low": ..., "high": ..., "step_per_hour": ..., "flat_hours": ...}: the
+    # model's own plausible range and spike limits, over the defaults of the quantity.
+    Column("quality_rules", JSON, nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
     UniqueConstraint("vendor", "model"),
 )

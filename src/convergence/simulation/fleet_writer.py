@@ -22,6 +22,7 @@ from convergence.members.roles import MemberKind
 from convergence.members.schemas import MemberCreate
 from convergence.members.service import create_member
 from convergence.members.tables import members
+from convergence.quality.qualify import qualify
 from convergence.registry.tables import assets
 from convergence.simulation.episodes import Episode
 from convergence.simulation.fleet import STEP, AssetPlan, FleetPlan, simulate
@@ -199,7 +200,9 @@ def write_readings(
         fleet, start=start, end=end, step=step, extra_episodes=extra_episodes
     ):
         with engine.begin() as conn:
-            report.inserted += len(insert_readings(conn, rows, decibel_series=decibels).inserted)
+            flags = qualify(conn, rows)  # as on ingestion: simulated faults are set aside
+            stored = insert_readings(conn, rows, decibel_series=decibels, quality=flags)
+            report.inserted += len(stored.inserted)
         report.days, report.sent = report.days + 1, report.sent + len(rows)
         report.seconds = time.monotonic() - started
         if progress is not None:

@@ -191,6 +191,8 @@ def raw_buckets(
             readings.c.series_id.in_(sorted(series_ids)),
             readings.c.ts >= time_range.start,
             readings.c.ts < time_range.end,
+            # Like the rollups, raw values are the valid ones: set-aside values feed nothing.
+            readings.c.quality == 0,
         )
         .order_by(readings.c.series_id, readings.c.ts)
         .limit(limit + 1)

@@ -17,11 +17,14 @@ from typing import Any
 from sqlalchemy import Connection
 
 ReadingRow = tuple[int, datetime, float]  # (series_id, ts, value)
+# (series_id, ts, value, quality flag, reason): what is written; only flag 0 feeds the rollups.
+QualifiedRow = tuple[int, datetime, float, int, str | None]
+SetAsideRow = tuple[int, date, str, int]  # (series_id, local day, reason, count)
 RollupRow = tuple[int, datetime | date, int, float, float, float, float | None]
 # From this many rows on, PostgreSQL gets COPY into a temporary table.
 COPY_THRESHOLD = 64
-SQLITE_ROWS_PER_STATEMENT = 10_000  # 3 parameters a row; SQLite allows 32,766
-_INCOMING = "readings_incoming"
+SQLITE_ROWS_PER_STATEMENT = 6_000  # 5 parameters a row; SQLite allows 32,766
+_INCOMING = "readings_incoming_qualified"
 _ROLLUP_UPDATE = (
     '"count" = {t}."count" + excluded."count", "sum" = {t}."sum" + excluded."sum", '
     '"min" = {least}({t}."min", excluded."min"), "max" = {greatest}({t}."max", excluded."max"), '
@@ -34,13 +37,13 @@ def sqlite_time(ts: datetime) -> str:
     return ts.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
-def insert_readings_sqlite(conn: Connection, batch: list[ReadingRow]) -> list[ReadingRow]:
+def insert_readings_sqlite(conn: Connection, batch: list[QualifiedRow]) -> list[QualifiedRow]:
     """Insert rows, ignoring those already stored; returns the rows actually inserted."""
-    inserted: list[ReadingRow] = []
+    inserted: list[QualifiedRow] = []
     for start in range(0, len(batch), SQLITE_ROWS_PER_STATEMENT):
         chunk = batch[start : start + SQLITE_ROWS_PER_STATEMENT]
-        keyed = {(s, sqlite_time(t)): (s, t, v) for s, t, v in chunk}
-        params = tuple(p for (s, t), (_, _, v) in keyed.items() for p in (s, t, v))
+        keyed = {(row[0], sqlite_time(row[1])): row for row in chunk}
+        params = tuple(p for (s, t), (_, _, v, q, r) in keyed.items() for p in (s, t, v, q, r))
         result = conn.exec_driver_sql(_sqlite_insert_sql(len(keyed)), params)
         inserted.extend(keyed[(row[0], row[1])] for row in result)
     return inserted
@@ -48,9 +51,9 @@ def insert_readings_sqlite(conn: Connection, batch: list[ReadingRow]) -> list[Re
 
 @lru_cache(maxsize=64)
 def _sqlite_insert_sql(rows: int) -> str:
-    values = ",".join(["(?,?,?)"] * rows)
+    values = ",".join(["(?,?,?,?,?)"] * rows)
     return (
-        f"INSERT INTO readings (series_id, ts, value) VALUES {values} "
+        f"INSERT INTO readings (series_id, ts, value, quality, quality_reason) VALUES {values} "
         "ON CONFLICT DO NOTHING RETURNING series_id, ts"
     )
 
@@ -60,16 +63,23 @@ def _sqlite_insert_sql(rows: int) -> str:
 _PG_STORE = """
 WITH incoming AS ({incoming}),
 inserted AS (
-    INSERT INTO readings (series_id, ts, value)
-    SELECT series_id, ts, value FROM incoming ORDER BY series_id, ts
-    ON CONFLICT DO NOTHING RETURNING series_id, ts, value
+    INSERT INTO readings (series_id, ts, value, quality, quality_reason)
+    SELECT series_id, ts, value, quality, quality_reason FROM incoming ORDER BY series_id, ts
+    ON CONFLICT DO NOTHING RETURNING series_id, ts, value, quality, quality_reason
 ),
 measured AS (
     SELECT series_id, ts, value,
         CASE WHEN series_id = ANY(%(decibel)s::integer[]) THEN power(10, value / 10) END AS energy,
         date_trunc('hour', ts AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS hour,
         (ts AT TIME ZONE 'Europe/Paris')::date AS day
-    FROM inserted
+    FROM inserted WHERE quality = 0
+),
+set_aside AS (
+    INSERT INTO readings_set_aside (series_id, "day", reason, "count")
+    SELECT series_id, (ts AT TIME ZONE 'Europe/Paris')::date, quality_reason, count(*)
+    FROM inserted WHERE quality <> 0 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    ON CONFLICT (series_id, "day", reason)
+    DO UPDATE SET "count" = readings_set_aside."count" + excluded."count"
 ),
 hourly AS (
     INSERT INTO readings_hourly (series_id, "start", "count", "sum", "min", "max", energy_sum)
@@ -95,26 +105,29 @@ SELECT series_id, ts FROM inserted
 """
 _UNNEST = (
     "SELECT * FROM unnest(%(series)s::integer[], %(ts)s::timestamptz[], "
-    "%(value)s::double precision[]) AS i(series_id, ts, value)"
+    "%(value)s::double precision[], %(quality)s::smallint[], %(reason)s::text[]) "
+    "AS i(series_id, ts, value, quality, quality_reason)"
 )
 
 
 def store_postgres(
-    conn: Connection, batch: list[ReadingRow], *, decibel_series: frozenset[int]
-) -> list[ReadingRow]:
+    conn: Connection, batch: list[QualifiedRow], *, decibel_series: frozenset[int]
+) -> list[QualifiedRow]:
     """Insert readings, add them to the rollups and latest values; returns those inserted.
 
     A large batch is first COPY'd into a temporary table; a small one travels as arrays.
     """
     if not batch:
         return []
-    keyed = {(s, t): (s, t, v) for s, t, v in batch}
+    keyed = {(row[0], row[1]): row for row in batch}
     decibel = sorted(decibel_series)
     if len(batch) < COPY_THRESHOLD:
         params = {
-            "series": [s for s, _, _ in batch],
-            "ts": [t for _, t, _ in batch],
-            "value": [v for _, _, v in batch],
+            "series": [row[0] for row in batch],
+            "ts": [row[1] for row in batch],
+            "value": [row[2] for row in batch],
+            "quality": [row[3] for row in batch],
+            "reason": [row[4] for row in batch],
             "decibel": decibel,
         }
         result = conn.exec_driver_sql(_pg_store_sql(_UNNEST), params)
@@ -131,19 +144,20 @@ def _pg_store_sql(incoming: str) -> str:
     )
 
 
-def _copy_store(conn: Connection, batch: list[ReadingRow], decibel: list[int]) -> list[Any]:
+def _copy_store(conn: Connection, batch: list[QualifiedRow], decibel: list[int]) -> list[Any]:
     driver: Any = conn.connection.driver_connection
     with driver.cursor() as cursor:
         # Checked every time: a rolled-back transaction takes the table's creation with it.
         cursor.execute(
             f"CREATE TEMPORARY TABLE IF NOT EXISTS {_INCOMING} "
-            "(series_id integer, ts timestamptz, value double precision) ON COMMIT DELETE ROWS"
+            "(series_id integer, ts timestamptz, value double precision, quality smallint, "
+            "quality_reason text) ON COMMIT DELETE ROWS"
         )
         with cursor.copy(f"COPY {_INCOMING} FROM STDIN (FORMAT BINARY)") as copy:
-            copy.set_types(["int4", "timestamptz", "float8"])
+            copy.set_types(["int4", "timestamptz", "float8", "int2", "text"])
             for row in batch:
                 copy.write_row(row)
-        sql = _pg_store_sql(f"SELECT series_id, ts, value FROM {_INCOMING}")
+        sql = _pg_store_sql(f"SELECT * FROM {_INCOMING}")
         cursor.execute(sql, {"decibel": decibel})
         inserted = [(sid, ts) for sid, ts in cursor.fetchall()]
         cursor.execute(f"TRUNCATE {_INCOMING}")
@@ -170,6 +184,26 @@ def add_rollups(conn: Connection, table: str, bucket: str, rows: list[RollupRow]
         f"INSERT INTO {table} ({columns}) VALUES (?,?,?,?,?,?,?) "
         f'ON CONFLICT (series_id, "{bucket}") DO UPDATE SET {update}',
         [(r[0], _sqlite_bucket(r[1]), *r[2:]) for r in rows],
+    )
+
+
+def add_set_aside(conn: Connection, rows: list[SetAsideRow]) -> None:
+    """Add counts of set-aside values per (series, day, reason), in key order."""
+    if not rows:
+        return
+    update = 'DO UPDATE SET "count" = readings_set_aside."count" + excluded."count"'
+    conflict = f'ON CONFLICT (series_id, "day", reason) {update}'
+    columns = 'series_id, "day", reason, "count"'
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(
+            f"INSERT INTO readings_set_aside ({columns}) SELECT * FROM unnest(%s::integer[], "
+            f"%s::date[], %s::text[], %s::integer[]) {conflict}",
+            tuple(list(column) for column in zip(*rows, strict=True)),
+        )
+        return
+    conn.exec_driver_sql(
+        f"INSERT INTO readings_set_aside ({columns}) VALUES (?,?,?,?) {conflict}",
+        [(s, d.isoformat(), r, n) for s, d, r, n in rows],
     )
 
 

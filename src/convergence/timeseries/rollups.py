@@ -18,7 +18,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, delete, select
 
 from convergence.timeseries import bulk
-from convergence.timeseries.tables import readings, readings_daily, readings_hourly
+from convergence.timeseries.tables import (
+    readings,
+    readings_daily,
+    readings_hourly,
+    readings_set_aside,
+)
 
 # Public functions here read or write members' rows without a scope (a system module):
 UNSCOPED_REASON = "rollups are rebuilt from the rows of the series given, a storage job"
@@ -113,20 +118,58 @@ def _rows(aggregates: dict[Any, Aggregate]) -> list[bulk.RollupRow]:
     ]
 
 
+def set_aside_counts(rows: Iterable[bulk.QualifiedRow]) -> list[bulk.SetAsideRow]:
+    """How many values each (series, local day, reason) sets aside, in key order."""
+    counts: dict[tuple[int, date, str], int] = {}
+    for series_id, ts, _, flag, reason in rows:
+        if flag:
+            key = (series_id, local_day(ts), reason or "unknown")
+            counts[key] = counts.get(key, 0) + 1
+    return [(s, d, r, n) for (s, d, r), n in sorted(counts.items())]
+
+
 def rebuild(conn: Connection, *, series_id: int, decibel: bool) -> None:
     """Recompute every rollup of one series from its raw readings (an upsert per bucket)."""
-    rows = conn.execute(
-        select(readings.c.series_id, readings.c.ts, readings.c.value)
-        .where(readings.c.series_id == series_id)
-        .order_by(readings.c.ts)
-    )
+    rebuild_days(conn, series_id=series_id, decibel=decibel, first=None, last=None)
+
+
+def rebuild_days(
+    conn: Connection, *, series_id: int, decibel: bool, first: date | None, last: date | None
+) -> None:
+    """Recompute the rollups and set-aside counts of one series over local days (all if None).
+
+    Only valid readings enter the rollups; the others are counted by reason.
+    """
+    query = select(
+        readings.c.series_id,
+        readings.c.ts,
+        readings.c.value,
+        readings.c.quality,
+        readings.c.quality_reason,
+    ).where(readings.c.series_id == series_id)
+    hourly_where = [readings_hourly.c.series_id == series_id]
+    daily_where = [readings_daily.c.series_id == series_id]
+    aside_where = [readings_set_aside.c.series_id == series_id]
+    if first is not None and last is not None:
+        start, end = _day_start(first), _day_start(date.fromordinal(last.toordinal() + 1))
+        query = query.where(readings.c.ts >= start, readings.c.ts < end)
+        hourly_where += [readings_hourly.c.start >= start, readings_hourly.c.start < end]
+        daily_where += [readings_daily.c.day >= first, readings_daily.c.day <= last]
+        aside_where += [readings_set_aside.c.day >= first, readings_set_aside.c.day <= last]
+    rows = [(r[0], r[1], r[2], r[3], r[4]) for r in conn.execute(query.order_by(readings.c.ts))]
     delta = aggregate(
-        ((r[0], r[1], r[2]) for r in rows),
+        ((s, t, v) for s, t, v, flag, _ in rows if not flag),
         decibel_series=frozenset({series_id}) if decibel else frozenset(),
     )
-    for table in (readings_hourly, readings_daily):
-        conn.execute(delete(table).where(table.c.series_id == series_id))
+    conn.execute(delete(readings_hourly).where(*hourly_where))
+    conn.execute(delete(readings_daily).where(*daily_where))
+    conn.execute(delete(readings_set_aside).where(*aside_where))
     apply_delta(conn, delta)
+    bulk.add_set_aside(conn, set_aside_counts(rows))
+
+
+def _day_start(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=PARIS).astimezone(UTC)
 
 
 def energetic_mean(energy_sum: float | None, count: int) -> float | None:

@@ -7,7 +7,7 @@ counts twice. On PostgreSQL a batch is first COPY'd into a temporary table.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -19,12 +19,14 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from convergence.db.types import utcnow
 from convergence.errors import InvalidInput
 from convergence.timeseries import bulk, rollups
+from convergence.timeseries.flags import VALID, Quality
 from convergence.timeseries.tables import events, series
 
 # Public functions here read or write members' rows without a scope (a system module):
 UNSCOPED_REASON = "the pipeline stores what an authenticated receiver resolved"
 
 ReadingRow = bulk.ReadingRow  # (series_id, ts, value)
+QualityMap = Mapping[tuple[int, datetime], Quality]  # (series_id, UTC ts) -> flag, reason
 EventKey = tuple[int, str, datetime]  # (asset_id, kind, ts)
 
 
@@ -44,6 +46,7 @@ class SeriesRef:
     asset_id: int
     quantity: str
     unit: str
+    member_id: int = 0
 
     @property
     def decibel(self) -> bool:
@@ -77,11 +80,17 @@ class NewReading:
 
 @dataclass(slots=True)
 class StoreResult:
-    """What a batch changed: rows inserted, duplicates ignored, events stored."""
+    """What a batch changed: rows inserted (valid or not), duplicates ignored, events stored."""
 
     inserted: list[ReadingRow] = field(default_factory=list)
     duplicates: int = 0
     events_inserted: int = 0
+    # The inserted rows that are valid: what rollups, alerts and indicators take in.
+    valid: list[ReadingRow] = field(default_factory=list)
+
+    @property
+    def set_aside(self) -> int:
+        return len(self.inserted) - len(self.valid)
 
 
 def ensure_series(conn: Connection, keys: Iterable[SeriesKey]) -> dict[tuple[int, str], SeriesRef]:
@@ -113,18 +122,24 @@ def _select_series(
 ) -> dict[tuple[int, str], SeriesRef]:
     asset_ids = sorted({asset_id for asset_id, _ in wanted})
     rows = conn.execute(
-        select(series.c.id, series.c.asset_id, series.c.quantity, series.c.unit).where(
-            series.c.asset_id.in_(asset_ids)
-        )
+        select(
+            series.c.id, series.c.asset_id, series.c.quantity, series.c.unit, series.c.member_id
+        ).where(series.c.asset_id.in_(asset_ids))
     )
-    refs = (SeriesRef(r.id, r.asset_id, r.quantity, r.unit) for r in rows)
+    refs = (SeriesRef(r.id, r.asset_id, r.quantity, r.unit, r.member_id) for r in rows)
     return {
         (ref.asset_id, ref.quantity): ref for ref in refs if (ref.asset_id, ref.quantity) in wanted
     }
 
 
-def store_readings(conn: Connection, new_readings: Sequence[NewReading]) -> StoreResult:
-    """Store readings of any assets; InvalidInput if a unit differs from its series' unit."""
+def store_readings(
+    conn: Connection, new_readings: Sequence[NewReading], *, quality: QualityMap | None = None
+) -> StoreResult:
+    """Store readings of any assets; InvalidInput if a unit differs from its series' unit.
+
+    Without ``quality`` every reading is valid: callers that take data from outside qualify
+    it first (``convergence.quality.qualify``).
+    """
     refs = ensure_series(conn, (r.series_key for r in new_readings))
     rows: list[ReadingRow] = []
     for reading in new_readings:
@@ -133,7 +148,7 @@ def store_readings(conn: Connection, new_readings: Sequence[NewReading]) -> Stor
             raise InvalidInput(unit_mismatch(ref, reading.unit))
         rows.append((ref.id, reading.ts, reading.value))
     decibels = frozenset(ref.id for ref in refs.values() if ref.decibel)
-    return insert_readings(conn, rows, decibel_series=decibels)
+    return insert_readings(conn, rows, decibel_series=decibels, quality=quality)
 
 
 def unit_mismatch(ref: SeriesRef, unit: str) -> str:
@@ -145,23 +160,36 @@ def unit_mismatch(ref: SeriesRef, unit: str) -> str:
 
 
 def insert_readings(
-    conn: Connection, rows: Sequence[ReadingRow], *, decibel_series: frozenset[int]
+    conn: Connection,
+    rows: Sequence[ReadingRow],
+    *,
+    decibel_series: frozenset[int],
+    quality: QualityMap | None = None,
 ) -> StoreResult:
-    """Insert readings idempotently, then add what was inserted to rollups and latest values."""
+    """Insert readings idempotently with their quality flag (valid unless ``quality`` says
+    otherwise); valid ones go to the rollups and latest values, the others are counted."""
     unique = sorted({(sid, ts.astimezone(UTC)): value for sid, ts, value in rows}.items())
-    batch = [(sid, ts, value) for (sid, ts), value in unique]
+    flags = quality or {}
+    batch: list[bulk.QualifiedRow] = []
+    for (sid, ts), value in unique:
+        flag, reason = flags.get((sid, ts), VALID)
+        batch.append((sid, ts, value, int(flag), None if reason is None else str(reason)))
     if conn.dialect.name == "postgresql":
-        inserted = bulk.store_postgres(conn, batch, decibel_series=decibel_series)
+        qualified = bulk.store_postgres(conn, batch, decibel_series=decibel_series)
     else:
-        inserted = bulk.insert_readings_sqlite(conn, batch)
-        rollups.apply_delta(conn, rollups.aggregate(inserted, decibel_series=decibel_series))
-        bulk.update_latest_sqlite(conn, _newest(inserted))
-    return StoreResult(inserted=inserted, duplicates=len(rows) - len(inserted))
+        qualified = bulk.insert_readings_sqlite(conn, batch)
+        valid_rows = [(s, t, v) for s, t, v, flag, _ in qualified if not flag]
+        rollups.apply_delta(conn, rollups.aggregate(valid_rows, decibel_series=decibel_series))
+        bulk.add_set_aside(conn, rollups.set_aside_counts(qualified))
+        bulk.update_latest_sqlite(conn, _newest(qualified))
+    inserted = [(s, t, v) for s, t, v, _, _ in qualified]
+    valid = [(s, t, v) for s, t, v, flag, _ in qualified if not flag] if flags else inserted
+    return StoreResult(inserted=inserted, duplicates=len(rows) - len(inserted), valid=valid)
 
 
-def _newest(inserted: Iterable[ReadingRow]) -> dict[int, tuple[datetime, float]]:
+def _newest(inserted: Iterable[bulk.QualifiedRow]) -> dict[int, tuple[datetime, float]]:
     newest: dict[int, tuple[datetime, float]] = {}
-    for sid, ts, value in inserted:
+    for sid, ts, value, _, _ in inserted:
         if sid not in newest or ts > newest[sid][0]:
             newest[sid] = (ts, value)
     return newest

@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    SmallInteger,
     String,
     Table,
     UniqueConstraint,
@@ -24,6 +25,7 @@ from convergence.db.types import JSONDoc, UTCDateTime
 QUANTITY_LENGTH = 64
 UNIT_LENGTH = 20
 EVENT_KIND_LENGTH = 64
+REASON_LENGTH = 24
 
 # One quantity measured by one asset. ``member_id`` repeats the asset's owner so that the
 # member scope filters series without a join; ``last_*`` is the latest value of the series.
@@ -38,6 +40,12 @@ series = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("last_ts", UTCDateTime, nullable=True),
     Column("last_value", Float, nullable=True),
+    # What the qualify stage remembers between batches: the last valid value (``last_*`` is
+    # the last value heard, valid or not) and since when the series has repeated its last
+    # value (a stuck sensor repeats one value).
+    Column("valid_ts", UTCDateTime, nullable=True),
+    Column("valid_value", Float, nullable=True),
+    Column("run_start", UTCDateTime, nullable=True),
     UniqueConstraint("asset_id", "quantity"),
 )
 
@@ -49,6 +57,9 @@ readings = Table(
     ),
     Column("ts", UTCDateTime, primary_key=True, nullable=False),
     Column("value", Float, nullable=False),
+    # 0 valid, 1 suspect, 2 invalid (``flags.Flag``), with the reason of a set-aside value.
+    Column("quality", SmallInteger, nullable=False, server_default="0"),
+    Column("quality_reason", String(REASON_LENGTH), nullable=True),
 )
 
 
@@ -83,6 +94,19 @@ readings_daily = Table(
     ),
     Column("day", Date, primary_key=True, nullable=False),
     *_rollup_columns(),
+)
+
+# Values set aside (suspect or invalid) per series, Europe/Paris day and reason: the rollups
+# above aggregate valid values only, this table says how many others there were and why.
+readings_set_aside = Table(
+    "readings_set_aside",
+    metadata,
+    Column(
+        "series_id", ForeignKey("series.id", ondelete="CASCADE"), primary_key=True, nullable=False
+    ),
+    Column("day", Date, primary_key=True, nullable=False),
+    Column("reason", String(REASON_LENGTH), primary_key=True, nullable=False),
+    Column("count", Integer, nullable=False),
 )
 
 # Non-numeric facts: status changes, alarms, OCPP status notifications.

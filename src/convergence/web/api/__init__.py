@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from convergence.web.api import deadletters, docs, health, ingest, members, registry, series
+from convergence.web.api import (
+    deadletters,
+    docs,
+    health,
+    ingest,
+    members,
+    quality,
+    registry,
+    series,
+)
 from convergence.web.api.alerts import router as alerts_router
 from convergence.web.api.charging import router as charging_router
 from convergence.web.api.coordination import router as coordination_router
@@ -17,6 +26,7 @@ router.include_router(health.router)
 router.include_router(docs.router)
 router.include_router(members.router, prefix="/api/v1")
 router.include_router(registry.router, prefix="/api/v1")
+router.include_router(quality.router, prefix="/api/v1")
 router.include_router(coordination_router, prefix="/api/v1")
 router.include_router(ingest.router, prefix="/api/v1")
 router.include_router(deadletters.router, prefix="/api/v1")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
+from convergence.alerts.defaults import install_default_rules
 from convergence.members import queries, service, tokens
 from convergence.members.schemas import (
     MemberCreate,
@@ -33,7 +34,10 @@ def create_member(data: MemberCreate, engine: EngineDep, scope: ReadScope) -> Me
     """Create a member (operator administrators only)."""
     require_operator(scope)
     with engine.begin() as conn:
-        return service.create_member(conn, data=data, actor=scope.actor)
+        member = service.create_member(conn, data=data, actor=scope.actor)
+        # A new member starts with the default alert rules (air thresholds), which it can change.
+        install_default_rules(conn, scope=scope, member_id=member.id)
+        return member
 
 
 @router.get("/members/{member_id}", response_model=MemberOut)

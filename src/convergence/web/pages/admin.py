@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 from starlette.responses import Response
 
+from convergence.alerts.defaults import install_default_rules
 from convergence.errors import ConvergenceError, NotFound
 from convergence.members import queries, service
 from convergence.members.roles import MemberKind
@@ -43,6 +44,7 @@ def create_member(
         data = MemberCreate.model_validate(values)
         with engine.begin() as conn:
             member = service.create_member(conn, data=data, actor=viewer.scope.actor)
+            install_default_rules(conn, scope=viewer.scope, member_id=member.id)
     except ValidationError as error:
         return _members_page(
             request, engine, viewer=viewer, values=values, errors=field_errors(error)

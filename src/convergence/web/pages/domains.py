@@ -19,6 +19,7 @@ from convergence.errors import NotFound
 from convergence.indicators.schemas import IndicatorQuery
 from convergence.members.queries import get_member
 from convergence.members.scope import MemberScope
+from convergence.quality.queries import set_aside_summary
 from convergence.registry.queries import (
     count_assets_by_commune_and_domain,
     get_asset,
@@ -28,6 +29,7 @@ from convergence.registry.schemas import AssetFilters
 from convergence.reports.air_thresholds import threshold_row
 from convergence.servicelines import DomainPage, ServiceLine
 from convergence.timedcache import TimedCache
+from convergence.timeseries.flags import REASON_LABELS
 from convergence.timeseries.query_schemas import SeriesFilter
 from convergence.timeseries.series_queries import find_series
 from convergence.web.deps import EngineDep
@@ -117,6 +119,8 @@ def page_context(
         "charted": [],
         "views": [],
         "threshold_row": threshold_row,
+        "set_aside": None,
+        "reason_labels": REASON_LABELS,
     }
     if commune is not None:
         context |= _data(conn, viewer.scope, line, asked, commune, stations, cache)
@@ -150,8 +154,18 @@ def _data(
         )
         for q in _page_of(line).quantities
     ]
+    set_aside = set_aside_summary(
+        conn,
+        scope=scope,
+        first=asked.period.first,
+        last=asked.period.last,
+        commune=commune,
+        domain=line.name,
+        asset_id=asked.asset_id,
+    )
     return {
         "result": result,
+        "set_aside": set_aside,
         "indicator_figure": indicator_figure(line, result, asked.asset_id),
         "charted": charted_stations(line, result),
         "views": [v for v in views if v is not None],

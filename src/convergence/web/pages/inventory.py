@@ -14,9 +14,11 @@ from convergence.members.scope import MemberScope, writable_member_ids
 from convergence.registry import queries
 from convergence.registry.schemas import AssetOut, DeviceModelOut, InitiativeOut
 from convergence.reports import formatting
+from convergence.timeseries.flags import REASON_LABELS
 from convergence.web.deps import EngineDep, SettingsDep
 from convergence.web.pages.domains_asset import asset_measures
 from convergence.web.pages.inventory_filters import PAGE_SIZE, InventoryFiltersDep
+from convergence.web.pages.quality_summary import asset_quality
 from convergence.web.pages.rendering import commune_name, render_page
 from convergence.web.pages.session import CurrentUserPage
 
@@ -63,6 +65,7 @@ def asset_page(
         initiative = _initiative(conn, viewer.scope, asset)
         members = member_names(conn, scope=viewer.scope)
         measures = asset_measures(conn, scope=viewer.scope, asset=asset, now=utcnow())
+        quality = asset_quality(conn, scope=viewer.scope, asset_id=asset.id, now=utcnow())
     return render_page(
         request,
         "inventory/asset.html",
@@ -74,6 +77,8 @@ def asset_page(
         can_edit=may_change(viewer.scope, asset.member_id),
         tile_url=settings.tile_url or "",
         measures=measures,
+        quality=quality,
+        reason_labels=REASON_LABELS,
         fr=formatting,
     )
 

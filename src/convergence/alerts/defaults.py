@@ -1,0 +1,89 @@
+"""The alert rules every new member gets, and can change: the French air-quality information
+and alert thresholds.
+
+Code de l'environnement, article R221-1 (décret n° 2010-1250 du 21 octobre 2010), with the
+procedures of the arrêté du 7 avril 2016 relatif au déclenchement des procédures préfectorales
+en cas d'épisodes de pollution de l'air ambiant:
+
+- O3: information 180 µg/m³, alert 240 µg/m³ (hourly mean);
+- NO2: information 200 µg/m³, alert 400 µg/m³ (hourly mean);
+- SO2: information 300 µg/m³ (hourly mean), alert 500 µg/m³ over three consecutive hours;
+- PM10 (50 and 80 µg/m³) are daily means: a threshold on readings cannot state them, so they
+  are left to the daily air indicators (their exceedances table) for now.
+
+The rules watch the member's air sensors, which report hourly means. An information
+threshold is a warning, an alert threshold is critical.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, select
+
+from convergence.alerts.kinds import Comparison, Severity, TargetKind
+from convergence.alerts.schemas import RuleCreate, RuleOut, ThresholdParams
+from convergence.alerts.service import create_rule
+from convergence.alerts.tables import alert_rules
+from convergence.members.scope import MemberScope, require_write
+from convergence.registry.kinds import Domain
+
+HOUR_S = 3600
+
+
+@dataclass(frozen=True, slots=True)
+class AirThreshold:
+    quantity: str
+    name_fr: str
+    label: str  # « seuil d'information » / « seuil d'alerte »
+    limit: float
+    severity: Severity
+    min_duration_s: int = 0
+
+
+AIR_THRESHOLDS = (
+    AirThreshold("o3", "Ozone", "seuil d'information", 180, Severity.warning),
+    AirThreshold("o3", "Ozone", "seuil d'alerte", 240, Severity.critical),
+    AirThreshold("no2", "Dioxyde d'azote", "seuil d'information", 200, Severity.warning),
+    AirThreshold("no2", "Dioxyde d'azote", "seuil d'alerte", 400, Severity.critical),
+    AirThreshold("so2", "Dioxyde de soufre", "seuil d'information", 300, Severity.warning),
+    # Three consecutive hourly means: the first and the third are two hours apart.
+    AirThreshold("so2", "Dioxyde de soufre", "seuil d'alerte", 500, Severity.critical, 2 * HOUR_S),
+)
+
+
+def default_rules(member_id: int) -> list[RuleCreate]:
+    """The rules a new member starts with."""
+    return [
+        RuleCreate(
+            name=f"{t.name_fr} : {t.label} ({t.limit:g} µg/m³)",
+            member_id=member_id,
+            target_kind=TargetKind.domain,
+            domain=Domain.air,
+            severity=t.severity,
+            params=ThresholdParams(
+                quantity=t.quantity,
+                comparison=Comparison.above,
+                limit=t.limit,
+                min_duration_s=t.min_duration_s,
+                threshold_label=t.label,
+            ),
+            cooldown_s=3 * HOUR_S,
+        )
+        for t in AIR_THRESHOLDS
+    ]
+
+
+def install_default_rules(conn: Connection, *, scope: MemberScope, member_id: int) -> list[RuleOut]:
+    """Create the default rules a member does not have yet (by name); the new ones."""
+    require_write(scope, member_id)
+    existing = set(
+        conn.execute(select(alert_rules.c.name).where(alert_rules.c.member_id == member_id))
+        .scalars()
+        .all()
+    )
+    return [
+        create_rule(conn, scope=scope, data=rule)
+        for rule in default_rules(member_id)
+        if rule.name not in existing
+    ]

@@ -1,0 +1,1 @@
+"""Data quality: flags set on ingestion by rules per quantity, and periods set by people."""

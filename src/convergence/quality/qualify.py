@@ -1,0 +1,305 @@
+"""The qualify stage: a flag and a reason for every reading, before it is stored.
+
+It runs on a batch of rows already tied to their series, inside the caller's transaction:
+one query reads what each series remembers (last valid value, last value heard, since when it
+repeats it), its asset's status and its device model's rules, another the periods people
+set; one statement writes the memory back. A value judged suspect or invalid is stored all
+the same, with its flag, and stays out of the rollups.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection, select
+
+from convergence.quality.rules import Rule, rule_for
+from convergence.quality.tables import quality_periods
+from convergence.registry.kinds import AssetStatus
+from convergence.registry.tables import assets, device_models
+from convergence.timeseries.bulk import ReadingRow, sqlite_time
+from convergence.timeseries.flags import FLAG_OF, VALID, Flag, Quality, Reason
+from convergence.timeseries.tables import readings, series
+
+Key = tuple[int, datetime]
+
+
+@dataclass(slots=True)
+class _Memory:
+    """What one series remembers between values, updated as the batch goes."""
+
+    rule: Rule
+    faulty: bool
+    asset_id: int
+    valid_ts: datetime | None
+    valid_value: float | None
+    heard_ts: datetime | None
+    heard_value: float | None
+    run_start: datetime | None
+    heard_set_aside: bool = False
+    stored: tuple[datetime | None, float | None, datetime | None] = (None, None, None)
+
+    def to_store(self) -> tuple[datetime | None, float | None, datetime | None]:
+        """(valid_ts, valid_value, run_start) as stored: NULL when equal to the last heard.
+
+        Most values are valid and differ from the one before: then nothing is stored, and
+        the batch writes nothing back.
+        """
+        valid_same = self.valid_ts == self.heard_ts
+        run_same = self.run_start == self.heard_ts
+        return (
+            None if valid_same else self.valid_ts,
+            None if valid_same else self.valid_value,
+            None if run_same else self.run_start,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Period:
+    start: datetime
+    end: datetime
+    quality: Quality
+
+
+def qualify(conn: Connection, rows: Sequence[ReadingRow]) -> dict[Key, Quality]:
+    """The flag of every row that is not valid, keyed by (series, ts); remembers the series."""
+    if not rows:
+        return {}
+    memories = _memories(conn, {sid for sid, _, _ in rows})
+    periods = _periods(conn, memories, rows)
+    late = _LateNeighbours(conn, memories, rows)
+    flags: dict[Key, Quality] = {}
+    for sid, ts, value in sorted(rows, key=lambda row: (row[0], row[1])):
+        memory = memories.get(sid)
+        if memory is None:
+            continue
+        quality = _judge(memory, periods.get(memory.asset_id, ()), ts, value)
+        if quality is VALID and not _in_order(memory, ts) and late.is_spike(sid, ts, value):
+            quality = FLAG_OF[Reason.spike], Reason.spike
+        if quality[0] is not Flag.valid:
+            flags[(sid, ts)] = quality
+        _remember(memory, ts, value, quality)
+    _write_memories(conn, memories)
+    return flags
+
+
+def _memories(conn: Connection, series_ids: set[int]) -> dict[int, _Memory]:
+    query = (
+        select(
+            series.c.id,
+            series.c.quantity,
+            series.c.asset_id,
+            series.c.last_ts,
+            series.c.last_value,
+            series.c.valid_ts,
+            series.c.valid_value,
+            series.c.run_start,
+            assets.c.status,
+            device_models.c.quality_rules,
+        )
+        .select_from(
+            series.join(assets, assets.c.id == series.c.asset_id).outerjoin(
+                device_models, device_models.c.id == assets.c.device_model_id
+            )
+        )
+        .where(series.c.id.in_(sorted(series_ids)))
+    )
+    memories = {}
+    for (
+        sid,
+        quantity,
+        asset_id,
+        last_ts,
+        last_value,
+        valid_ts,
+        valid_value,
+        run,
+        status,
+        rules,
+    ) in conn.execute(query):
+        memories[sid] = _Memory(
+            rule=rule_for(quantity, rules),
+            faulty=status == AssetStatus.faulty,
+            asset_id=asset_id,
+            valid_ts=last_ts if valid_ts is None else valid_ts,
+            valid_value=last_value if valid_ts is None else valid_value,
+            heard_ts=last_ts,
+            heard_value=last_value,
+            run_start=last_ts if run is None else run,
+            # A valid value remembered apart from the last heard: the last heard was set aside.
+            heard_set_aside=valid_ts is not None,
+            stored=(valid_ts, valid_value, run),
+        )
+    return memories
+
+
+def _periods(
+    conn: Connection, memories: Mapping[int, _Memory], rows: Sequence[ReadingRow]
+) -> dict[int, list[_Period]]:
+    """Periods set by people over the batch, latest first (the latest decides)."""
+    first, last = min(row[1] for row in rows), max(row[1] for row in rows)
+    query = (
+        select(
+            quality_periods.c.asset_id,
+            quality_periods.c.start,
+            quality_periods.c.end,
+            quality_periods.c.valid,
+            quality_periods.c.reason,
+        )
+        .where(
+            quality_periods.c.asset_id.in_(sorted({m.asset_id for m in memories.values()})),
+            quality_periods.c.start <= last,
+            quality_periods.c.end > first,
+        )
+        .order_by(quality_periods.c.created_at.desc(), quality_periods.c.id.desc())
+    )
+    found: dict[int, list[_Period]] = defaultdict(list)
+    for r in conn.execute(query):
+        quality: Quality = VALID if r.valid else (Flag.invalid, Reason(r.reason))
+        found[r.asset_id].append(_Period(r.start, r.end, quality))
+    return found
+
+
+def _judge(memory: _Memory, periods: Sequence[_Period], ts: datetime, value: float) -> Quality:
+    for period in periods:
+        if period.start <= ts < period.end:
+            return period.quality
+    if memory.faulty:
+        return FLAG_OF[Reason.asset_faulty], Reason.asset_faulty
+    rule = memory.rule
+    if (rule.low is not None and value < rule.low) or (rule.high is not None and value > rule.high):
+        return FLAG_OF[Reason.range], Reason.range
+    if _is_spike(memory, ts, value):
+        return FLAG_OF[Reason.spike], Reason.spike
+    if _is_flat(memory, ts, value):
+        return FLAG_OF[Reason.flat_line], Reason.flat_line
+    return VALID
+
+
+class _LateNeighbours:
+    """Valid readings around late values (older than the last heard), read once per series.
+
+    A late value is judged against its stored neighbours: it is a spike when it departs from
+    the valid value before it and from the one after it by more than the rule allows.
+    """
+
+    MARGIN = timedelta(days=1)
+
+    def __init__(
+        self, conn: Connection, memories: Mapping[int, _Memory], rows: Sequence[ReadingRow]
+    ) -> None:
+        self.conn, self.memories = conn, memories
+        self.spans: dict[int, tuple[datetime, datetime]] = {}
+        for sid, ts, _ in rows:
+            memory = memories.get(sid)
+            if memory is None or memory.rule.step_per_hour is None or _in_order(memory, ts):
+                continue
+            first, last = self.spans.get(sid, (ts, ts))
+            self.spans[sid] = (min(first, ts), max(last, ts))
+        self.loaded: dict[int, list[tuple[datetime, float]]] = {}
+
+    def is_spike(self, sid: int, ts: datetime, value: float) -> bool:
+        if sid not in self.spans:
+            return False
+        neighbours = self._neighbours(sid)
+        at = bisect.bisect_left(neighbours, (ts, -math.inf))
+        before = neighbours[at - 1 : at]
+        after = [n for n in neighbours[at : at + 2] if n[0] > ts][:1]
+        rule = self.memories[sid].rule
+        departs = [
+            abs(value - v) > (rule.allowed_step(abs((ts - t).total_seconds())) or math.inf)
+            for t, v in before + after
+        ]
+        return bool(departs) and all(departs)
+
+    def _neighbours(self, sid: int) -> list[tuple[datetime, float]]:
+        if sid not in self.loaded:
+            first, last = self.spans[sid]
+            rows = self.conn.execute(
+                select(readings.c.ts, readings.c.value)
+                .where(
+                    readings.c.series_id == sid,
+                    readings.c.quality == int(Flag.valid),
+                    readings.c.ts >= first - self.MARGIN,
+                    readings.c.ts <= last + self.MARGIN,
+                )
+                .order_by(readings.c.ts)
+            )
+            self.loaded[sid] = [(r.ts, r.value) for r in rows]
+        return self.loaded[sid]
+
+
+def _in_order(memory: _Memory, ts: datetime) -> bool:
+    return memory.heard_ts is None or ts > memory.heard_ts
+
+
+def _is_spike(memory: _Memory, ts: datetime, value: float) -> bool:
+    # A late value has no neighbours known here: only range and status judge it.
+    if memory.valid_ts is None or memory.valid_value is None or not _in_order(memory, ts):
+        return False
+    allowed = memory.rule.allowed_step((ts - memory.valid_ts).total_seconds())
+    if allowed is None or abs(value - memory.valid_value) <= allowed:
+        return False
+    # The level moved and stays there (two values in a row agree): a shift, not a spike.
+    return not (
+        memory.heard_set_aside
+        and memory.heard_ts is not None
+        and memory.heard_value is not None
+        and abs(value - memory.heard_value)
+        <= (memory.rule.allowed_step((ts - memory.heard_ts).total_seconds()) or 0.0)
+    )
+
+
+def _is_flat(memory: _Memory, ts: datetime, value: float) -> bool:
+    hours = memory.rule.flat_hours
+    if hours is None or memory.run_start is None or not _in_order(memory, ts):
+        return False
+    if value != memory.heard_value:
+        return False
+    return (ts - memory.run_start).total_seconds() >= hours * 3600
+
+
+def _remember(memory: _Memory, ts: datetime, value: float, quality: Quality) -> None:
+    if not _in_order(memory, ts):
+        return
+    if memory.heard_value != value or memory.run_start is None:
+        memory.run_start = ts
+    memory.heard_ts, memory.heard_value = ts, value
+    memory.heard_set_aside = quality[0] is not Flag.valid
+    if quality[0] is Flag.valid:
+        memory.valid_ts, memory.valid_value = ts, value
+
+
+def _write_memories(conn: Connection, memories: Mapping[int, _Memory]) -> None:
+    # Plain driver SQL, as the store's bulk writes: one statement for the whole batch.
+    changed = sorted(
+        (sid, stored) for sid, m in memories.items() if (stored := m.to_store()) != m.stored
+    )
+    if not changed:
+        return
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(
+            "UPDATE series SET valid_ts = u.ts, valid_value = u.value, run_start = u.run "
+            "FROM unnest(%s::integer[], %s::timestamptz[], %s::float8[], %s::timestamptz[]) "
+            "AS u(id, ts, value, run) WHERE series.id = u.id",
+            (
+                [sid for sid, _ in changed],
+                [stored[0] for _, stored in changed],
+                [stored[1] for _, stored in changed],
+                [stored[2] for _, stored in changed],
+            ),
+        )
+        return
+    conn.exec_driver_sql(
+        "UPDATE series SET valid_ts = ?, valid_value = ?, run_start = ? WHERE id = ?",
+        [(_sqlite(ts), value, _sqlite(run), sid) for sid, (ts, value, run) in changed],
+    )
+
+
+def _sqlite(ts: datetime | None) -> str | None:
+    return None if ts is None else sqlite_time(ts)

@@ -1,0 +1,145 @@
+"""The qualify stage on the real pipeline: every reading is stored with a flag and a reason."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Engine, func, select, update
+
+from convergence.registry import service
+from convergence.registry.schemas import DeviceModelCreate
+from convergence.registry.tables import assets
+from convergence.timeseries.tables import readings_daily, readings_hourly, series
+from tests.ingest.conftest import register
+from tests.quality.conftest import Send, flags_of, set_aside_of
+from tests.support import Territory
+
+T0 = datetime(2026, 11, 20, 8, tzinfo=UTC)
+
+
+def _every(step: timedelta, values: list[float]) -> list[tuple[datetime, float]]:
+    return [(T0 + i * step, v) for i, v in enumerate(values)]
+
+
+def _daily_max(engine: Engine, asset_id: int) -> tuple[int, float]:
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(func.sum(readings_daily.c["count"]), func.max(readings_daily.c["max"]))
+            .join(series, series.c.id == readings_daily.c.series_id)
+            .where(series.c.asset_id == asset_id)
+        ).one()
+        return int(row[0] or 0), float(row[1] or 0)
+
+
+def test_a_water_glitch_is_set_aside_and_the_level_after_it_is_valid(
+    engine: Engine, territory: Territory, send: Send
+) -> None:
+    gauge = register(
+        engine, territory.boulogne.id, name="Limnimètre", serial="LIM-1", boulogne=True
+    )
+    levels = [2.0, 2.05, 2.1, 16.98, 2.15, 2.2]
+    result = send(
+        territory.boulogne.id, "LIM-1", "water_level", _every(timedelta(minutes=10), levels)
+    )
+    assert [o.stored for o in result.outcomes] == [1] * 6
+    assert [o.set_aside for o in result.outcomes] == [0, 0, 0, 1, 0, 0]
+    assert [f[1:] for f in flags_of(engine, gauge, "water_level")][3] == (1, "spike")
+    assert sum(f[1] for f in flags_of(engine, gauge, "water_level")) == 1
+    # Nothing deleted, nothing counted: the rollups hold the five valid values.
+    assert _daily_max(engine, gauge) == (5, 2.2)
+    assert set_aside_of(engine, gauge) == {"spike": 1}
+    assert 16.98 not in [v for sid, ts, v in result.inserted]  # the react stage never sees it
+
+
+def test_a_river_in_flood_rising_steadily_is_valid(
+    engine: Engine, territory: Territory, send: Send
+) -> None:
+    gauge = register(
+        engine, territory.boulogne.id, name="Limnimètre", serial="LIM-2", boulogne=True
+    )
+    rising = [2.0 + 0.25 * i for i in range(24)]  # 1.5 m an hour, read every 10 minutes
+    send(territory.boulogne.id, "LIM-2", "water_level", _every(timedelta(minutes=10), rising))
+    assert {f[1] for f in flags_of(engine, gauge, "water_level")} == {0}
+
+
+def test_a_level_that_jumps_and_stays_is_a_shift_not_a_spike(
+    engine: Engine, territory: Territory, send: Send
+) -> None:
+    gauge = register(
+        engine, territory.boulogne.id, name="Limnimètre", serial="LIM-3", boulogne=True
+    )
+    # The gauge was moved: it reads 6 m higher from the fourth value on.
+    values = [1.0, 1.0, 1.1, 7.1, 7.1, 7.2]
+    send(territory.boulogne.id, "LIM-3", "water_level", _every(timedelta(minutes=15), values))
+    assert [f[2] for f in flags_of(engine, gauge, "water_level")] == [None] * 3 + ["spike"] + [
+        None
+    ] * 2
+
+
+def test_a_loud_minute_is_a_noise_event_but_a_loud_hour_after_a_quiet_one_is_suspect(
+    engine: Engine, territory: Territory, send: Send
+) -> None:
+    member = territory.versailles.id
+    minute = register(engine, member, name="Sonomètre minute", serial="SON-M", domain="noise")
+    hourly = register(engine, member, name="Sonomètre horaire", serial="SON-H", domain="noise")
+    send(member, "SON-M", "laeq", _every(timedelta(minutes=1), [55, 56, 95, 57]))
+    send(member, "SON-H", "laeq", _every(timedelta(hours=1), [55, 56, 104, 57]))
+    assert {f[1] for f in flags_of(engine, minute, "laeq")} == {0}
+    assert [f[2] for f in flags_of(engine, hourly, "laeq")] == [None, None, "spike", None]
+
+
+def test_a_stuck_sensor_is_flagged_after_its_flat_line_duration(
+    engine: Engine, territory: Territory, send: Send
+) -> None:
+    member = territory.versailles.id
+    station = register(engine, member, name="Station NO2", serial="AIR-1", domain="air")
+    values = [30.0, 31.0] + [24.5] * 9  # the same value for 8 hours
+    send(member, "AIR-1", "no2", _every(timedelta(hours=1), values))
+    reasons = [f[2] for f in flags_of(engine, station, "no2")]
+    # Six hours after the value first repeated (hour 2), the sensor is judged stuck.
+    assert reasons == [None] * 8 + ["flat_line"] * 3
+
+
+def test_a_faulty_asset_stores_invalid_values_that_feed_no_rollup(
+    engine: Engine, territory: Territory, send: Send
+) -> None:
+    member = territory.versailles.id
+    station = register(engine, member, name="Station en panne", serial="AIR-2", domain="air")
+    with engine.begin() as conn:
+        conn.execute(update(assets).where(assets.c.id == station).values(status="faulty"))
+    send(member, "AIR-2", "o3", _every(timedelta(hours=1), [80.0, 365.0]))
+    assert [f[1:] for f in flags_of(engine, station, "o3")] == [(2, "asset_faulty")] * 2
+    with engine.connect() as conn:
+        hours = conn.execute(
+            select(func.count())
+            .select_from(readings_hourly)
+            .join(series, series.c.id == readings_hourly.c.series_id)
+            .where(series.c.asset_id == station)
+        ).scalar_one()
+    assert hours == 0
+    assert set_aside_of(engine, station) == {"asset_faulty": 2}
+
+
+def test_the_physical_range_is_per_quantity_and_per_device_model(
+    engine: Engine, territory: Territory, send: Send
+) -> None:
+    member = territory.versailles.id
+    radar = register(engine, member, name="Radar", serial="RAD-1", domain="traffic")
+    send(member, "RAD-1", "speed", _every(timedelta(minutes=5), [48.0, 300.0, 52.0]))
+    assert [f[2] for f in flags_of(engine, radar, "speed")] == [None, "range", None]
+
+    with engine.begin() as conn:
+        data = DeviceModelCreate.model_validate(
+            {
+                "vendor": "acme",
+                "model": "tide-gauge",
+                "domain": "water",
+                "quality_rules": {"water_level": {"low": 0, "high": 8}},
+            }
+        )
+        model = service.register_device_model(conn, data=data, actor="test").id
+    gauge = register(
+        engine, member, name="Échelle", serial="LIM-8", domain="water", device_model_id=model
+    )
+    send(member, "LIM-8", "water_level", _every(timedelta(hours=3), [1.0, 9.0, 1.1]))
+    assert [f[2] for f in flags_of(engine, gauge, "water_level")] == [None, "range", None]
