@@ -57,6 +57,7 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = None
     smtp_timeout_s: float = 10
     webhook_timeout_s: float = 5
+    webhook_allowed_hosts: list[str] = Field(default_factory=list)
     alert_retry_max_attempts: int = 6
     alert_retry_base_s: float = 30
     alert_retry_max_s: float = 3600
