@@ -19,6 +19,7 @@ from convergence.web import errors
 from convergence.web.api import router as api_router
 from convergence.web.ocpp import install as install_ocpp
 from convergence.web.pages import router as pages_router
+from convergence.web.security_headers import SecurityHeadersMiddleware
 from convergence.web.state import AppState
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -54,6 +55,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         same_site="lax",
         https_only=settings.environment == "production",
     )
+    # Added last, so it wraps everything: error pages and static files get the headers too.
+    app.add_middleware(SecurityHeadersMiddleware, settings=settings)
     errors.install(app)
     app.include_router(api_router)
     app.include_router(pages_router)
