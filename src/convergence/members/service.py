@@ -6,9 +6,10 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from convergence.db.inserts import insert_one
 from convergence.db.types import utcnow
-from convergence.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
+from convergence.errors import Conflict, InvalidInput, NotFound
 from convergence.members import audit
-from convergence.members.credentials import hash_password, verify_password
+from convergence.members.credentials import hash_password
+from convergence.members.login_sessions import revoke_user_sessions
 from convergence.members.queries import get_member, get_user
 from convergence.members.roles import MemberKind, Role
 from convergence.members.schemas import MemberCreate, MemberOut, MemberSettings, UserCreate, UserOut
@@ -156,6 +157,8 @@ def set_password(conn: Connection, *, email: str, password: str, actor: str) -> 
     conn.execute(
         update(users).where(users.c.id == row.id).values(password_hash=hash_password(password))
     )
+    # A new password ends every session: whoever knew the old one is logged out.
+    revoke_user_sessions(conn, user_id=row.id, now=utcnow())
     audit.record(
         conn,
         actor=actor,
@@ -163,27 +166,3 @@ def set_password(conn: Connection, *, email: str, password: str, actor: str) -> 
         member_id=row.member_id,
         target=f"user:{row.id}",
     )
-
-
-def authenticate_user(conn: Connection, *, email: str, password: str) -> UserOut:
-    """The active user with these credentials; NotAuthenticated otherwise (same message)."""
-    row = conn.execute(select(users).where(users.c.email == email.strip().lower())).first()
-    if row is None or not row.is_active or not verify_password(row.password_hash, password):
-        if row is not None:
-            audit.record(
-                conn,
-                actor=f"user:{row.id}",
-                action="login.failed",
-                member_id=row.member_id,
-                target=f"user:{row.id}",
-            )
-        raise NotAuthenticated("identifiant ou mot de passe incorrect / wrong e-mail or password")
-    conn.execute(update(users).where(users.c.id == row.id).values(last_login_at=utcnow()))
-    audit.record(
-        conn,
-        actor=f"user:{row.id}",
-        action="login",
-        member_id=row.member_id,
-        target=f"user:{row.id}",
-    )
-    return get_user(conn, user_id=row.id)
