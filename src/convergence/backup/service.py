@@ -33,6 +33,7 @@ from convergence.backup.progress import Progress, Silent
 from convergence.db import migrate
 from convergence.db.engine import make_engine
 from convergence.db.types import utcnow
+from convergence.members import audit, audit_checkpoint
 
 SUFFIXES = {"sqlite": ".sqlite3", "postgresql": ".dump"}
 
@@ -69,6 +70,8 @@ def create_backup(
     """Back the database up into ``output_dir``: one file and its manifest."""
     progress = progress or Silent()
     backend, now = engine.dialect.name, utcnow()
+    with engine.connect() as conn:
+        anchor = audit_checkpoint.take(conn, key=audit.key_of(conn))
     output_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     target = output_dir / backup_name(backend, now)
     partial = private_file(target.with_name(target.name + ".partial"))
@@ -87,6 +90,7 @@ def create_backup(
         schema_revision=migrate.current_revision(engine),
         convergence_version=__version__,
         tables=digests,
+        audit_checkpoint=anchor.model_dump() if anchor else None,
     )
     manifest_file = write_manifest(target, manifest)
     manifest_file.chmod(PRIVATE)

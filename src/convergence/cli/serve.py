@@ -20,7 +20,7 @@ def serve(
 ) -> None:
     """Start the web server; the embedded database is created or upgraded first."""
     settings = get_settings()
-    engine = make_engine(settings.resolved_database_url)
+    engine = make_engine(settings.resolved_database_url, audit_key=settings.resolved_audit_key)
     if settings.is_embedded_database:
         prepare_database(engine)
     else:

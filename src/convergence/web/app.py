@@ -45,7 +45,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         redoc_url=None,
     )
     app.state.convergence = AppState(
-        settings=settings, engine=engine or make_engine(settings.resolved_database_url)
+        settings=settings,
+        engine=engine
+        or make_engine(settings.resolved_database_url, audit_key=settings.resolved_audit_key),
     )
     app.add_middleware(
         SessionMiddleware,
