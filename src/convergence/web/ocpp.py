@@ -13,6 +13,7 @@ from fastapi import APIRouter, FastAPI, WebSocket
 from starlette.responses import PlainTextResponse
 from starlette.websockets import WebSocketDisconnect
 
+from convergence.charging import frames
 from convergence.charging.central import CentralSystem, ConnectionLost, Handshake, HandshakeRefused
 from convergence.charging.config import config_from_settings
 from convergence.charging.kinds import SUBPROTOCOL_PREFERENCE, Protocol
@@ -36,7 +37,7 @@ class StarletteConnection:
         text = message.get("text")
         if text is None:  # OCPP-J is text frames; read a binary one as UTF-8 all the same
             text = (message.get("bytes") or b"").decode("utf-8", errors="replace")
-        return str(text)
+        return frames.bounded(str(text))
 
     async def send(self, message: str) -> None:
         try:
