@@ -46,8 +46,12 @@ class MemberOut(BaseModel):
 
 
 class MemberSettings(BaseModel):
+    """Only the fields sent change; ``"retention_days": null`` returns to the platform default."""
+
     share_level: ShareLevel | None = None
-    retention_days: int | None = Field(default=None, ge=1)
+    retention_days: int | None = Field(
+        default=None, ge=1, description="days raw readings are kept; null: the platform default"
+    )
 
 
 class UserCreate(BaseModel):

@@ -88,7 +88,10 @@ def update_member_settings(
     require_admin(scope)
     if not scope.sees_all_members and member_id != scope.member_id:
         raise NotFound(f"member {member_id} not found")
-    values = data.model_dump(exclude_none=True, mode="json")
+    # Fields sent, even as null: a null retention returns to CONVERGENCE_RETENTION_DAYS_DEFAULT.
+    values = data.model_dump(exclude_unset=True, mode="json")
+    if values.get("share_level", "") is None:
+        del values["share_level"]  # a share level always has a value: null changes nothing
     if values:
         conn.execute(update(members).where(members.c.id == member_id).values(**values))
         audit.record(
