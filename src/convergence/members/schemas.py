@@ -88,6 +88,11 @@ class TokenOut(BaseModel):
     created_at: datetime
     revoked_at: datetime | None
     last_used_at: datetime | None
+    creator_active: bool | None = Field(
+        default=None,
+        description="false when the person who created the token was disabled or removed "
+        "(the token still works: review it); null when it was made by the command line",
+    )
 
 
 class TokenCreated(TokenOut):

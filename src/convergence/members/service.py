@@ -14,7 +14,7 @@ from convergence.members.queries import get_member, get_user
 from convergence.members.roles import MemberKind, Role
 from convergence.members.schemas import MemberCreate, MemberOut, MemberSettings, UserCreate, UserOut
 from convergence.members.scope import MemberScope, require_admin, require_operator
-from convergence.members.tables import member_communes, members, users
+from convergence.members.tables import api_tokens, member_communes, members, users
 from convergence.territory.reference import load_territory
 
 
@@ -169,3 +169,27 @@ def set_password(conn: Connection, *, email: str, password: str, actor: str) -> 
         member_id=row.member_id,
         target=f"user:{row.id}",
     )
+
+
+def disable_user(conn: Connection, *, email: str, actor: str) -> list[str]:
+    """Disable a user and end their sessions; returns the names of the live tokens they made.
+
+    Tokens are the member's, not the person's, so they keep working: they are listed here
+    and flagged in token lists (``creator_active``) so that an administrator reviews them.
+    """
+    row = conn.execute(
+        select(users.c.id, users.c.member_id).where(users.c.email == email.strip().lower())
+    ).first()
+    if row is None:
+        raise NotFound(f"no user with e-mail {email}")
+    conn.execute(update(users).where(users.c.id == row.id).values(is_active=False))
+    revoke_user_sessions(conn, user_id=row.id, now=utcnow())
+    audit.record(
+        conn, actor=actor, action="user.disable", member_id=row.member_id, target=f"user:{row.id}"
+    )
+    live = conn.execute(
+        select(api_tokens.c.name).where(
+            api_tokens.c.created_by == f"user:{row.id}", api_tokens.c.revoked_at.is_(None)
+        )
+    )
+    return list(live.scalars())
