@@ -174,7 +174,7 @@ def raw_sqlite(path: str, rows: list[tuple[int, datetime, float]], batch: int) -
     """sqlite3 executemany, one transaction per batch, WAL as the application uses it."""
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA synchronous=FULL")
     values = [(s, ts.strftime("%Y-%m-%d %H:%M:%S.%f"), v) for s, ts, v in rows]
     start = time.perf_counter()
     for first in range(0, len(values), batch):
@@ -291,7 +291,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch)
         run_backend(
-            "SQLite (WAL, synchronous=NORMAL)", f"sqlite:///{work / 'bench.sqlite3'}", args, work
+            "SQLite (WAL, synchronous=FULL)", f"sqlite:///{work / 'bench.sqlite3'}", args, work
         )
         if not args.no_postgres:
             with postgres_database(POSTGRES_ADMIN) as url:

@@ -100,6 +100,7 @@ def settings(tmp_path: Path) -> Settings:
         environment=Environment.test,
         data_dir=tmp_path / "data",
         secret_key=secrets.token_urlsafe(48),
+        webhook_allowed_hosts=["127.0.0.1"],  # webhook tests deliver to a local receiver
     )
 
 

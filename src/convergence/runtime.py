@@ -56,7 +56,9 @@ class Runtime:
         cls, settings: Settings, *, engine: Engine | None = None, schedule_alerts: bool = True
     ) -> Runtime:
         """Everything a process needs; ``schedule_alerts`` for the one that runs silence rules."""
-        engine = engine or make_engine(settings.resolved_database_url)
+        engine = engine or make_engine(
+            settings.resolved_database_url, audit_key=settings.resolved_audit_key
+        )
         pipeline = Pipeline(
             codecs=Codecs.from_settings(settings), max_items=settings.ingest_max_batch
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
@@ -12,6 +14,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 # Values that must never protect a real deployment.
 PLACEHOLDER_SECRETS = frozenset({"", "changethis", "change-me", "secret", "dev-secret-key"})
 DEV_SECRET_KEY = "dev-secret-key"
+
+
+def derive_audit_key(secret: str) -> bytes:
+    """A key for the audit chain only, derived from a secret (HMAC-SHA256, fixed label)."""
+    return hmac.new(secret.encode(), b"convergence audit chain v1", hashlib.sha256).digest()
 
 
 class Environment(StrEnum):
@@ -29,6 +36,7 @@ class Settings(BaseSettings):
     data_dir: Path = Path("convergence-data")
     database_url: str | None = None
     secret_key: SecretStr = SecretStr(DEV_SECRET_KEY)
+    audit_key: SecretStr | None = None
     host: str = "127.0.0.1"
     port: int = 8000
     session_max_age_s: int = 12 * 3600
@@ -57,6 +65,7 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = None
     smtp_timeout_s: float = 10
     webhook_timeout_s: float = 5
+    webhook_allowed_hosts: list[str] = Field(default_factory=list)
     alert_retry_max_attempts: int = 6
     alert_retry_base_s: float = 30
     alert_retry_max_s: float = 3600
@@ -106,6 +115,12 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'convergence.sqlite3').resolve()}"
+
+    @property
+    def resolved_audit_key(self) -> bytes:
+        """The key of the audit chain's HMAC: CONVERGENCE_AUDIT_KEY, else from the secret key."""
+        secret = (self.audit_key or self.secret_key).get_secret_value()
+        return derive_audit_key(secret)
 
     @property
     def is_embedded_database(self) -> bool:

@@ -47,6 +47,7 @@ def config(smtp: tuple[Mailbox, int]) -> AlertsConfig:
         smtp_port=smtp[1],
         smtp_from="Convergence <alertes@convergence.test>",
         webhook_timeout_s=5,
+        webhook_allowed_hosts=["127.0.0.1"],  # the test receiver is local
         alert_retry_base_s=30,
         alert_retry_max_attempts=3,
         public_url="https://convergence.test",

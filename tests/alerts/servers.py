@@ -64,6 +64,8 @@ class WebhookReceiver:
     url: str = ""
     requests: list[Received] = field(default_factory=list)
     statuses: list[int] = field(default_factory=list)
+    answer: bytes = b"ok"
+    location: str | None = None
 
     def next_status(self) -> int:
         return self.statuses.pop(0) if self.statuses else 200
@@ -79,9 +81,11 @@ def webhook_receiver() -> Iterator[WebhookReceiver]:
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             receiver.requests.append(Received(dict(self.headers.items()), body))
             self.send_response(receiver.next_status())
-            self.send_header("Content-Length", "2")
+            if receiver.location is not None:
+                self.send_header("Location", receiver.location)
+            self.send_header("Content-Length", str(len(receiver.answer)))
             self.end_headers()
-            self.wfile.write(b"ok")
+            self.wfile.write(receiver.answer)
 
         def log_message(self, format: str, *args: Any) -> None:
             pass

@@ -94,7 +94,11 @@ def test_a_failed_delivery_is_listed_and_retried_through_the_api(
     ingest(engine, asset_id=river_sensor, member_id=territory.versailles.id,
            points=[(T0, 3.5)], now=T0)  # fmt: skip
     webhook.statuses = [500]
-    send_pending(engine, config=AlertsConfig(alert_retry_max_attempts=1), now=T0)
+    send_pending(
+        engine,
+        config=AlertsConfig(alert_retry_max_attempts=1, webhook_allowed_hosts=["127.0.0.1"]),
+        now=T0,
+    )
     [failed] = client.get("/api/v1/alert-deliveries?status=failed", headers=headers).json()
     assert failed["last_error"].startswith("WebhookRefused: HTTP 500")
     retried = client.post(f"/api/v1/alert-deliveries/{failed['id']}/retry", headers=headers)

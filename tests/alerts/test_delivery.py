@@ -40,6 +40,7 @@ def test_a_failed_webhook_is_retried_with_back_off_and_visible(
         create_subscription(
             conn, scope=admin,
             data=SubscriptionCreate(channel=Channel.webhook, webhook_url=webhook.url),
+            allowed_hosts=["127.0.0.1"],
         )  # fmt: skip
     webhook.statuses = [500, 503, 502, 500]
     member = territory.versailles.id

@@ -45,12 +45,14 @@ def test_orange_threshold_fires_once_notifies_and_resolves_with_hysteresis(
         params={"kind": "threshold", "quantity": "water_level", "limit": ORANGE,
                 "hysteresis": 0.10},
     )  # fmt: skip
+    admin = user_scope(engine, territory.versailles, Role.member_admin)
     with engine.begin() as conn:
         create_subscription(conn, scope=technician, data=SubscriptionCreate(channel=Channel.email))
         hook = create_subscription(
             conn,
-            scope=technician,
+            scope=admin,
             data=SubscriptionCreate(channel=Channel.webhook, webhook_url=webhook.url),
+            allowed_hosts=["127.0.0.1"],
         )
     assert hook.webhook_secret
     member = territory.versailles.id

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import secrets
+import stat
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -173,3 +175,17 @@ def test_the_backup_and_restore_commands(
     refused = runner.invoke(app, ["restore", str(backup_file), "--force"])
     assert refused.exit_code == 2
     assert "CORRUPTED BACKUP" in refused.output
+
+
+def test_a_backup_and_its_manifest_are_readable_by_their_owner_only(
+    filled: Engine, tmp_path: Path
+) -> None:
+    # Finding 9 of #13: backups were written 0644, readable by every account of the server.
+    previous = os.umask(0o022)  # the usual umask, which used to give 0644
+    try:
+        result = create_backup(engine=filled, output_dir=tmp_path / "backups")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(result.file.stat().st_mode) == 0o600
+    assert stat.S_IMODE(result.manifest_file.stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "backups").stat().st_mode) == 0o700

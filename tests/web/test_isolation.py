@@ -229,7 +229,11 @@ ROUTE_CALLS: dict[tuple[str, str], Callable[[Planted], Call]] = {
     ),
     ("GET", "/api/v1/alert-subscriptions"): lambda p: NO_BODY,
     ("POST", "/api/v1/alert-subscriptions"): lambda p: Call(
-        json={"channel": "webhook", "webhook_url": "http://127.0.0.1:9/x", "member_id": p.member_id}
+        json={
+            "channel": "webhook",
+            "webhook_url": "https://hooks.example/x",
+            "member_id": p.member_id,
+        }
     ),
     ("DELETE", "/api/v1/alert-subscriptions/{subscription_id}"): lambda p: NO_BODY,
     ("GET", "/api/v1/alert-deliveries"): lambda p: NO_BODY,

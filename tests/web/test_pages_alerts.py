@@ -160,7 +160,7 @@ def test_an_elected_official_subscribes_by_email(client: TestClient, territory: 
 
 
 def test_a_webhook_secret_is_shown_once(client: TestClient, territory: Territory) -> None:
-    csrf = log_in_as(client, territory.versailles, Role.technician)
+    csrf = log_in_as(client, territory.versailles, Role.member_admin)
     form = {"csrf_token": csrf, "channel": "webhook", "cadence": "immediate"}
     refused = client.post("/alertes/abonnements", data=form | {"min_severity": "info"})
     assert refused.status_code == 422
@@ -178,7 +178,7 @@ def test_a_webhook_secret_is_shown_once(client: TestClient, territory: Territory
 
 
 def test_subscriptions_stay_within_their_member(client: TestClient, territory: Territory) -> None:
-    csrf = log_in_as(client, territory.versailles, Role.elected)
+    csrf = log_in_as(client, territory.versailles, Role.member_admin)
     client.post(
         "/alertes/abonnements",
         data={"csrf_token": csrf, "channel": "webhook", "cadence": "immediate",

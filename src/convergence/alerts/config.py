@@ -25,6 +25,8 @@ class AlertsConfig(BaseModel):
     smtp_password: SecretStr | None = None
     smtp_timeout_s: float = Field(default=10.0, gt=0)
     webhook_timeout_s: float = Field(default=5.0, gt=0)
+    # Hosts a webhook may reach although internal (alerts/destinations.py), e.g. an intranet SIG.
+    webhook_allowed_hosts: list[str] = Field(default_factory=list)
     # Attempt n waits base·2^(n-1), at most max; after max_attempts a delivery is "failed".
     alert_retry_max_attempts: int = Field(default=6, ge=1)
     alert_retry_base_s: float = Field(default=30.0, gt=0)

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Row, select, update
 
 from convergence.alerts.config import AlertsConfig
+from convergence.alerts.destinations import WebhookDestinationRefused
 from convergence.alerts.kinds import Channel, DeliveryStatus
 from convergence.alerts.mailer import build_message, send_email
 from convergence.alerts.tables import alert_deliveries, alert_subscriptions, delivery_attempts
@@ -75,6 +76,8 @@ def _try(engine: Engine, row: Row[Any], config: AlertsConfig, now: datetime) -> 
         return Attempt(ok=True, detail=_attempt(engine, row, config, now))
     except PermanentFailure as error:
         return Attempt(ok=False, detail=str(error), permanent=True)
+    except WebhookDestinationRefused as error:  # the address is internal: no retry helps
+        return Attempt(ok=False, detail=error.message, permanent=True)
     except Exception as error:  # any refusal, timeout or network error is retried
         return Attempt(ok=False, detail=f"{type(error).__name__}: {error}"[:1000])
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy import Connection, delete, update
 
+from convergence.alerts.destinations import check_webhook_url
 from convergence.alerts.kinds import Channel, DeliveryStatus
 from convergence.alerts.queries import get_delivery, get_rule, get_subscription, readable_member
 from convergence.alerts.schemas import (
@@ -29,27 +31,56 @@ def user_id_of(scope: MemberScope) -> int | None:
 
 
 def _check_subscriber(
-    conn: Connection, *, scope: MemberScope, data: SubscriptionCreate
+    conn: Connection,
+    *,
+    scope: MemberScope,
+    data: SubscriptionCreate,
+    allowed_hosts: Collection[str],
 ) -> tuple[int, int | None]:
     """The member followed and the subscribing user; refuses what the caller may not do."""
     member_id = readable_member(scope, data.member_id)
     user_id = user_id_of(scope)
-    if user_id is None and (data.channel is Channel.email or not scope.can_administer):
+    if user_id is None and data.channel is Channel.email:
         raise PermissionDenied(
             "un jeton ne reçoit pas d'e-mail ; un webhook demande un jeton admin / tokens "
             "subscribe webhooks only, with the admin scope"
         )
+    if data.channel is Channel.webhook:
+        _check_webhook(scope, member_id, data.webhook_url or "", allowed_hosts)
     rule = get_rule(conn, scope=scope, rule_id=data.rule_id) if data.rule_id else None
     if rule is not None and rule.member_id != member_id:
         raise InvalidInput("the rule belongs to another member than the subscription")
     return member_id, user_id
 
 
+def _check_webhook(
+    scope: MemberScope, member_id: int, url: str, allowed_hosts: Collection[str]
+) -> None:
+    """A webhook makes the server call out: its administrators only, to allowed places."""
+    if not scope.can_administer:
+        raise PermissionDenied(
+            "seul un administrateur de l'adhérent crée un webhook / only a member "
+            "administrator (or a token with the admin scope) creates a webhook"
+        )
+    require_write(scope, member_id)
+    check_webhook_url(url, allowed_hosts=allowed_hosts)
+
+
 def create_subscription(
-    conn: Connection, *, scope: MemberScope, data: SubscriptionCreate
+    conn: Connection,
+    *,
+    scope: MemberScope,
+    data: SubscriptionCreate,
+    allowed_hosts: Collection[str] = (),
 ) -> SubscriptionCreated:
-    """Subscribe the caller (e-mail or webhook), or a member-level webhook for an admin token."""
-    member_id, user_id = _check_subscriber(conn, scope=scope, data=data)
+    """Subscribe the caller (e-mail or webhook), or a member-level webhook for an admin token.
+
+    ``allowed_hosts`` are the internal hosts a webhook may reach
+    (``CONVERGENCE_WEBHOOK_ALLOWED_HOSTS``); any other must be public HTTPS.
+    """
+    member_id, user_id = _check_subscriber(
+        conn, scope=scope, data=data, allowed_hosts=allowed_hosts
+    )
     secret = new_secret() if data.channel is Channel.webhook else None
     values = data.model_dump(mode="json", exclude={"member_id"})
     subscription_id = insert_one(

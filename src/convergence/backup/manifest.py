@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
@@ -36,6 +36,9 @@ class BackupManifest(BaseModel):
     schema_revision: str | None
     convergence_version: str
     tables: list[TableDigest]
+    # The audit chain's head when the backup began, signed with the audit key: a second
+    # anchor outside the database (members/audit_checkpoint.py).
+    audit_checkpoint: dict[str, Any] | None = None
 
     @property
     def total_rows(self) -> int:

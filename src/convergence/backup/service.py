@@ -9,6 +9,7 @@ with one summary: tables, rows, and whether everything matched.
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -32,6 +33,7 @@ from convergence.backup.progress import Progress, Silent
 from convergence.db import migrate
 from convergence.db.engine import make_engine
 from convergence.db.types import utcnow
+from convergence.members import audit, audit_checkpoint
 
 SUFFIXES = {"sqlite": ".sqlite3", "postgresql": ".dump"}
 
@@ -68,9 +70,11 @@ def create_backup(
     """Back the database up into ``output_dir``: one file and its manifest."""
     progress = progress or Silent()
     backend, now = engine.dialect.name, utcnow()
-    output_dir.mkdir(parents=True, exist_ok=True)
+    with engine.connect() as conn:
+        anchor = audit_checkpoint.take(conn, key=audit.key_of(conn))
+    output_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     target = output_dir / backup_name(backend, now)
-    partial = target.with_name(target.name + ".partial")
+    partial = private_file(target.with_name(target.name + ".partial"))
     if backend == "sqlite":
         digests = _sqlite_backup(engine, partial, progress)
     else:
@@ -86,8 +90,26 @@ def create_backup(
         schema_revision=migrate.current_revision(engine),
         convergence_version=__version__,
         tables=digests,
+        audit_checkpoint=anchor.model_dump() if anchor else None,
     )
-    return BackupResult(target, write_manifest(target, manifest), manifest)
+    manifest_file = write_manifest(target, manifest)
+    manifest_file.chmod(PRIVATE)
+    return BackupResult(target, manifest_file, manifest)
+
+
+PRIVATE = 0o600
+
+
+def private_file(path: Path) -> Path:
+    """An empty file only its owner may read, created before anything is written to it.
+
+    A backup holds every member's data, password hashes included: it is created 0600 (not
+    with the umask's 0644, then narrowed), so no other account reads it even mid-copy.
+    """
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, PRIVATE)
+    os.close(fd)
+    path.chmod(PRIVATE)  # an older file of that name keeps its mode through O_CREAT
+    return path
 
 
 def _sqlite_backup(engine: Engine, target: Path, progress: Progress) -> list[TableDigest]:

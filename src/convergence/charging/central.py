@@ -24,10 +24,10 @@ from typing import Protocol as Interface
 from ocpp.exceptions import OCPPError
 from sqlalchemy import Connection, Engine
 
-from convergence.charging import commands, recording
+from convergence.charging import commands, handshake_auth, recording
 from convergence.charging.alerting import Sink
 from convergence.charging.config import CentralConfig
-from convergence.charging.credentials import basic_credentials, verify_authorization_key
+from convergence.charging.credentials import basic_credentials
 from convergence.charging.kinds import CommandName, CommandStatus, Protocol
 from convergence.charging.link import Link
 from convergence.charging.observations import ChargePointRef
@@ -144,23 +144,27 @@ class CentralSystem:
 
     async def identify(self, handshake: Handshake) -> ChargePointRef:
         """The registered charge point, if its password is right; HandshakeRefused otherwise."""
-        found = await self.run(lambda conn: identify_unscoped(conn, ocpp_id=handshake.ocpp_id))
-        if found is None:
-            await self.run(lambda conn: record_unknown(conn, handshake))
-            LOGGER.warning(
-                "unknown charge point %r refused (listed as discovered)", handshake.ocpp_id
-            )
-            raise HandshakeRefused(401, "unknown charge point")
+        ocpp_id, address, now = handshake.ocpp_id, handshake.remote_host, utcnow()
+        wait = await self.run(
+            lambda conn: handshake_auth.wait_s(conn, ocpp_id=ocpp_id, address=address, now=now)
+        )
+        if wait > 0:
+            LOGGER.warning("charge point %r from %s: throttled %.0f s", ocpp_id, address, wait)
+            raise HandshakeRefused(401, handshake_auth.REFUSED)
+        found = await self.run(lambda conn: identify_unscoped(conn, ocpp_id=ocpp_id))
         credentials = basic_credentials(handshake.authorization)
-        if credentials is None or credentials[0] != handshake.ocpp_id:
-            raise HandshakeRefused(401, "HTTP Basic credentials of the charge point required")
+        key = credentials[1] if credentials and credentials[0] == ocpp_id else None
         loop = asyncio.get_running_loop()
         valid = await loop.run_in_executor(
-            self._executor, verify_authorization_key, found.password_hash, credentials[1]
+            self._executor,
+            handshake_auth.key_matches,
+            found.password_hash if found else None,
+            key,
         )
-        if not valid:
-            LOGGER.warning("charge point %r: wrong or unset password", handshake.ocpp_id)
-            raise HandshakeRefused(401, "wrong password")
+        if found is None or not valid:
+            await self.run(lambda conn: _refused(conn, handshake, registered=found is not None))
+            raise HandshakeRefused(401, handshake_auth.REFUSED)
+        await self.run(lambda conn: handshake_auth.clear_identity(conn, ocpp_id=ocpp_id))
         return found.ref
 
     def touch(self, ref: ChargePointRef) -> None:
@@ -295,7 +299,23 @@ async def _call(
     return status, answer, None
 
 
-def record_unknown(conn: Connection, handshake: Handshake) -> int:
+def _refused(conn: Connection, handshake: Handshake, *, registered: bool) -> None:
+    """Count a refused handshake; an unknown identity is also kept to be discovered."""
+    handshake_auth.count_failure(
+        conn,
+        ocpp_id=handshake.ocpp_id,
+        address=handshake.remote_host,
+        registered=registered,
+        now=utcnow(),
+    )
+    if registered:
+        LOGGER.warning("charge point %r: wrong, missing or unset password", handshake.ocpp_id)
+        return
+    record_unknown(conn, handshake)
+    LOGGER.warning("unknown charge point %r refused (listed as discovered)", handshake.ocpp_id)
+
+
+def record_unknown(conn: Connection, handshake: Handshake) -> int | None:
     """Keep an unknown charge point's handshake as a dead letter: it is then discovered."""
     raw = json.dumps(
         {"ocpp_id": handshake.ocpp_id, "path": handshake.path,

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 
 from convergence.charging.irve_schemas import IrveKind, schema_columns
+from convergence.csv_output import SafeWriter
 
 MEDIA_TYPE = "text/csv; charset=utf-8"
 
@@ -51,7 +52,7 @@ def write_csv(kind: IrveKind, rows: Sequence[Mapping[str, str]]) -> bytes:
     """UTF-8 CSV with exactly the schema's columns, in the schema's order."""
     columns = schema_columns(kind)
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = SafeWriter(buffer, lineterminator="\r\n")
     writer.writerow(columns)
     for row in rows:
         if set(row) != set(columns):

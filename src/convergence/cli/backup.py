@@ -48,7 +48,7 @@ def backup(
 ) -> None:
     """Back up the whole database: one file and its manifest of counts and checksums."""
     settings = get_settings()
-    engine = make_engine(settings.resolved_database_url)
+    engine = make_engine(settings.resolved_database_url, audit_key=settings.resolved_audit_key)
     progress = ConsoleProgress()
     try:
         result = service.create_backup(

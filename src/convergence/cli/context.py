@@ -47,7 +47,7 @@ def handle_errors(command: Callable[P, R]) -> Callable[P, R]:
 def open_engine() -> Iterator[Engine]:
     """The configured database, migrated if embedded, checked as current otherwise."""
     settings = get_settings()
-    engine = make_engine(settings.resolved_database_url)
+    engine = make_engine(settings.resolved_database_url, audit_key=settings.resolved_audit_key)
     try:
         if settings.is_embedded_database:
             prepare_database(engine)

@@ -42,3 +42,17 @@ def set_password(
     with open_engine() as engine, engine.begin() as conn:
         service.set_password(conn, email=email, password=password, actor=CLI_ACTOR)
     console.print(f"Mot de passe de {email} modifié.")
+
+
+@app.command("disable")
+@handle_errors
+def disable(email: str = typer.Option(...)) -> None:
+    """Disable a user: their sessions end; the tokens they created are listed, to review."""
+    with open_engine() as engine, engine.begin() as conn:
+        live = service.disable_user(conn, email=email, actor=CLI_ACTOR)
+    console.print(f"Utilisateur {email} désactivé ; ses sessions sont fermées.")
+    if live:
+        console.print(
+            "Jetons encore valides qu'il avait créés (révoquez-les s'il le faut) : "
+            + ", ".join(live)
+        )

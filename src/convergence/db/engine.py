@@ -8,9 +8,28 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+# Where a connection carries the key of the audit chain's HMAC (members/audit.py): the key
+# comes from the settings, never from the database it protects.
+AUDIT_KEY_INFO = "convergence_audit_key"
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Create the engine for ``url``; SQLite files get WAL, foreign keys and a busy timeout."""
+
+def make_engine(url: str, *, audit_key: bytes | None = None, **kwargs: Any) -> Engine:
+    """Create the engine for ``url``; SQLite files get WAL, foreign keys and a busy timeout.
+
+    ``audit_key`` keys the audit chain written and checked through this engine (without it,
+    the development key: entries written so do not verify in production).
+    """
+    engine = _make_engine(url, **kwargs)
+    if audit_key is not None:
+
+        def carry_key(_dbapi_connection: Any, record: Any) -> None:
+            record.info[AUDIT_KEY_INFO] = audit_key
+
+        event.listen(engine, "connect", carry_key)
+    return engine
+
+
+def _make_engine(url: str, **kwargs: Any) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -30,7 +49,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
+    # FULL: WAL is synced at every commit, so what was acknowledged (HTTP answered, MQTT
+    # PUBACK sent) also survives a power loss, not only a crash of the process.
+    cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()

@@ -167,7 +167,7 @@ def _open(
     """The demo directory's state, the settings pointed at it, its migrated database."""
     demo_state = open_directory(options, base=base, now=now)
     settings = demo_settings(base, options.directory, demo_state)
-    engine = make_engine(settings.resolved_database_url)
+    engine = make_engine(settings.resolved_database_url, audit_key=settings.resolved_audit_key)
     prepare_database(engine)
     return demo_state, settings, engine
 

@@ -7,7 +7,6 @@ declared through the time-series store, as the ingestion does for a first readin
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
@@ -17,6 +16,7 @@ from decimal import Decimal
 import numpy as np
 from sqlalchemy import Connection, select
 
+from convergence.csv_output import SafeDictWriter
 from convergence.decoders.quantities import get_quantity
 from convergence.demo.catalogue import (
     CAMERA,
@@ -160,7 +160,7 @@ def _registered(conn: Connection, member_ids: Mapping[str, int]) -> dict[tuple[i
 def _csv(rows: Sequence[AssetCreate]) -> bytes:
     """Rows in the registry's CSV import format (what a commune's spreadsheet would hold)."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer = SafeDictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     for data in rows:
         row = data.model_dump(mode="json", include=set(COLUMNS))

@@ -2,16 +2,22 @@
 
 A message is identified by a digest of its source, member, device and bytes: the same
 message refused twice (a retry, a QoS 1 redelivery) is one dead letter seen twice.
+
+Bounded, so that refused input cannot fill the disk: a payload longer than ``RAW_MAX_BYTES``
+is kept truncated, with its full length and SHA-256 in the metadata (enough to recognise it;
+it cannot be replayed); and each member and source keeps at most ``PENDING_QUOTA`` pending
+dead letters: beyond, a new one is only counted in ``dead_letter_overflow`` (and logged).
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, update
+from sqlalchemy import Connection, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -19,12 +25,16 @@ from convergence.db.types import utcnow
 from convergence.ingest.devices import dev_eui_form
 from convergence.ingest.envelope import Envelope, Refusal, Source, Status
 from convergence.ingest.sanitize import clean_json, clean_text
-from convergence.ingest.tables import DEVICE_REF_LENGTH, dead_letters
+from convergence.ingest.tables import DEVICE_REF_LENGTH, dead_letter_overflow, dead_letters
 
 # Public functions here read or write members' rows without a scope (a system module):
 UNSCOPED_REASON = "the pipeline keeps what it refused, whoever sent it (reads: ingest.queries)"
 
 REASON_MAX = 2000
+RAW_MAX_BYTES = 64 * 1024
+PENDING_QUOTA = 10_000
+TRUNCATED = "raw_truncated"
+LOGGER = logging.getLogger(__name__)
 
 
 def device_key(ref: str | None) -> str | None:
@@ -49,12 +59,20 @@ def record(
     device_ref: str | None,
     metadata: Mapping[str, Any],
     received_again: bool = True,
-) -> int:
-    """Keep a refused message (or update the one already kept); returns its id."""
+) -> int | None:
+    """Keep a refused message (or update the one already kept); returns its id.
+
+    None when the member and source are over quota: the message is counted, not kept.
+    """
     ref = device_key(clean_text(device_ref) if device_ref is not None else None)
     source, member_id = envelope.source, envelope.member_id
+    key = digest(source=source, member_id=member_id, device_ref=ref, raw=raw)
+    if not _known(conn, key) and _over_quota(conn, source=source, member_id=member_id):
+        _count_overflow(conn, source=source, member_id=member_id, now=utcnow())
+        return None
+    kept, bounds = _bounded(raw)
     values = {
-        "digest": digest(source=source, member_id=member_id, device_ref=ref, raw=raw),
+        "digest": key,
         "received_at": envelope.received_at,
         "last_received_at": utcnow(),
         "times_received": 1,
@@ -64,11 +82,81 @@ def record(
         "stage": refusal.stage.value,
         "reason_code": refusal.code[:40],
         "reason": clean_text(refusal.reason, REASON_MAX),
-        "raw": raw,
-        "metadata": clean_json(_with_device(envelope, metadata)),
+        "raw": kept,
+        "metadata": clean_json({**_with_device(envelope, metadata), **bounds}),
         "status": Status.pending.value,
     }
     return _upsert(conn, values, received_again=received_again)
+
+
+def _bounded(raw: bytes) -> tuple[bytes, dict[str, Any]]:
+    """The bytes to keep, and what says they were cut (full length and SHA-256)."""
+    if len(raw) <= RAW_MAX_BYTES:
+        return raw, {}
+    return raw[:RAW_MAX_BYTES], {
+        TRUNCATED: True,
+        "raw_length": len(raw),
+        "raw_sha256": hashlib.sha256(raw).hexdigest(),
+    }
+
+
+def is_truncated(metadata: Mapping[str, Any] | None) -> bool:
+    """True for a dead letter whose payload was cut (it cannot be replayed)."""
+    return bool((metadata or {}).get(TRUNCATED))
+
+
+def _known(conn: Connection, key: str) -> bool:
+    return (
+        conn.execute(select(dead_letters.c.id).where(dead_letters.c.digest == key)).first()
+        is not None
+    )
+
+
+def _over_quota(conn: Connection, *, source: Source, member_id: int | None) -> bool:
+    owner = (
+        dead_letters.c.member_id.is_(None)
+        if member_id is None
+        else dead_letters.c.member_id == member_id
+    )
+    # Counting stops at the quota: the cost stays bounded however large the flood.
+    pending = (
+        select(dead_letters.c.id)
+        .where(owner, dead_letters.c.source == source.value)
+        .where(dead_letters.c.status == Status.pending.value)
+        .limit(PENDING_QUOTA)
+        .subquery()
+    )
+    count = conn.execute(select(func.count()).select_from(pending)).scalar_one()
+    return bool(count >= PENDING_QUOTA)
+
+
+def _count_overflow(
+    conn: Connection, *, source: Source, member_id: int | None, now: datetime
+) -> None:
+    key = f"{source.value}:{member_id if member_id is not None else '-'}"
+    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    statement = insert(dead_letter_overflow).values(
+        key=key, source=source.value, member_id=member_id, dropped=1,
+        first_dropped_at=now, last_dropped_at=now,
+    )  # fmt: skip
+    conn.execute(
+        statement.on_conflict_do_update(
+            index_elements=["key"],
+            set_={
+                "dropped": dead_letter_overflow.c.dropped + 1,
+                "last_dropped_at": statement.excluded.last_dropped_at,
+            },
+        )
+    )
+    LOGGER.warning(
+        "dead letters of %s over quota (%d pending): one more counted", key, PENDING_QUOTA
+    )
+
+
+def overflow_counts(conn: Connection) -> list[dict[str, Any]]:
+    """Messages counted but not kept, per member and source."""
+    rows = conn.execute(select(dead_letter_overflow).order_by(dead_letter_overflow.c.key))
+    return [dict(r._mapping) for r in rows]
 
 
 def _with_device(envelope: Envelope, metadata: Mapping[str, Any]) -> dict[str, Any]:

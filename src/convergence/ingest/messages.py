@@ -26,7 +26,8 @@ class ReadingIn(BaseModel):
     device: str = Field(min_length=1, max_length=DEVICE_REF_LENGTH)
     ts: AwareDatetime
     quantity: str = Field(min_length=1, max_length=64)
-    value: float = Field(allow_inf_nan=False)
+    # strict: `true` or "12" is not a measurement (lax mode would store 1.0 and 12.0).
+    value: float = Field(allow_inf_nan=False, strict=True)
     unit: str | None = Field(default=None, max_length=20)
 
     _device = field_validator("device", mode="before")(_device_text)

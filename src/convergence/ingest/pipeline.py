@@ -60,7 +60,7 @@ class Rejection:
     stage: Stage
     code: str
     reason: str
-    dead_letter_id: int
+    dead_letter_id: int | None  # None: over the dead-letter quota, counted and not kept
 
 
 @dataclass(slots=True)

@@ -55,6 +55,9 @@ def replay(conn: Connection, *, pipeline: Pipeline, ids: Sequence[int]) -> Repla
         .order_by(dead_letters.c.id)
     ).all()
     report = ReplayReport()
+    # A truncated payload cannot be taken in: it stays refused, without a second dead letter.
+    report.still_refused.extend(r.id for r in rows if deadletters.is_truncated(r.metadata))
+    rows = [r for r in rows if not deadletters.is_truncated(r.metadata)]
     if not rows:
         return report
     result = pipeline.process(conn, [envelope_of(r) for r in rows], replaying=True)

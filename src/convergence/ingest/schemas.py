@@ -20,7 +20,10 @@ class RejectionOut(BaseModel):
     stage: Stage
     code: str
     reason: str
-    dead_letter_id: int
+    dead_letter_id: int | None = Field(
+        description="the dead letter keeping it; null when the member and source are over "
+        "the dead-letter quota (the message is counted, not kept)"
+    )
 
 
 class IngestReport(BaseModel):

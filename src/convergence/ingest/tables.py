@@ -57,3 +57,16 @@ dead_letters = Table(
     Index("ix_dead_letters_pending", "status", "reason_code", "device_ref"),
     Index("ix_dead_letters_received_at", "received_at"),
 )
+
+# Dead letters not kept because their member and source were over quota: counted here, so
+# the flood is visible (how many, since when) without filling the database.
+dead_letter_overflow = Table(
+    "dead_letter_overflow",
+    metadata,
+    Column("key", String(60), primary_key=True),
+    Column("source", String(20), nullable=False),
+    Column("member_id", Integer, nullable=True),
+    Column("dropped", Integer, nullable=False),
+    Column("first_dropped_at", UTCDateTime, nullable=False),
+    Column("last_dropped_at", UTCDateTime, nullable=False),
+)

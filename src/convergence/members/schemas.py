@@ -46,8 +46,12 @@ class MemberOut(BaseModel):
 
 
 class MemberSettings(BaseModel):
+    """Only the fields sent change; ``"retention_days": null`` returns to the platform default."""
+
     share_level: ShareLevel | None = None
-    retention_days: int | None = Field(default=None, ge=1)
+    retention_days: int | None = Field(
+        default=None, ge=1, description="days raw readings are kept; null: the platform default"
+    )
 
 
 class UserCreate(BaseModel):
@@ -84,6 +88,11 @@ class TokenOut(BaseModel):
     created_at: datetime
     revoked_at: datetime | None
     last_used_at: datetime | None
+    creator_active: bool | None = Field(
+        default=None,
+        description="false when the person who created the token was disabled or removed "
+        "(the token still works: review it); null when it was made by the command line",
+    )
 
 
 class TokenCreated(TokenOut):

@@ -6,14 +6,15 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from convergence.db.inserts import insert_one
 from convergence.db.types import utcnow
-from convergence.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
+from convergence.errors import Conflict, InvalidInput, NotFound
 from convergence.members import audit
-from convergence.members.credentials import hash_password, verify_password
+from convergence.members.credentials import hash_password
+from convergence.members.login_sessions import revoke_user_sessions
 from convergence.members.queries import get_member, get_user
 from convergence.members.roles import MemberKind, Role
 from convergence.members.schemas import MemberCreate, MemberOut, MemberSettings, UserCreate, UserOut
 from convergence.members.scope import MemberScope, require_admin, require_operator
-from convergence.members.tables import member_communes, members, users
+from convergence.members.tables import api_tokens, member_communes, members, users
 from convergence.territory.reference import load_territory
 
 # Public functions that read or write members' rows without a scope, and why.
@@ -95,7 +96,10 @@ def update_member_settings(
     require_admin(scope)
     if not scope.sees_all_members and member_id != scope.member_id:
         raise NotFound(f"member {member_id} not found")
-    values = data.model_dump(exclude_none=True, mode="json")
+    # Fields sent, even as null: a null retention returns to CONVERGENCE_RETENTION_DAYS_DEFAULT.
+    values = data.model_dump(exclude_unset=True, mode="json")
+    if values.get("share_level", "") is None:
+        del values["share_level"]  # a share level always has a value: null changes nothing
     if values:
         conn.execute(update(members).where(members.c.id == member_id).values(**values))
         audit.record(
@@ -164,6 +168,8 @@ def set_password(conn: Connection, *, email: str, password: str, actor: str) -> 
     conn.execute(
         update(users).where(users.c.id == row.id).values(password_hash=hash_password(password))
     )
+    # A new password ends every session: whoever knew the old one is logged out.
+    revoke_user_sessions(conn, user_id=row.id, now=utcnow())
     audit.record(
         conn,
         actor=actor,
@@ -173,25 +179,25 @@ def set_password(conn: Connection, *, email: str, password: str, actor: str) -> 
     )
 
 
-def authenticate_user(conn: Connection, *, email: str, password: str) -> UserOut:
-    """The active user with these credentials; NotAuthenticated otherwise (same message)."""
-    row = conn.execute(select(users).where(users.c.email == email.strip().lower())).first()
-    if row is None or not row.is_active or not verify_password(row.password_hash, password):
-        if row is not None:
-            audit.record(
-                conn,
-                actor=f"user:{row.id}",
-                action="login.failed",
-                member_id=row.member_id,
-                target=f"user:{row.id}",
-            )
-        raise NotAuthenticated("identifiant ou mot de passe incorrect / wrong e-mail or password")
-    conn.execute(update(users).where(users.c.id == row.id).values(last_login_at=utcnow()))
+def disable_user(conn: Connection, *, email: str, actor: str) -> list[str]:
+    """Disable a user and end their sessions; returns the names of the live tokens they made.
+
+    Tokens are the member's, not the person's, so they keep working: they are listed here
+    and flagged in token lists (``creator_active``) so that an administrator reviews them.
+    """
+    row = conn.execute(
+        select(users.c.id, users.c.member_id).where(users.c.email == email.strip().lower())
+    ).first()
+    if row is None:
+        raise NotFound(f"no user with e-mail {email}")
+    conn.execute(update(users).where(users.c.id == row.id).values(is_active=False))
+    revoke_user_sessions(conn, user_id=row.id, now=utcnow())
     audit.record(
-        conn,
-        actor=f"user:{row.id}",
-        action="login",
-        member_id=row.member_id,
-        target=f"user:{row.id}",
+        conn, actor=actor, action="user.disable", member_id=row.member_id, target=f"user:{row.id}"
     )
-    return get_user(conn, user_id=row.id)
+    live = conn.execute(
+        select(api_tokens.c.name).where(
+            api_tokens.c.created_by == f"user:{row.id}", api_tokens.c.revoked_at.is_(None)
+        )
+    )
+    return list(live.scalars())

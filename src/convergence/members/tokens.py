@@ -14,7 +14,7 @@ from convergence.members.credentials import new_token_secret, token_display_pref
 from convergence.members.roles import TokenScope
 from convergence.members.schemas import TokenCreate, TokenCreated, TokenOut
 from convergence.members.scope import MemberScope, member_clause, require_admin, require_write
-from convergence.members.tables import api_tokens
+from convergence.members.tables import api_tokens, users
 
 # Public functions here read or write members' rows without a scope (a system module):
 UNSCOPED_REASON = "tokens are created and checked before any scope exists"
@@ -90,8 +90,20 @@ def list_tokens(conn: Connection, *, scope: MemberScope) -> list[TokenOut]:
         select(api_tokens)
         .where(member_clause(scope, api_tokens.c.member_id))
         .order_by(api_tokens.c.id)
-    )
-    return [_token_out(row) for row in rows]
+    ).all()
+    active = _creators_active(conn, [row.created_by for row in rows])
+    return [
+        _token_out(row).model_copy(update={"creator_active": active.get(row.created_by)})
+        for row in rows
+    ]
+
+
+def _creators_active(conn: Connection, actors: list[str]) -> dict[str, bool]:
+    """For each ``user:<id>`` creator: is that person still an active user?"""
+    ids = {int(a[5:]) for a in actors if a.startswith("user:") and a[5:].isdigit()}
+    rows = conn.execute(select(users.c.id, users.c.is_active).where(users.c.id.in_(sorted(ids))))
+    found = {row.id: row.is_active for row in rows}
+    return {f"user:{i}": bool(found.get(i, False)) for i in ids}
 
 
 def get_token(conn: Connection, *, token_id: int) -> TokenOut:

@@ -16,6 +16,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from convergence.csv_output import SafeWriter
 from convergence.opendata.kinds import DownloadFormat
 from convergence.opendata.specs import Geometry, ResourceSpec
 from convergence.opendata.tableschemas import schema_fields
@@ -33,7 +34,7 @@ _ARROW_TYPES: dict[str, pa.DataType] = {
 def write_csv(columns: Sequence[str], rows: Sequence[Mapping[str, str]]) -> bytes:
     """UTF-8 CSV (RFC 4180 line ends) with exactly ``columns``, in that order."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = SafeWriter(buffer, lineterminator="\r\n")
     writer.writerow(columns)
     writer.writerows([row.get(column, "") for column in columns] for row in rows)
     return buffer.getvalue().encode("utf-8")

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import Connection, insert, select
 
+from convergence.csv_output import SafeDictWriter, restore_cell
 from convergence.db.types import utcnow
 from convergence.errors import InvalidInput, OutsideTerritory
 from convergence.members import audit
@@ -194,7 +195,7 @@ def _row_fields(
         raise InvalidInput("more cells than columns in the header")
     values: dict[str, Any] = {}
     for name, cell in raw.items():
-        cell = (cell or "").strip()
+        cell = restore_cell((cell or "").strip())
         column = header[name]
         if cell == "":
             continue
@@ -346,7 +347,7 @@ def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
 def export_assets(items: Iterable[AssetOut]) -> str:
     """CSV text of ``items`` in the import format (a round trip imports the same rows)."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer = SafeDictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     for asset in items:
         row = asset.model_dump(mode="json", include=set(COLUMNS))

@@ -6,7 +6,6 @@ the same columns with their types (timestamps in UTC, dates for local days).
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from convergence.csv_output import SafeWriter
 from convergence.timeseries.query_schemas import (
     CombinedValues,
     LatestAsset,
@@ -160,7 +160,7 @@ def _csv_cell(value: Any) -> str:
 def to_csv(table: FlatTable) -> bytes:
     """The table as CSV with a header line."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = SafeWriter(out, lineterminator="\n")
     writer.writerow(name for name, _ in table.columns)
     writer.writerows(_csv_row(row) for row in table.rows)
     return out.getvalue().encode()

@@ -23,6 +23,7 @@ from convergence.web.api import router as api_router
 from convergence.web.lines import line_routes
 from convergence.web.ocpp import router as ocpp_router
 from convergence.web.pages import router as pages_router
+from convergence.web.security_headers import SecurityHeadersMiddleware
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -68,6 +69,8 @@ def create_app(
         same_site="lax",
         https_only=settings.environment == "production",
     )
+    # Added last, so it wraps everything: error pages and static files get the headers too.
+    app.add_middleware(SecurityHeadersMiddleware, settings=settings)
     errors.install(app)
     app.include_router(api_router)
     app.include_router(pages_router)

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from typing import Annotated
+from typing import Annotated, cast
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from starlette.applications import Starlette
 
+from convergence.db.types import utcnow
 from convergence.errors import NotAuthenticated, PermissionDenied
 from convergence.members.binding import scope_for_token, scope_for_user
-from convergence.members.queries import get_user
+from convergence.members.login_sessions import session_user
 from convergence.members.roles import TokenScope
+from convergence.members.schemas import UserOut
 from convergence.members.scope import MemberScope
 from convergence.members.tokens import use_token
 from convergence.runtime import Runtime
@@ -51,6 +53,31 @@ SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 
 
+SESSION_SECRET_KEY = "sid"
+_NOBODY = object()
+
+
+def signed_in_user(request: Request, conn: Connection | None = None) -> UserOut | None:
+    """The person of the request's login session, if it is live (looked up once per request).
+
+    The cookie holds only the session's random secret; the server says whether it is still
+    valid (``members/login_sessions.py``), so logging out and a new password end it.
+    """
+    cached = getattr(request.state, "signed_in", _NOBODY)
+    if cached is not _NOBODY:
+        return cast("UserOut | None", cached)
+    secret = request.session.get(SESSION_SECRET_KEY)
+    user = None
+    if isinstance(secret, str):
+        if conn is None:
+            with runtime_of(request.app).engine.connect() as own:
+                user = session_user(own, secret=secret, now=utcnow())
+        else:
+            user = session_user(conn, secret=secret, now=utcnow())
+    request.state.signed_in = user
+    return user
+
+
 def csrf_token(request: Request) -> str:
     """The session's CSRF token, created on first use."""
     token = request.session.get("csrf")
@@ -74,17 +101,14 @@ def current_scope(request: Request, engine: EngineDep, credentials: BearerDep) -
     with engine.begin() as conn:
         if credentials is not None:
             return scope_for_token(conn, token=use_token(conn, secret=credentials.credentials))
-        user_id = request.session.get("user_id")
-        if not isinstance(user_id, int):
+        user = signed_in_user(request, conn)
+        if user is None:
             raise NotAuthenticated(
                 "authentification requise / authentication required: send "
                 "`Authorization: Bearer <token>` or log in at /connexion"
             )
         if request.method not in SAFE_METHODS:
             check_csrf(request, request.headers.get(CSRF_HEADER))
-        user = get_user(conn, user_id=user_id)
-        if not user.is_active:
-            raise NotAuthenticated("compte désactivé / account disabled")
         return scope_for_user(conn, user=user)
 
 

@@ -7,17 +7,21 @@ render a French error page.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from convergence.errors import ConvergenceError
 from convergence.web.templating import render
+
+LOGGER = logging.getLogger(__name__)
 
 
 def error_body(code: str, message: str, **details: Any) -> dict[str, Any]:
@@ -32,6 +36,35 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(ConvergenceError, _domain_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(OperationalError, _database_unavailable)  # type: ignore[arg-type]
+
+
+# Seconds a client is asked to wait when the database cannot be reached.
+RETRY_AFTER_S = 30
+
+
+async def _database_unavailable(request: Request, error: OperationalError) -> Response:
+    """The database is down or busy: a temporary 503 that says when to retry, never a 500.
+
+    Senders (sensors, network servers) retry on 503 with ``Retry-After``; nothing was
+    acknowledged, so nothing is lost.
+    """
+    LOGGER.error("database unavailable for %s %s: %s", request.method, request.url.path, error)
+    headers = {"Retry-After": str(RETRY_AFTER_S)}
+    if is_page(request):
+        request.state.signed_in = None  # the page must not ask the database who is there
+        response = page_error(
+            request, 503, "la base de données est momentanément indisponible ; réessayez"
+        )
+        response.headers.update(headers)
+        return response
+    message = (
+        "base de données indisponible, réessayez plus tard / database unavailable, retry "
+        f"in {RETRY_AFTER_S} s: nothing was stored"
+    )
+    return JSONResponse(
+        error_body("database_unavailable", message), status_code=503, headers=headers
+    )
 
 
 async def _domain_error(request: Request, error: ConvergenceError) -> Response:

@@ -13,6 +13,7 @@ from fastapi import APIRouter, WebSocket
 from starlette.responses import PlainTextResponse
 from starlette.websockets import WebSocketDisconnect
 
+from convergence.charging import frames
 from convergence.charging.central import ConnectionLost, Handshake, HandshakeRefused
 from convergence.charging.kinds import SUBPROTOCOL_PREFERENCE, Protocol
 from convergence.web.deps import runtime_of
@@ -35,7 +36,7 @@ class StarletteConnection:
         text = message.get("text")
         if text is None:  # OCPP-J is text frames; read a binary one as UTF-8 all the same
             text = (message.get("bytes") or b"").decode("utf-8", errors="replace")
-        return str(text)
+        return frames.bounded(str(text))
 
     async def send(self, message: str) -> None:
         try:

@@ -11,7 +11,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
 from convergence.servicelines import service_lines
-from convergence.web.deps import csrf_token
+from convergence.web.deps import csrf_token, signed_in_user
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
@@ -29,7 +29,9 @@ def _templates(extra_dirs: tuple[str, ...]) -> Jinja2Templates:
 
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> Response:
     """Render page ``name`` with the CSRF token and the logged-in user in its context."""
-    context.setdefault("user_email", request.session.get("user_email"))
+    user = signed_in_user(request)
+    context.setdefault("user_email", user.email if user else None)
+    context.setdefault("user_role", user.role.value if user else None)
     return templates().TemplateResponse(
         request, name, {"csrf_token": csrf_token(request), **context}, status_code=status_code
     )

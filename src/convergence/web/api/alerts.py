@@ -135,11 +135,13 @@ def list_subscriptions(engine: EngineDep, scope: ReadScope) -> list[Subscription
     "/alert-subscriptions", response_model=SubscriptionCreated, status_code=status.HTTP_201_CREATED
 )
 def create_subscription(
-    data: SubscriptionCreate, engine: EngineDep, scope: ReadScope
+    data: SubscriptionCreate, engine: EngineDep, scope: ReadScope, settings: SettingsDep
 ) -> SubscriptionCreated:
     """Subscribe by e-mail or webhook; a webhook's signing secret is shown here, once."""
     with engine.begin() as conn:
-        return subscriptions.create_subscription(conn, scope=scope, data=data)
+        return subscriptions.create_subscription(
+            conn, scope=scope, data=data, allowed_hosts=settings.webhook_allowed_hosts
+        )
 
 
 @router.delete("/alert-subscriptions/{subscription_id}", status_code=204)

@@ -13,7 +13,7 @@ from convergence.alerts import queries, subscriptions
 from convergence.alerts.schemas import SubscriptionCreate, SubscriptionOut
 from convergence.errors import ConvergenceError
 from convergence.members.queries import member_names
-from convergence.web.deps import EngineDep
+from convergence.web.deps import EngineDep, SettingsDep
 from convergence.web.pages.dashboard_rendering import render_data_page
 from convergence.web.pages.form_errors import FieldErrors, domain_errors, field_errors
 from convergence.web.pages.inventory import commune_choices
@@ -35,7 +35,11 @@ def subscriptions_page(request: Request, viewer: CurrentUserPage, engine: Engine
 
 @router.post("/alertes/abonnements")
 def create_subscription(
-    request: Request, viewer: CurrentUserPage, engine: EngineDep, form: FormDep
+    request: Request,
+    viewer: CurrentUserPage,
+    engine: EngineDep,
+    form: FormDep,
+    settings: SettingsDep,
 ) -> Response:
     values = _values(form)
     try:
@@ -44,7 +48,9 @@ def create_subscription(
             | {"member_id": chosen_member(form, viewer=viewer)}
         )
         with engine.begin() as conn:
-            created = subscriptions.create_subscription(conn, scope=viewer.scope, data=data)
+            created = subscriptions.create_subscription(
+                conn, scope=viewer.scope, data=data, allowed_hosts=settings.webhook_allowed_hosts
+            )
     except ValidationError as error:
         return _page(request, engine, viewer=viewer, values=values, errors=_errors(error))
     except ConvergenceError as error:

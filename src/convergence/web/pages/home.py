@@ -6,11 +6,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
+from convergence.web.deps import signed_in_user
+
 router = APIRouter()
 
 
 @router.get("/")
 def home(request: Request) -> Response:
-    if not isinstance(request.session.get("user_id"), int):
+    if signed_in_user(request) is None:
         return RedirectResponse("/connexion", status_code=303)
     return RedirectResponse("/tableau-de-bord", status_code=303)

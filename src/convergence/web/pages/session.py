@@ -14,12 +14,9 @@ from fastapi import Depends, Request
 
 from convergence.errors import NotAuthenticated, PermissionDenied
 from convergence.members.binding import scope_for_user
-from convergence.members.queries import get_user
 from convergence.members.schemas import UserOut
 from convergence.members.scope import MemberScope
-from convergence.web.deps import EngineDep
-
-SESSION_ROLE_KEY = "user_role"
+from convergence.web.deps import SESSION_SECRET_KEY, EngineDep, signed_in_user
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,17 +41,13 @@ class PageUser:
 
 def current_page_user(request: Request, engine: EngineDep) -> PageUser:
     """The logged-in user of a page; NotAuthenticated (redirect to the login page) otherwise."""
-    user_id = request.session.get("user_id")
-    if not isinstance(user_id, int):
-        raise NotAuthenticated("connexion requise / login required")
     with engine.connect() as conn:
-        user = get_user(conn, user_id=user_id)
-        if not user.is_active:
-            request.session.clear()
-            raise NotAuthenticated("compte désactivé / account disabled")
+        user = signed_in_user(request, conn)
+        if user is None:
+            # Logged out, revoked (new password, account disabled) or expired.
+            request.session.pop(SESSION_SECRET_KEY, None)
+            raise NotAuthenticated("connexion requise / login required")
         scope = scope_for_user(conn, user=user)
-    # The navigation shows "Administration" from the role kept in the session.
-    request.session[SESSION_ROLE_KEY] = user.role.value
     return PageUser(user=user, scope=scope)
 
 
