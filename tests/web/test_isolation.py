@@ -140,6 +140,9 @@ ROUTE_CALLS: dict[tuple[str, str], Callable[[Planted], Call]] = {
     ("POST", "/api/v1/device-models"): lambda p: Call(
         json={"vendor": "intrus", "model": "x", "domain": "air"}
     ),
+    ("PATCH", "/api/v1/device-models/{device_model_id}"): lambda p: Call(
+        json={"field_map": {"intrus": {"quantity": "temperature"}}}
+    ),
     ("GET", "/api/v1/initiatives"): lambda p: NO_BODY,
     ("POST", "/api/v1/initiatives"): lambda p: Call(
         json={"name": "intrus", "domain": "air", "member_id": p.member_id}
@@ -259,6 +262,7 @@ def walk(client: TestClient, planted: Planted, headers: dict[str, str]) -> list[
         **charging_params(client),
         **opendata_params(client),
         "dead_letter_id": planted.dead_letter_id,
+        "device_model_id": 1,  # the shared catalogue: only the operator changes it
         "series_id": planted.asset_id,  # Versailles' series are walked in tests/timeseries
         "domain": "traffic",
     }
@@ -336,6 +340,7 @@ def test_anonymous_callers_get_401_everywhere(client: TestClient, territory: Ter
         **charging_params(client),
         **opendata_params(client),
         "dead_letter_id": planted.dead_letter_id,
+        "device_model_id": 1,  # the shared catalogue: only the operator changes it
         "series_id": planted.asset_id,  # Versailles' series are walked in tests/timeseries
         "domain": "traffic",
     }

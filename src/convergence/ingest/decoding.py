@@ -22,7 +22,7 @@ from convergence.decoders.sdk import DecodeError, DecodeErrorReason, Decoder, De
 from convergence.decoders.units import UnitConversionRefused, convert
 from convergence.errors import ConvergenceError
 from convergence.ingest.devices import Device
-from convergence.ingest.envelope import Refused, Source, Stage
+from convergence.ingest.envelope import UNMAPPED_FIELDS, Refusal, Refused, Source, Stage
 from convergence.ingest.messages import Message, ReadingIn, Uplink
 from convergence.settings import Settings
 
@@ -180,6 +180,18 @@ def normalise_upstream(message: Message, source: Source, device: Device) -> Norm
         )
     except DecodeError as error:
         raise Refused(Stage.decode, f"decode_{error.reason.value}", error.message[:1000]) from None
+
+
+def unmapped_refusal(normalisation: Normalisation) -> Refusal | None:
+    """The decoded numbers no field map names, kept as a dead letter until the model maps them."""
+    if not normalisation.unmapped:
+        return None
+    fields = ", ".join(normalisation.unmapped)
+    reason = (
+        f"champs non reconnus / unrecognised fields: {fields}. Add them to the device model's "
+        "field map (field → quantity), then replay this message: its values are kept here"
+    )
+    return Refusal(Stage.normalise, UNMAPPED_FIELDS, reason[:1000])
 
 
 def _field_map(device: Device) -> dict[str, Any] | None:

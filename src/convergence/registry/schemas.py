@@ -10,6 +10,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
+from convergence.ingest.schemas import ReplayReport
 from convergence.registry.kinds import (
     AssetKind,
     AssetStatus,
@@ -45,6 +46,20 @@ class DeviceModelCreate(BaseModel):
 
 class DeviceModelOut(DeviceModelCreate):
     id: int
+
+
+class DeviceModelUpdate(BaseModel):
+    """A new codec or field map for a model; fields left out stay as they are."""
+
+    codec: str | None = Field(default=None, description="built-in codec id or js:<file>")
+    field_map: dict[str, FieldMapping] | None = None
+
+
+class DeviceModelUpdated(BaseModel):
+    """The model as changed, and the waiting messages of its assets run again."""
+
+    device_model: DeviceModelOut
+    replay: ReplayReport
 
 
 class InitiativeBase(BaseModel):

@@ -9,7 +9,9 @@ from sqlalchemy import Connection, delete, or_, select, update
 from convergence.db.inserts import insert_one
 from convergence.db.types import utcnow
 from convergence.errors import Conflict, InvalidInput
+from convergence.ingest.pipeline import Pipeline
 from convergence.ingest.replay import replay_for_device
+from convergence.ingest.unmapped import replay_for_model
 from convergence.members import audit
 from convergence.members.scope import MemberScope, require_operator, require_write
 from convergence.registry.placement import commune_of_position
@@ -24,6 +26,8 @@ from convergence.registry.schemas import (
     AssetUpdate,
     DeviceModelCreate,
     DeviceModelOut,
+    DeviceModelUpdate,
+    DeviceModelUpdated,
     InitiativeCreate,
     InitiativeOut,
     asset_values,
@@ -174,6 +178,42 @@ def register_device_model(
         details={"vendor": data.vendor},
     )
     return get_device_model(conn, device_model_id=model_id)
+
+
+def update_device_model(
+    conn: Connection,
+    *,
+    scope: MemberScope,
+    device_model_id: int,
+    data: DeviceModelUpdate,
+    pipeline: Pipeline | None = None,
+) -> DeviceModelUpdated:
+    """Change a model's codec or field map (operator only), then replay what waited for it."""
+    require_operator(scope)
+    get_device_model(conn, device_model_id=device_model_id)
+    changes: dict[str, Any] = {}
+    if "codec" in data.model_fields_set:
+        changes["codec"] = data.codec
+    if data.field_map is not None:
+        changes["field_map"] = {
+            k: v.model_dump(exclude_none=True) for k, v in data.field_map.items()
+        }
+    if changes:
+        conn.execute(
+            update(device_models).where(device_models.c.id == device_model_id).values(**changes)
+        )
+        audit.record(
+            conn,
+            actor=scope.actor,
+            action="device_model.update",
+            target=f"device_model:{device_model_id}",
+            details={k: str(v) for k, v in changes.items()},
+        )
+    # Messages that carried numbers no map named wait as dead letters: run them again now.
+    report = replay_for_model(conn, device_model_id=device_model_id, pipeline=pipeline)
+    return DeviceModelUpdated(
+        device_model=get_device_model(conn, device_model_id=device_model_id), replay=report
+    )
 
 
 def create_initiative(

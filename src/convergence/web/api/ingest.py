@@ -109,7 +109,7 @@ def ingest_native(
     """
     outcome = _take_in(engine, runtime, scope, Source.http, body, IntegrationKind.http, {})
     report = _report(outcome)
-    if outcome.messages and len(outcome.rejections) == outcome.messages:
+    if outcome.messages and len(outcome.rejections) == outcome.messages and not _kept(outcome):
         return _all_refused(report)
     return JSONResponse(report.model_dump(mode="json"))
 
@@ -186,6 +186,12 @@ def _report(outcome: Outcome) -> IngestReport:
             for r in outcome.rejections
         ],
     )
+
+
+def _kept(outcome: Outcome) -> bool:
+    # A message refused in part (a value out of range, a field no map names) still stored
+    # the rest: the answer lists what was refused, but it is not "nothing was taken in".
+    return bool(outcome.stored or outcome.duplicates or outcome.events)
 
 
 def _all_refused(report: IngestReport) -> JSONResponse:

@@ -16,10 +16,13 @@ from convergence.registry.schemas import (
     AssetUpdate,
     DeviceModelCreate,
     DeviceModelOut,
+    DeviceModelUpdate,
+    DeviceModelUpdated,
     InitiativeCreate,
     InitiativeOut,
     Page,
 )
+from convergence.web.api.ingest import RuntimeDep
 from convergence.web.deps import EngineDep, ReadScope
 
 router = APIRouter(tags=["registry"])
@@ -103,6 +106,25 @@ def create_device_model(
 ) -> DeviceModelOut:
     with engine.begin() as conn:
         return service.create_device_model(conn, scope=scope, data=data)
+
+
+@router.patch("/device-models/{device_model_id}", response_model=DeviceModelUpdated)
+def update_device_model(
+    device_model_id: int,
+    data: DeviceModelUpdate,
+    engine: EngineDep,
+    scope: ReadScope,
+    runtime: RuntimeDep,
+) -> DeviceModelUpdated:
+    """Change a model's codec or field map; messages waiting for the map are replayed."""
+    with engine.begin() as conn:
+        return service.update_device_model(
+            conn,
+            scope=scope,
+            device_model_id=device_model_id,
+            data=data,
+            pipeline=runtime.pipeline,
+        )
 
 
 @router.get("/initiatives", response_model=Page[InitiativeOut])

@@ -9,6 +9,7 @@ from sqlalchemy import Connection
 from starlette.responses import Response
 
 from convergence.db.types import utcnow
+from convergence.ingest.unmapped import unmapped_for_asset
 from convergence.members.queries import member_names
 from convergence.members.scope import MemberScope, writable_member_ids
 from convergence.registry import queries
@@ -63,6 +64,7 @@ def asset_page(
         initiative = _initiative(conn, viewer.scope, asset)
         members = member_names(conn, scope=viewer.scope)
         measures = asset_measures(conn, scope=viewer.scope, asset=asset, now=utcnow())
+        unmapped = unmapped_for_asset(conn, scope=viewer.scope, asset_id=asset.id)
     return render_page(
         request,
         "inventory/asset.html",
@@ -74,6 +76,7 @@ def asset_page(
         can_edit=may_change(viewer.scope, asset.member_id),
         tile_url=settings.tile_url or "",
         measures=measures,
+        unmapped=unmapped,
         fr=formatting,
     )
 
