@@ -10,14 +10,23 @@ from __future__ import annotations
 
 import math
 import threading
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.responses import JSONResponse
+from sqlalchemy import Engine
 
 from convergence.db.types import utcnow
 from convergence.errors import PayloadTooLarge, RateLimited
-from convergence.ingest.envelope import UNKNOWN_DEVICE, Envelope, Source
+from convergence.ingest.envelope import (
+    RATE_LIMITED,
+    UNKNOWN_DEVICE,
+    Envelope,
+    Refusal,
+    Source,
+    Stage,
+)
 from convergence.ingest.pipeline import Outcome
 from convergence.ingest.runtime import IngestRuntime
 from convergence.ingest.schemas import (
@@ -31,9 +40,11 @@ from convergence.ingest.service import (
     check_token_integration,
     create_integration,
     ingest,
+    keep_refused,
     list_integrations,
 )
 from convergence.members.scope import MemberScope
+from convergence.settings import Settings
 from convergence.web.deps import EngineDep, IngestScope, ReadScope, SettingsDep
 from convergence.web.errors import error_body
 
@@ -73,6 +84,15 @@ LimitedScope = Annotated[MemberScope, Depends(limited_scope)]
 
 async def limited_body(request: Request, settings: SettingsDep, scope: LimitedScope) -> bytes:
     """The request body, read only up to the size limit (413 beyond)."""
+    return await _read_body(request, settings)
+
+
+async def webhook_body(request: Request, settings: SettingsDep, scope: IngestScope) -> bytes:
+    """A webhook's body: its rate is checked after reading, to keep what exceeds it."""
+    return await _read_body(request, settings)
+
+
+async def _read_body(request: Request, settings: SettingsDep) -> bytes:
     limit = settings.ingest_max_body_bytes
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
@@ -95,6 +115,7 @@ def _too_large(size: int, limit: int) -> PayloadTooLarge:
 
 
 BodyDep = Annotated[bytes, Depends(limited_body)]
+WebhookBodyDep = Annotated[bytes, Depends(webhook_body)]
 
 
 @router.post("/ingest", response_model=IngestReport)
@@ -116,27 +137,78 @@ def ingest_native(
 
 @router.post("/ingest/chirpstack", response_model=IngestReport)
 def ingest_chirpstack(
-    body: BodyDep,
-    scope: LimitedScope,
+    body: WebhookBodyDep,
+    scope: IngestScope,
     engine: EngineDep,
     runtime: RuntimeDep,
+    settings: SettingsDep,
     event: str = Query(default="up", max_length=40, description="ChirpStack event type"),
 ) -> JSONResponse:
-    """The ChirpStack v4 HTTP integration (`POST …?event=up`, JSON encoding)."""
-    metadata = {"event": event}
-    outcome = _take_in(
-        engine, runtime, scope, Source.chirpstack, body, IntegrationKind.chirpstack, metadata
-    )
-    return _webhook_answer(outcome)
+    """The ChirpStack v4 HTTP integration (`POST …?event=up`, JSON encoding).
+
+    Within the integration's `max_uplinks_per_second`; beyond it an uplink is kept as a
+    `rate_limited` dead letter (202), never refused: ChirpStack does not retry.
+    """
+    hook = Webhook(engine, runtime, settings, scope)
+    return hook.take_in(Source.chirpstack, body, IntegrationKind.chirpstack, {"event": event})
 
 
 @router.post("/ingest/tts", response_model=IngestReport)
 def ingest_tts(
-    body: BodyDep, scope: LimitedScope, engine: EngineDep, runtime: RuntimeDep
+    body: WebhookBodyDep,
+    scope: IngestScope,
+    engine: EngineDep,
+    runtime: RuntimeDep,
+    settings: SettingsDep,
 ) -> JSONResponse:
-    """The Things Stack v3 webhook, "Uplink message" path."""
-    outcome = _take_in(engine, runtime, scope, Source.tts, body, IntegrationKind.tts, {})
-    return _webhook_answer(outcome)
+    """The Things Stack v3 webhook, "Uplink message" path (rate: as for ChirpStack)."""
+    hook = Webhook(engine, runtime, settings, scope)
+    return hook.take_in(Source.tts, body, IntegrationKind.tts, {})
+
+
+@dataclass(frozen=True, slots=True)
+class Webhook:
+    """A network server's request: within its integration's rate, or kept for replay."""
+
+    engine: Engine
+    runtime: IngestRuntime
+    settings: Settings
+    scope: MemberScope
+
+    def take_in(
+        self, source: Source, body: bytes, kind: IntegrationKind, metadata: dict[str, Any]
+    ) -> JSONResponse:
+        with self.engine.connect() as conn:
+            integration = check_token_integration(conn, scope=self.scope, kind=kind)
+        envelope = _envelope(self.scope, source, body, metadata)
+        refusal = self._over_rate(integration)
+        if refusal is not None:
+            outcome = keep_refused(self.engine, envelope=envelope, refusal=refusal)
+        else:
+            outcome = ingest(
+                self.engine,
+                pipeline=self.runtime.pipeline,
+                envelopes=[envelope],
+                reactors=self.runtime.reactors,
+            ).outcomes[0]
+        return _webhook_answer(outcome)
+
+    def _over_rate(self, integration: IntegrationOut | None) -> Refusal | None:
+        if integration is not None:
+            wait = self.runtime.integration_wait(integration)
+            limit = f"{integration.config.max_uplinks_per_second} uplinks/s of integration "
+            limit += f"{integration.id} (max_uplinks_per_second in its settings)"
+        else:
+            wait = self.runtime.limiter.wait_time(self.scope.actor)
+            limit = f"{self.settings.ingest_rate_per_minute} requests/min per token "
+            limit += "(bind the token to an integration to size its limit)"
+        if wait is None:
+            return None
+        reason = (
+            f"débit prévu dépassé / above the expected rate of {limit}: the uplink is kept; "
+            "replay it once the burst is over"
+        )
+        return Refusal(Stage.receive, RATE_LIMITED, reason)
 
 
 def _take_in(
@@ -150,7 +222,17 @@ def _take_in(
 ) -> Outcome:
     with engine.connect() as conn:
         check_token_integration(conn, scope=scope, kind=kind)
-    envelope = Envelope(
+    envelope = _envelope(scope, source, body, metadata)
+    result = ingest(
+        engine, pipeline=runtime.pipeline, envelopes=[envelope], reactors=runtime.reactors
+    )
+    return result.outcomes[0]
+
+
+def _envelope(
+    scope: MemberScope, source: Source, body: bytes, metadata: dict[str, Any]
+) -> Envelope:
+    return Envelope(
         source=source,
         raw=body,
         received_at=utcnow(),
@@ -162,10 +244,6 @@ def _take_in(
             **metadata,
         },
     )
-    result = ingest(
-        engine, pipeline=runtime.pipeline, envelopes=[envelope], reactors=runtime.reactors
-    )
-    return result.outcomes[0]
 
 
 def _report(outcome: Outcome) -> IngestReport:
