@@ -103,6 +103,9 @@ ROUTE_CALLS: dict[tuple[str, str], Callable[[Planted], Call]] = {
     ("POST", "/api/v1/dead-letters/{dead_letter_id}/replay"): lambda p: NO_BODY,
     ("POST", "/api/v1/dead-letters/{dead_letter_id}/discard"): lambda p: NO_BODY,
     ("GET", "/api/v1/discovered-devices"): lambda p: NO_BODY,
+    ("POST", "/api/v1/decoders/try"): lambda p: Call(
+        json={"codec": "cayenne-lpp", "fport": 1, "payload_hex": "0167011003687f"}
+    ),
     ("POST", "/api/v1/members"): lambda p: Call(
         json={"siren": "217806462", "name": "x", "kind": "commune", "insee": "78646"}
     ),
@@ -278,11 +281,19 @@ def walk(client: TestClient, planted: Planted, headers: dict[str, str]) -> list[
         )
         if MARKER in response.text:
             problems.append(f"{method} {path} leaked Versailles data")
-        if method != "GET" and response.status_code < 400 and not _refused_webhook(path, response):
+        if (
+            method != "GET"
+            and response.status_code < 400
+            and path not in STATELESS
+            and not _refused_webhook(path, response)
+        ):
             problems.append(f"{method} {path} succeeded ({response.status_code})")
     return problems
 
 
+# Routes that compute an answer from the request alone, reading and changing no member's data:
+# their success is no breach (a leak of Versailles' markers still is).
+STATELESS = frozenset({"/api/v1/decoders/try"})
 # Network-server webhooks answer 2xx even when they refuse, so the server does not retry.
 WEBHOOKS = frozenset({"/api/v1/ingest/chirpstack", "/api/v1/ingest/tts"})
 

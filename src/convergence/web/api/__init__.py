@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from convergence.web.api import deadletters, docs, health, ingest, members, registry, series
+from convergence.web.api import (
+    deadletters,
+    decoders,
+    docs,
+    health,
+    ingest,
+    members,
+    registry,
+    series,
+)
 from convergence.web.api.alerts import router as alerts_router
 from convergence.web.api.charging import router as charging_router
 from convergence.web.api.coordination import router as coordination_router
@@ -20,6 +29,7 @@ router.include_router(registry.router, prefix="/api/v1")
 router.include_router(coordination_router, prefix="/api/v1")
 router.include_router(ingest.router, prefix="/api/v1")
 router.include_router(deadletters.router, prefix="/api/v1")
+router.include_router(decoders.router, prefix="/api/v1")
 router.include_router(series.router, prefix="/api/v1")
 router.include_router(alerts_router, prefix="/api/v1")
 router.include_router(charging_router, prefix="/api/v1")
