@@ -1,6 +1,9 @@
 """Decodes per second: native codecs, and JavaScript codecs in QuickJS (in one process, one
 worker, the worker pool), with where the time goes.
 
+Every JavaScript decode starts from the codec's initial state (its top level re-run from the
+compiled factory); the "fresh QuickJS context per frame" line measures the alternative.
+
 Run: python bench/bench_decode.py [--quick]
 
 Wall-clock rates depend on what else the machine runs; the "per CPU-second" figures (CPU time
@@ -23,7 +26,7 @@ from convergence.decoders.javascript import (
     encode_frames,
     result_from_codec,
 )
-from convergence.decoders.jsworker import Worker
+from convergence.decoders.jsworker import CodecRuntime, Worker
 
 ROOT = Path(__file__).resolve().parents[1]
 VECTORS = ROOT / "tests" / "decoders" / "data" / "lorawan" / "examples.json"
@@ -123,6 +126,20 @@ def bench_in_process(source: JsSource, frame: Frame, count: int) -> None:
     )
 
 
+def bench_fresh_context(source: JsSource, frame: Frame, count: int) -> None:
+    """The alternative to the factory re-run: a new QuickJS context for every frame."""
+    limits = JsLimits().worker_limits()
+    text = encode_frames([frame])
+
+    def decode_in_new_context() -> None:
+        runtime = CodecRuntime(source.text, limits)
+        runtime.load(text)
+        runtime.run(0)
+
+    seconds = best_of(lambda: [decode_in_new_context() for _ in range(count)], time.process_time)
+    show("worker: a fresh QuickJS context per frame", count, seconds, "(not used)")
+
+
 def bench_engine(source: JsSource, frame: Frame, workers: int, count: int, batch: int) -> None:
     """End to end through worker processes: wall-clock rate and decodes per CPU-second."""
     with JsEngine(workers=workers) as engine:
@@ -176,6 +193,7 @@ def main() -> None:
     for label, source, frame in codecs:
         print(f"\nJavaScript, {label}:")
         bench_in_process(source, frame, 20_000 * scale)
+        bench_fresh_context(source, frame, 500 * scale)
         bench_engine(source, frame, 1, 20_000 * scale, 1_000)
         bench_engine(source, frame, cores, 20_000 * scale * cores, 1_000 * cores)
         bench_round_trips(source, frame, 1_000 * scale)

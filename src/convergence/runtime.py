@@ -26,7 +26,7 @@ from convergence.charging.config import config_from_settings as central_config
 from convergence.db.engine import make_engine
 from convergence.ingest.decoding import Codecs
 from convergence.ingest.pipeline import Pipeline
-from convergence.ingest.ratelimit import RateLimiter
+from convergence.ingest.ratelimit import IntegrationLimits, RateLimiter
 from convergence.ingest.replay import backlog_replayer
 from convergence.opendata.config import config_from_settings as opendata_config
 from convergence.opendata.gate import PublicGate
@@ -44,6 +44,7 @@ class Runtime:
     engine: Engine
     pipeline: Pipeline
     ingest_limiter: RateLimiter
+    integration_limits: IntegrationLimits
     reactors: tuple[Reactor, ...]
     registry_listeners: tuple[RegistryListener, ...]
     alert_worker: AlertWorker
@@ -69,6 +70,7 @@ class Runtime:
             engine=engine,
             pipeline=pipeline,
             ingest_limiter=RateLimiter(settings.ingest_rate_per_minute),
+            integration_limits=IntegrationLimits(),
             reactors=reactors,
             registry_listeners=(backlog_replayer(pipeline),),
             alert_worker=worker,

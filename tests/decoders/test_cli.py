@@ -64,3 +64,40 @@ def test_errors_exit_2_with_a_one_line_reason(
     assert code == 2
     assert reason in output
     assert len(output.strip().splitlines()) == 1
+
+
+def test_a_javascript_codec_file_alone_needs_no_codec_id(app: typer.Typer) -> None:
+    code, output = run(app, "1", "00e255", "--js", str(CODECS / "temperature_humidity.js"))
+
+    assert code == 0, output
+    assert '"humidity": 42.5' in output
+
+
+@pytest.mark.parametrize(
+    ("source", "reason"),
+    [
+        ("function decodeUplink(input) { return {data: 5}; }", "invalid data"),
+        ("function decodeUplink(input) { return {data: {a: 1}, warnings: 3}; }", "warnings"),
+        ("this is not javascript(", "does not load"),
+        ("var x = 1;", "defines no decodeUplink"),
+    ],
+)
+def test_a_bad_codec_file_gets_one_line_never_a_traceback(
+    app: typer.Typer, tmp_path: Path, source: str, reason: str
+) -> None:
+    codec = tmp_path / "bad.js"
+    codec.write_text(source, encoding="utf-8")
+
+    code, output = run(app, "1", "00", "--js", str(codec))
+
+    assert code == 2
+    assert reason in output
+    assert len(output.strip().splitlines()) == 1
+    assert "Traceback" not in output
+
+
+def test_missing_arguments_or_file_get_one_line(app: typer.Typer, tmp_path: Path) -> None:
+    for args in (("1", "00"), ("1", "00", "--js", str(tmp_path / "absent.js"))):
+        code, output = run(app, *args)
+        assert code == 2
+        assert len(output.strip().splitlines()) == 1

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.json import JSON
 from rich.table import Table
 
@@ -26,14 +27,31 @@ from convergence.decoders import (
 from convergence.settings import get_settings
 
 
-def _decode_with_js(codec: str, path: Path, frame: Frame) -> DecodeResult:
+def _decode_with_js(codec: str | None, path: Path, frame: Frame) -> DecodeResult:
+    if not path.is_file():
+        raise fail(f"no JavaScript codec file at {path}")
     with JsEngine(limits=JsLimits.from_settings(get_settings())) as engine:
-        js_codec = JsCodec.from_directory(path.parent, path.name, engine, id=codec, name=codec)
+        names = {"id": codec, "name": codec} if codec else {}
+        js_codec = JsCodec.from_directory(path.parent, path.name, engine, **names)
         return js_codec.decode(frame)
 
 
 def _decoder(codec: str) -> Decoder:
     return DecoderRegistry.from_entry_points().get(codec)
+
+
+def _arguments(arguments: list[str], js: Path | None) -> tuple[str | None, int, str]:
+    """[CODEC] FPORT PAYLOAD_HEX: the codec id may be left out when --js gives the codec."""
+    if len(arguments) == 3:
+        codec, fport, payload = arguments
+    elif len(arguments) == 2 and js is not None:
+        codec, (fport, payload) = None, arguments
+    else:
+        usage = "CODEC FPORT PAYLOAD_HEX, or FPORT PAYLOAD_HEX --js file.js"
+        raise fail(f"expected {usage}; got {len(arguments)} argument(s)")
+    if not fport.isdigit() or not 0 <= int(fport) <= 255:
+        raise fail(f"FPort {fport} is outside 0–255")
+    return codec, int(fport), payload
 
 
 def _readings_table(normalisation: Normalisation, now: datetime) -> Table:
@@ -62,20 +80,41 @@ def _show(result: DecodeResult, normalisation: Normalisation, now: datetime) -> 
 
 @handle_errors
 def decode(
-    codec: Annotated[str, typer.Argument(help="Codec id (e.g. elsys, cayenne-lpp)")],
-    fport: Annotated[int, typer.Argument(help="LoRaWAN FPort (0–255)")],
-    payload_hex: Annotated[str, typer.Argument(help="Payload in hexadecimal")],
+    arguments: Annotated[
+        list[str],
+        typer.Argument(
+            help="[CODEC] FPORT PAYLOAD_HEX: a codec id (e.g. elsys, cayenne-lpp), left out "
+            "with --js; the LoRaWAN FPort (0–255); the payload in hexadecimal",
+            show_default=False,
+        ),
+    ],
     js: Annotated[
         Path | None,
         typer.Option(help="A device-repository JavaScript codec file to use instead"),
     ] = None,
 ) -> None:
     """Decode a payload, then show the decoded data and its normalised readings."""
-    if not 0 <= fport <= 255:
-        raise fail(f"FPort {fport} is outside 0–255")
+    codec, fport, payload_hex = _arguments(arguments, js)
     now = datetime.now(UTC)
-    frame = Frame.from_hex(fport, payload_hex).model_copy(update={"received_at": now})
-    result = _decode_with_js(codec, js, frame) if js is not None else _decoder(codec).decode(frame)
+    try:
+        frame = Frame.from_hex(fport, payload_hex).model_copy(update={"received_at": now})
+        if js is not None:
+            result = _decode_with_js(codec, js, frame)
+        else:
+            assert codec is not None
+            result = _decoder(codec).decode(frame)
+    except (ValidationError, ValueError, OSError) as error:
+        # Whatever a codec or its file does wrong is told in one line, never as a traceback.
+        raise fail(_one_line(error)) from None
     if result.errors:
         raise fail(f"the codec reported: {'; '.join(result.errors)}")
     _show(result, normalise(result.data, ts=now), now)
+
+
+def _one_line(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        detail = error.errors()[0]
+        where = ".".join(str(part) for part in detail["loc"]) or "input"
+        return f"invalid {where}: {detail['msg']}"
+    text = str(error).strip().splitlines()
+    return text[0] if text else type(error).__name__

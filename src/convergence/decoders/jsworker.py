@@ -2,6 +2,13 @@
 
 Runs in a child process only: QuickJS's time limit measures the CPU time of the whole process
 and the binding is not thread-safe, so each worker is single-threaded and owns its contexts.
+
+Every frame is decoded with fresh codec state, as The Things Stack and ChirpStack do: the
+codec's source is compiled once as the body of a factory function, and the factory runs again
+before each frame, so the codec's top-level variables (Comtac's `var pointer = 0`) start from
+their initial values every time. Globals a codec creates while decoding (sloppy-mode assignments
+to undeclared names) are deleted after each frame. A fresh QuickJS context per frame gives the
+same guarantee at about a sixth of the speed (see bench/bench_decode.py).
 """
 
 from __future__ import annotations
@@ -33,13 +40,37 @@ var __convergence = (function (parse, stringify) {
     if (message.indexOf("out of memory") >= 0) { return "memory"; }
     return "codec_error";
   }
+  var baseline = null;
+  function fresh() {
+    // The codec's top level runs again: its variables start from their initial values.
+    return __convergence_factory.call(globalThis);
+  }
+  function forgetNewGlobals() {
+    var names = Object.keys(globalThis);
+    if (names.length === baseline.length) { return; }
+    for (var i = 0; i < names.length; i++) {
+      if (baseline.indexOf(names[i]) < 0) { delete globalThis[names[i]]; }
+    }
+  }
+  function prepare() {
+    fresh();
+    baseline = Object.keys(globalThis);
+    return baseline.length;
+  }
+  function callCodec(entry, input) {
+    if (entry[0] !== null) { return entry[0](input); }
+    if (entry[1] !== null) { return {data: entry[1](input.bytes, input.fPort)}; }
+    if (entry[2] !== null) { return {data: entry[2](input.fPort, input.bytes, {})}; }
+    throw new Error("the codec defines no decodeUplink(), Decoder() or Decode() function");
+  }
   function decodeOne(frame) {
     var input = {bytes: frame[1], fPort: frame[0]};
     if (frame[2] !== null) { input.recvTime = new Date(frame[2]); }
-    if (typeof decodeUplink === "function") { return decodeUplink(input); }
-    if (typeof Decoder === "function") { return {data: Decoder(input.bytes, input.fPort)}; }
-    if (typeof Decode === "function") { return {data: Decode(input.fPort, input.bytes, {})}; }
-    throw new Error("the codec defines no decodeUplink(), Decoder() or Decode() function");
+    try {
+      return callCodec(fresh(), input);
+    } finally {
+      forgetNewGlobals();
+    }
   }
   var frames = [];
   function load(text) {
@@ -67,13 +98,27 @@ var __convergence = (function (parse, stringify) {
   }
   function partial() { return outs.join(","); }
   function at() { return position; }
-  return {load: load, run: run, partial: partial, at: at};
+  return {load: load, run: run, partial: partial, at: at, prepare: prepare};
 })(JSON.parse, JSON.stringify);
+var __convergence_prepare = __convergence.prepare;
 var __convergence_load = __convergence.load;
 var __convergence_run = __convergence.run;
 var __convergence_partial = __convergence.partial;
 var __convergence_at = __convergence.at;
 """
+# The codec's source becomes the body of a function; what it defines is returned by name.
+FACTORY_HEAD = "var __convergence_factory = function () {\n"
+FACTORY_TAIL = """
+;return [typeof decodeUplink === "function" ? decodeUplink : null,
+         typeof Decoder === "function" ? Decoder : null,
+         typeof Decode === "function" ? Decode : null];
+};
+"""
+
+
+def factory_source(source: str) -> str:
+    """The codec wrapped so that each call of the factory evaluates its top level afresh."""
+    return FACTORY_HEAD + source + "\n" + FACTORY_TAIL
 
 
 @dataclass(frozen=True)
@@ -126,7 +171,10 @@ class CodecRuntime:
         context.set_time_limit(limits.compile_time_limit_s)
         try:
             context.eval(HARNESS)
-            context.eval(source)
+            context.eval(factory_source(source))
+            # Run the top level once now, with the compile budget: a codec that cannot even
+            # start is refused once and for all rather than on every frame.
+            context.get("__convergence_prepare")()
         except (quickjs.JSException, quickjs.StackOverflow) as exc:
             reason, message = classify(exc)
             raise CodecLoadError(reason, f"the codec does not load: {message}") from None

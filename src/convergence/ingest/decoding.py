@@ -20,9 +20,9 @@ from convergence.decoders.quantities import find_quantity
 from convergence.decoders.registry import DecoderRegistry
 from convergence.decoders.sdk import DecodeError, DecodeErrorReason, Decoder, DecodeResult, Frame
 from convergence.decoders.units import UnitConversionRefused, convert
-from convergence.errors import ConvergenceError
+from convergence.errors import ConvergenceError, NotFound
 from convergence.ingest.devices import Device
-from convergence.ingest.envelope import Refused, Source, Stage
+from convergence.ingest.envelope import UNMAPPED_FIELDS, Refusal, Refused, Source, Stage
 from convergence.ingest.messages import Message, ReadingIn, Uplink
 from convergence.settings import Settings
 
@@ -89,6 +89,26 @@ class Codecs:
         except ConvergenceError as error:
             raise Refused(Stage.decode, "unknown_codec", error.message) from None
 
+    def named_or_pasted(self, *, codec: str | None, javascript: str | None) -> Decoder:
+        """The decoder the workbench asks for: a codec id, ``js:<file>`` or pasted JavaScript.
+
+        A pasted codec runs in the same sandboxed workers as the others; every decode starts
+        from its initial state, so nothing of it outlives the call.
+        """
+        if javascript is not None:
+            with self._lock:
+                engine = self._started_engine()
+            return JsCodec.from_text(javascript, engine, codec_id="js-pasted", name="pasted")
+        try:
+            return self.decoder(codec, {})
+        except Refused as refused:
+            raise NotFound(refused.refusal.reason, codec=codec) from None
+
+    def _started_engine(self) -> JsEngine:
+        if self._engine is None:
+            self._engine = JsEngine(limits=self.js_limits)
+        return self._engine
+
     def _js_codec(self, name: str) -> Decoder:
         with self._lock:
             if name in self._js:
@@ -96,10 +116,9 @@ class Codecs:
             if self.js_dir is None:
                 reason = f"codec js:{name} needs CONVERGENCE_JS_CODEC_DIR, which is not set"
                 raise Refused(Stage.decode, "unknown_codec", reason)
-            if self._engine is None:
-                self._engine = JsEngine(limits=self.js_limits)
+            engine = self._started_engine()
             try:
-                codec = JsCodec.from_directory(self.js_dir, name, self._engine)
+                codec = JsCodec.from_directory(self.js_dir, name, engine)
             except ConvergenceError as error:
                 raise Refused(Stage.decode, "unknown_codec", error.message) from None
             self._js[name] = codec
@@ -180,6 +199,18 @@ def normalise_upstream(message: Message, source: Source, device: Device) -> Norm
         )
     except DecodeError as error:
         raise Refused(Stage.decode, f"decode_{error.reason.value}", error.message[:1000]) from None
+
+
+def unmapped_refusal(normalisation: Normalisation) -> Refusal | None:
+    """The decoded numbers no field map names, kept as a dead letter until the model maps them."""
+    if not normalisation.unmapped:
+        return None
+    fields = ", ".join(normalisation.unmapped)
+    reason = (
+        f"champs non reconnus / unrecognised fields: {fields}. Add them to the device model's "
+        "field map (field → quantity), then replay this message: its values are kept here"
+    )
+    return Refusal(Stage.normalise, UNMAPPED_FIELDS, reason[:1000])
 
 
 def _field_map(device: Device) -> dict[str, Any] | None:

@@ -39,6 +39,10 @@ class Status(StrEnum):
 
 
 UNKNOWN_DEVICE = "unknown_device"
+# Decoded numbers that no field map names: kept until the device model maps them.
+UNMAPPED_FIELDS = "unmapped_fields"
+# A webhook beyond its integration's expected rate: kept, since network servers do not retry.
+RATE_LIMITED = "rate_limited"
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,7 @@ from convergence.ingest.decoding import (
     normalise_decoded,
     normalise_native,
     normalise_upstream,
+    unmapped_refusal,
 )
 from convergence.ingest.devices import Device, resolve_devices
 from convergence.ingest.envelope import UNKNOWN_DEVICE, Envelope, Refusal, Refused, Source, Stage
@@ -301,6 +302,8 @@ def _collect(work: _Work, normalisation: Normalisation) -> None:
     if normalisation.problems:
         reason = "; ".join(normalisation.problems)
         work.partial.append(Refusal(Stage.normalise, "normalise_problem", reason[:1000]))
+    if (unmapped := unmapped_refusal(normalisation)) is not None:
+        work.partial.append(unmapped)
     assert work.device is not None
     for fact in normalisation.facts:
         if fact.value is None or not fact.field:

@@ -37,3 +37,22 @@ class RateLimiter:
                 bucket.tokens -= 1
                 return None
             return (1 - bucket.tokens) / self.refill_per_s
+
+
+class IntegrationLimits:
+    """One bucket per network-server integration, sized by its ``max_uplinks_per_second``
+    (rebuilt when that setting changes)."""
+
+    def __init__(self) -> None:
+        self._limiters: dict[int, RateLimiter] = {}
+        self._lock = threading.Lock()
+
+    def wait_time(self, *, integration_id: int, uplinks_per_second: float) -> float | None:
+        """Take one uplink from the integration's budget: None if within it, else seconds."""
+        per_minute = int(uplinks_per_second * 60)
+        with self._lock:
+            limiter = self._limiters.get(integration_id)
+            if limiter is None or limiter.capacity != float(max(per_minute, 1)):
+                limiter = RateLimiter(per_minute)
+                self._limiters[integration_id] = limiter
+        return limiter.wait_time(f"integration:{integration_id}")

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from convergence.ingest.envelope import Source, Stage, Status
+from convergence.registry.schemas import DeviceModelOut
 
 
 class RejectionOut(BaseModel):
@@ -43,12 +44,27 @@ class IntegrationKind(StrEnum):
     http = "http"
 
 
+# A network server sends one request per uplink and retries none: its limit is sized to what
+# it is expected to send (100,000 devices once a minute is ~1,700 uplinks/s), not per token.
+DEFAULT_UPLINKS_PER_SECOND = 2000
+
+
 class IntegrationConfig(BaseModel):
-    """What routes messages to the member: the network server's application ids."""
+    """What routes messages to the member, and what the network server is expected to send."""
 
     application_ids: list[str] = Field(
         default_factory=list,
         description="ChirpStack application UUIDs, or TTS `application-id@tenant` ids",
+    )
+    max_uplinks_per_second: int = Field(
+        default=DEFAULT_UPLINKS_PER_SECOND,
+        ge=1,
+        le=1_000_000,
+        description=(
+            "webhook requests per second the network server is expected to send, with a "
+            "minute of burst; beyond it uplinks are kept as `rate_limited` dead letters to "
+            "replay, never refused"
+        ),
     )
 
 
@@ -122,3 +138,10 @@ class ReplayReport(BaseModel):
     still_refused: list[int] = Field(default_factory=list, description="refused again")
     stored: int = 0
     duplicates: int = 0
+
+
+class DeviceModelUpdated(BaseModel):
+    """The model as changed, and the waiting messages of its assets run again."""
+
+    device_model: DeviceModelOut
+    replay: ReplayReport

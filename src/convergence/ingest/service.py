@@ -84,6 +84,11 @@ def _one_by_one(
 
 def _store_refused(engine: Engine, envelope: Envelope, error: Exception) -> Outcome:
     refusal = Refusal(Stage.store, "store_error", f"{type(error).__name__}: {error}"[:1000])
+    return keep_refused(engine, envelope=envelope, refusal=refusal)
+
+
+def keep_refused(engine: Engine, *, envelope: Envelope, refusal: Refusal) -> Outcome:
+    """Keep a whole envelope as a dead letter without running the pipeline (e.g. over a limit)."""
     with engine.begin() as conn:
         dead_letter_id = deadletters.record(
             conn,
@@ -142,16 +147,19 @@ def list_integrations(conn: Connection, *, scope: MemberScope) -> list[Integrati
     return [IntegrationOut.model_validate(r._asdict()) for r in rows]
 
 
-def check_token_integration(conn: Connection, *, scope: MemberScope, kind: IntegrationKind) -> None:
-    """PermissionDenied when the token is bound to an integration of another kind or member."""
+def check_token_integration(
+    conn: Connection, *, scope: MemberScope, kind: IntegrationKind
+) -> IntegrationOut | None:
+    """The token's integration; PermissionDenied when it is of another kind or member."""
     if scope.integration_id is None:
-        return
+        return None
     integration = get_integration(conn, integration_id=scope.integration_id)
     if integration.member_id != scope.member_id or integration.kind is not kind:
         raise PermissionDenied(
             f"ce jeton est lié à l'intégration {integration.id} ({integration.kind}) / this token "
             f"is bound to integration {integration.id} ({integration.kind}), not to {kind}"
         )
+    return integration
 
 
 def application_routes(conn: Connection) -> dict[tuple[Source, str], int]:

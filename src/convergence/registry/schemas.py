@@ -61,6 +61,13 @@ class DeviceModelOut(DeviceModelCreate):
     id: int
 
 
+class DeviceModelUpdate(BaseModel):
+    """A new codec or field map for a model; fields left out stay as they are."""
+
+    codec: str | None = Field(default=None, description="built-in codec id or js:<file>")
+    field_map: dict[str, FieldMapping] | None = None
+
+
 class InitiativeBase(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     domain: DomainName

@@ -25,6 +25,7 @@ from convergence.registry.schemas import (
     AssetUpdate,
     DeviceModelCreate,
     DeviceModelOut,
+    DeviceModelUpdate,
     InitiativeCreate,
     InitiativeOut,
     asset_values,
@@ -185,6 +186,37 @@ def register_device_model(
         details={"vendor": data.vendor},
     )
     return get_device_model(conn, device_model_id=model_id)
+
+
+def update_device_model(
+    conn: Connection,
+    *,
+    scope: MemberScope,
+    device_model_id: int,
+    data: DeviceModelUpdate,
+) -> DeviceModelOut:
+    """Change a model's codec or field map (operator only); the caller replays what waited."""
+    require_operator(scope)
+    get_device_model(conn, device_model_id=device_model_id)
+    changes: dict[str, Any] = {}
+    if "codec" in data.model_fields_set:
+        changes["codec"] = data.codec
+    if data.field_map is not None:
+        changes["field_map"] = {
+            k: v.model_dump(exclude_none=True) for k, v in data.field_map.items()
+        }
+    if changes:
+        conn.execute(
+            update(device_models).where(device_models.c.id == device_model_id).values(**changes)
+        )
+        audit.record(
+            conn,
+            actor=scope.actor,
+            action="device_model.update",
+            target=f"device_model:{device_model_id}",
+            details={k: str(v) for k, v in changes.items()},
+        )
+    return get_device_model(conn, device_model_id=device_model_id)
 
 
 def create_initiative(

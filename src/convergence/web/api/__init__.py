@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from convergence.web.api import (
     deadletters,
+    decoders,
     docs,
     health,
     ingest,
@@ -30,6 +31,7 @@ router.include_router(quality.router, prefix="/api/v1")
 router.include_router(coordination_router, prefix="/api/v1")
 router.include_router(ingest.router, prefix="/api/v1")
 router.include_router(deadletters.router, prefix="/api/v1")
+router.include_router(decoders.router, prefix="/api/v1")
 router.include_router(series.router, prefix="/api/v1")
 router.include_router(alerts_router, prefix="/api/v1")
 router.include_router(charging_router, prefix="/api/v1")

@@ -9,14 +9,23 @@ retries a refusal, and The Things Stack disables webhooks that keep failing.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.responses import JSONResponse
+from sqlalchemy import Engine
 
 from convergence.db.types import utcnow
 from convergence.errors import PayloadTooLarge, RateLimited
-from convergence.ingest.envelope import UNKNOWN_DEVICE, Envelope, Source
+from convergence.ingest.envelope import (
+    RATE_LIMITED,
+    UNKNOWN_DEVICE,
+    Envelope,
+    Refusal,
+    Source,
+    Stage,
+)
 from convergence.ingest.pipeline import Outcome
 from convergence.ingest.schemas import (
     IngestReport,
@@ -29,10 +38,12 @@ from convergence.ingest.service import (
     check_token_integration,
     create_integration,
     ingest,
+    keep_refused,
     list_integrations,
 )
 from convergence.members.scope import MemberScope
 from convergence.runtime import Runtime
+from convergence.settings import Settings
 from convergence.web.deps import EngineDep, IngestScope, ReadScope, RuntimeDep, SettingsDep
 from convergence.web.errors import error_body
 
@@ -56,6 +67,15 @@ LimitedScope = Annotated[MemberScope, Depends(limited_scope)]
 
 async def limited_body(request: Request, settings: SettingsDep, scope: LimitedScope) -> bytes:
     """The request body, read only up to the size limit (413 beyond)."""
+    return await _read_body(request, settings)
+
+
+async def webhook_body(request: Request, settings: SettingsDep, scope: IngestScope) -> bytes:
+    """A webhook's body: its rate is checked after reading, to keep what exceeds it."""
+    return await _read_body(request, settings)
+
+
+async def _read_body(request: Request, settings: SettingsDep) -> bytes:
     limit = settings.ingest_max_body_bytes
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
@@ -78,6 +98,7 @@ def _too_large(size: int, limit: int) -> PayloadTooLarge:
 
 
 BodyDep = Annotated[bytes, Depends(limited_body)]
+WebhookBodyDep = Annotated[bytes, Depends(webhook_body)]
 
 
 @router.post("/ingest", response_model=IngestReport)
@@ -92,34 +113,88 @@ def ingest_native(
     """
     outcome = _take_in(engine, runtime, scope, Source.http, body, IntegrationKind.http, {})
     report = _report(outcome)
-    if outcome.messages and len(outcome.rejections) == outcome.messages:
+    if outcome.messages and len(outcome.rejections) == outcome.messages and not _kept(outcome):
         return _all_refused(report)
     return JSONResponse(report.model_dump(mode="json"))
 
 
 @router.post("/ingest/chirpstack", response_model=IngestReport)
 def ingest_chirpstack(
-    body: BodyDep,
-    scope: LimitedScope,
+    body: WebhookBodyDep,
+    scope: IngestScope,
     engine: EngineDep,
     runtime: RuntimeDep,
+    settings: SettingsDep,
     event: str = Query(default="up", max_length=40, description="ChirpStack event type"),
 ) -> JSONResponse:
-    """The ChirpStack v4 HTTP integration (`POST …?event=up`, JSON encoding)."""
-    metadata = {"event": event}
-    outcome = _take_in(
-        engine, runtime, scope, Source.chirpstack, body, IntegrationKind.chirpstack, metadata
-    )
-    return _webhook_answer(outcome)
+    """The ChirpStack v4 HTTP integration (`POST …?event=up`, JSON encoding).
+
+    Within the integration's `max_uplinks_per_second`; beyond it an uplink is kept as a
+    `rate_limited` dead letter (202), never refused: ChirpStack does not retry.
+    """
+    hook = Webhook(engine, runtime, settings, scope)
+    return hook.take_in(Source.chirpstack, body, IntegrationKind.chirpstack, {"event": event})
 
 
 @router.post("/ingest/tts", response_model=IngestReport)
 def ingest_tts(
-    body: BodyDep, scope: LimitedScope, engine: EngineDep, runtime: RuntimeDep
+    body: WebhookBodyDep,
+    scope: IngestScope,
+    engine: EngineDep,
+    runtime: RuntimeDep,
+    settings: SettingsDep,
 ) -> JSONResponse:
-    """The Things Stack v3 webhook, "Uplink message" path."""
-    outcome = _take_in(engine, runtime, scope, Source.tts, body, IntegrationKind.tts, {})
-    return _webhook_answer(outcome)
+    """The Things Stack v3 webhook, "Uplink message" path (rate: as for ChirpStack)."""
+    hook = Webhook(engine, runtime, settings, scope)
+    return hook.take_in(Source.tts, body, IntegrationKind.tts, {})
+
+
+@dataclass(frozen=True, slots=True)
+class Webhook:
+    """A network server's request: within its integration's rate, or kept for replay."""
+
+    engine: Engine
+    runtime: Runtime
+    settings: Settings
+    scope: MemberScope
+
+    def take_in(
+        self, source: Source, body: bytes, kind: IntegrationKind, metadata: dict[str, Any]
+    ) -> JSONResponse:
+        with self.engine.connect() as conn:
+            integration = check_token_integration(conn, scope=self.scope, kind=kind)
+        envelope = _envelope(self.scope, source, body, metadata)
+        refusal = self._over_rate(integration)
+        if refusal is not None:
+            outcome = keep_refused(self.engine, envelope=envelope, refusal=refusal)
+        else:
+            outcome = ingest(
+                self.engine,
+                pipeline=self.runtime.pipeline,
+                envelopes=[envelope],
+                reactors=self.runtime.reactors,
+            ).outcomes[0]
+        return _webhook_answer(outcome)
+
+    def _over_rate(self, integration: IntegrationOut | None) -> Refusal | None:
+        if integration is not None:
+            wait = self.runtime.integration_limits.wait_time(
+                integration_id=integration.id,
+                uplinks_per_second=integration.config.max_uplinks_per_second,
+            )
+            limit = f"{integration.config.max_uplinks_per_second} uplinks/s of integration "
+            limit += f"{integration.id} (max_uplinks_per_second in its settings)"
+        else:
+            wait = self.runtime.ingest_limiter.wait_time(self.scope.actor)
+            limit = f"{self.settings.ingest_rate_per_minute} requests/min per token "
+            limit += "(bind the token to an integration to size its limit)"
+        if wait is None:
+            return None
+        reason = (
+            f"débit prévu dépassé / above the expected rate of {limit}: the uplink is kept; "
+            "replay it once the burst is over"
+        )
+        return Refusal(Stage.receive, RATE_LIMITED, reason)
 
 
 def _take_in(
@@ -133,7 +208,17 @@ def _take_in(
 ) -> Outcome:
     with engine.connect() as conn:
         check_token_integration(conn, scope=scope, kind=kind)
-    envelope = Envelope(
+    envelope = _envelope(scope, source, body, metadata)
+    result = ingest(
+        engine, pipeline=runtime.pipeline, envelopes=[envelope], reactors=runtime.reactors
+    )
+    return result.outcomes[0]
+
+
+def _envelope(
+    scope: MemberScope, source: Source, body: bytes, metadata: dict[str, Any]
+) -> Envelope:
+    return Envelope(
         source=source,
         raw=body,
         received_at=utcnow(),
@@ -145,10 +230,6 @@ def _take_in(
             **metadata,
         },
     )
-    result = ingest(
-        engine, pipeline=runtime.pipeline, envelopes=[envelope], reactors=runtime.reactors
-    )
-    return result.outcomes[0]
 
 
 def _report(outcome: Outcome) -> IngestReport:
@@ -169,6 +250,12 @@ def _report(outcome: Outcome) -> IngestReport:
             for r in outcome.rejections
         ],
     )
+
+
+def _kept(outcome: Outcome) -> bool:
+    # A message refused in part (a value out of range, a field no map names) still stored
+    # the rest: the answer lists what was refused, but it is not "nothing was taken in".
+    return bool(outcome.stored or outcome.duplicates or outcome.events)
 
 
 def _all_refused(report: IngestReport) -> JSONResponse:

@@ -7,6 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Query, UploadFile, status
 from fastapi.responses import JSONResponse, Response
 
+from convergence.ingest.schemas import DeviceModelUpdated
+from convergence.ingest.unmapped import replay_for_model
 from convergence.registry import csv_io, queries, service
 from convergence.registry.kinds import DomainName, InitiativeStatus
 from convergence.registry.schemas import (
@@ -16,6 +18,7 @@ from convergence.registry.schemas import (
     AssetUpdate,
     DeviceModelCreate,
     DeviceModelOut,
+    DeviceModelUpdate,
     InitiativeCreate,
     InitiativeOut,
     Page,
@@ -111,6 +114,23 @@ def create_device_model(
 ) -> DeviceModelOut:
     with engine.begin() as conn:
         return service.create_device_model(conn, scope=scope, data=data)
+
+
+@router.patch("/device-models/{device_model_id}", response_model=DeviceModelUpdated)
+def update_device_model(
+    device_model_id: int,
+    data: DeviceModelUpdate,
+    scope: ReadScope,
+    runtime: RuntimeDep,
+) -> DeviceModelUpdated:
+    """Change a model's codec or field map; messages waiting for the map are replayed."""
+    with runtime.begin() as conn:
+        model = service.update_device_model(
+            conn, scope=scope, device_model_id=device_model_id, data=data
+        )
+        # Messages that carried numbers no map named wait as dead letters: run them again.
+        report = replay_for_model(conn, device_model_id=device_model_id, pipeline=runtime.pipeline)
+    return DeviceModelUpdated(device_model=model, replay=report)
 
 
 @router.get("/initiatives", response_model=Page[InitiativeOut])

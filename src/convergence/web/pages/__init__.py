@@ -16,6 +16,8 @@ from convergence.web.pages import (
     asset_quality,
     auth,
     dashboard,
+    decoder_workbench,
+    domains,
     home,
     ingest_admin,
     ingest_admin_devices,
@@ -45,6 +47,8 @@ for module in (
     ingest_admin,
     ingest_admin_devices,
     ingest_admin_integrations,
+    decoder_workbench,
+    domains,
     dashboard,
     reports,
 ):

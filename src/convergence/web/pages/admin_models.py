@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from starlette.responses import Response
 
 from convergence.errors import ConvergenceError
+from convergence.ingest.unmapped import unmapped_by_model
 from convergence.registry import queries, service
 from convergence.registry.schemas import DeviceModelCreate
 from convergence.web.deps import EngineDep
@@ -57,12 +58,14 @@ def _models_page(
 ) -> Response:
     with engine.connect() as conn:
         models = queries.list_device_models(conn)
+        unmapped = unmapped_by_model(conn, scope=viewer.scope)
     return render_page(
         request,
         "admin/models.html",
         viewer=viewer,
         status_code=422 if errors else 200,
         models=models,
+        unmapped=unmapped,
         values=values or {"domain": "air"},
         errors=errors or {},
     )

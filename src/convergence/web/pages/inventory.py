@@ -9,6 +9,7 @@ from sqlalchemy import Connection
 from starlette.responses import Response
 
 from convergence.db.types import utcnow
+from convergence.ingest.unmapped import unmapped_for_asset
 from convergence.members.queries import member_names
 from convergence.members.scope import MemberScope, writable_member_ids
 from convergence.registry import queries
@@ -66,6 +67,7 @@ def asset_page(
         members = member_names(conn, scope=viewer.scope)
         measures = asset_measures(conn, scope=viewer.scope, asset=asset, now=utcnow())
         quality = asset_quality(conn, scope=viewer.scope, asset_id=asset.id, now=utcnow())
+        unmapped = unmapped_for_asset(conn, scope=viewer.scope, asset_id=asset.id)
     return render_page(
         request,
         "inventory/asset.html",
@@ -79,6 +81,7 @@ def asset_page(
         measures=measures,
         quality=quality,
         reason_labels=REASON_LABELS,
+        unmapped=unmapped,
         fr=formatting,
     )
 
