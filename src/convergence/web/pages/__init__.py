@@ -23,6 +23,7 @@ from convergence.web.pages import (
     initiatives,
     inventory,
     reports,
+    territory_dashboard,
     territory_map,
 )
 
@@ -45,6 +46,7 @@ for module in (
     ingest_admin_devices,
     ingest_admin_integrations,
     domains,
+    territory_dashboard,
     dashboard,
     reports,
 ):
