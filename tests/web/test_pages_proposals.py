@@ -98,3 +98,21 @@ def test_only_the_deciders_of_the_members_concerned_answer(
     assert MARKER not in client.get(f"/propositions/{proposal_id}").text.replace(
         f"{MARKER} note", ""
     )
+
+
+def test_the_dashboard_says_what_waits_for_a_decision(
+    client: TestClient, territory: Territory
+) -> None:
+    plant_proposal(client, territory, MARKER)
+    proposal_id = proposal_params(client)["proposal_id"]
+    csrf = log_in_as(client, territory.versailles, Role.elected)
+
+    page = html.unescape(client.get("/tableau-de-bord").text)
+    decide = page[page.index('id="a-decider"') : page.index('id="indicateurs"')]
+    assert "1 proposition de partenariat en attente de votre réponse" in decide
+    assert f'href="/propositions/{proposal_id}"' in decide
+
+    answer(client, csrf, proposal_id, "declined", "")
+    page = html.unescape(client.get("/tableau-de-bord").text)
+    decide = page[page.index('id="a-decider"') : page.index('id="indicateurs"')]
+    assert "Rien n'attend votre décision" in decide

@@ -84,6 +84,7 @@ def test_an_alert_of_one_commune_shows_for_its_territory(
     page = client.get(TERRITORY).text
 
     assert "Alerte en cours" in commune_row(page, "Versailles")
+    assert "1 alerte en attente de prise en charge" in page  # « À décider »
     alerts = page[page.index('id="alertes"') : page.index('id="sans-donnees"')]
     assert "Versailles" in alerts
     assert "Eau et crues" in alerts

@@ -28,6 +28,7 @@ from convergence.reports.overview import (
     readable_communes,
 )
 from convergence.reports.schemas import KeyFigure, Overview
+from convergence.reports.to_decide import to_decide
 from convergence.web.deps import EngineDep
 from convergence.web.pages.dashboard_cache import CacheDep, TimedCache, visibility
 from convergence.web.pages.dashboard_rendering import render_data_page
@@ -144,6 +145,7 @@ def dashboard(
             return RedirectResponse("/tableau-de-bord/territoire", status_code=303)
         shown, communes = chosen_commune(conn, viewer, commune)
         overview = overview_of(conn, viewer.scope, shown, now, cache) if shown else None
+        decide = to_decide(conn, scope=viewer.scope, communes=[shown] if shown else [])
     return render_data_page(
         request,
         "dashboard/index.html",
@@ -155,4 +157,6 @@ def dashboard(
         errors={},
         compared_value=compared_value,
         months=report_months(local_day_of(now)),
+        decide=decide,
+        alerts_link=f"/alertes?commune={shown or ''}&statut=firing",
     )

@@ -23,6 +23,7 @@ from convergence.reports.territory import (
     is_territory_member,
     territory_overview,
 )
+from convergence.reports.to_decide import to_decide
 from convergence.web.deps import EngineDep, SettingsDep
 from convergence.web.pages.dashboard import report_months
 from convergence.web.pages.dashboard_cache import CacheDep, TimedCache, visibility
@@ -109,6 +110,9 @@ def territory_dashboard(
     if not is_territory_member(member.kind):
         return RedirectResponse("/tableau-de-bord", status_code=303)
     overview = territory_of(engine, viewer.scope, cache)
+    with engine.connect() as conn:
+        codes = [c.insee for c in overview.communes]
+        decide = to_decide(conn, scope=viewer.scope, communes=codes, aggregates=True)
     return render_data_page(
         request,
         "dashboard/territory.html",
@@ -122,4 +126,6 @@ def territory_dashboard(
         map_states=map_states(overview.communes),
         tile_url=settings.tile_url or "",
         months=report_months(local_day_of(overview.generated_at)),
+        decide=decide,
+        alerts_link="#alertes",
     )
