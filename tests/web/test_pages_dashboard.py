@@ -217,3 +217,13 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client: TestClient) -> No
         response = client.get(path, follow_redirects=False)
         assert response.status_code == 303, path
         assert response.headers["location"].startswith("/connexion?suivant="), path
+
+
+def test_a_domain_page_of_a_commune_without_its_equipment_says_so(
+    client: TestClient, territory: Territory
+) -> None:
+    log_in_as(client, territory.boulogne, Role.elected)
+    response = client.get("/eau?commune=92012")
+    assert response.status_code == 200
+    assert "Boulogne-Billancourt n'a aucun équipement de ce domaine" in response.text
+    assert client.get("/eau?commune=78646").status_code == 404  # not Boulogne's to read
