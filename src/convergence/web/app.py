@@ -5,11 +5,12 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+import fastapi_offline
+
 from fastapi import FastAPI
 from sqlalchemy import Engine
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.staticfiles import StaticFiles
-from swagger_ui_bundle import swagger_ui_path
 from xstatic.pkg import leaflet
 
 from convergence import __version__
@@ -59,7 +60,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(pages_router)
     install_ocpp(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    app.mount("/vendor/swagger-ui", StaticFiles(directory=swagger_ui_path), name="swagger-ui")
+    # Swagger UI 5 (reads OpenAPI 3.1, which the bundle of swagger-ui-bundle did not).
+    swagger_ui = Path(fastapi_offline.__file__).parent / "static"
+    app.mount("/vendor/swagger-ui", StaticFiles(directory=swagger_ui), name="swagger-ui")
     app.mount("/vendor/leaflet", StaticFiles(directory=leaflet.BASE_DIR), name="leaflet")
     app.mount("/vendor/plotly", StaticFiles(directory=plotly_dir()), name="plotly")
     return app

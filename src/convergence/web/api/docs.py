@@ -19,5 +19,5 @@ def swagger_ui() -> HTMLResponse:
         title="Convergence — API",
         swagger_js_url="/vendor/swagger-ui/swagger-ui-bundle.js",
         swagger_css_url="/vendor/swagger-ui/swagger-ui.css",
-        swagger_favicon_url="/vendor/swagger-ui/favicon-32x32.png",
+        swagger_favicon_url="/vendor/swagger-ui/favicon.png",
     )
