@@ -6,7 +6,6 @@ import importlib.util
 from pathlib import Path
 
 import fastapi_offline
-
 from fastapi import FastAPI
 from sqlalchemy import Engine
 from starlette.middleware.sessions import SessionMiddleware
