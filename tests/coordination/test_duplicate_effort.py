@@ -83,3 +83,16 @@ def test_one_supplier_paid_different_unit_prices_by_two_members_is_flagged(
         "aurait été de 5 000 €."
     )
     assert [p["initiative_ids"] for p in proposal.evidence["prices"]] == [[first], [second]]
+
+
+def test_one_purchase_seen_by_model_and_by_supplier_is_one_proposal(build: Builder) -> None:
+    versailles, boulogne = build.territory.versailles.id, build.territory.boulogne.id
+    model = build.device_model("Acme Capteurs", "AQ-1")
+    for member, cost, budget in ((versailles, "3000", 30_000), (boulogne, "4000", 20_000)):
+        project = build.project(member, units=10, budget=budget, supplier="Acme Capteurs")
+        build.equipment(member, device_model_id=model, cost=cost, initiative_id=project)
+
+    build.generate()
+
+    [proposal] = build.proposals()
+    assert proposal.title == "Achats en double — Acme Capteurs AQ-1"

@@ -100,6 +100,10 @@ def test_long_lists_of_members_and_prices_are_summed_up() -> None:
     assert join_names(names, limit=5) == (
         "Commune 1, Commune 2, Commune 3, Commune 4, Commune 5 et 2 autres"
     )
+    # One name more is written out, never « et 1 autres ».
+    assert join_names(names[:6], limit=5) == (
+        "Commune 1, Commune 2, Commune 3, Commune 4, Commune 5 et Commune 6"
+    )
     prices = [(name, Decimal(100 + 10 * n)) for n, name in enumerate(names)]
     text = duplicate_text(
         subject="le même modèle X", prices=prices, spread=0.6, savings=Decimal(2100)

@@ -102,3 +102,13 @@ def test_projects_of_several_statuses_make_a_joint_purchase_proposal(built: Demo
     assert statuses >= {"idea", "planned", "procurement", "deploying", "operating"}
     assert built.proposals >= len(joint) >= 1
     assert {built.member_ids["78646"], built.member_ids["78158"]} <= partners
+
+
+def test_the_proposals_are_sent_to_the_members_once_each(built: Demo) -> None:
+    with built.engine.connect() as conn:
+        rows = conn.execute(select(proposals.c.status, proposals.c.title)).all()
+    assert {r.status for r in rows} == {"sent"}  # the members read them
+    titles = [r.title for r in rows]
+    assert len(titles) == len(set(titles))
+    # One purchase is one proposal: never the same model again under its supplier's name.
+    assert not [t for t in titles if t.startswith("Achats en double") and "(" in t]

@@ -137,8 +137,8 @@ def test_the_epci_sees_the_aggregates_its_communes_share(
     client: TestClient, territory: Territory, versailles: Sites
 ) -> None:
     log_in_as(client, territory.epci, Role.viewer)
-    page = client.get("/tableau-de-bord").text
-    assert "<h1>Tableau de bord — Versailles</h1>" in page  # its commune with data
+    page = client.get("/tableau-de-bord?commune=78646").text
+    assert "<h1>Tableau de bord — Versailles</h1>" in page
     assert '<option value="78646" selected>Versailles</option>' in page
     assert "66,2 dB(A)" in page
     assert MARKER not in page  # station names are full-scope data: only aggregates are shared
@@ -148,7 +148,7 @@ def test_the_operator_picks_a_commune(
     client: TestClient, territory: Territory, versailles: Sites
 ) -> None:
     log_in_as(client, territory.operator, Role.operator_admin)
-    page = client.get("/tableau-de-bord").text
+    page = client.get("/tableau-de-bord?commune=78646").text
     assert "<h1>Tableau de bord — Versailles</h1>" in page
     assert audit(page).problems() == []
     other = client.get("/tableau-de-bord?commune=92012")
@@ -156,9 +156,10 @@ def test_the_operator_picks_a_commune(
 
 
 def test_a_dashboard_without_equipment_says_so(client: TestClient, territory: Territory) -> None:
-    log_in_as(client, territory.operator, Role.operator_admin)
+    log_in_as(client, territory.boulogne, Role.viewer)
     page = client.get("/tableau-de-bord").text
-    assert "Aucune commune n'a encore d'équipement visible" in page
+    assert "<h1>Tableau de bord — Boulogne-Billancourt</h1>" in page
+    assert page.count("Pas de données") >= 6
     assert audit(page).problems() == []
 
 
@@ -217,3 +218,13 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client: TestClient) -> No
         response = client.get(path, follow_redirects=False)
         assert response.status_code == 303, path
         assert response.headers["location"].startswith("/connexion?suivant="), path
+
+
+def test_a_domain_page_of_a_commune_without_its_equipment_says_so(
+    client: TestClient, territory: Territory
+) -> None:
+    log_in_as(client, territory.boulogne, Role.elected)
+    response = client.get("/eau?commune=92012")
+    assert response.status_code == 200
+    assert "Boulogne-Billancourt n'a aucun équipement de ce domaine" in response.text
+    assert client.get("/eau?commune=78646").status_code == 404  # not Boulogne's to read

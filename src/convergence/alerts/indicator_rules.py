@@ -18,6 +18,7 @@ from convergence.alerts.schemas import IndicatorParams
 from convergence.alerts.targets import Asset, Rule
 from convergence.alerts.wording import local_time, number
 from convergence.indicators.air import AtmoLikeIndex, IndexStatus, station_atmo_like_index
+from convergence.indicators.notation import pollutant
 from convergence.indicators.regulations.air import ATMO_LIKE_LABEL_FR, Pollutant
 from convergence.indicators.regulations.water import VigilanceLevel
 from convergence.indicators.timewindows import PARIS, HourlySample, local_day_window
@@ -104,7 +105,7 @@ def _air(conn: Connection, params: IndicatorParams, asset: Asset, now: datetime)
             break
     else:
         return None
-    dominant = ", ".join(p.value.upper() for p in index.dominant)
+    dominant = ", ".join(pollutant(p.value) for p in index.dominant)
     message = (
         f"{ATMO_LIKE_LABEL_FR} du {day.strftime('%d/%m/%Y')} : {index.index.label}"
         + (f" (polluant dominant : {dominant})" if dominant else "")

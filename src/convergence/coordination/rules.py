@@ -353,12 +353,22 @@ def _coverage_gap(
 
 def duplicate_efforts(analysis: Analysis) -> list[ProposalDraft]:
     """One device model, or one supplier, bought separately at unit prices far apart."""
-    comparisons = model_comparisons(analysis.snapshot) + supplier_comparisons(analysis.snapshot)
+    by_model = model_comparisons(analysis.snapshot)
+    # The same members buying one model from its supplier is one purchase seen twice: the
+    # supplier's comparison adds nothing to the model's.
+    seen = {(c.domain, _buyers(c)) for c in by_model}
+    by_supplier = [
+        c for c in supplier_comparisons(analysis.snapshot) if (c.domain, _buyers(c)) not in seen
+    ]
     return [
         _duplicate_effort(analysis, comparison)
-        for comparison in comparisons
+        for comparison in by_model + by_supplier
         if len(comparison.prices) > 1 and comparison.spread > analysis.rules.duplicate_price_spread
     ]
+
+
+def _buyers(comparison: PriceComparison) -> frozenset[int]:
+    return frozenset(p.member_id for p in comparison.prices)
 
 
 def _duplicate_effort(analysis: Analysis, comparison: PriceComparison) -> ProposalDraft:

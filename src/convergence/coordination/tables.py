@@ -66,3 +66,20 @@ comments = Table(
     Column("body", Text, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
 )
+
+# What each member concerned answered to a proposal sent to it: one answer per member,
+# replaced when it changes its mind; the operator decides the proposal's own status.
+proposal_answers = Table(
+    "proposal_answers",
+    metadata,
+    Column(
+        "proposal_id",
+        ForeignKey("proposals.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("member_id", ForeignKey("members.id", ondelete="CASCADE"), primary_key=True, index=True),
+    Column("answer", String(20), nullable=False),
+    Column("comment", Text, nullable=False),
+    Column("answered_by", String(100), nullable=False),
+    Column("answered_at", UTCDateTime, nullable=False),
+)

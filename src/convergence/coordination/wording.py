@@ -124,8 +124,9 @@ def count_of(number: int, singular: str, plural: str) -> str:
 
 
 def join_names(names: Sequence[str], *, limit: int | None = None) -> str:
-    """« A », « A et B », « A, B et C »; past ``limit`` names, « A, B et 7 autres »."""
-    if limit is not None and len(names) > limit:
+    """« A », « A et B », « A, B et C »; past ``limit`` names, « A, B et 7 autres » (never
+    « et 1 autres »: one name more is written out)."""
+    if limit is not None and len(names) > limit + 1:
         return f"{', '.join(names[:limit])} et {len(names) - limit} autres"
     if len(names) <= 1:
         return "".join(names)

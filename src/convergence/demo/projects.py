@@ -17,8 +17,14 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, select
 
-from convergence.coordination.schemas import rules_from_settings
-from convergence.coordination.service import generate_proposals
+from convergence.coordination.queries import list_proposals
+from convergence.coordination.schemas import (
+    ProposalFilters,
+    ProposalStatus,
+    StatusChange,
+    rules_from_settings,
+)
+from convergence.coordination.service import change_status, generate_proposals
 from convergence.demo.catalogue import DEVICE_MODELS, ModelSpec, commune
 from convergence.members.scope import MemberScope
 from convergence.registry.kinds import Domain, InitiativeStatus, NetworkTechnology
@@ -161,6 +167,15 @@ def ensure_planned_initiatives(
 
 
 def propose_partnerships(conn: Connection, *, scope: MemberScope, settings: Settings) -> int:
-    """Run the partnership rules as the operator would; the number of current proposals."""
+    """Run the partnership rules as the operator would, and send what they propose to the
+    members concerned; the number of current proposals."""
     report = generate_proposals(conn, scope=scope, rules=rules_from_settings(settings))
+    waiting = list_proposals(
+        conn,
+        scope=scope,
+        filters=ProposalFilters(status=ProposalStatus.proposed, limit=1000),
+    )
+    for proposal in waiting.items:
+        change = StatusChange(status=ProposalStatus.sent)
+        change_status(conn, scope=scope, proposal_id=proposal.id, change=change)
     return len(report.created) + len(report.updated) + len(report.unchanged)

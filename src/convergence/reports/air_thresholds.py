@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from convergence.indicators.notation import pollutant
 from convergence.indicators.regulations.air import Averaging, ThresholdKind
 from convergence.indicators.result_schemas import ThresholdOut
 from convergence.reports import formatting as fr
@@ -35,7 +36,7 @@ TABLES_FR: Mapping[str, str] = {
 def threshold_row(threshold: ThresholdOut) -> tuple[str, str, str]:
     """(the threshold and its text, its value and averaging, what was found)."""
     name = (
-        f"{KIND_FR.get(threshold.kind, threshold.kind)} {threshold.pollutant.value.upper()} "
+        f"{KIND_FR.get(threshold.kind, threshold.kind)} {pollutant(threshold.pollutant.value)} "
         f"({TABLES_FR.get(threshold.table, threshold.table)})"
     )
     value = (

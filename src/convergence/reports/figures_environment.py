@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 
+from convergence.indicators.notation import band_words, pollutant
 from convergence.indicators.regulations.air import ATMO_LIKE_LABEL_FR
 from convergence.indicators.result_schemas import (
     AirDayOut,
@@ -47,7 +48,7 @@ def air_figure(result: AirIndicators, today: date) -> KeyFigure:
     if shown is None:
         return figure
     when = "aujourd'hui" if shown.day == today else fr.long_day(shown.day)
-    dominant = ", ".join(p.upper() for p in shown.dominant) or "—"
+    dominant = ", ".join(pollutant(p) for p in shown.dominant) or "—"
     return replace(
         figure,
         headline=shown.label,
@@ -92,7 +93,7 @@ def noise_figure(result: NoiseIndicators, yesterday: date) -> KeyFigure:
     return replace(
         figure,
         headline=fr.with_unit(level, "dB(A)"),
-        badge=Badge(f"classe {band.label} dB(A)") if band else None,
+        badge=Badge(f"classe {band_words(band)}") if band else None,
         detail=f"Au sonomètre « {name} » ; {len(result.stations)} sonomètre(s) dans la commune.",
     )
 

@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 
+from convergence.indicators.notation import band_words
 from convergence.indicators.regulations.air import ATMO_LIKE_LABEL_FR
 from convergence.indicators.result_schemas import (
     AirIndicators,
@@ -70,7 +71,7 @@ def air_section(result: AirIndicators) -> Section:
 
 def _noise_row(station: NoiseStationOut) -> tuple[str, ...]:
     levels = station.period
-    band = levels.lden_band.label if levels.lden_band else "—"
+    band = band_words(levels.lden_band)
     values = (levels.ld, levels.le, levels.ln, levels.lden)
     return (station_name(station.station), *(fr.number(v.value) for v in values), band)
 

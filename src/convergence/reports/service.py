@@ -17,6 +17,7 @@ from convergence.alerts.schemas import AlertOut
 from convergence.errors import InvalidInput
 from convergence.indicators.timewindows import local_day_of, local_wall_time
 from convergence.members.queries import covered_communes, get_member, require_visible_member
+from convergence.members.roles import MemberKind
 from convergence.members.scope import MemberScope
 from convergence.reports.availability import Availability, availability
 from convergence.reports.health import equipment_health
@@ -141,11 +142,14 @@ def member_report(
     conn: Connection, *, scope: MemberScope, member_id: int, year: int, month: int, now: datetime
 ) -> MonthlyReport:
     """The report of a member: its communes with equipment or data the scope reads (a
-    commune member's own commune in any case)."""
+    commune member's own commune in any case; every commune with data for the operator)."""
     require_visible_member(conn, scope=scope, member_id=member_id)
     member = get_member(conn, member_id=member_id)
     covered = covered_communes(conn, member_id=member_id)
     with_data = communes_with_data(conn, scope=scope)
+    if member.kind is MemberKind.operator and scope.sees_all_members:
+        # The operator covers no commune itself: its territory is every member's.
+        covered = sorted(with_data)
     communes = [c for c in covered if c in with_data] or ([member.insee] if member.insee else [])
     return build_report(
         conn, scope=scope, subject=member.name, communes=communes, year=year, month=month, now=now

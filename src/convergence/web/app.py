@@ -7,11 +7,11 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
+import fastapi_offline
 from fastapi import FastAPI
 from sqlalchemy import Engine
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.staticfiles import StaticFiles
-from swagger_ui_bundle import swagger_ui_path
 from xstatic.pkg import leaflet
 
 from convergence import __version__
@@ -77,7 +77,9 @@ def create_app(
     app.include_router(line_routes(service_lines()))
     app.include_router(ocpp_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    app.mount("/vendor/swagger-ui", StaticFiles(directory=swagger_ui_path), name="swagger-ui")
+    # Swagger UI 5 (reads OpenAPI 3.1, which the bundle of swagger-ui-bundle did not).
+    swagger_ui = Path(fastapi_offline.__file__).parent / "static"
+    app.mount("/vendor/swagger-ui", StaticFiles(directory=swagger_ui), name="swagger-ui")
     app.mount("/vendor/leaflet", StaticFiles(directory=leaflet.BASE_DIR), name="leaflet")
     app.mount("/vendor/plotly", StaticFiles(directory=plotly_dir()), name="plotly")
     return app

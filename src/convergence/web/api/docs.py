@@ -18,7 +18,7 @@ PAGE = """<!doctype html>
   <meta charset="utf-8">
   <title>Convergence — API</title>
   <link rel="stylesheet" href="/vendor/swagger-ui/swagger-ui.css">
-  <link rel="icon" href="/vendor/swagger-ui/favicon-32x32.png">
+  <link rel="icon" href="/vendor/swagger-ui/favicon.png">
 </head>
 <body>
   <div id="swagger-ui"></div>

@@ -24,7 +24,9 @@ from convergence.web.pages import (
     ingest_admin_integrations,
     initiatives,
     inventory,
+    proposals,
     reports,
+    territory_dashboard,
     territory_map,
 )
 
@@ -38,6 +40,7 @@ for module in (
     asset_import,
     asset_quality,
     initiatives,
+    proposals,
     admin,
     admin_users,
     admin_tokens,
@@ -49,6 +52,7 @@ for module in (
     ingest_admin_integrations,
     decoder_workbench,
     domains,
+    territory_dashboard,
     dashboard,
     reports,
 ):

@@ -9,13 +9,14 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Request
 from sqlalchemy import Connection
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from convergence.db.types import utcnow
 from convergence.errors import NotFound
 from convergence.indicators.schemas import MeasureOut
 from convergence.indicators.timewindows import local_day_of
 from convergence.members.queries import get_member
+from convergence.members.roles import MemberKind
 from convergence.members.scope import MemberScope
 from convergence.reports import formatting as fr
 from convergence.reports.colours import NEUTRAL
@@ -27,6 +28,7 @@ from convergence.reports.overview import (
     readable_communes,
 )
 from convergence.reports.schemas import KeyFigure, Overview
+from convergence.reports.to_decide import to_decide
 from convergence.servicelines import service_lines
 from convergence.timedcache import TimedCache
 from convergence.web.deps import EngineDep
@@ -136,8 +138,13 @@ def dashboard(
 ) -> Response:
     now = utcnow()
     with engine.connect() as conn:
+        # An EPCI, a département or the operator reads its territory first, a commune on demand.
+        kind = get_member(conn, member_id=viewer.scope.member_id).kind
+        if commune is None and kind is not MemberKind.commune:
+            return RedirectResponse("/tableau-de-bord/territoire", status_code=303)
         shown, communes = chosen_commune(conn, viewer, commune)
         overview = overview_of(conn, viewer.scope, shown, now, cache) if shown else None
+        decide = to_decide(conn, scope=viewer.scope, communes=[shown] if shown else [])
     return render_data_page(
         request,
         "dashboard/index.html",
@@ -149,4 +156,6 @@ def dashboard(
         errors={},
         compared_value=compared_value,
         months=report_months(local_day_of(now)),
+        decide=decide,
+        alerts_link=f"/alertes?commune={shown or ''}&statut=firing",
     )

@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import Request
 from starlette.responses import Response
 
+from convergence.indicators.notation import band_words, pollutant
 from convergence.reports import formatting
 from convergence.reports.colours import WATER_COLOURS, text_class
 from convergence.web.pages.alerts_labels import ALERT_LABELS
@@ -31,5 +32,7 @@ def render_data_page(
         text_class=text_class,
         water_colours=WATER_COLOURS,
         alert_labels=ALERT_LABELS,
+        band_words=band_words,
+        pollutant=pollutant,
         **context,
     )

@@ -27,6 +27,7 @@ from convergence.registry.queries import (
 )
 from convergence.registry.schemas import AssetFilters
 from convergence.reports.air_thresholds import threshold_row
+from convergence.reports.overview import readable_communes
 from convergence.servicelines import DomainPage, ServiceLine
 from convergence.timedcache import TimedCache
 from convergence.timeseries.flags import REASON_LABELS
@@ -103,7 +104,13 @@ def page_context(
     """Everything the domain's template shows."""
     communes = domain_communes(conn, viewer.scope, line)
     own = get_member(conn, member_id=viewer.scope.member_id).insee
-    commune = chosen_commune(asset_commune(conn, viewer.scope, line, asked), communes, own)
+    wanted = asset_commune(conn, viewer.scope, line, asked)
+    # A commune the reader may open, without equipment of this domain, is a page that says
+    # so (dashboards link every domain of every commune), not a missing page.
+    unequipped = wanted not in {c for c, _ in communes} and wanted in readable_communes(
+        conn, scope=viewer.scope
+    )
+    commune = None if unequipped else chosen_commune(wanted, communes, own)
     stations = station_names(conn, viewer.scope, line, commune)
     if asked.asset_id is not None and asked.asset_id not in stations:
         raise NotFound(f"équipement {asked.asset_id} introuvable / asset not found")
@@ -121,6 +128,7 @@ def page_context(
         "threshold_row": threshold_row,
         "set_aside": None,
         "reason_labels": REASON_LABELS,
+        "unequipped": wanted if unequipped else None,
     }
     if commune is not None:
         context |= _data(conn, viewer.scope, line, asked, commune, stations, cache)

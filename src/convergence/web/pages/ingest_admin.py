@@ -19,7 +19,7 @@ from convergence.web.deps import EngineDep, RuntimeDep
 from convergence.web.pages.dashboard_rendering import render_data_page
 from convergence.web.pages.ingest_admin_labels import INGEST_LABELS
 from convergence.web.pages.rendering import flash
-from convergence.web.pages.session import AdminPage
+from convergence.web.pages.session import WriterPage
 from convergence.web.pages.submitted import FormDep
 
 router = APIRouter()
@@ -67,9 +67,11 @@ def dead_letter_query(
 DeadLetterQueryDep = Annotated[DeadLetterQuery, Depends(dead_letter_query)]
 
 
+# Technicians see and replay their member's dead letters, as the API lets them: refused
+# messages are their devices' messages.
 @router.get("/admin/messages-rejetes")
 def dead_letters_page(
-    request: Request, viewer: AdminPage, engine: EngineDep, chosen: DeadLetterQueryDep
+    request: Request, viewer: WriterPage, engine: EngineDep, chosen: DeadLetterQueryDep
 ) -> Response:
     with engine.connect() as conn:
         found = queries.list_dead_letters(conn, scope=viewer.scope, filters=chosen.filters())
@@ -95,7 +97,7 @@ def dead_letters_page(
 def replay_dead_letter(
     request: Request,
     dead_letter_id: int,
-    viewer: AdminPage,
+    viewer: WriterPage,
     engine: EngineDep,
     runtime: RuntimeDep,
     form: FormDep,
@@ -110,7 +112,7 @@ def replay_dead_letter(
 
 @router.post("/admin/messages-rejetes/{dead_letter_id:int}/abandonner")
 def discard_dead_letter(
-    request: Request, dead_letter_id: int, viewer: AdminPage, engine: EngineDep, form: FormDep
+    request: Request, dead_letter_id: int, viewer: WriterPage, engine: EngineDep, form: FormDep
 ) -> Response:
     with engine.begin() as conn:
         replay.discard(conn, scope=viewer.scope, dead_letter_id=dead_letter_id)
