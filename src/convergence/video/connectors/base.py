@@ -52,3 +52,7 @@ class RecorderConnector(Protocol):
     def purge(self, recording: Recording) -> str:
         """Destroy the recording; what the recorder answered (kept as proof)."""
         ...
+
+    def close(self) -> None:
+        """Release connections to the recorder."""
+        ...

@@ -18,6 +18,9 @@ class SegmentDirectoryRecorder:
     def __init__(self, root: Path) -> None:
         self.root = root
 
+    def close(self) -> None:
+        """Nothing to release: files are opened and closed per call."""
+
     def _camera_dir(self, camera_ref: str) -> Path:
         if not camera_ref or "/" in camera_ref or camera_ref.startswith("."):
             raise RecorderError(f"invalid camera reference {camera_ref!r} for a segment directory")

@@ -56,6 +56,16 @@ class ZoneMinderRecorder:
         return {"token": self._token}
 
     def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = self._request(method, path, **kwargs)
+        try:
+            return response.json()
+        except ValueError:
+            raise RecorderError(
+                f"ZoneMinder answered {method} {path} with something else than JSON: "
+                f"{response.text[:300]!r}"
+            ) from None
+
+    def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         url = f"{self.base_url}/api/index.php/{path}"
         try:
             response = self._client.request(method, url, **kwargs)
@@ -66,7 +76,7 @@ class ZoneMinderRecorder:
                 f"ZoneMinder answered {response.status_code} to {method} {path}: "
                 f"{response.text[:300]}"
             )
-        return response.json()
+        return response
 
     def _local(self, moment: datetime) -> str:
         return moment.astimezone(self.zone).strftime(ZM_TIME)
@@ -89,7 +99,11 @@ class ZoneMinderRecorder:
             data = self._call(
                 "GET", f"events/index/{filters}.json", params=self._params() | {"page": str(page)}
             )
-            found += [self._recording(item["Event"]) for item in data.get("events", [])]
+            events = (item["Event"] for item in data.get("events", []))
+            # An event still being written has no end yet: it is neither exported nor purged.
+            found += [
+                self._recording(e) for e in events if e.get("EndDateTime") or e.get("EndTime")
+            ]
             pages = int(data.get("pagination", {}).get("pageCount", 1) or 1)
             if page >= pages:
                 break
@@ -98,8 +112,7 @@ class ZoneMinderRecorder:
 
     def _recording(self, event: dict[str, Any]) -> Recording:
         begins = self._utc(event.get("StartDateTime") or event["StartTime"])
-        ended = event.get("EndDateTime") or event.get("EndTime")
-        ends = self._utc(ended) if ended else begins
+        ends = self._utc(event.get("EndDateTime") or event["EndTime"])
         size = int(event.get("DiskSpace") or 0)
         return Recording(str(event["Id"]), str(event["MonitorId"]), begins, ends, size)
 
@@ -120,5 +133,8 @@ class ZoneMinderRecorder:
         return Clip(f"zm-event-{recording.ref}.mp4", response.content)
 
     def purge(self, recording: Recording) -> str:
-        answer = self._call("DELETE", f"events/{int(recording.ref)}.json", params=self._params())
-        return f"event {recording.ref}: {answer}"
+        path = f"events/{int(recording.ref)}.json"
+        response = self._request("DELETE", path, params=self._params())
+        # ZoneMinder 1.36 answers an empty 200 once the event and its files are gone.
+        said = response.text.strip()[:200] or "empty body"
+        return f"DELETE {path}: HTTP {response.status_code}, {said}"

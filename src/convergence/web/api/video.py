@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import closing
 from datetime import datetime
 
 from fastapi import APIRouter, Query, status
@@ -197,7 +198,8 @@ def purge_system(system_id: int, engine: EngineDep, scope: ReadScope) -> PurgeRe
     with engine.begin() as conn:
         system = queries.get_system(conn, scope=scope, system_id=system_id)
         require_write(require_admin(scope), system.member_id)
-        return retention.enforce(conn, system=system, connector=_connector(system))
+        with closing(_connector(system)) as connector:
+            return retention.enforce(conn, system=system, connector=connector)
 
 
 @router.get("/requisitions", response_model=list[RequisitionOut])
@@ -232,13 +234,14 @@ def extract_requisition(
     with engine.begin() as conn:
         found = requisitions.get_requisition(conn, scope=scope, requisition_id=requisition_id)
         system = queries.get_system(conn, scope=scope, system_id=found.system_id)
-        done, refusal = requisitions.extract(
-            conn,
-            scope=scope,
-            requisition_id=requisition_id,
-            connector=_connector(system),
-            store=settings.data_dir / "video-exports",
-        )
+        with closing(_connector(system)) as connector:
+            done, refusal = requisitions.extract(
+                conn,
+                scope=scope,
+                requisition_id=requisition_id,
+                connector=connector,
+                store=settings.data_dir / "video-exports",
+            )
         if refusal is not None:
             conn.commit()  # the refusal line stays; the rest of the extraction never ran
     if refusal is not None:
