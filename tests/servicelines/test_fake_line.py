@@ -22,6 +22,7 @@ from convergence.members.roles import Role
 from convergence.members.scope import command_line_scope
 from convergence.reports.service import member_report
 from convergence.servicelines import service_lines
+from tests.opendata.planting import create_dataset, publish
 from tests.servicelines.contract import contract_problems
 from tests.servicelines.installing import installed_line
 from tests.servicelines.walks import COMPOST_WALK
@@ -103,6 +104,27 @@ def test_the_line_appears_in_the_menu_page_dashboard_and_report(
     section = commune.sections[-1]
     assert (section.domain, section.title) == ("compost", "Compostage")
     assert section.sentences == [f"Remplissage moyen des composteurs sur le mois : {SEVENTY}."]
+
+
+def test_the_line_s_dataset_is_published_in_the_open_data_catalogue(
+    client: TestClient, territory: Territory
+) -> None:
+    plant(client, territory)
+    dataset_id = create_dataset(client, territory.versailles, "compost_daily")
+    publish(client, territory.versailles, dataset_id)
+    (listed,) = client.get("/api/public/v1/datasets").json()
+    assert (listed["kind"], listed["title"]) == (
+        "compost_daily",
+        "Compostage : remplissage journalier — Versailles",
+    )
+    (csv,) = [d for d in listed["distributions"] if d["format"] == "csv"]
+    schema = client.get(csv["schema_url"].removeprefix("http://testserver"))
+    assert schema.json()["name"] == "convergence-compost-journalier"
+    rows = client.get(csv["download_url"].removeprefix("http://testserver")).text.splitlines()
+    assert rows[1].split(",")[5:7] == ["compost_fill", "%"]
+    assert rows[1].split(",")[8:11] == ["70", "60", "80"]
+    catalogue = client.get("/opendata/catalog.jsonld").text
+    assert "Compostage : remplissage journalier" in catalogue
 
 
 def test_the_isolation_walk_covers_the_line_and_it_leaks_nothing(

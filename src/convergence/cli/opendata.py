@@ -51,7 +51,7 @@ def list_(
         if published and not item.published:
             continue
         table.add_row(
-            str(item.id), names.get(item.member_id, "?"), item.kind.value, item.title,
+            str(item.id), names.get(item.member_id, "?"), str(item.kind), item.title,
             item.licence.value, "oui" if item.published else "non",
         )  # fmt: skip
     console.print(table)
