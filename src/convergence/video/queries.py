@@ -89,6 +89,13 @@ def list_systems(
     return [system_out(row, row.camera_count) for row in conn.execute(query)]
 
 
+def public_systems_unscoped(conn: Connection, *, member_id: int) -> list[SystemOut]:
+    """A member's systems as the public must be told of them (CSI L251-1 ff.): no scope, the
+    law makes them public; the caller shows only what the public page lists."""
+    query = select(video_systems).where(video_systems.c.member_id == member_id)
+    return [system_out(row, 0) for row in conn.execute(query.order_by(video_systems.c.name))]
+
+
 def get_system(conn: Connection, *, scope: MemberScope, system_id: int) -> SystemOut:
     for system in _systems_where(conn, scope, system_id):
         return system

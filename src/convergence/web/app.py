@@ -14,9 +14,11 @@ from xstatic.pkg import leaflet
 
 from convergence import __version__
 from convergence.db.engine import make_engine
+from convergence.servicelines import service_lines
 from convergence.settings import Settings, get_settings
 from convergence.web import errors
 from convergence.web.api import router as api_router
+from convergence.web.lines import line_routes
 from convergence.web.ocpp import install as install_ocpp
 from convergence.web.pages import router as pages_router
 from convergence.web.state import AppState
@@ -57,6 +59,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     errors.install(app)
     app.include_router(api_router)
     app.include_router(pages_router)
+    app.include_router(line_routes(service_lines()))
     install_ocpp(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount("/vendor/swagger-ui", StaticFiles(directory=swagger_ui_path), name="swagger-ui")
