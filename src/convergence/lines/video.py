@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Connection
 
+from convergence.demo.video import video_demo
 from convergence.members.scope import MemberScope
 from convergence.reports.schemas import NO_DATA, KeyFigure, ReportTable, Section
 from convergence.servicelines import DashboardCard, MenuEntry, QuantitySpec, ServiceLine
@@ -90,6 +91,7 @@ LINE = ServiceLine(
     dashboard=DashboardCard(key_figure, colour="#6a2c70"),
     report_section=report_section,
     alert_rules=default_rules,
+    demo=video_demo,
     labels={
         "video_purpose": {k.value: v for k, v in PURPOSE_LABELS.items()},
         "video_action": {k.value: v for k, v in ACTION_LABELS.items()},
