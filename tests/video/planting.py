@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from convergence.members.roles import Role
 from convergence.members.tables import users
 from convergence.video.tables import (
+    video_access_requests,
     video_cameras,
     video_habilitations,
     video_requisitions,
@@ -149,6 +150,18 @@ def plant_video(client: TestClient, territory: Territory, marker: str) -> dict[s
         },
     )
     assert response.status_code == 201, response.text
+    desk = client.post(
+        "/api/v1/video/access-requests",
+        headers=versailles.bearer(),
+        json={
+            "requester_name": f"{marker} demandeur",
+            "requester_contact": f"{marker}@example.fr",
+            "place": marker,
+            "window_start": (now - timedelta(hours=2)).isoformat(),
+            "window_end": (now - timedelta(hours=1)).isoformat(),
+        },
+    )
+    assert desk.status_code == 201, desk.text
     return {"system_id": system_id, "camera_id": camera_id}
 
 
@@ -168,4 +181,5 @@ def video_params(client: TestClient) -> dict[str, object]:
             ).scalar_one(),
             "habilitation_id": latest(video_habilitations),
             "requisition_id": latest(video_requisitions),
+            "access_request_id": latest(video_access_requests),
         }

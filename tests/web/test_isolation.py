@@ -271,6 +271,20 @@ ROUTE_CALLS: dict[tuple[str, str], Callable[[Planted], Call]] = {
     ),
     ("GET", "/api/v1/video/requisitions/{requisition_id}/receipt.pdf"): lambda p: NO_BODY,
     ("POST", "/api/v1/video/requisitions/{requisition_id}/close"): lambda p: NO_BODY,
+    ("GET", "/api/v1/video/access-requests"): lambda p: NO_BODY,
+    ("POST", "/api/v1/video/access-requests"): lambda p: Call(
+        json={
+            "member_id": p.member_id,
+            "requester_name": "intrus",
+            "requester_contact": "intrus",
+            "place": "intrus",
+            "window_start": "2026-01-01T00:00:00Z",
+            "window_end": "2026-01-01T01:00:00Z",
+        }
+    ),
+    ("POST", "/api/v1/video/access-requests/{access_request_id}/answer"): lambda p: Call(
+        json={"granted": True}
+    ),
 }
 
 

@@ -17,6 +17,7 @@ from convergence.members.scope import MemberScope
 from convergence.members.tables import members
 from convergence.registry import service as registry
 from convergence.registry.schemas import AssetCreate
+from convergence.registry.tables import device_models
 from convergence.territory.geometry import load_commune_index
 from convergence.video import requisitions, service
 from convergence.video.kinds import Purpose
@@ -84,6 +85,9 @@ def _commune_demo(
         ),
     )
     camera_ids = []
+    model_id = conn.execute(
+        select(device_models.c.id).where(device_models.c.domain == "video").limit(1)
+    ).scalar()
     for number, place in enumerate(CAMERAS):
         # The last camera stands outside the perimeter: the overview flags it.
         offset = 2.5 * HALF_SIDE if number == len(CAMERAS) - 1 else (number - 1) * HALF_SIDE / 2
@@ -99,6 +103,7 @@ def _commune_demo(
                 lon=lon + offset,
                 lat=lat,
                 serial=f"DEMO-CAM-{insee}-{number + 1}",
+                device_model_id=model_id,
             ),
         )
         link = CameraLink(

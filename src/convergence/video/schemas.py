@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, Field, field_validator, model_validator
@@ -266,3 +267,59 @@ class PurgeReport(BaseModel):
     kept_on_hold: int
     failed: int
     overdue_cameras: list[int]
+
+
+class RefusalGround(StrEnum):
+    """Grounds on which access to images may be refused, with a motivated answer."""
+
+    third_parties = "third_parties"  # privacy of other people filmed
+    ongoing_procedure = "ongoing_procedure"  # a judicial procedure is under way
+    state_security = "state_security"
+    public_safety = "public_safety"
+    no_images = "no_images"  # nothing recorded, or already destroyed
+
+
+class AccessRequestCreate(BaseModel):
+    """A filmed person's request to see the images of them, as the commune received it."""
+
+    member_id: int | None = None
+    requester_name: str = Field(min_length=1, max_length=200)
+    requester_contact: str = Field(min_length=1, max_length=320)
+    place: str = Field(min_length=1, max_length=300)
+    window_start: AwareDatetime
+    window_end: AwareDatetime
+    received_at: AwareDatetime | None = None
+
+    @model_validator(mode="after")
+    def _window(self) -> AccessRequestCreate:
+        if self.window_end <= self.window_start:
+            raise ValueError("window_end must come after window_start")
+        return self
+
+
+class AccessRequestAnswer(BaseModel):
+    granted: bool
+    ground: RefusalGround | None = None
+    note: str = Field(default="", max_length=2000)
+
+    @model_validator(mode="after")
+    def _motivated(self) -> AccessRequestAnswer:
+        if not self.granted and self.ground is None:
+            raise ValueError("a refusal must be motivated: give its ground")
+        return self
+
+
+class AccessRequestOut(BaseModel):
+    id: int
+    member_id: int
+    requester_name: str
+    requester_contact: str
+    place: str
+    window_start: datetime
+    window_end: datetime
+    received_at: datetime
+    due_at: datetime
+    overdue: bool
+    status: str
+    answer: str
+    answered_at: datetime | None

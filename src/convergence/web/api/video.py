@@ -12,6 +12,7 @@ from convergence.errors import InvalidInput
 from convergence.members.scope import require_admin, require_write
 from convergence.video import (
     access,
+    access_requests,
     documents,
     habilitations,
     queries,
@@ -25,6 +26,9 @@ from convergence.video.connectors.factory import connector_for
 from convergence.video.kinds import AccessAction
 from convergence.video.schemas import (
     AccessIn,
+    AccessRequestAnswer,
+    AccessRequestCreate,
+    AccessRequestOut,
     CameraLink,
     CameraOut,
     HabilitationCreate,
@@ -283,3 +287,27 @@ def close_requisition(requisition_id: int, engine: EngineDep, scope: ReadScope) 
     """Close the requisition; its legal holds are lifted."""
     with engine.begin() as conn:
         return requisitions.close(conn, scope=scope, requisition_id=requisition_id)
+
+
+@router.get("/access-requests", response_model=list[AccessRequestOut])
+def list_access_requests(engine: EngineDep, scope: ReadScope) -> list[AccessRequestOut]:
+    """Filmed people's requests for their images, nearest one-month deadline first."""
+    with engine.connect() as conn:
+        return access_requests.list_requests(conn, scope=scope)
+
+
+@router.post("/access-requests", response_model=AccessRequestOut, status_code=201)
+def record_access_request(
+    data: AccessRequestCreate, engine: EngineDep, scope: ReadScope
+) -> AccessRequestOut:
+    with engine.begin() as conn:
+        return access_requests.record(conn, scope=scope, data=data)
+
+
+@router.post("/access-requests/{access_request_id}/answer", response_model=AccessRequestOut)
+def answer_access_request(
+    access_request_id: int, data: AccessRequestAnswer, engine: EngineDep, scope: ReadScope
+) -> AccessRequestOut:
+    """Grant, or refuse on a stated ground; the letter is written from the template."""
+    with engine.begin() as conn:
+        return access_requests.answer(conn, scope=scope, request_id=access_request_id, data=data)
