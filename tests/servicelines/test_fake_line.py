@@ -22,6 +22,7 @@ from convergence.members.roles import Role
 from convergence.members.scope import command_line_scope
 from convergence.reports.service import member_report
 from convergence.servicelines import service_lines
+from tests.opendata.planting import create_dataset, publish
 from tests.servicelines.contract import contract_problems
 from tests.servicelines.installing import installed_line
 from tests.servicelines.walks import COMPOST_WALK
@@ -75,16 +76,36 @@ def plant(client: TestClient, territory: Territory) -> datetime:
     return datetime.combine(yesterday, time(12), PARIS)
 
 
+def assert_published(client: TestClient, territory: Territory) -> None:
+    """Versailles publishes the line's dataset: it is listed, described, downloadable."""
+    dataset_id = create_dataset(client, territory.versailles, "compost_daily")
+    publish(client, territory.versailles, dataset_id)
+    (listed,) = client.get("/api/public/v1/datasets").json()
+    assert (listed["kind"], listed["title"]) == (
+        "compost_daily",
+        "Compostage : remplissage journalier — Versailles",
+    )
+    (csv,) = [d for d in listed["distributions"] if d["format"] == "csv"]
+    schema = client.get(csv["schema_url"].removeprefix("http://testserver"))
+    assert schema.json()["name"] == "convergence-compost-journalier"
+    rows = client.get(csv["download_url"].removeprefix("http://testserver")).text.splitlines()
+    assert rows[1].split(",")[5:7] == ["compost_fill", "%"]
+    assert rows[1].split(",")[8:11] == ["70", "60", "80"]
+    catalogue = client.get("/opendata/catalog.jsonld").text
+    assert "Compostage : remplissage journalier" in catalogue
+
+
 def test_the_line_is_discovered_with_its_kind_and_quantity() -> None:
     assert service_lines().names()[-1] == "compost"
     assert get_quantity("compost_fill").unit == "%"
 
 
-def test_the_line_appears_in_the_menu_page_dashboard_and_report(
+def test_the_line_appears_in_the_menu_page_dashboard_report_and_catalogue(
     client: TestClient, territory: Territory, engine: Engine
 ) -> None:
     day = plant(client, territory)
     log_in_as(client, territory.versailles, Role.viewer)
+    assert contract_problems(service_lines().get("compost"), client) == []
     air = client.get("/air").text
     assert '<a href="/compostage">Compostage</a>' in air
     page = client.get("/compostage")
@@ -103,6 +124,7 @@ def test_the_line_appears_in_the_menu_page_dashboard_and_report(
     section = commune.sections[-1]
     assert (section.domain, section.title) == ("compost", "Compostage")
     assert section.sentences == [f"Remplissage moyen des composteurs sur le mois : {SEVENTY}."]
+    assert_published(client, territory)
 
 
 def test_the_isolation_walk_covers_the_line_and_it_leaks_nothing(
@@ -123,8 +145,3 @@ def test_the_isolation_walk_covers_the_line_and_it_leaks_nothing(
     log_in_as(client, territory.boulogne, Role.member_admin)
     assert client.get("/compostage?commune=78646").status_code == 404
     assert MARKER not in client.get("/compostage").text
-
-
-def test_the_line_keeps_the_contract(client: TestClient, territory: Territory) -> None:
-    log_in_as(client, territory.versailles, Role.viewer)
-    assert contract_problems(service_lines().get("compost"), client) == []

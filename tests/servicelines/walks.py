@@ -43,6 +43,7 @@ LINE_WALKS: dict[str, LineWalk] = {
     "water": LineWalk(pages=("/eau",)),
     "lighting": LineWalk(pages=("/eclairage",)),
     "charging": LineWalk(pages=("/recharge",)),
+    "video": LineWalk(pages=("/videoprotection",)),  # its JSON routes are in ROUTE_CALLS
     "compost": COMPOST_WALK,  # the test line of tests/servicelines/fakeline
 }
 

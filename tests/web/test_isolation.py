@@ -24,6 +24,7 @@ from tests.indicators.planting import plant_indicators
 from tests.opendata.planting import opendata_params, plant_datasets
 from tests.servicelines.walks import line_api_queries
 from tests.support import VERSAILLES_TOWN_HALL, MemberFixture, Territory
+from tests.video.planting import PERIMETER, plant_video, video_params
 from tests.web.ingest_planting import ingest_calls, ingest_params, plant_ingest
 from tests.web.session import log_in
 
@@ -38,6 +39,7 @@ class Planted:
     initiative_id: int
     token_id: int
     dead_letter_id: int
+    video: dict[str, int]
 
 
 def plant(client: TestClient, territory: Territory) -> Planted:
@@ -106,9 +108,10 @@ def plant(client: TestClient, territory: Territory) -> Planted:
     plant_charging(client, territory, MARKER)
     plant_datasets(client, territory.versailles, MARKER)
     plant_ingest(client, territory, MARKER)
+    video = plant_video(client, territory, MARKER)
     dead_letter_id = ingest_params(client, territory)["dead_letter_id"]
     return Planted(
-        territory.versailles.id, asset["id"], initiative["id"], token["id"], dead_letter_id
+        territory.versailles.id, asset["id"], initiative["id"], token["id"], dead_letter_id, video
     )
 
 
@@ -281,7 +284,88 @@ ROUTE_CALLS: dict[tuple[str, str], Callable[[Planted], Call]] = {
     ("POST", "/api/v1/opendata/datasets/{dataset_id}/unpublish"): lambda p: NO_BODY,
     ("GET", "/api/v1/opendata/datasets/{dataset_id}/validation"): lambda p: NO_BODY,
     ("GET", "/api/v1/opendata/datasets/{dataset_id}/files/{file_name}"): lambda p: NO_BODY,
+    ("GET", "/api/v1/video/systems"): lambda p: NO_BODY,
+    ("POST", "/api/v1/video/systems"): lambda p: Call(json=intruding_system(p.member_id)),
+    ("GET", "/api/v1/video/systems/{system_id}"): lambda p: NO_BODY,
+    ("PATCH", "/api/v1/video/systems/{system_id}"): lambda p: Call(json={"name": "intrus"}),
+    ("GET", "/api/v1/video/cameras"): lambda p: NO_BODY,
+    ("PUT", "/api/v1/video/cameras/{camera_id}"): lambda p: Call(json={"system_id": None}),
+    ("GET", "/api/v1/video/habilitations"): lambda p: NO_BODY,
+    ("POST", "/api/v1/video/habilitations"): lambda p: Call(
+        json=intruding_habilitation(p.video["system_id"])
+    ),
+    ("POST", "/api/v1/video/habilitations/{habilitation_id}/revoke"): lambda p: NO_BODY,
+    ("GET", "/api/v1/video/watch/cameras"): lambda p: NO_BODY,
+    ("POST", "/api/v1/video/access"): lambda p: Call(
+        json={
+            "camera_asset_id": p.video["camera_id"],
+            "action": "live_view",
+            "motive": "operations",
+        }
+    ),
+    ("GET", "/api/v1/video/register"): lambda p: Call(query={"member_id": p.member_id}),
+    ("GET", "/api/v1/video/register.csv"): lambda p: NO_BODY,
+    ("GET", "/api/v1/video/register.pdf"): lambda p: NO_BODY,
+    ("GET", "/api/v1/video/register/check"): lambda p: Call(query={"member_id": p.member_id}),
+    ("POST", "/api/v1/video/systems/{system_id}/purge"): lambda p: NO_BODY,
+    ("GET", "/api/v1/video/requisitions"): lambda p: NO_BODY,
+    ("POST", "/api/v1/video/requisitions"): lambda p: Call(
+        json={
+            "system_id": p.video["system_id"],
+            "opj_name": "intrus",
+            "opj_service": "intrus",
+            "procedure_number": "intrus",
+            "cameras": [p.video["camera_id"]],
+            "window_start": "2026-01-01T00:00:00Z",
+            "window_end": "2026-01-01T01:00:00Z",
+        }
+    ),
+    ("GET", "/api/v1/video/requisitions/{requisition_id}"): lambda p: NO_BODY,
+    ("POST", "/api/v1/video/requisitions/{requisition_id}/extract"): lambda p: NO_BODY,
+    ("POST", "/api/v1/video/requisitions/{requisition_id}/hand-over"): lambda p: Call(
+        json={"recipient": "intrus"}
+    ),
+    ("GET", "/api/v1/video/requisitions/{requisition_id}/receipt.pdf"): lambda p: NO_BODY,
+    ("POST", "/api/v1/video/requisitions/{requisition_id}/close"): lambda p: NO_BODY,
+    ("GET", "/api/v1/video/access-requests"): lambda p: NO_BODY,
+    ("POST", "/api/v1/video/access-requests"): lambda p: Call(
+        json={
+            "member_id": p.member_id,
+            "requester_name": "intrus",
+            "requester_contact": "intrus",
+            "place": "intrus",
+            "window_start": "2026-01-01T00:00:00Z",
+            "window_end": "2026-01-01T01:00:00Z",
+        }
+    ),
+    ("POST", "/api/v1/video/access-requests/{access_request_id}/answer"): lambda p: Call(
+        json={"granted": True}
+    ),
 }
+
+
+def intruding_system(member_id: int) -> dict[str, Any]:
+    return {
+        "member_id": member_id,
+        "name": "intrus",
+        "authorisation_number": "intrus",
+        "authorised_on": "2024-01-01",
+        "purposes": ["crime_prevention"],
+        "retention_days": 30,
+        "perimeter": PERIMETER,
+        "controller": "intrus",
+    }
+
+
+def intruding_habilitation(system_id: int) -> dict[str, Any]:
+    """A habilitation for user 1 on Versailles' system."""
+    return {
+        "system_id": system_id,
+        "user_id": 1,
+        "kind": "designated_agent",
+        "valid_from": "2026-01-01T00:00:00Z",
+        "valid_until": "2030-01-01T00:00:00Z",
+    }
 
 
 def route_calls() -> dict[tuple[str, str], Callable[[Planted], Call]]:
@@ -326,6 +410,7 @@ def walk(client: TestClient, planted: Planted, headers: dict[str, str]) -> list[
         **alert_params(client),
         **charging_params(client),
         **opendata_params(client),
+        **video_params(client),
         "dead_letter_id": planted.dead_letter_id,
         "device_model_id": 1,  # the shared catalogue: only the operator changes it
         "series_id": planted.asset_id,  # Versailles' series are walked in tests/timeseries
@@ -412,6 +497,7 @@ def test_anonymous_callers_get_401_everywhere(client: TestClient, territory: Ter
         **alert_params(client),
         **charging_params(client),
         **opendata_params(client),
+        **video_params(client),
         "dead_letter_id": planted.dead_letter_id,
         "device_model_id": 1,  # the shared catalogue: only the operator changes it
         "series_id": planted.asset_id,  # Versailles' series are walked in tests/timeseries

@@ -14,6 +14,7 @@ from convergence.alerts.evaluation import evaluate_batch
 from convergence.db.types import utcnow
 from convergence.indicators.timewindows import local_day_of
 from convergence.members.roles import Role
+from convergence.servicelines import service_lines
 from convergence.timedcache import TimedCache
 from convergence.timeseries.store import NewReading, store_readings
 from convergence.web.pages.dashboard_cache import visibility
@@ -127,7 +128,8 @@ def test_another_commune_sees_only_its_own_dashboard(
     assert "<h1>Tableau de bord — Boulogne-Billancourt</h1>" in page
     assert MARKER not in page
     assert "Versailles" not in page
-    assert page.count("Pas de données") == 6
+    # One card per installed line with a dashboard card, none with data for Boulogne.
+    assert page.count("Pas de données") == sum(1 for line in service_lines() if line.dashboard)
     hidden = client.get("/tableau-de-bord?commune=78646")
     assert hidden.status_code == 404
     assert MARKER not in hidden.text

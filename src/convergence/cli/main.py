@@ -17,6 +17,7 @@ from convergence.cli.demo import demo as demo_command
 from convergence.cli.ingest import app as ingest_app
 from convergence.cli.opendata import app as opendata_app
 from convergence.cli.report import report as report_command
+from convergence.cli.video import app as video_app
 
 app = typer.Typer(
     name="convergence",
@@ -40,6 +41,7 @@ app.add_typer(alerts_app, name="alerts")
 app.add_typer(charging_app, name="charging")
 app.add_typer(opendata_app, name="opendata")
 app.add_typer(archive_app, name="archive")
+app.add_typer(video_app, name="video")
 app.command("backup")(backup_command)
 app.command("restore")(restore_command)
 app.command("report")(report_command)

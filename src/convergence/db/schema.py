@@ -21,6 +21,7 @@ TABLE_MODULES = (
     "convergence.charging.tables",
     "convergence.opendata.tables",
     "convergence.quality.tables",
+    "convergence.video.tables",
 )
 
 

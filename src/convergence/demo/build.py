@@ -28,6 +28,7 @@ from convergence.demo.people import Login
 from convergence.demo.progress import ProgressSink, Silent, Stopwatch
 from convergence.demo.state import DemoState
 from convergence.members.scope import MemberScope, command_line_scope
+from convergence.servicelines import service_lines
 from convergence.settings import Environment, Settings
 from convergence.simulation.fleet import FleetPlan
 from convergence.simulation.fleet_writer import RegisteredFleet
@@ -158,6 +159,9 @@ def setup_rules(
         )
         alerting.ensure_water_sites(conn, scope=scope, plan=fleet.plan, asset_ids=fleet.asset_ids)
         stations.ensure_stations(conn, scope=scope, plan=fleet.plan, asset_ids=fleet.asset_ids)
+        for line in service_lines():  # the lines that bring their own demo data
+            if line.demo is not None:
+                line.demo(conn, scope=scope)
         return projects.propose_partnerships(conn, scope=scope, settings=settings)
 
 

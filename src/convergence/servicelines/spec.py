@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from convergence.indicators.schemas import IndicatorQuery
     from convergence.indicators.service import ComparisonSpec
     from convergence.members.scope import MemberScope
+    from convergence.opendata.drafts import Built, Source
     from convergence.opendata.specs import KindSpec
     from convergence.reports.schemas import KeyFigure, Section
 
@@ -80,6 +81,12 @@ class DefaultAlertRules(Protocol):
     """The rules a member gets when it starts using the line (e.g. a charger in fault)."""
 
     def __call__(self, member_id: int) -> Sequence[RuleCreate]: ...
+
+
+class DatasetBuilder(Protocol):
+    """Builds the files of one of the line's datasets for a member (``opendata.drafts``)."""
+
+    def __call__(self, conn: Connection, source: Source) -> Built: ...
 
 
 class DemoHook(Protocol):
@@ -155,10 +162,18 @@ class DashboardCard:
 
 @dataclass(frozen=True, slots=True)
 class OpenDataset:
-    """A dataset kind the line lets members publish, with what it is made of."""
+    """A dataset kind the line lets members publish, with what it is made of.
+
+    ``spec`` says its title, description, keywords, themes, cadence and files; ``schemas``
+    holds the Table Schema of each file whose schema the line brings (by schema name);
+    ``build`` makes the files — by default, the daily (or hourly) mean, minimum and maximum
+    of the series of the line's equipment (``spec.domain``), as the sensors' datasets.
+    """
 
     kind: str
     spec: KindSpec
+    schemas: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    build: DatasetBuilder | None = None
 
 
 @dataclass(frozen=True, slots=True)

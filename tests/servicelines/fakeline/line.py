@@ -2,7 +2,8 @@
 
 One asset kind (a compost bin), one quantity (its fill level), one indicator (the mean fill
 of the commune's bins over the period), one page, one JSON route, a dashboard card, a report
-section and one open-data dataset — and no edit to the core. ``tests/servicelines/
+section and one open-data dataset (built by the core's measurement builder, checked
+against the Table Schema the line brings) — and no edit to the core. ``tests/servicelines/
 installing.py`` installs it through an entry point, as a third-party package would be.
 """
 
@@ -12,6 +13,7 @@ import math
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
@@ -20,6 +22,8 @@ from sqlalchemy import Connection
 from convergence.indicators.schemas import IndicatorQuery
 from convergence.indicators.timewindows import local_wall_time
 from convergence.members.scope import MemberScope
+from convergence.opendata.specs import LON_LAT, Cadence, KindSpec, ResourceSpec
+from convergence.opendata.tableschemas import SchemaName, load_schema
 from convergence.registry.queries import iter_assets
 from convergence.registry.schemas import AssetFilters
 from convergence.reports import formatting as fr
@@ -28,6 +32,7 @@ from convergence.servicelines import (
     AssetKindSpec,
     DashboardCard,
     DomainPage,
+    OpenDataset,
     QuantitySpec,
     ServiceLine,
 )
@@ -121,6 +126,27 @@ def compost_api(
         return compost_indicators(conn, scope=scope, query=_days(start, end, commune))
 
 
+SCHEMA = "convergence-compost-journalier"
+DAILY_FILL = KindSpec(
+    "Compostage : remplissage journalier — {member}",
+    "Moyenne, minimum et maximum journaliers du remplissage des composteurs partagés.",
+    ("compostage", "biodéchets"),
+    ("ENVI",),
+    Cadence.daily,
+    (ResourceSpec("compost_daily", SCHEMA, "Remplissage journalier", LON_LAT),),
+    NAME,
+)
+
+
+def daily_fill_schema() -> dict[str, Any]:
+    """The daily measurement files' Table Schema, named and described for composting."""
+    return load_schema(SchemaName.air_daily) | {
+        "name": SCHEMA,
+        "title": "Compostage : remplissage journalier par composteur",
+        "description": "Remplissage journalier (jour civil à Paris) de chaque composteur.",
+    }
+
+
 LINE = ServiceLine(
     name=NAME,
     label="Compostage",
@@ -140,6 +166,7 @@ LINE = ServiceLine(
     api=api,
     dashboard=DashboardCard(key_figure, colour="#5e2a84"),
     report_section=report_section,
+    datasets=(OpenDataset("compost_daily", DAILY_FILL, schemas={SCHEMA: daily_fill_schema()}),),
     labels={"compost_state": {"full": "Plein", "empty": "Vide"}},
     docs="tests/servicelines/fakeline/README.md",
 )

@@ -21,6 +21,7 @@ from convergence.web.api.coordination import router as coordination_router
 from convergence.web.api.indicators import router as indicators_router
 from convergence.web.api.opendata import router as opendata_router
 from convergence.web.api.public import router as public_router
+from convergence.web.api.video import router as video_router
 
 router = APIRouter()
 router.include_router(health.router)
@@ -37,4 +38,5 @@ router.include_router(alerts_router, prefix="/api/v1")
 router.include_router(charging_router, prefix="/api/v1")
 router.include_router(indicators_router, prefix="/api/v1")
 router.include_router(opendata_router, prefix="/api/v1")
+router.include_router(video_router, prefix="/api/v1")
 router.include_router(public_router)

@@ -1,0 +1,1 @@
+"""Video protection: systems and authorisations, access register, habilitations, requisitions."""

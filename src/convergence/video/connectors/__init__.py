@@ -1,0 +1,1 @@
+"""Recorder connectors: list recordings, export a clip, purge — one interface, many recorders."""

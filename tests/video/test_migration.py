@@ -1,0 +1,17 @@
+"""Migration 0012 creates exactly the video tables that the metadata describes."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Engine
+
+from convergence.db.schema import load_all_tables
+
+
+def test_the_migration_creates_exactly_the_video_tables(engine: Engine) -> None:
+    with engine.connect() as conn:
+        differences = compare_metadata(
+            MigrationContext.configure(conn, opts={"compare_type": True}), load_all_tables()
+        )
+    assert [d for d in differences if "video_" in str(d)] == []
