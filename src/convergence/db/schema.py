@@ -20,6 +20,7 @@ TABLE_MODULES = (
     "convergence.indicators.tables",
     "convergence.charging.tables",
     "convergence.opendata.tables",
+    "convergence.maintenance.tables",
 )
 
 
