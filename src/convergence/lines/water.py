@@ -1,0 +1,60 @@
+"""The water line: water heights against each site's thresholds, rate of rise, next threshold."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Connection
+
+from convergence.indicators.service import ComparisonSpec
+from convergence.indicators.service_water import (
+    WATER_METRIC,
+    compute_water,
+    water_indicators,
+    worst_level_reached,
+)
+from convergence.lines.periods import TREND_DAYS, last_days
+from convergence.members.scope import MemberScope
+from convergence.reports.figures_environment import water_figure
+from convergence.reports.monthly_environment import water_section
+from convergence.reports.overview import days_query, water_trend
+from convergence.reports.schemas import KeyFigure, Section
+from convergence.servicelines import DashboardCard, DomainPage, ServiceLine
+
+
+def key_figure(conn: Connection, *, scope: MemberScope, commune: str, today: date) -> KeyFigure:
+    """The commune's worst level against its thresholds, with the highest height of each day."""
+    query = last_days(today, TREND_DAYS, commune=commune)
+    return water_figure(
+        water_indicators(conn, scope=scope, query=query),
+        water_trend(conn, scope=scope, query=query),
+    )
+
+
+def report_section(
+    conn: Connection, *, scope: MemberScope, commune: str, first: date, last: date
+) -> Section:
+    """The month's highest heights and thresholds reached at the commune's sites."""
+    query = days_query(first, last, commune=commune)
+    return water_section(
+        water_indicators(conn, scope=scope, query=query),
+        water_trend(conn, scope=scope, query=query),
+    )
+
+
+LINE = ServiceLine(
+    name="water",
+    label="Eau et crues",
+    order=40,
+    indicators=water_indicators,
+    comparison=ComparisonSpec(compute_water, worst_level_reached, WATER_METRIC),
+    page=DomainPage(
+        path="/eau",
+        title="Eau et crues",
+        intro="Hauteur d'eau des limnimètres comparée aux seuils de chaque site (lecture locale, "
+        "jamais la vigilance Vigicrues de l'État), vitesse de montée et prochain seuil.",
+        quantities=("water_level",),
+    ),
+    dashboard=DashboardCard(key_figure, colour="#006a6f"),
+    report_section=report_section,
+)
