@@ -20,6 +20,7 @@ from tests.alerts.planting import alert_params, plant_alerts
 from tests.charging.planting import charging_params, plant_charging
 from tests.coordination.planting import plant_proposal, proposal_params
 from tests.indicators.planting import plant_indicators
+from tests.maintenance.isolation_planting import maintenance_params, plant_maintenance
 from tests.opendata.planting import opendata_params, plant_datasets
 from tests.support import VERSAILLES_TOWN_HALL, MemberFixture, Territory
 from tests.web.ingest_planting import ingest_calls, ingest_params, plant_ingest
@@ -73,6 +74,7 @@ def plant(client: TestClient, territory: Territory) -> Planted:
     plant_charging(client, territory, MARKER)
     plant_datasets(client, territory.versailles, MARKER)
     plant_ingest(client, territory, MARKER)
+    plant_maintenance(client, territory, MARKER)
     dead_letter_id = ingest_params(client, territory)["dead_letter_id"]
     return Planted(
         territory.versailles.id, asset["id"], initiative["id"], token["id"], dead_letter_id
@@ -223,6 +225,51 @@ ROUTE_CALLS: dict[tuple[str, str], Callable[[Planted], Call]] = {
     ("POST", "/api/v1/opendata/datasets/{dataset_id}/unpublish"): lambda p: NO_BODY,
     ("GET", "/api/v1/opendata/datasets/{dataset_id}/validation"): lambda p: NO_BODY,
     ("GET", "/api/v1/opendata/datasets/{dataset_id}/files/{file_name}"): lambda p: NO_BODY,
+    ("GET", "/api/v1/maintenance/contractors"): lambda p: NO_BODY,
+    ("POST", "/api/v1/maintenance/contractors"): lambda p: Call(
+        json={"name": "intrus", "email": "intrus@example.fr"}
+    ),
+    ("POST", "/api/v1/maintenance/contractors/{contractor_id}/users"): lambda p: Call(
+        json={"user_id": 1}
+    ),
+    ("GET", "/api/v1/maintenance/contracts"): lambda p: NO_BODY,
+    ("POST", "/api/v1/maintenance/contracts"): lambda p: Call(
+        json={
+            "member_id": p.member_id,
+            "contractor_id": 1,
+            "reference": "intrus",
+            "title": "intrus",
+            "intervention_delay_min": 1,
+            "restoration_delay_min": 1,
+            "starts_on": "2026-01-01",
+            "asset_ids": [p.asset_id],
+        }
+    ),
+    ("GET", "/api/v1/maintenance/contracts/{contract_id}"): lambda p: NO_BODY,
+    ("GET", "/api/v1/maintenance/tickets"): lambda p: NO_BODY,
+    ("POST", "/api/v1/maintenance/tickets"): lambda p: Call(
+        json={"asset_id": p.asset_id, "title": "intrus"}
+    ),
+    ("GET", "/api/v1/maintenance/tickets/{ticket_id}"): lambda p: NO_BODY,
+    ("GET", "/api/v1/maintenance/tickets/{ticket_id}/history"): lambda p: NO_BODY,
+    ("POST", "/api/v1/maintenance/tickets/{ticket_id}/acknowledge"): lambda p: Call(json={}),
+    ("POST", "/api/v1/maintenance/tickets/{ticket_id}/pause"): lambda p: Call(json={}),
+    ("POST", "/api/v1/maintenance/tickets/{ticket_id}/resume"): lambda p: Call(json={}),
+    ("POST", "/api/v1/maintenance/tickets/{ticket_id}/restore"): lambda p: Call(json={}),
+    ("POST", "/api/v1/maintenance/tickets/{ticket_id}/close"): lambda p: Call(json={}),
+    ("POST", "/api/v1/maintenance/tickets/{ticket_id}/exclusions"): lambda p: Call(
+        json={
+            "reason": "vandalism",
+            "started_at": "2026-01-01T00:00:00Z",
+            "ended_at": "2026-01-02T00:00:00Z",
+            "evidence": "intrus intrus",
+        }
+    ),
+    ("GET", "/api/v1/maintenance/tickets/{ticket_id}/interventions"): lambda p: NO_BODY,
+    ("POST", "/api/v1/maintenance/tickets/{ticket_id}/interventions"): lambda p: Call(
+        files={"notes": (None, "intrus")}
+    ),
+    ("GET", "/api/v1/maintenance/photos/{photo_id}"): lambda p: NO_BODY,
 }
 
 
@@ -258,6 +305,7 @@ def walk(client: TestClient, planted: Planted, headers: dict[str, str]) -> list[
         **alert_params(client),
         **charging_params(client),
         **opendata_params(client),
+        **maintenance_params(client),
         "dead_letter_id": planted.dead_letter_id,
         "series_id": planted.asset_id,  # Versailles' series are walked in tests/timeseries
         "domain": "traffic",
@@ -335,6 +383,7 @@ def test_anonymous_callers_get_401_everywhere(client: TestClient, territory: Ter
         **alert_params(client),
         **charging_params(client),
         **opendata_params(client),
+        **maintenance_params(client),
         "dead_letter_id": planted.dead_letter_id,
         "series_id": planted.asset_id,  # Versailles' series are walked in tests/timeseries
         "domain": "traffic",
@@ -382,3 +431,27 @@ def test_elected_officials_and_viewers_read_but_do_not_write(
             f"/api/v1/assets/{planted.asset_id}", json={"name": "x"}, headers={"X-CSRF-Token": csrf}
         )
         assert response.status_code == 403
+
+
+def test_a_contractor_of_another_company_sees_and_changes_nothing(
+    client: TestClient, territory: Territory
+) -> None:
+    planted = plant(client, territory)
+    operator = territory.operator.bearer()
+    company = client.post(
+        "/api/v1/maintenance/contractors",
+        headers=operator,
+        json={"name": "Autre Prestataire", "email": "b@autre.example"},
+    ).json()
+    email = territory.boulogne.user(Role.contractor)
+    users = client.get(f"/api/v1/members/{territory.boulogne.id}/users", headers=operator).json()
+    user_id = next(u["id"] for u in users if u["email"] == email)
+    response = client.post(
+        f"/api/v1/maintenance/contractors/{company['id']}/users",
+        headers=operator,
+        json={"user_id": user_id},
+    )
+    assert response.status_code == 204, response.text
+    csrf = log_in(client, email)
+    assert walk(client, planted, {"X-CSRF-Token": csrf}) == []
+    assert_versailles_intact(client, territory, planted)

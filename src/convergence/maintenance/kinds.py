@@ -41,6 +41,8 @@ class TicketAction(StrEnum):
     updated = "updated"  # a new fault of the same problem while open
     reopened = "reopened"  # a recurrence within the reopen window
     acknowledged = "acknowledged"
+    intervention = "intervention"  # the contractor reported work on site
+    closure_proposed = "closure_proposed"
     paused = "paused"
     resumed = "resumed"
     restored = "restored"

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Row, Select, select
 
 from convergence.errors import NotFound
+from convergence.maintenance.access import contract_clause, ticket_clause
 from convergence.maintenance.clocks import Interval
 from convergence.maintenance.kinds import TicketStatus
 from convergence.maintenance.schemas import (
@@ -52,11 +53,11 @@ def list_contractors(conn: Connection) -> list[ContractorOut]:
     return [ContractorOut.model_validate(r._asdict()) for r in rows]
 
 
-def _contracts_query(scope: MemberScope) -> Select[Any]:
+def _contracts_query(conn: Connection, scope: MemberScope) -> Select[Any]:
     return (
         select(contracts, contractors.c.name.label("contractor_name"))
         .join(contractors, contractors.c.id == contracts.c.contractor_id)
-        .where(member_clause(scope, contracts.c.member_id))
+        .where(contract_clause(conn, scope))
     )
 
 
@@ -70,21 +71,21 @@ def _contract_out(conn: Connection, row: Row[Any]) -> ContractOut:
 
 
 def get_contract(conn: Connection, *, scope: MemberScope, contract_id: int) -> ContractOut:
-    row = conn.execute(_contracts_query(scope).where(contracts.c.id == contract_id)).first()
+    row = conn.execute(_contracts_query(conn, scope).where(contracts.c.id == contract_id)).first()
     if row is None:
         raise NotFound(f"contrat {contract_id} introuvable / contract {contract_id} not found")
     return _contract_out(conn, row)
 
 
 def list_contracts(conn: Connection, *, scope: MemberScope) -> list[ContractOut]:
-    rows = conn.execute(_contracts_query(scope).order_by(contracts.c.id)).all()
+    rows = conn.execute(_contracts_query(conn, scope).order_by(contracts.c.id)).all()
     return [_contract_out(conn, r) for r in rows]
 
 
 def ticket_row(conn: Connection, *, scope: MemberScope, ticket_id: int) -> TicketRow:
     """The ticket's row if the caller may read it; NotFound otherwise (no existence leak)."""
     row = conn.execute(
-        select(tickets).where(tickets.c.id == ticket_id, member_clause(scope, tickets.c.member_id))
+        select(tickets).where(tickets.c.id == ticket_id, ticket_clause(conn, scope))
     ).first()
     if row is None:
         raise NotFound(f"ticket {ticket_id} introuvable / ticket {ticket_id} not found")
@@ -107,11 +108,11 @@ def holes(conn: Connection, *, ticket_id: int, now: datetime) -> list[Interval]:
     return found + [(e.started_at, e.ended_at) for e in excluded]
 
 
-def _tickets_query(scope: MemberScope) -> Select[Any]:
+def _tickets_query(conn: Connection, scope: MemberScope) -> Select[Any]:
     return (
         select(tickets, assets.c.name.label("asset_name"))
         .join(assets, assets.c.id == tickets.c.asset_id)
-        .where(member_clause(scope, tickets.c.member_id))
+        .where(ticket_clause(conn, scope))
     )
 
 
@@ -149,7 +150,7 @@ def ticket_out(conn: Connection, row: Row[Any], *, now: datetime) -> TicketOut:
 
 
 def get_ticket(conn: Connection, *, scope: MemberScope, ticket_id: int, now: datetime) -> TicketOut:
-    row = conn.execute(_tickets_query(scope).where(tickets.c.id == ticket_id)).first()
+    row = conn.execute(_tickets_query(conn, scope).where(tickets.c.id == ticket_id)).first()
     if row is None:
         raise NotFound(f"ticket {ticket_id} introuvable / ticket {ticket_id} not found")
     return ticket_out(conn, row, now=now)
@@ -164,7 +165,7 @@ def list_tickets(
     asset_id: int | None = None,
 ) -> list[TicketOut]:
     """Tickets the caller may read, newest first."""
-    query = _tickets_query(scope).order_by(tickets.c.opened_at.desc()).limit(LIST_LIMIT)
+    query = _tickets_query(conn, scope).order_by(tickets.c.opened_at.desc()).limit(LIST_LIMIT)
     if status is not None:
         query = query.where(tickets.c.status == status.value)
     if asset_id is not None:

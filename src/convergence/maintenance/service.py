@@ -13,7 +13,9 @@ from sqlalchemy import Connection, select, update
 from convergence.db.inserts import insert_one
 from convergence.errors import Conflict, InvalidInput, NotFound
 from convergence.maintenance import notify, queries
+from convergence.maintenance.access import require_member_writer, require_ticket_worker
 from convergence.maintenance.faults import SyncOutcome, sync_tickets
+from convergence.maintenance.interventions import closure_proposed_at
 from convergence.maintenance.kinds import (
     OPEN_STATUSES,
     Origin,
@@ -33,6 +35,7 @@ from convergence.maintenance.schemas import (
 from convergence.maintenance.tables import (
     clock_pauses,
     contract_assets,
+    contractor_users,
     contractors,
     contracts,
     exclusions,
@@ -40,7 +43,9 @@ from convergence.maintenance.tables import (
 )
 from convergence.maintenance.tickets import Fault, end_pauses, history, open_or_update, restore
 from convergence.members import audit
+from convergence.members.roles import Role
 from convergence.members.scope import MemberScope, require_admin, require_operator, require_write
+from convergence.members.tables import users
 from convergence.registry.tables import assets
 
 
@@ -126,7 +131,7 @@ def open_ticket(
 ) -> TicketOut:  # fmt: skip
     """Open (or add to) the ticket of an asset by hand; technicians and administrators."""
     member_id = _asset_member(conn, scope=scope, asset_id=data.asset_id)
-    require_write(scope, member_id)
+    require_member_writer(scope, member_id)
     fault = Fault(
         asset_id=data.asset_id, member_id=member_id, problem=data.problem, ts=now,
         title=data.title, description=data.description or data.title, origin=origin,
@@ -149,8 +154,9 @@ def _asset_member(conn: Connection, *, scope: MemberScope, asset_id: int) -> int
 def acknowledge_ticket(
     conn: Connection, *, scope: MemberScope, ticket_id: int, now: datetime, note: str = ""
 ) -> TicketOut:
-    """Take a ticket in hand: the intervention clock stops."""
-    ticket = _writable_ticket(conn, scope=scope, ticket_id=ticket_id)
+    """Take a ticket in hand (its contractor, or the member): the intervention clock stops."""
+    ticket = queries.ticket_row(conn, scope=scope, ticket_id=ticket_id)
+    require_ticket_worker(scope, ticket.member_id)
     changed = conn.execute(
         update(tickets)
         .where(tickets.c.id == ticket_id, tickets.c.status == TicketStatus.open.value)
@@ -228,13 +234,22 @@ def close_ticket(
 ) -> TicketOut:
     """Close a restored ticket (the member accepts the work)."""
     ticket = _writable_ticket(conn, scope=scope, ticket_id=ticket_id)
+    proposed = closure_proposed_at(conn, ticket_id=ticket_id)
+    if TicketStatus(ticket.status) in OPEN_STATUSES and proposed is not None:
+        # Equipment that reports nothing: the contractor's word, accepted by the member.
+        note_restored = "rétablissement déclaré par le prestataire, accepté par l'adhérent"
+        restore(conn, ticket_id=ticket_id, ts=proposed, verified=False, actor=scope.actor,
+                note=note_restored)  # fmt: skip
     changed = conn.execute(
         update(tickets)
         .where(tickets.c.id == ticket_id, tickets.c.status == TicketStatus.resolved.value)
         .values(status=TicketStatus.closed.value, closed_at=now)
     ).rowcount
     if not changed:
-        raise Conflict("seul un ticket rétabli se clôt / only a restored ticket can be closed")
+        raise Conflict(
+            "seul un ticket rétabli, ou dont le prestataire propose la clôture, se clôt / only "
+            "a restored ticket, or one whose contractor proposed closure, can be closed"
+        )
     history(conn, ticket_id, ticket.member_id, now, TicketAction.closed, scope.actor,
             note or "clôturé")  # fmt: skip
     return queries.get_ticket(conn, scope=scope, ticket_id=ticket_id, now=now)
@@ -242,7 +257,7 @@ def close_ticket(
 
 def _writable_ticket(conn: Connection, *, scope: MemberScope, ticket_id: int) -> queries.TicketRow:
     ticket = queries.ticket_row(conn, scope=scope, ticket_id=ticket_id)
-    require_write(scope, ticket.member_id)
+    require_member_writer(scope, ticket.member_id)
     return ticket
 
 
@@ -256,3 +271,23 @@ def sync_from_alerts(conn: Connection, *, reopen_window: timedelta, now: datetim
     for ticket_id in outcome.restored:
         notify.queue_ticket_notice(conn, ticket_id=ticket_id, action=TicketAction.restored, now=now)
     return outcome
+
+
+def link_contractor_user(
+    conn: Connection, *, scope: MemberScope, contractor_id: int, user_id: int
+) -> None:
+    """Make a user with the ``contractor`` role an agent of a company (operator administrators)."""
+    require_operator(scope)
+    queries.get_contractor(conn, contractor_id=contractor_id)
+    role = conn.execute(select(users.c.role).where(users.c.id == user_id)).scalar_one_or_none()
+    if role is None:
+        raise NotFound(f"utilisateur {user_id} introuvable / user not found")
+    if role != Role.contractor.value:
+        raise InvalidInput(
+            "seul un compte au rôle « prestataire » se rattache à un prestataire / only a user "
+            "with the contractor role can be tied to a contractor"
+        )
+    conn.execute(contractor_users.delete().where(contractor_users.c.user_id == user_id))
+    conn.execute(contractor_users.insert().values(user_id=user_id, contractor_id=contractor_id))
+    audit.record(conn, actor=scope.actor, action="maintenance.contractor.user",
+                 target=f"user:{user_id}", details={"contractor_id": contractor_id})  # fmt: skip

@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     PrimaryKeyConstraint,
     String,
     Table,
@@ -172,4 +173,66 @@ cursors = Table(
     metadata,
     Column("name", String(50), primary_key=True),
     Column("last_id", Integer, nullable=False),
+)
+
+# A contractor's agents: users with the ``contractor`` role, tied to one company.
+contractor_users = Table(
+    "maintenance_contractor_users",
+    metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("contractor_id", ForeignKey("maintenance_contractors.id"), nullable=False, index=True),
+)
+
+interventions = Table(
+    "maintenance_interventions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "ticket_id",
+        ForeignKey("maintenance_tickets.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("member_id", ForeignKey("members.id"), nullable=False),
+    Column("ts", UTCDateTime, nullable=False),
+    Column("notes", Text, nullable=False),
+    Column("proposes_closure", Boolean, nullable=False),
+    Column("actor", String(ACTOR_LENGTH), nullable=False),
+)
+
+photos = Table(
+    "maintenance_photos",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "intervention_id",
+        ForeignKey("maintenance_interventions.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("member_id", ForeignKey("members.id"), nullable=False),
+    Column("filename", String(NAME_LENGTH), nullable=False),
+    Column("content_type", String(50), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+)
+
+# The annual inspection of each charge point (décret 2017-26) and preventive plans: one row
+# per due occurrence; doing one schedules the next ``every_months`` later.
+inspections = Table(
+    "maintenance_inspections",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("member_id", ForeignKey("members.id"), nullable=False, index=True),
+    Column("asset_id", ForeignKey("assets.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("kind", String(ENUM_LENGTH), nullable=False),
+    Column("title", String(NAME_LENGTH), nullable=False),
+    Column("every_months", Integer, nullable=False),
+    Column("due_on", Date, nullable=False),
+    Column("done_on", Date, nullable=True),
+    Column("inspector", String(NAME_LENGTH), nullable=True),
+    # The visible mark left on the equipment (date and inspector), as written on it.
+    Column("marking", String(NAME_LENGTH), nullable=True),
+    Column("notes", Text, nullable=False),
+    Column("reminded_on", Date, nullable=True),
 )

@@ -1,8 +1,8 @@
-"""maintenance: contractors, contracts, tickets, clock pauses, exclusions, the alerts cursor
+"""maintenance: contractors, contracts, tickets, clocks, interventions, inspections
 
 Revision ID: 0013
 Revises: 0008
-Create Date: 2026-12-04 19:20:01.019561
+Create Date: 2026-12-04 19:25:40.096675
 """
 
 from __future__ import annotations
@@ -74,6 +74,30 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "maintenance_contractor_users",
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("contractor_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["contractor_id"],
+            ["maintenance_contractors.id"],
+            name=op.f("fk_maintenance_contractor_users_contractor_id_maintenance_contractors"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_maintenance_contractor_users_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("user_id", name=op.f("pk_maintenance_contractor_users")),
+    )
+    with op.batch_alter_table("maintenance_contractor_users", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_maintenance_contractor_users_contractor_id"),
+            ["contractor_id"],
+            unique=False,
+        )
+
+    op.create_table(
         "maintenance_contract_assets",
         sa.Column("contract_id", sa.Integer(), nullable=False),
         sa.Column("asset_id", sa.Integer(), nullable=False),
@@ -102,6 +126,39 @@ def upgrade() -> None:
     with op.batch_alter_table("maintenance_contract_assets", schema=None) as batch_op:
         batch_op.create_index(
             batch_op.f("ix_maintenance_contract_assets_asset_id"), ["asset_id"], unique=False
+        )
+
+    op.create_table(
+        "maintenance_inspections",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.Column("asset_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=30), nullable=False),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("every_months", sa.Integer(), nullable=False),
+        sa.Column("due_on", sa.Date(), nullable=False),
+        sa.Column("done_on", sa.Date(), nullable=True),
+        sa.Column("inspector", sa.String(length=200), nullable=True),
+        sa.Column("marking", sa.String(length=200), nullable=True),
+        sa.Column("notes", sa.Text(), nullable=False),
+        sa.Column("reminded_on", sa.Date(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["asset_id"],
+            ["assets.id"],
+            name=op.f("fk_maintenance_inspections_asset_id_assets"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["member_id"], ["members.id"], name=op.f("fk_maintenance_inspections_member_id_members")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_maintenance_inspections")),
+    )
+    with op.batch_alter_table("maintenance_inspections", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_maintenance_inspections_asset_id"), ["asset_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_maintenance_inspections_member_id"), ["member_id"], unique=False
         )
 
     op.create_table(
@@ -221,6 +278,33 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "maintenance_interventions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("ticket_id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.Column("ts", convergence.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("notes", sa.Text(), nullable=False),
+        sa.Column("proposes_closure", sa.Boolean(), nullable=False),
+        sa.Column("actor", sa.String(length=100), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["member_id"],
+            ["members.id"],
+            name=op.f("fk_maintenance_interventions_member_id_members"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["ticket_id"],
+            ["maintenance_tickets.id"],
+            name=op.f("fk_maintenance_interventions_ticket_id_maintenance_tickets"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_maintenance_interventions")),
+    )
+    with op.batch_alter_table("maintenance_interventions", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_maintenance_interventions_ticket_id"), ["ticket_id"], unique=False
+        )
+
+    op.create_table(
         "maintenance_ticket_events",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("ticket_id", sa.Integer(), nullable=False),
@@ -252,12 +336,45 @@ def upgrade() -> None:
             batch_op.f("ix_maintenance_ticket_events_ticket_id"), ["ticket_id"], unique=False
         )
 
+    op.create_table(
+        "maintenance_photos",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("intervention_id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.Column("filename", sa.String(length=200), nullable=False),
+        sa.Column("content_type", sa.String(length=50), nullable=False),
+        sa.Column("size", sa.Integer(), nullable=False),
+        sa.Column("data", sa.LargeBinary(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["intervention_id"],
+            ["maintenance_interventions.id"],
+            name=op.f("fk_maintenance_photos_intervention_id_maintenance_interventions"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["member_id"], ["members.id"], name=op.f("fk_maintenance_photos_member_id_members")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_maintenance_photos")),
+    )
+    with op.batch_alter_table("maintenance_photos", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_maintenance_photos_intervention_id"), ["intervention_id"], unique=False
+        )
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("maintenance_photos", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_maintenance_photos_intervention_id"))
+
+    op.drop_table("maintenance_photos")
     with op.batch_alter_table("maintenance_ticket_events", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_maintenance_ticket_events_ticket_id"))
 
     op.drop_table("maintenance_ticket_events")
+    with op.batch_alter_table("maintenance_interventions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_maintenance_interventions_ticket_id"))
+
+    op.drop_table("maintenance_interventions")
     with op.batch_alter_table("maintenance_exclusions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_maintenance_exclusions_ticket_id"))
 
@@ -276,10 +393,19 @@ def downgrade() -> None:
         batch_op.drop_index("ix_maintenance_tickets_asset_problem")
 
     op.drop_table("maintenance_tickets")
+    with op.batch_alter_table("maintenance_inspections", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_maintenance_inspections_member_id"))
+        batch_op.drop_index(batch_op.f("ix_maintenance_inspections_asset_id"))
+
+    op.drop_table("maintenance_inspections")
     with op.batch_alter_table("maintenance_contract_assets", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_maintenance_contract_assets_asset_id"))
 
     op.drop_table("maintenance_contract_assets")
+    with op.batch_alter_table("maintenance_contractor_users", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_maintenance_contractor_users_contractor_id"))
+
+    op.drop_table("maintenance_contractor_users")
     with op.batch_alter_table("maintenance_contracts", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_maintenance_contracts_member_id"))
         batch_op.drop_index(batch_op.f("ix_maintenance_contracts_contractor_id"))
