@@ -61,6 +61,7 @@ class SyncOutcome:
     reopened: list[int] = field(default_factory=list)
     restored: list[int] = field(default_factory=list)
     read: int = 0  # history lines applied by this pass
+    deliveries: list[int] = field(default_factory=list)  # contractor e-mails queued
 
     def note(self, result: Opened) -> None:
         {

@@ -32,7 +32,7 @@ def run_sync(
     while True:  # a pass reads at most one batch of history lines: drain them all
         with engine.begin() as conn:
             outcome = sync_from_alerts(conn, reopen_window=reopen_window, now=now or utcnow())
-        for name in ("opened", "updated", "reopened", "restored"):
+        for name in ("opened", "updated", "reopened", "restored", "deliveries"):
             getattr(total, name).extend(getattr(outcome, name))
         if not outcome.read:
             return total

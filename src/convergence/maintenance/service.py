@@ -264,12 +264,13 @@ def _writable_ticket(conn: Connection, *, scope: MemberScope, ticket_id: int) ->
 def sync_from_alerts(conn: Connection, *, reopen_window: timedelta, now: datetime) -> SyncOutcome:
     """Open, reopen and restore tickets from the alerts' history; queue the contractors' e-mails."""
     outcome = sync_tickets(conn, reopen_window=reopen_window)
-    for ticket_id in outcome.opened:
-        notify.queue_ticket_notice(conn, ticket_id=ticket_id, action=TicketAction.opened, now=now)
-    for ticket_id in outcome.reopened:
-        notify.queue_ticket_notice(conn, ticket_id=ticket_id, action=TicketAction.reopened, now=now)
-    for ticket_id in outcome.restored:
-        notify.queue_ticket_notice(conn, ticket_id=ticket_id, action=TicketAction.restored, now=now)
+    notices = [(i, TicketAction.opened) for i in outcome.opened]
+    notices += [(i, TicketAction.reopened) for i in outcome.reopened]
+    notices += [(i, TicketAction.restored) for i in outcome.restored]
+    for ticket_id, action in notices:
+        queued = notify.queue_ticket_notice(conn, ticket_id=ticket_id, action=action, now=now)
+        if queued is not None:
+            outcome.deliveries.append(queued)
     return outcome
 
 
