@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import Connection, select
 
+from convergence.errors import InvalidInput
 from convergence.maintenance import queries
 from convergence.maintenance.availability import (
     Availability,
@@ -60,6 +61,18 @@ class ContractMonth:
 def _is_late(ticket: TicketOut) -> bool:
     clocks = [c for c in (ticket.intervention, ticket.restoration) if c is not None]
     return any(c.late_min > 0 for c in clocks)
+
+
+def parse_month(text: str) -> date:
+    """``2026-06`` as the first day of that month; InvalidInput otherwise."""
+    try:
+        if len(text) != 7:
+            raise ValueError(text)
+        return date.fromisoformat(f"{text}-01")
+    except ValueError:
+        raise InvalidInput(
+            f"mois {text!r} invalide : écrivez AAAA-MM / month must read YYYY-MM"
+        ) from None
 
 
 def month_bounds(first: date) -> tuple[datetime, datetime]:

@@ -13,6 +13,8 @@ from convergence.maintenance import interventions, queries, service
 from convergence.maintenance.access import contractor_of, require_reader
 from convergence.maintenance.interventions import MAX_PHOTO_BYTES, Photo
 from convergence.maintenance.kinds import TicketStatus
+from convergence.maintenance.monthly import monthly_sla, parse_month
+from convergence.maintenance.monthly_files import monthly_csv, monthly_pdf
 from convergence.maintenance.schemas import (
     ContractCreate,
     ContractorCreate,
@@ -209,3 +211,34 @@ def get_photo(photo_id: int, engine: EngineDep, scope: ScopeDep) -> Response:
     with engine.connect() as conn:
         content_type, data = interventions.photo(conn, scope=scope, photo_id=photo_id)
     return Response(data, media_type=content_type, headers={"Cache-Control": "private"})
+
+
+@router.get("/reports/monthly.csv")
+def monthly_report_csv(
+    engine: EngineDep, scope: ScopeDep, month: str = Query(examples=["2026-06"])
+) -> Response:
+    """The month's SLA report per contract the caller reads, as CSV."""
+    first = parse_month(month)
+    with engine.connect() as conn:
+        months = monthly_sla(conn, scope=scope, month=first, now=utcnow())
+    name = f"sla-maintenance-{month}.csv"
+    return Response(
+        monthly_csv(months), media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )  # fmt: skip
+
+
+@router.get("/reports/monthly.pdf")
+def monthly_report_pdf(
+    engine: EngineDep, scope: ScopeDep, month: str = Query(examples=["2026-06"])
+) -> Response:
+    """The month's SLA report per contract the caller reads, as PDF (French)."""
+    first = parse_month(month)
+    with engine.connect() as conn:
+        months = monthly_sla(conn, scope=scope, month=first, now=utcnow())
+    pdf = monthly_pdf(months, month=first, title="Rapport mensuel de maintenance (SLA)")
+    name = f"sla-maintenance-{month}.pdf"
+    return Response(
+        pdf, media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )  # fmt: skip

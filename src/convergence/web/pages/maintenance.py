@@ -11,10 +11,12 @@ from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
 from convergence.db.types import utcnow
-from convergence.errors import Conflict, ConvergenceError
+from convergence.errors import Conflict, ConvergenceError, InvalidInput
 from convergence.maintenance import interventions, queries, service
+from convergence.maintenance.clocks import PARIS
 from convergence.maintenance.interventions import MAX_PHOTO_BYTES, MAX_PHOTOS, Photo
 from convergence.maintenance.kinds import OPEN_STATUSES, TicketStatus
+from convergence.maintenance.monthly import monthly_sla, parse_month
 from convergence.members.scope import writable_member_ids
 from convergence.web.deps import EngineDep, check_csrf
 from convergence.web.pages.dashboard_rendering import render_data_page
@@ -139,3 +141,21 @@ def decide(
     except Conflict as error:
         flash(request, f"Action impossible : {french_part(error.message)}.")
     return _back(ticket_id)
+
+
+@router.get("/maintenance/rapport")
+def report_page(
+    request: Request, viewer: CurrentUserPage, engine: EngineDep, mois: str = ""
+) -> Response:
+    """The month's SLA per contract: the member's contracts, or all of them for the operator."""
+    today = utcnow().astimezone(PARIS).date()
+    try:
+        first = parse_month(mois) if mois else today.replace(day=1)
+    except InvalidInput:
+        first = today.replace(day=1)
+    with engine.connect() as conn:
+        months = monthly_sla(conn, scope=viewer.scope, month=first, now=utcnow())
+    return render_data_page(
+        request, "maintenance/report.html", viewer=viewer, months=months,
+        month=first.strftime("%Y-%m"), **_helpers(),
+    )  # fmt: skip
