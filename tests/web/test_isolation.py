@@ -270,6 +270,7 @@ ROUTE_CALLS: dict[tuple[str, str], Callable[[Planted], Call]] = {
         files={"notes": (None, "intrus")}
     ),
     ("GET", "/api/v1/maintenance/photos/{photo_id}"): lambda p: NO_BODY,
+    ("GET", "/api/v1/maintenance/assets/{asset_id}/report-link"): lambda p: NO_BODY,
     ("GET", "/api/v1/maintenance/reports/monthly.csv"): lambda p: Call(query={"month": "2026-12"}),
     ("GET", "/api/v1/maintenance/reports/monthly.pdf"): lambda p: Call(query={"month": "2026-12"}),
 }

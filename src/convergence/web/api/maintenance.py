@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from fastapi import APIRouter, File, Form, Query, UploadFile, status
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile, status
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
+from sqlalchemy import select
 
 from convergence.db.types import utcnow
+from convergence.errors import NotFound
 from convergence.maintenance import interventions, queries, service
 from convergence.maintenance.access import contractor_of, require_reader
 from convergence.maintenance.interventions import MAX_PHOTO_BYTES, Photo
 from convergence.maintenance.kinds import TicketStatus
 from convergence.maintenance.monthly import monthly_sla, parse_month
 from convergence.maintenance.monthly_files import monthly_csv, monthly_pdf
+from convergence.maintenance.public import report_token
 from convergence.maintenance.schemas import (
     ContractCreate,
     ContractorCreate,
@@ -25,6 +28,7 @@ from convergence.maintenance.schemas import (
     TicketEventOut,
     TicketOut,
 )
+from convergence.registry.tables import assets
 from convergence.web.deps import EngineDep, ScopeDep, SettingsDep
 
 router = APIRouter(prefix="/maintenance", tags=["maintenance"])
@@ -242,3 +246,25 @@ def monthly_report_pdf(
         pdf, media_type="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )  # fmt: skip
+
+
+class ReportLink(BaseModel):
+    asset_id: int
+    url: str
+
+
+@router.get("/assets/{asset_id}/report-link", response_model=ReportLink)
+def report_link(
+    asset_id: int, request: Request, engine: EngineDep, scope: ScopeDep, settings: SettingsDep
+) -> ReportLink:
+    """The address to print as a QR code on the equipment: the public report form."""
+    require_reader(scope)
+    with engine.connect() as conn:
+        found = conn.execute(
+            select(assets.c.id).where(assets.c.id == asset_id, queries.readable_assets(scope))
+        ).first()
+    if found is None:
+        raise NotFound(f"équipement {asset_id} introuvable / asset {asset_id} not found")
+    token = report_token(settings.secret_key.get_secret_value(), asset_id)
+    base = str(request.base_url).rstrip("/")
+    return ReportLink(asset_id=asset_id, url=f"{base}/signalement/{token}")
