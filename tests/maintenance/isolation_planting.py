@@ -13,7 +13,7 @@ from datetime import date
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 
-from convergence.maintenance.tables import contractors, contracts, photos, tickets
+from convergence.maintenance.tables import contractors, contracts, inspections, photos, tickets
 from tests.support import VERSAILLES_TOWN_HALL, Territory
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -66,6 +66,12 @@ def plant_maintenance(client: TestClient, territory: Territory, marker: str) -> 
         files={"photos": (f"{marker}.png", PNG, "image/png")},
     )
     assert report.status_code == 200, report.text
+    inspection = client.post(
+        "/api/v1/maintenance/inspections",
+        headers=headers,
+        json={"asset_id": asset["id"], "title": f"{marker} contrôle", "due_on": "2027-01-01"},
+    )
+    assert inspection.status_code == 201, inspection.text
 
 
 def maintenance_params(client: TestClient) -> dict[str, int]:
@@ -75,6 +81,7 @@ def maintenance_params(client: TestClient) -> dict[str, int]:
         "contract_id": contracts,
         "ticket_id": tickets,
         "photo_id": photos,
+        "inspection_id": inspections,
     }
     with _engine(client).connect() as conn:
         return {

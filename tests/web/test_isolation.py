@@ -271,6 +271,13 @@ ROUTE_CALLS: dict[tuple[str, str], Callable[[Planted], Call]] = {
     ),
     ("GET", "/api/v1/maintenance/photos/{photo_id}"): lambda p: NO_BODY,
     ("GET", "/api/v1/maintenance/assets/{asset_id}/report-link"): lambda p: NO_BODY,
+    ("GET", "/api/v1/maintenance/inspections"): lambda p: NO_BODY,
+    ("POST", "/api/v1/maintenance/inspections"): lambda p: Call(
+        json={"asset_id": p.asset_id, "due_on": "2027-01-01"}
+    ),
+    ("POST", "/api/v1/maintenance/inspections/{inspection_id}/done"): lambda p: Call(
+        json={"done_on": "2026-12-01", "inspector": "intrus", "marking": "intrus"}
+    ),
     ("GET", "/api/v1/maintenance/reports/monthly.csv"): lambda p: Call(query={"month": "2026-12"}),
     ("GET", "/api/v1/maintenance/reports/monthly.pdf"): lambda p: Call(query={"month": "2026-12"}),
 }

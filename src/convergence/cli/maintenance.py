@@ -13,6 +13,8 @@ from convergence.alerts.delivery import send_pending
 from convergence.alerts.wording import local_time
 from convergence.cli.context import console, handle_errors, open_engine
 from convergence.db.types import utcnow
+from convergence.maintenance.clocks import PARIS
+from convergence.maintenance.inspections import remind_due
 from convergence.maintenance.react import run_sync
 from convergence.settings import get_settings
 
@@ -23,10 +25,13 @@ def sync_once(engine: Engine, config: AlertsConfig, reopen_window: timedelta) ->
     """One pass: tickets from the alerts written since the last, then their e-mails."""
     now = utcnow()
     outcome = run_sync(engine, reopen_window=reopen_window, now=now)
-    report = send_pending(engine, config=config, now=now, only=outcome.deliveries)
+    with engine.begin() as conn:
+        reminders = remind_due(conn, today=now.astimezone(PARIS).date(), now=now)
+    report = send_pending(engine, config=config, now=now, only=outcome.deliveries + reminders)
     return (
         f"{local_time(now)} : {len(outcome.opened)} ticket(s) ouvert(s), "
-        f"{len(outcome.reopened)} rouvert(s), {len(outcome.restored)} rétabli(s) ; "
+        f"{len(outcome.reopened)} rouvert(s), {len(outcome.restored)} rétabli(s), "
+        f"{len(reminders)} rappel(s) de contrôle ; "
         f"{len(report.sent)} courriel(s) envoyé(s) aux prestataires"
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from convergence.demo.maintenance import add_maintenance_demo
 from convergence.servicelines import MenuEntry, ServiceLine
 from convergence.web.api.maintenance import router as api_router
 from convergence.web.pages.maintenance import router as pages_router
@@ -13,6 +14,7 @@ LINE = ServiceLine(
     menu=MenuEntry(path="/maintenance", label="Maintenance"),
     api=api_router,
     pages=pages_router,
+    demo=add_maintenance_demo,
     labels={
         "ticket_status": {
             "open": "Ouvert",

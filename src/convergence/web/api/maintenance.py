@@ -11,8 +11,9 @@ from sqlalchemy import select
 
 from convergence.db.types import utcnow
 from convergence.errors import NotFound
-from convergence.maintenance import interventions, queries, service
+from convergence.maintenance import inspections, interventions, queries, service
 from convergence.maintenance.access import contractor_of, require_reader
+from convergence.maintenance.inspections import InspectionCreate, InspectionDone, InspectionOut
 from convergence.maintenance.interventions import MAX_PHOTO_BYTES, Photo
 from convergence.maintenance.kinds import TicketStatus
 from convergence.maintenance.monthly import monthly_sla, parse_month
@@ -268,3 +269,29 @@ def report_link(
     token = report_token(settings.secret_key.get_secret_value(), asset_id)
     base = str(request.base_url).rstrip("/")
     return ReportLink(asset_id=asset_id, url=f"{base}/signalement/{token}")
+
+
+@router.get("/inspections", response_model=list[InspectionOut])
+def list_inspections(
+    engine: EngineDep, scope: ScopeDep, pending: bool = True
+) -> list[InspectionOut]:
+    """Annual inspections and preventive visits, the soonest due first."""
+    with engine.connect() as conn:
+        return inspections.list_inspections(conn, scope=scope, pending_only=pending)
+
+
+@router.post("/inspections", response_model=InspectionOut, status_code=status.HTTP_201_CREATED)
+def schedule_inspection(
+    data: InspectionCreate, engine: EngineDep, scope: ScopeDep
+) -> InspectionOut:
+    with engine.begin() as conn:
+        return inspections.schedule(conn, scope=scope, data=data)
+
+
+@router.post("/inspections/{inspection_id}/done", response_model=InspectionOut)
+def inspection_done(
+    inspection_id: int, data: InspectionDone, engine: EngineDep, scope: ScopeDep
+) -> InspectionOut:
+    """Record the inspection (inspector, marking); the next one is scheduled."""
+    with engine.begin() as conn:
+        return inspections.record_done(conn, scope=scope, inspection_id=inspection_id, data=data)

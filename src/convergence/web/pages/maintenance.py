@@ -12,7 +12,7 @@ from starlette.responses import Response
 
 from convergence.db.types import utcnow
 from convergence.errors import Conflict, ConvergenceError, InvalidInput
-from convergence.maintenance import interventions, queries, service
+from convergence.maintenance import inspections, interventions, queries, service
 from convergence.maintenance.clocks import PARIS
 from convergence.maintenance.interventions import MAX_PHOTO_BYTES, MAX_PHOTOS, Photo
 from convergence.maintenance.kinds import OPEN_STATUSES, TicketStatus
@@ -43,10 +43,11 @@ def tickets_page(request: Request, viewer: CurrentUserPage, engine: EngineDep) -
     with engine.connect() as conn:
         found = queries.list_tickets(conn, scope=viewer.scope, now=now)
         contracts = queries.list_contracts(conn, scope=viewer.scope)
+        due = inspections.list_inspections(conn, scope=viewer.scope)
     open_first = sorted(found, key=lambda t: t.status not in OPEN_STATUSES)
     return render_data_page(
         request, "maintenance/list.html", viewer=viewer, tickets=open_first,
-        contracts=contracts, open_statuses=OPEN_STATUSES, **_helpers(),
+        contracts=contracts, inspections=due, open_statuses=OPEN_STATUSES, **_helpers(),
     )  # fmt: skip
 
 
