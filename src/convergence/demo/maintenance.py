@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import Connection, select, update
 
 from convergence.db.types import utcnow
+from convergence.demo.catalogue import CONTRACTOR_AGENT
 from convergence.maintenance import queries, service
 from convergence.maintenance.clocks import PARIS
 from convergence.maintenance.kinds import Origin, Problem, TicketAction, TicketStatus
@@ -20,6 +21,7 @@ from convergence.maintenance.schemas import ContractCreate, ContractorCreate
 from convergence.maintenance.tables import contracts, tickets
 from convergence.maintenance.tickets import Fault, history, open_or_update, restore
 from convergence.members.scope import MemberScope, command_line_scope
+from convergence.members.tables import users
 from convergence.registry.kinds import AssetKind
 from convergence.registry.tables import assets
 
@@ -57,6 +59,11 @@ def _contract(
         restoration_delay_min=480, penalty_per_hour_eur=50, availability_target_pct=98,
         starts_on=date(now.year - 1, 1, 1), asset_ids=points,
     )  # fmt: skip
+    agent = conn.execute(
+        select(users.c.id).where(users.c.email == CONTRACTOR_AGENT, users.c.role == "contractor")
+    ).scalar_one_or_none()
+    if agent is not None:
+        service.link_contractor_user(conn, scope=system, contractor_id=company.id, user_id=agent)
     return service.create_contract(conn, scope=system, data=data, now=now).id
 
 
