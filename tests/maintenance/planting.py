@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from convergence.alerts.charging_rules import install_default_rules
 from convergence.alerts.evaluation import evaluate_batch
-from convergence.charging.alerting import install_default_rules
 from convergence.maintenance import service
 from convergence.maintenance.queries import list_contractors
 from convergence.maintenance.react import run_sync

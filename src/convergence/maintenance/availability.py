@@ -28,6 +28,10 @@ from convergence.maintenance.clocks import Interval, subtract
 from convergence.maintenance.tables import exclusions, tickets
 from convergence.timeseries.tables import events
 
+UNSCOPED = {
+    "charge_point_availability": "called for the assets of contracts the caller has read",
+}
+
 NOT_SERVING = frozenset({"Faulted", "Unavailable"})
 
 

@@ -30,6 +30,10 @@ from convergence.maintenance.tables import (
 from convergence.members.scope import MemberScope, member_clause
 from convergence.registry.tables import assets
 
+UNSCOPED = {
+    "remind_due": "the sync pass reminds the contractors of every member (a system task)",
+}
+
 REMIND_DAYS = 30
 SIGNATURE = "— Convergence, plateforme territoriale de données"
 

@@ -22,6 +22,10 @@ from convergence.maintenance.tables import interventions, photos
 from convergence.maintenance.tickets import history
 from convergence.members.scope import MemberScope
 
+UNSCOPED = {
+    "closure_proposed_at": "read for a ticket its caller has already found through its scope",
+}
+
 MAX_PHOTOS = 6
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 MAX_NOTES = 10_000

@@ -20,6 +20,8 @@ from convergence.maintenance.kinds import TicketAction
 from convergence.maintenance.tables import contractors, contracts, tickets
 from convergence.registry.tables import assets
 
+UNSCOPED_REASON = "queues the e-mail of a ticket its caller already holds (system notices)"
+
 SIGNATURE = "— Convergence, plateforme territoriale de données"
 LEADS = {
     TicketAction.opened: "Un nouveau ticket de maintenance vous est confié",

@@ -17,12 +17,24 @@ from convergence.errors import NotFound, RateLimited
 from convergence.maintenance.kinds import Origin, Problem
 from convergence.maintenance.tables import ticket_events, tickets
 from convergence.maintenance.tickets import Fault, Opened, open_or_update
+from convergence.members.scope import MemberScope, member_clause
 from convergence.registry.tables import assets
+
+UNSCOPED_REASON = "the public form: the signed token names the one asset it may report on"
 
 SALT = "maintenance-public-report"
 PUBLIC_ACTOR = "public"
 PER_ASSET_PER_DAY = 20
 MAX_TEXT = 1000
+
+
+def check_readable_asset(conn: Connection, *, scope: MemberScope, asset_id: int) -> None:
+    """NotFound unless the caller reads the asset (before giving its QR address)."""
+    found = conn.execute(
+        select(assets.c.id).where(assets.c.id == asset_id, member_clause(scope, assets.c.member_id))
+    ).first()
+    if found is None:
+        raise NotFound(f"équipement {asset_id} introuvable / asset {asset_id} not found")
 
 
 def report_token(secret: str, asset_id: int) -> str:

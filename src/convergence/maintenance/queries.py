@@ -31,6 +31,11 @@ from convergence.maintenance.tables import (
 from convergence.members.scope import MemberScope, member_clause
 from convergence.registry.tables import assets
 
+UNSCOPED = {
+    "holes": "the pauses and exclusions of a ticket read through the caller's scope",
+    "ticket_out": "the contract of a ticket row read through the caller's scope",
+}
+
 TicketRow = Row[Any]
 LIST_LIMIT = 500
 

@@ -13,13 +13,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import Engine
 
 from convergence.db.types import utcnow
 from convergence.maintenance.faults import SyncOutcome
 from convergence.maintenance.service import sync_from_alerts
+from convergence.timeseries.committed import Committed, Reactor
 
 LOGGER = logging.getLogger("convergence.maintenance")
 
@@ -38,12 +38,20 @@ def run_sync(
             return total
 
 
-def ticket_reactor(engine: Engine, *, reopen_window: timedelta) -> Callable[[Any], None]:
-    """A reactor for ``ingest(reactors=...)``: sync tickets after each committed batch."""
+def ticket_reactor(
+    engine: Engine, *, reopen_window: timedelta, on_queued: Callable[[], None] | None = None
+) -> Reactor:
+    """A reactor of the composition root, after the alerts' one: tickets from new alerts.
 
-    def react(_result: Any) -> None:
+    ``on_queued`` is told when contractor e-mails wait in the outbox (the alert worker's
+    ``wake``), so they leave at once.
+    """
+
+    def react(_committed: Committed) -> None:
         outcome = run_sync(engine, reopen_window=reopen_window)
         if outcome.opened or outcome.reopened:
             LOGGER.info("tickets opened %s, reopened %s", outcome.opened, outcome.reopened)
+        if outcome.deliveries and on_queued is not None:
+            on_queued()
 
     return react

@@ -31,6 +31,11 @@ from convergence.maintenance.tables import (
     tickets,
 )
 
+UNSCOPED_REASON = (
+    "the ticket lifecycle: called by the scoped use cases of service.py and by the system's "
+    "opener of tickets from alerts, on rows those have already found"
+)
+
 SYSTEM_ACTOR = "system"
 
 

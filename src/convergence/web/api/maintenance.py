@@ -7,10 +7,8 @@ from datetime import timedelta
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile, status
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 
 from convergence.db.types import utcnow
-from convergence.errors import NotFound
 from convergence.maintenance import inspections, interventions, queries, service
 from convergence.maintenance.access import contractor_of, require_reader
 from convergence.maintenance.inspections import InspectionCreate, InspectionDone, InspectionOut
@@ -18,7 +16,7 @@ from convergence.maintenance.interventions import MAX_PHOTO_BYTES, Photo
 from convergence.maintenance.kinds import TicketStatus
 from convergence.maintenance.monthly import monthly_sla, parse_month
 from convergence.maintenance.monthly_files import monthly_csv, monthly_pdf
-from convergence.maintenance.public import report_token
+from convergence.maintenance.public import check_readable_asset, report_token
 from convergence.maintenance.schemas import (
     ContractCreate,
     ContractorCreate,
@@ -29,7 +27,6 @@ from convergence.maintenance.schemas import (
     TicketEventOut,
     TicketOut,
 )
-from convergence.registry.tables import assets
 from convergence.web.deps import EngineDep, ScopeDep, SettingsDep
 
 router = APIRouter(prefix="/maintenance", tags=["maintenance"])
@@ -261,11 +258,7 @@ def report_link(
     """The address to print as a QR code on the equipment: the public report form."""
     require_reader(scope)
     with engine.connect() as conn:
-        found = conn.execute(
-            select(assets.c.id).where(assets.c.id == asset_id, queries.readable_assets(scope))
-        ).first()
-    if found is None:
-        raise NotFound(f"équipement {asset_id} introuvable / asset {asset_id} not found")
+        check_readable_asset(conn, scope=scope, asset_id=asset_id)
     token = report_token(settings.secret_key.get_secret_value(), asset_id)
     base = str(request.base_url).rstrip("/")
     return ReportLink(asset_id=asset_id, url=f"{base}/signalement/{token}")
