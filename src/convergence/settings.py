@@ -94,6 +94,10 @@ class Settings(BaseSettings):
     ocpp_failed_sessions_alert: int = 3
     ocpp_id_tag_pepper: SecretStr = SecretStr("")
     ocpp_db_workers: int = 4
+    # Maintenance (maintenance/): a fault back within this window reopens its ticket.
+    maintenance_reopen_window_s: int = Field(default=86400, ge=0)
+    maintenance_sync_period_s: int = Field(default=30, ge=1)
+    maintenance_public_reports_per_minute: int = Field(default=2, ge=1)
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:

@@ -7,9 +7,12 @@ from collections import Counter
 from sqlalchemy import func, select
 
 from convergence.coordination.tables import proposal_members, proposals
+from convergence.db.types import utcnow
 from convergence.demo.build import Demo
 from convergence.demo.catalogue import COMMUNE_CODES, DEMO_PASSWORD, DEVICE_MODELS
+from convergence.maintenance.queries import list_contracts, list_tickets
 from convergence.members.roles import MemberKind, Role
+from convergence.members.scope import command_line_scope
 from convergence.members.service import authenticate_user
 from convergence.members.tables import members, users
 from convergence.members.tokens import use_token
@@ -112,3 +115,12 @@ def test_the_proposals_are_sent_to_the_members_once_each(built: Demo) -> None:
     assert len(titles) == len(set(titles))
     # One purchase is one proposal: never the same model again under its supplier's name.
     assert not [t for t in titles if t.startswith("Achats en double") and "(" in t]
+
+
+def test_the_demo_has_maintenance_contracts_open_closed_and_late_tickets(built: Demo) -> None:
+    with built.engine.connect() as conn:
+        contracts = list_contracts(conn, scope=command_line_scope())
+        found = list_tickets(conn, scope=command_line_scope(), now=utcnow())
+    assert contracts
+    assert {"open", "closed"} <= {t.status.value for t in found}
+    assert any(t.penalty_cents > 0 for t in found)

@@ -21,6 +21,7 @@ from tests.alerts.planting import alert_params, plant_alerts
 from tests.charging.planting import charging_params, plant_charging
 from tests.coordination.planting import plant_proposal, proposal_params
 from tests.indicators.planting import plant_indicators
+from tests.maintenance.isolation_planting import maintenance_params, plant_maintenance
 from tests.opendata.planting import opendata_params, plant_datasets
 from tests.servicelines.walks import line_api_queries
 from tests.support import VERSAILLES_TOWN_HALL, MemberFixture, Territory
@@ -109,6 +110,7 @@ def plant(client: TestClient, territory: Territory) -> Planted:
     plant_datasets(client, territory.versailles, MARKER)
     plant_ingest(client, territory, MARKER)
     video = plant_video(client, territory, MARKER)
+    plant_maintenance(client, territory, MARKER)
     dead_letter_id = ingest_params(client, territory)["dead_letter_id"]
     return Planted(
         territory.versailles.id, asset["id"], initiative["id"], token["id"], dead_letter_id, video
@@ -341,6 +343,61 @@ ROUTE_CALLS: dict[tuple[str, str], Callable[[Planted], Call]] = {
     ("POST", "/api/v1/video/access-requests/{access_request_id}/answer"): lambda p: Call(
         json={"granted": True}
     ),
+    ("GET", "/api/v1/maintenance/contractors"): lambda p: NO_BODY,
+    ("POST", "/api/v1/maintenance/contractors"): lambda p: Call(
+        json={"name": "intrus", "email": "intrus@example.fr"}
+    ),
+    ("POST", "/api/v1/maintenance/contractors/{contractor_id}/users"): lambda p: Call(
+        json={"user_id": 1}
+    ),
+    ("GET", "/api/v1/maintenance/contracts"): lambda p: NO_BODY,
+    ("POST", "/api/v1/maintenance/contracts"): lambda p: Call(
+        json={
+            "member_id": p.member_id,
+            "contractor_id": 1,
+            "reference": "intrus",
+            "title": "intrus",
+            "intervention_delay_min": 1,
+            "restoration_delay_min": 1,
+            "starts_on": "2026-01-01",
+            "asset_ids": [p.asset_id],
+        }
+    ),
+    ("GET", "/api/v1/maintenance/contracts/{contract_id}"): lambda p: NO_BODY,
+    ("GET", "/api/v1/maintenance/tickets"): lambda p: NO_BODY,
+    ("POST", "/api/v1/maintenance/tickets"): lambda p: Call(
+        json={"asset_id": p.asset_id, "title": "intrus"}
+    ),
+    ("GET", "/api/v1/maintenance/tickets/{ticket_id}"): lambda p: NO_BODY,
+    ("GET", "/api/v1/maintenance/tickets/{ticket_id}/history"): lambda p: NO_BODY,
+    ("POST", "/api/v1/maintenance/tickets/{ticket_id}/acknowledge"): lambda p: Call(json={}),
+    ("POST", "/api/v1/maintenance/tickets/{ticket_id}/pause"): lambda p: Call(json={}),
+    ("POST", "/api/v1/maintenance/tickets/{ticket_id}/resume"): lambda p: Call(json={}),
+    ("POST", "/api/v1/maintenance/tickets/{ticket_id}/restore"): lambda p: Call(json={}),
+    ("POST", "/api/v1/maintenance/tickets/{ticket_id}/close"): lambda p: Call(json={}),
+    ("POST", "/api/v1/maintenance/tickets/{ticket_id}/exclusions"): lambda p: Call(
+        json={
+            "reason": "vandalism",
+            "started_at": "2026-01-01T00:00:00Z",
+            "ended_at": "2026-01-02T00:00:00Z",
+            "evidence": "intrus intrus",
+        }
+    ),
+    ("GET", "/api/v1/maintenance/tickets/{ticket_id}/interventions"): lambda p: NO_BODY,
+    ("POST", "/api/v1/maintenance/tickets/{ticket_id}/interventions"): lambda p: Call(
+        files={"notes": (None, "intrus")}
+    ),
+    ("GET", "/api/v1/maintenance/photos/{photo_id}"): lambda p: NO_BODY,
+    ("GET", "/api/v1/maintenance/assets/{asset_id}/report-link"): lambda p: NO_BODY,
+    ("GET", "/api/v1/maintenance/inspections"): lambda p: NO_BODY,
+    ("POST", "/api/v1/maintenance/inspections"): lambda p: Call(
+        json={"asset_id": p.asset_id, "due_on": "2027-01-01"}
+    ),
+    ("POST", "/api/v1/maintenance/inspections/{inspection_id}/done"): lambda p: Call(
+        json={"done_on": "2026-12-01", "inspector": "intrus", "marking": "intrus"}
+    ),
+    ("GET", "/api/v1/maintenance/reports/monthly.csv"): lambda p: Call(query={"month": "2026-12"}),
+    ("GET", "/api/v1/maintenance/reports/monthly.pdf"): lambda p: Call(query={"month": "2026-12"}),
 }
 
 
@@ -411,6 +468,7 @@ def walk(client: TestClient, planted: Planted, headers: dict[str, str]) -> list[
         **charging_params(client),
         **opendata_params(client),
         **video_params(client),
+        **maintenance_params(client),
         "dead_letter_id": planted.dead_letter_id,
         "device_model_id": 1,  # the shared catalogue: only the operator changes it
         "series_id": planted.asset_id,  # Versailles' series are walked in tests/timeseries
@@ -498,6 +556,7 @@ def test_anonymous_callers_get_401_everywhere(client: TestClient, territory: Ter
         **charging_params(client),
         **opendata_params(client),
         **video_params(client),
+        **maintenance_params(client),
         "dead_letter_id": planted.dead_letter_id,
         "device_model_id": 1,  # the shared catalogue: only the operator changes it
         "series_id": planted.asset_id,  # Versailles' series are walked in tests/timeseries
@@ -546,3 +605,27 @@ def test_elected_officials_and_viewers_read_but_do_not_write(
             f"/api/v1/assets/{planted.asset_id}", json={"name": "x"}, headers={"X-CSRF-Token": csrf}
         )
         assert response.status_code == 403
+
+
+def test_a_contractor_of_another_company_sees_and_changes_nothing(
+    client: TestClient, territory: Territory
+) -> None:
+    planted = plant(client, territory)
+    operator = territory.operator.bearer()
+    company = client.post(
+        "/api/v1/maintenance/contractors",
+        headers=operator,
+        json={"name": "Autre Prestataire", "email": "b@autre.example"},
+    ).json()
+    email = territory.boulogne.user(Role.contractor)
+    users = client.get(f"/api/v1/members/{territory.boulogne.id}/users", headers=operator).json()
+    user_id = next(u["id"] for u in users if u["email"] == email)
+    response = client.post(
+        f"/api/v1/maintenance/contractors/{company['id']}/users",
+        headers=operator,
+        json={"user_id": user_id},
+    )
+    assert response.status_code == 204, response.text
+    csrf = log_in(client, email)
+    assert walk(client, planted, {"X-CSRF-Token": csrf}) == []
+    assert_versailles_intact(client, territory, planted)

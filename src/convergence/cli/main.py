@@ -15,6 +15,7 @@ from convergence.cli.deadletters import app as deadletters_app
 from convergence.cli.decode import decode as decode_command
 from convergence.cli.demo import demo as demo_command
 from convergence.cli.ingest import app as ingest_app
+from convergence.cli.maintenance import app as maintenance_app
 from convergence.cli.opendata import app as opendata_app
 from convergence.cli.report import report as report_command
 from convergence.cli.video import app as video_app
@@ -39,6 +40,7 @@ app.add_typer(deadletters_app, name="deadletters")
 app.add_typer(coordination_app, name="coordination")
 app.add_typer(alerts_app, name="alerts")
 app.add_typer(charging_app, name="charging")
+app.add_typer(maintenance_app, name="maintenance")
 app.add_typer(opendata_app, name="opendata")
 app.add_typer(archive_app, name="archive")
 app.add_typer(video_app, name="video")

@@ -25,6 +25,11 @@ from convergence.members.roles import Role
 from convergence.members.scope import MemberScope, require_scope
 from convergence.members.tables import members
 
+# Public functions that read or write members' rows without a scope, and why.
+UNSCOPED = {
+    "answers_of": "answers to proposals the caller already read through a scoped query",
+}
+
 DECIDING_ROLES = frozenset({Role.elected, Role.member_admin})
 
 

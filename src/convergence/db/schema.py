@@ -22,6 +22,7 @@ TABLE_MODULES = (
     "convergence.opendata.tables",
     "convergence.quality.tables",
     "convergence.video.tables",
+    "convergence.maintenance.tables",
 )
 
 

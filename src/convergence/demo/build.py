@@ -27,6 +27,7 @@ from convergence.demo.composition import demo_fleet
 from convergence.demo.people import Login
 from convergence.demo.progress import ProgressSink, Silent, Stopwatch
 from convergence.demo.state import DemoState
+from convergence.members.roles import Role
 from convergence.members.scope import MemberScope, command_line_scope
 from convergence.servicelines import service_lines
 from convergence.settings import Environment, Settings
@@ -182,6 +183,17 @@ def _evaluate_schedule(engine: Engine, now: datetime) -> int:
         return len(evaluate_schedule(conn, now=now).fired)
 
 
+def setup_line_demos(engine: Engine, member_ids: dict[str, int]) -> None:
+    """Each service line's demonstration data (maintenance contracts, tickets…), per member."""
+    for line in service_lines():
+        if line.demo is None:
+            continue
+        with engine.begin() as conn:
+            for member_id in member_ids.values():
+                scope = MemberScope(member_id=member_id, actor=DEMO_ACTOR, role=Role.member_admin)
+                line.demo(conn, scope=scope)
+
+
 def build_demo(
     options: DemoOptions,
     *,
@@ -205,6 +217,7 @@ def build_demo(
         watch.start("équipements, projets, règles")
         fleet = setup_equipment(engine, plan, member_ids, demo_state.anchor, sink)
         proposals = setup_rules(engine, fleet, member_ids, settings)
+        setup_line_demos(engine, member_ids)
         watch.start("historique")
         sink.phase(f"Historique ({options.days} jours)", simulation.expected_rows)
         history = backfill(engine, fleet=fleet, simulation=simulation, advance=sink.advance)

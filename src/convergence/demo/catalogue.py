@@ -88,8 +88,11 @@ def _commune_users() -> list[DemoUser]:
     return users
 
 
+# The agent of the demo's maintenance company (tied to it by the maintenance line's demo).
+CONTRACTOR_AGENT = "prestataire@bornes-services.demo.fr"
 USERS: tuple[DemoUser, ...] = (
     DemoUser("admin@syndicat.demo.fr", Role.operator_admin, OPERATOR_KEY, "Administrateur"),
+    DemoUser(CONTRACTOR_AGENT, Role.contractor, OPERATOR_KEY, "Technicien du prestataire"),
     *_commune_users(),
     DemoUser("elu@versaillesgrandparc.demo.fr", Role.elected, EPCI_KEY, "Vice-président"),
     DemoUser("elu@yvelines.demo.fr", Role.elected, departement_key("78"), "Conseiller"),

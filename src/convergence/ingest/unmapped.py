@@ -23,6 +23,11 @@ from convergence.ingest.tables import dead_letters
 from convergence.members.scope import MemberScope, member_clause
 from convergence.registry.tables import assets
 
+# Public functions that read or write members' rows without a scope, and why.
+UNSCOPED = {
+    "replay_for_model": "an operator's change of a shared model replays its waiting messages",
+}
+
 SAMPLE_IDS = 5
 
 

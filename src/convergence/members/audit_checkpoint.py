@@ -24,6 +24,9 @@ from convergence.errors import IntegrityBroken
 from convergence.members.audit import AuditBreak
 from convergence.members.tables import audit_log
 
+# Public functions here read or write members' rows without a scope (a system module):
+UNSCOPED_REASON = "the checkpoint signs the head of the whole audit chain, for the operator"
+
 FILE_NAME = "audit-checkpoint.json"
 
 

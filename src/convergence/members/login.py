@@ -23,6 +23,9 @@ from convergence.members.queries import get_user
 from convergence.members.schemas import UserOut
 from convergence.members.tables import users
 
+# Public functions here read or write members' rows without a scope (a system module):
+UNSCOPED_REASON = "logging in happens before any scope exists"
+
 ACCOUNT = throttle.ThrottlePolicy(free_failures=5, base_s=2.0)
 ADDRESS = throttle.ThrottlePolicy(free_failures=20, base_s=2.0)
 

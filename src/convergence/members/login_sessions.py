@@ -17,6 +17,9 @@ from convergence.members.queries import get_user
 from convergence.members.schemas import UserOut
 from convergence.members.tables import user_sessions, users
 
+# Public functions here read or write members' rows without a scope (a system module):
+UNSCOPED_REASON = "a session is read to build its user's scope"
+
 
 def open_session(conn: Connection, *, user_id: int, now: datetime, max_age_s: int) -> str:
     """A new session of ``user_id``; returns its secret (to put in the cookie)."""

@@ -18,6 +18,9 @@ class Role(StrEnum):
     technician = "technician"
     elected = "elected"
     viewer = "viewer"
+    # A maintenance company's agent: reads nothing of members through the member scope; the
+    # maintenance package alone shows it the tickets and assets of its own contracts.
+    contractor = "contractor"
 
 
 class TokenScope(StrEnum):

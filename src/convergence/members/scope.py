@@ -51,7 +51,11 @@ class MemberScope:
     def can_read(self) -> bool:
         if self.is_token:
             return bool(self.token_scopes & {TokenScope.read, TokenScope.admin})
-        return True
+        return self.role is not Role.contractor  # see maintenance.access for what it reads
+
+    @property
+    def is_contractor(self) -> bool:
+        return self.role is Role.contractor
 
     @property
     def is_operator_admin(self) -> bool:

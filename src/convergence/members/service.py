@@ -19,10 +19,10 @@ from convergence.territory.reference import load_territory
 
 # Public functions that read or write members' rows without a scope, and why.
 UNSCOPED = {
+    "disable_user": "users are disabled by the operator from the command line",
     "create_member": "members are created by the operator from the command line",
     "create_user": "users are created by the operator or a member administrator",
     "set_password": "a user's password, set from the command line or by the user",
-    "authenticate_user": "logging in happens before any scope exists",
 }
 
 

@@ -24,6 +24,11 @@ from convergence.video.queries import get_system
 from convergence.video.schemas import HabilitationCreate, HabilitationOut, Slot
 from convergence.video.tables import video_habilitations
 
+# Public functions here read or write members' rows without a scope (a system module):
+UNSCOPED_REASON = (
+    "habilitations are checked for the user at the moment of access, whoever they serve"
+)
+
 PARIS = ZoneInfo("Europe/Paris")
 
 

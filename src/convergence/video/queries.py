@@ -16,6 +16,11 @@ from convergence.video.perimeter import camera_flags, perimeter_shape
 from convergence.video.schemas import CameraOut, Sign, SystemOut
 from convergence.video.tables import video_cameras, video_systems
 
+# Public functions that read or write members' rows without a scope, and why.
+UNSCOPED = {
+    "cameras_query": "the base query that scoped readers filter with member_clause",
+}
+
 RENEWAL_NOTICE_MONTHS = 6
 
 

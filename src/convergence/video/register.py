@@ -21,6 +21,9 @@ from convergence.video.kinds import AccessAction, Motive, Outcome
 from convergence.video.schemas import RegisterCheck, RegisterEntryOut
 from convergence.video.tables import video_register
 
+# Public functions here read or write members' rows without a scope (a system module):
+UNSCOPED_REASON = "the register is written by every access check and verified per member"
+
 GENESIS_HASH = "0" * 64
 KEEP_FOR = timedelta(days=3 * 365 + 1)  # three years, a leap day included
 _PG_LOCK_BASE = 7_342_000  # advisory lock per member, serialising appends to its chain

@@ -22,6 +22,9 @@ from convergence.video.queries import camera_out, cameras_query
 from convergence.video.schemas import CameraOut, PurgeReport, SystemOut
 from convergence.video.tables import video_cameras, video_holds
 
+# Public functions here read or write members' rows without a scope (a system module):
+UNSCOPED_REASON = "the retention job purges each system by its own authorisation"
+
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 AGENT = "system:retention"
 

@@ -14,6 +14,9 @@ from convergence.video.queries import list_cameras, list_systems
 from convergence.video.requisitions import list_requisitions
 from convergence.video.schemas import CameraOut, RequisitionOut, SystemOut
 
+# Public functions here read or write members' rows without a scope (a system module):
+UNSCOPED_REASON = "camera states for camera ids a scoped query returned"
+
 STALE_AFTER = timedelta(hours=1)  # a health result older than this says nothing of now
 
 

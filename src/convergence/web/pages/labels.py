@@ -74,6 +74,7 @@ ROLES: Mapping[str, str] = {
     Role.technician: "Technicien",
     Role.elected: "Élu",
     Role.viewer: "Lecteur",
+    Role.contractor: "Prestataire de maintenance",
 }
 MEMBER_KINDS: Mapping[str, str] = {
     MemberKind.commune: "Commune",

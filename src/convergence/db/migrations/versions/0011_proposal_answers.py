@@ -1,7 +1,7 @@
 """coordination: each member's answer to a partnership proposal sent to it
 
-Revision ID: views01
-Revises: 0008
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-04
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import convergence.db.types
 
-revision = "views01"
-down_revision = "0008"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
