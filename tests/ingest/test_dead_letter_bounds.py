@@ -13,8 +13,9 @@ from sqlalchemy import Engine, func, insert, select
 
 from convergence.ingest import deadletters
 from convergence.ingest.envelope import Envelope, Refusal, Source, Stage, Status
-from convergence.ingest.replay import default_pipeline, replay
+from convergence.ingest.replay import replay
 from convergence.ingest.tables import dead_letters
+from convergence.web.deps import runtime_of
 from tests.support import Territory
 
 T0 = datetime(2026, 11, 28, 8, 0, tzinfo=UTC)
@@ -36,8 +37,9 @@ def test_a_huge_invalid_body_is_kept_truncated_with_its_hash_and_length(
     assert row.raw == body[: deadletters.RAW_MAX_BYTES]
     assert row.metadata["raw_length"] == len(body)
     assert row.metadata["raw_sha256"] == hashlib.sha256(body).hexdigest()
-    with engine.begin() as conn:
-        report = replay(conn, pipeline=default_pipeline(), ids=[row.id])
+    runtime = runtime_of(client.app)  # type: ignore[arg-type]
+    with runtime.begin() as conn:
+        report = replay(conn, pipeline=runtime.pipeline, ids=[row.id])
         count = conn.execute(select(func.count()).select_from(dead_letters)).scalar_one()
     assert report.still_refused == [row.id]
     assert count == 1  # replaying it made no second dead letter
