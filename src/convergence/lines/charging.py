@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy import Connection
 
-from convergence.charging.alerting import default_rules
+from convergence.alerts.charging_rules import default_rules
 from convergence.indicators.service_charging import charging_indicators
 from convergence.lines.periods import last_days
 from convergence.members.scope import MemberScope

@@ -28,8 +28,9 @@ from convergence.reports.overview import (
 )
 from convergence.reports.schemas import KeyFigure, Overview
 from convergence.servicelines import service_lines
+from convergence.timedcache import TimedCache
 from convergence.web.deps import EngineDep
-from convergence.web.pages.dashboard_cache import CacheDep, TimedCache, visibility
+from convergence.web.pages.dashboard_cache import CacheDep, visibility
 from convergence.web.pages.dashboard_rendering import render_data_page
 from convergence.web.pages.domains_charts import day_iso, sparkline
 from convergence.web.pages.rendering import commune_name

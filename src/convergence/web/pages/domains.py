@@ -27,10 +27,11 @@ from convergence.registry.queries import (
 from convergence.registry.schemas import AssetFilters
 from convergence.reports.air_thresholds import threshold_row
 from convergence.servicelines import DomainPage, ServiceLine
+from convergence.timedcache import TimedCache
 from convergence.timeseries.query_schemas import SeriesFilter
 from convergence.timeseries.series_queries import find_series
 from convergence.web.deps import EngineDep
-from convergence.web.pages.dashboard_cache import CacheDep, TimedCache, visibility
+from convergence.web.pages.dashboard_cache import CacheDep, visibility
 from convergence.web.pages.dashboard_rendering import render_data_page
 from convergence.web.pages.domains_indicators import (
     charted_stations,
