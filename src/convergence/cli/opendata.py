@@ -25,7 +25,7 @@ from convergence.opendata.config import config_from_settings
 from convergence.opendata.downloads import download_name
 from convergence.opendata.errors import DatasetNotValid
 from convergence.opendata.exports import build_dataset
-from convergence.opendata.kinds import DatasetKind, DownloadFormat, Licence
+from convergence.opendata.kinds import DownloadFormat, Licence, known_dataset_kinds
 from convergence.opendata.schemas import DatasetCreate, PublicationOut
 from convergence.opendata.specs import KIND_SPECS
 from convergence.opendata.windows import resolve_period
@@ -51,16 +51,28 @@ def list_(
         if published and not item.published:
             continue
         table.add_row(
-            str(item.id), names.get(item.member_id, "?"), item.kind.value, item.title,
+            str(item.id), names.get(item.member_id, "?"), str(item.kind), item.title,
             item.licence.value, "oui" if item.published else "non",
         )  # fmt: skip
     console.print(table)
 
 
+def _known_kind(value: str) -> str:
+    # Dataset kinds are open (service lines add theirs): checked here, as a choice would be.
+    known = known_dataset_kinds()
+    if value not in known:
+        raise typer.BadParameter(f"{value!r} n'est pas parmi : {', '.join(known)}")
+    return value
+
+
 @app.command("publish")
 def publish(
     member: str = typer.Option(..., help="The member (id, SIREN, INSEE code or name)"),
-    kind: DatasetKind = typer.Option(..., help="equipment, air_daily, traffic_counts, …"),
+    kind: str = typer.Option(
+        ...,
+        help="equipment, air_daily, traffic_counts, … (service lines add theirs)",
+        callback=_known_kind,
+    ),
     licence: Licence = typer.Option(Licence.etalab_2_0, help="Licence of a new dataset"),
 ) -> None:
     """Validate a member's dataset and publish it (created first if needed)."""
@@ -75,7 +87,7 @@ def publish(
     console.print(f"Publié : {dataset.title} (n° {dataset.id}, {rows} lignes).", highlight=False)
 
 
-def _publish(member: str, kind: DatasetKind, licence: Licence) -> PublicationOut:
+def _publish(member: str, kind: str, licence: Licence) -> PublicationOut:
     scope = command_line_scope(CLI_ACTOR)
     config = config_from_settings(get_settings())
     with open_engine() as engine:

@@ -54,4 +54,5 @@ LINE = ServiceLine(
     ),
     dashboard=DashboardCard(key_figure, colour="#0063cb"),
     report_section=report_section,
+    docs="docs/service-lines.md#air",
 )

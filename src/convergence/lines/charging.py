@@ -47,5 +47,6 @@ LINE = ServiceLine(
     ),
     dashboard=DashboardCard(key_figure, colour="#18753c"),
     report_section=report_section,
+    docs="docs/service-lines.md#charging",
     alert_rules=default_rules,
 )

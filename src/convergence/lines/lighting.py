@@ -54,4 +54,5 @@ LINE = ServiceLine(
     ),
     dashboard=DashboardCard(key_figure, colour="#716043"),
     report_section=report_section,
+    docs="docs/service-lines.md#lighting",
 )

@@ -57,4 +57,5 @@ LINE = ServiceLine(
     ),
     dashboard=DashboardCard(key_figure, colour="#7d4e5b"),
     report_section=report_section,
+    docs="docs/service-lines.md#noise",
 )

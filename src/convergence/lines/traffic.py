@@ -65,4 +65,5 @@ LINE = ServiceLine(
     ),
     dashboard=DashboardCard(key_figure, colour="#a94600"),
     report_section=report_section,
+    docs="docs/service-lines.md#traffic",
 )

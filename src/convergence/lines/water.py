@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlalchemy import Connection
 
+from convergence.indicators.schemas import IndicatorQuery
 from convergence.indicators.service import ComparisonSpec
 from convergence.indicators.service_water import (
     WATER_METRIC,
@@ -17,9 +18,25 @@ from convergence.lines.periods import TREND_DAYS, last_days
 from convergence.members.scope import MemberScope
 from convergence.reports.figures_environment import water_figure
 from convergence.reports.monthly_environment import water_section
-from convergence.reports.overview import days_query, water_trend
-from convergence.reports.schemas import KeyFigure, Section
+from convergence.reports.overview import days_query
+from convergence.reports.schemas import KeyFigure, Section, TrendPoint
 from convergence.servicelines import DashboardCard, DomainPage, ServiceLine
+from convergence.timeseries.buckets import daily_buckets
+from convergence.timeseries.query_schemas import SeriesFilter, TimeRange
+from convergence.timeseries.series_queries import find_series
+
+NAME = "water"
+
+
+def water_trend(conn: Connection, *, scope: MemberScope, query: IndicatorQuery) -> list[TrendPoint]:
+    """The highest water height of each day over the commune's gauges."""
+    selection = SeriesFilter(domain=NAME, quantity="water_level", commune_insee=query.commune)
+    ids = [i.id for i in find_series(conn, scope=scope, selection=selection)]
+    if not ids:
+        return []
+    period = TimeRange(start=query.start, end=query.end)
+    buckets = daily_buckets(conn, series_ids=ids, time_range=period, merge=True)
+    return [TrendPoint(b.day or b.start.date(), b.max) for b in buckets]
 
 
 def key_figure(conn: Connection, *, scope: MemberScope, commune: str, today: date) -> KeyFigure:
@@ -43,7 +60,7 @@ def report_section(
 
 
 LINE = ServiceLine(
-    name="water",
+    name=NAME,
     label="Eau et crues",
     order=40,
     indicators=water_indicators,
@@ -57,4 +74,5 @@ LINE = ServiceLine(
     ),
     dashboard=DashboardCard(key_figure, colour="#006a6f"),
     report_section=report_section,
+    docs="docs/service-lines.md#water",
 )

@@ -56,8 +56,8 @@ def _distribution(
             "format": file_format,
             "media_type": MEDIA_TYPES[file_format],
             "download_url": f"{dataset_url(base_url, dataset.id)}/files/{spec.name}.{file_format}",
-            "schema_name": spec.schema.value,
-            "schema_url": schema_url(base_url, spec.schema.value),
+            "schema_name": str(spec.schema),
+            "schema_url": schema_url(base_url, str(spec.schema)),
             "official_schema_page": OFFICIAL_PAGES.get(spec.schema),
         }
     )

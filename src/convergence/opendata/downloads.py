@@ -19,7 +19,7 @@ from convergence.opendata.specs import KIND_SPECS, ResourceSpec, resource_spec
 from convergence.opendata.windows import resolve_period
 
 # The national schemas suggest their own file names.
-_NAMES = {
+_NAMES: dict[str, str] = {
     DatasetKind.traffic_counts: "comptagemobilites_{resource}_{member}",
     DatasetKind.irve_static: "irve_statique_{member}",
     DatasetKind.irve_dynamic: "irve_dynamique_{member}",
@@ -69,7 +69,7 @@ def prepare_download(
 
 
 def download_name(
-    kind: DatasetKind, spec: ResourceSpec, file_format: DownloadFormat, *, member_name: str
+    kind: str, spec: ResourceSpec, file_format: DownloadFormat, *, member_name: str
 ) -> str:
     """The file's name: ``comptagemobilites_measure_versailles.csv``, ``air_daily_…``."""
     pattern = _NAMES.get(kind, "{resource}_{member}")

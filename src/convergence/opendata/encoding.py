@@ -82,7 +82,7 @@ def to_parquet(spec: ResourceSpec, rows: Sequence[Mapping[str, Any]]) -> bytes:
     fields = schema_fields(spec.schema)
     arrow_schema = pa.schema(
         [pa.field(f["name"], _ARROW_TYPES.get(f["type"], pa.string())) for f in fields],
-        metadata={"table_schema": spec.schema.value},
+        metadata={"table_schema": str(spec.schema)},
     )
     columns = {f["name"]: [row[f["name"]] for row in rows] for f in fields}
     table = pa.Table.from_pydict(columns, schema=arrow_schema)

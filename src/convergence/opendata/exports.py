@@ -28,9 +28,10 @@ from convergence.opendata.schemas import (
 )
 from convergence.opendata.specs import ResourceSpec
 from convergence.opendata.validation import validate_csv
+from convergence.servicelines import service_lines
 
 Builder = Callable[[Connection, Source], Built]
-BUILDERS: dict[DatasetKind, Builder] = {
+BUILDERS: dict[str, Builder] = {
     DatasetKind.equipment: lambda conn, source: build_equipment(conn, source=source),
     DatasetKind.air_daily: lambda conn, source: build_measurements(
         conn, source=source, kind=DatasetKind.air_daily
@@ -45,6 +46,18 @@ BUILDERS: dict[DatasetKind, Builder] = {
     DatasetKind.irve_static: lambda conn, source: build_irve_static(conn, source=source),
     DatasetKind.irve_dynamic: lambda conn, source: build_irve_dynamic(conn, source=source),
 }
+
+
+def builder_of(kind: str) -> Builder:
+    """How a dataset of ``kind`` is built: the core's builder, else its service line's, else
+    the daily (or hourly) measurements of the line's equipment."""
+    if kind in BUILDERS:
+        return BUILDERS[kind]
+    for line in service_lines():
+        for dataset in line.datasets:
+            if dataset.kind == kind and dataset.build is not None:
+                return dataset.build
+    return lambda conn, source: build_measurements(conn, source=source, kind=kind)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +84,7 @@ class DatasetBuild:
             dataset_id=self.dataset.id,
             valid=self.valid,
             resources=[
-                ResourceSummary(name=f.spec.name, schema_name=f.spec.schema.value, rows=f.rows)
+                ResourceSummary(name=f.spec.name, schema_name=str(f.spec.schema), rows=f.rows)
                 for f in self.files
             ],
             problems=list(self.problems),
@@ -101,7 +114,7 @@ def build_dataset(
         period=period,
         now=now,
     )
-    built = BUILDERS[dataset.kind](conn, source)
+    built = builder_of(dataset.kind)(conn, source)
     problems = [*built.problems]
     for draft in built.drafts:
         problems += _check(draft)

@@ -1,8 +1,18 @@
-"""Closed sets of open data: dataset kinds, download formats, licences."""
+"""Sets of open data: dataset kinds, download formats, licences.
+
+Dataset kinds are open: the core's (``DatasetKind``) and those the installed service lines
+declare (``ServiceLine.datasets``); fields typed ``DatasetKindName`` accept exactly those.
+"""
 
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AfterValidator
+from pydantic_core import PydanticCustomError
+
+from convergence.servicelines import service_lines
 
 
 class DatasetKind(StrEnum):
@@ -69,3 +79,21 @@ _LICENCE_URIS = {
 }
 # Décret 2021-546: IRVE data is published "sous licence ouverte".
 LICENCE_OUVERTE_ONLY = frozenset({DatasetKind.irve_static, DatasetKind.irve_dynamic})
+
+
+def known_dataset_kinds() -> list[str]:
+    """The core's dataset kinds, then those of the installed service lines."""
+    core = [kind.value for kind in DatasetKind]
+    return core + [d.kind for line in service_lines() for d in line.datasets if d.kind not in core]
+
+
+def check_dataset_kind(value: str) -> str:
+    """``value`` if it is a known dataset kind, else pydantic's enum error listing them."""
+    known = known_dataset_kinds()
+    if value not in known:
+        expected = ", ".join(repr(k) for k in known)
+        raise PydanticCustomError("enum", "Input should be {expected}", {"expected": expected})
+    return value
+
+
+DatasetKindName = Annotated[str, AfterValidator(check_dataset_kind)]

@@ -15,7 +15,6 @@ from sqlalchemy import Connection
 from convergence.opendata import cells
 from convergence.opendata.drafts import Built, Draft, Source
 from convergence.opendata.encoding import write_csv
-from convergence.opendata.kinds import DatasetKind
 from convergence.opendata.specs import KIND_SPECS, Cadence
 from convergence.opendata.tableschemas import schema_columns
 from convergence.opendata.windows import time_range
@@ -34,7 +33,7 @@ _STATISTICS = (Aggregation.mean, Aggregation.min, Aggregation.max)
 _DECIMALS = 3
 
 
-def build_measurements(conn: Connection, *, source: Source, kind: DatasetKind) -> Built:
+def build_measurements(conn: Connection, *, source: Source, kind: str) -> Built:
     """One row per sensor, quantity and day (or hour) with data."""
     spec = KIND_SPECS[kind]
     (resource,) = spec.resources

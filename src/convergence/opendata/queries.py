@@ -82,14 +82,14 @@ def get_published_dataset_unscoped(conn: Connection, *, dataset_id: int) -> Data
 def temporal_extent(conn: Connection, *, dataset: DatasetOut) -> tuple[date | None, date | None]:
     """First and last day the dataset's data covers (None when unknown or not dated)."""
     spec = KIND_SPECS[dataset.kind]
-    if dataset.kind is DatasetKind.irve_dynamic:
+    if dataset.kind == DatasetKind.irve_dynamic:
         return None, None
     scope = publication_scope(dataset.member_id)
     if spec.cadence is Cadence.snapshot:
         query = select(func.min(assets.c.installed_on), func.max(assets.c.installed_on))
         query = query.where(member_clause(scope, assets.c.member_id))
         if spec.domain is not None:
-            query = query.where(assets.c.domain == spec.domain.value)
+            query = query.where(assets.c.domain == spec.domain)
         first, _ = conn.execute(query).one()
         return first, None
     row = conn.execute(
@@ -98,20 +98,20 @@ def temporal_extent(conn: Connection, *, dataset: DatasetOut) -> tuple[date | No
         .join(assets, assets.c.id == series.c.asset_id)
         .where(
             member_clause(scope, series.c.member_id),
-            assets.c.domain == (spec.domain.value if spec.domain else ""),
+            assets.c.domain == (spec.domain or ""),
         )
     ).one()
     return row[0], row[1]
 
 
 def find_dataset(
-    conn: Connection, *, scope: MemberScope, member_id: int, kind: DatasetKind
+    conn: Connection, *, scope: MemberScope, member_id: int, kind: str
 ) -> DatasetOut | None:
     """The member's dataset of ``kind``, if it has one the scope reads."""
     row = conn.execute(
         select(datasets).where(
             datasets.c.member_id == member_id,
-            datasets.c.kind == kind.value,
+            datasets.c.kind == kind,
             member_clause(scope, datasets.c.member_id),
         )
     ).first()

@@ -6,13 +6,13 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from convergence.opendata.kinds import DatasetKind, DownloadFormat, Licence
+from convergence.opendata.kinds import DatasetKindName, DownloadFormat, Licence
 
 
 class DatasetCreate(BaseModel):
     """A dataset a member intends to publish; created unpublished."""
 
-    kind: DatasetKind
+    kind: DatasetKindName
     member_id: int | None = Field(default=None, description="defaults to the caller's member")
     title: str | None = Field(default=None, min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=5000)
@@ -32,7 +32,7 @@ class DatasetOut(BaseModel):
 
     id: int
     member_id: int
-    kind: DatasetKind
+    kind: DatasetKindName
     title: str
     description: str
     licence: Licence
@@ -116,7 +116,7 @@ class PublicDatasetOut(BaseModel):
     """A published dataset as anyone sees it."""
 
     id: int
-    kind: DatasetKind
+    kind: DatasetKindName
     title: str
     description: str
     licence: Licence

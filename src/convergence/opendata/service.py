@@ -20,7 +20,7 @@ from convergence.members.schemas import MemberOut
 from convergence.members.scope import MemberScope, require_admin, require_write
 from convergence.opendata.config import OpenDataConfig
 from convergence.opendata.exports import build_dataset
-from convergence.opendata.kinds import LICENCE_OUVERTE_ONLY, DatasetKind, Licence
+from convergence.opendata.kinds import LICENCE_OUVERTE_ONLY, Licence
 from convergence.opendata.queries import get_dataset
 from convergence.opendata.schemas import DatasetCreate, DatasetOut, DatasetUpdate, PublicationOut
 from convergence.opendata.specs import KIND_SPECS, default_title
@@ -40,7 +40,7 @@ def create_dataset(conn: Connection, *, scope: MemberScope, data: DatasetCreate)
         conn,
         datasets,
         member_id=member_id,
-        kind=data.kind.value,
+        kind=str(data.kind),
         title=data.title or default_title(data.kind, member.name),
         description=data.description or KIND_SPECS[data.kind].description,
         licence=data.licence.value,
@@ -53,10 +53,8 @@ def create_dataset(conn: Connection, *, scope: MemberScope, data: DatasetCreate)
     return get_dataset(conn, scope=scope, dataset_id=new_id)
 
 
-def _check_free(conn: Connection, member: MemberOut, kind: DatasetKind) -> None:
-    taken = select(datasets.c.id).where(
-        datasets.c.member_id == member.id, datasets.c.kind == kind.value
-    )
+def _check_free(conn: Connection, member: MemberOut, kind: str) -> None:
+    taken = select(datasets.c.id).where(datasets.c.member_id == member.id, datasets.c.kind == kind)
     if conn.execute(taken).first() is not None:
         raise Conflict(
             f"{member.name} a déjà un jeu de données « {kind} » / this member already has "
@@ -118,7 +116,7 @@ def _writable(conn: Connection, scope: MemberScope, dataset_id: int) -> DatasetO
     return dataset
 
 
-def _check_licence(kind: DatasetKind, licence: Licence) -> None:
+def _check_licence(kind: str, licence: Licence) -> None:
     if kind in LICENCE_OUVERTE_ONLY and licence is not Licence.etalab_2_0:
         raise InvalidInput(
             "les données IRVE sont publiées sous Licence Ouverte (décret 2021-546) / IRVE data "

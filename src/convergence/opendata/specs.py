@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
 from convergence.opendata.kinds import DatasetKind, DownloadFormat
 from convergence.opendata.tableschemas import SchemaName
 from convergence.registry.kinds import Domain
+from convergence.servicelines import service_lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +26,7 @@ class ResourceSpec:
     """One file of a dataset."""
 
     name: str
-    schema: SchemaName
+    schema: SchemaName | str  # a core schema, or one a service line brings
     title: str
     geometry: Geometry | None = None
 
@@ -52,13 +54,13 @@ class KindSpec:
     themes: tuple[str, ...]  # EU data-theme codes (DCAT-AP dcat:theme)
     cadence: Cadence
     resources: tuple[ResourceSpec, ...]
-    domain: Domain | None = None
+    domain: str | None = None  # the domain (service line) of the equipment it is built from
 
 
 LON_LAT = Geometry(lon="longitude", lat="latitude")
 _SENSORS = "capteurs connectés"
 
-KIND_SPECS: dict[DatasetKind, KindSpec] = {
+CORE_KIND_SPECS: dict[str, KindSpec] = {
     DatasetKind.equipment: KindSpec(
         "Équipements connectés — {member}",
         "Inventaire des équipements connectés déployés par la collectivité (capteurs, "
@@ -144,10 +146,30 @@ KIND_SPECS: dict[DatasetKind, KindSpec] = {
 }
 
 
-def resource_spec(kind: DatasetKind, name: str) -> ResourceSpec | None:
+class KindSpecs(Mapping[str, KindSpec]):
+    """The spec of every dataset kind: the core's, then those of the installed lines."""
+
+    def _all(self) -> dict[str, KindSpec]:
+        found = {d.kind: d.spec for line in service_lines() for d in line.datasets}
+        return {**found, **CORE_KIND_SPECS}
+
+    def __getitem__(self, kind: str) -> KindSpec:
+        return CORE_KIND_SPECS.get(kind) or self._all()[kind]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
+KIND_SPECS: Mapping[str, KindSpec] = KindSpecs()
+
+
+def resource_spec(kind: str, name: str) -> ResourceSpec | None:
     """The file ``name`` of a dataset of ``kind``, if it has one."""
     return next((spec for spec in KIND_SPECS[kind].resources if spec.name == name), None)
 
 
-def default_title(kind: DatasetKind, member_name: str) -> str:
+def default_title(kind: str, member_name: str) -> str:
     return KIND_SPECS[kind].title.format(member=member_name)

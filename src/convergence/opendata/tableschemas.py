@@ -7,7 +7,9 @@ the others are the platform's own.
 
 from __future__ import annotations
 
+import copy
 import json
+from collections.abc import Mapping
 from enum import StrEnum
 from functools import cache
 from importlib.resources import files
@@ -15,6 +17,8 @@ from typing import Any
 
 from convergence.charging.irve_schemas import IrveKind
 from convergence.charging.irve_schemas import load_schema as load_irve_schema
+from convergence.errors import NotFound
+from convergence.servicelines import service_lines
 
 
 class SchemaName(StrEnum):
@@ -33,7 +37,7 @@ class SchemaName(StrEnum):
 
 _IRVE = {SchemaName.irve_static: IrveKind.static, SchemaName.irve_dynamic: IrveKind.dynamic}
 # Official pages of the standards; the comptage files here only transcribe them.
-OFFICIAL_PAGES: dict[SchemaName, str] = {
+OFFICIAL_PAGES: dict[str, str] = {
     SchemaName.irve_static: "https://schema.data.gouv.fr/etalab/schema-irve-statique/",
     SchemaName.irve_dynamic: "https://schema.data.gouv.fr/etalab/schema-irve-dynamique/",
     SchemaName.counts_site: "https://schema.data.gouv.fr/etalab/schema-comptage-mobilites-site/",
@@ -46,7 +50,7 @@ OFFICIAL_PAGES: dict[SchemaName, str] = {
 }
 
 
-def is_official(name: SchemaName) -> bool:
+def is_official(name: SchemaName | str) -> bool:
     """True when the packaged file is the official one (IRVE only)."""
     return name in _IRVE
 
@@ -57,26 +61,42 @@ def _packaged_text(name: SchemaName) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def load_schema(name: SchemaName) -> dict[str, Any]:
+def line_schemas() -> dict[str, Mapping[str, Any]]:
+    """The Table Schemas the installed service lines bring, by name."""
+    return {n: s for line in service_lines() for d in line.datasets for n, s in d.schemas.items()}
+
+
+def schema_names() -> list[str]:
+    """Every schema a served file may follow: the core's, then the lines'."""
+    core = [name.value for name in SchemaName]
+    return core + [name for name in line_schemas() if name not in core]
+
+
+def load_schema(name: SchemaName | str) -> dict[str, Any]:
     """The schema as shipped (a fresh copy the caller may modify)."""
     if name in _IRVE:
-        return load_irve_schema(_IRVE[name])
-    schema: dict[str, Any] = json.loads(_packaged_text(name))
-    return schema
+        return load_irve_schema(_IRVE[SchemaName(name)])
+    if name in SchemaName.__members__.values():
+        schema: dict[str, Any] = json.loads(_packaged_text(SchemaName(name)))
+        return schema
+    brought = line_schemas().get(str(name))
+    if brought is None:
+        raise NotFound(f"schéma {name} introuvable / no table schema {name!r}")
+    return copy.deepcopy(dict(brought))
 
 
-def schema_fields(name: SchemaName) -> list[dict[str, Any]]:
+def schema_fields(name: SchemaName | str) -> list[dict[str, Any]]:
     """The field descriptors, in column order."""
     fields: list[dict[str, Any]] = load_schema(name)["fields"]
     return fields
 
 
-def schema_columns(name: SchemaName) -> tuple[str, ...]:
+def schema_columns(name: SchemaName | str) -> tuple[str, ...]:
     """Column names, in the schema's order."""
     return tuple(field["name"] for field in schema_fields(name))
 
 
-def offline_descriptor(name: SchemaName) -> dict[str, Any]:
+def offline_descriptor(name: SchemaName | str) -> dict[str, Any]:
     """What constrains the data (fields, missing values, key), without any URL to follow."""
     schema = load_schema(name)
     kept = ("fields", "missingValues", "primaryKey")

@@ -12,12 +12,14 @@ from convergence.opendata.tableschemas import SchemaName, offline_descriptor
 ERROR_LIMIT = 200
 
 
-def validate_csv(resource: str, schema: SchemaName, content: bytes) -> list[ValidationProblem]:
+def validate_csv(
+    resource: str, schema: SchemaName | str, content: bytes
+) -> list[ValidationProblem]:
     """Every reason (up to ERROR_LIMIT) why ``content`` does not follow ``schema``."""
     return [_problem(resource, error) for error in _frictionless_errors(schema, content)]
 
 
-def _frictionless_errors(schema: SchemaName, content: bytes) -> list[Error]:
+def _frictionless_errors(schema: str, content: bytes) -> list[Error]:
     # Bytes and a URL-free descriptor: frictionless has nothing to open or download.
     descriptor = Schema.from_descriptor(offline_descriptor(schema))
     resource = Resource(data=content, format="csv", encoding="utf-8", schema=descriptor)

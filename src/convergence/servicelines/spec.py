@@ -29,12 +29,19 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
     from sqlalchemy import Connection
 
-    from convergence.alerts.schemas import RuleCreate
-    from convergence.indicators.schemas import IndicatorQuery
-    from convergence.indicators.service import ComparisonSpec
     from convergence.members.scope import MemberScope
-    from convergence.opendata.specs import KindSpec
-    from convergence.reports.schemas import KeyFigure, Section
+
+# The contract sits below every layer (registry and decoders read it): the types of the
+# layers above — IndicatorQuery, KeyFigure, Section, ComparisonSpec, KindSpec, RuleCreate,
+# the open-data Source and Built — are named in the docstrings, not imported.
+IndicatorQuery = Any  # convergence.indicators.schemas.IndicatorQuery
+KeyFigure = Any  # convergence.reports.schemas.KeyFigure
+Section = Any  # convergence.reports.schemas.Section
+ComparisonSpec = Any  # convergence.indicators.service.ComparisonSpec
+KindSpec = Any  # convergence.opendata.specs.KindSpec
+RuleCreate = Any  # convergence.alerts.schemas.RuleCreate
+Source = Any  # convergence.opendata.drafts.Source
+Built = Any  # convergence.opendata.drafts.Built
 
 NAME = re.compile(r"^[a-z][a-z0-9_]{1,19}$")  # fits the 20 characters of ``assets.domain``
 PATH = re.compile(r"^/[a-z0-9][a-z0-9/_-]*$")
@@ -80,6 +87,12 @@ class DefaultAlertRules(Protocol):
     """The rules a member gets when it starts using the line (e.g. a charger in fault)."""
 
     def __call__(self, member_id: int) -> Sequence[RuleCreate]: ...
+
+
+class DatasetBuilder(Protocol):
+    """Builds the files of one of the line's datasets for a member (``opendata.drafts``)."""
+
+    def __call__(self, conn: Connection, source: Source) -> Built: ...
 
 
 class DemoHook(Protocol):
@@ -155,10 +168,18 @@ class DashboardCard:
 
 @dataclass(frozen=True, slots=True)
 class OpenDataset:
-    """A dataset kind the line lets members publish, with what it is made of."""
+    """A dataset kind the line lets members publish, with what it is made of.
+
+    ``spec`` says its title, description, keywords, themes, cadence and files; ``schemas``
+    holds the Table Schema of each file whose schema the line brings (by schema name);
+    ``build`` makes the files — by default, the daily (or hourly) mean, minimum and maximum
+    of the series of the line's equipment (``spec.domain``), as the sensors' datasets.
+    """
 
     kind: str
     spec: KindSpec
+    schemas: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    build: DatasetBuilder | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +201,8 @@ class ServiceLine:
     - ``alert_rules``: the default alert rules of a member using it.
     - ``labels``: French words of its own closed sets, by family (``{"camera_type": {...}}``).
     - ``demo``: adds its demonstration data.
+    - ``docs``: where its documentation is, a path from the repository root with an optional
+      ``#anchor`` (``docs/service-lines.md#air``); the contract test opens it.
     """
 
     name: str
@@ -188,7 +211,7 @@ class ServiceLine:
     asset_kinds: tuple[AssetKindSpec, ...] = ()
     quantities: tuple[QuantitySpec, ...] = ()
     indicators: IndicatorService | None = None
-    comparison: ComparisonSpec[Any] | None = None
+    comparison: ComparisonSpec | None = None
     page: DomainPage | None = None
     pages: APIRouter | None = None
     menu: MenuEntry | None = None
@@ -199,6 +222,7 @@ class ServiceLine:
     alert_rules: DefaultAlertRules | None = None
     labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     demo: DemoHook | None = None
+    docs: str = ""
 
     def __post_init__(self) -> None:
         if not NAME.match(self.name):

@@ -20,6 +20,7 @@ from convergence.servicelines import service_lines
 from convergence.settings import Settings, get_settings
 from convergence.web import errors
 from convergence.web.api import router as api_router
+from convergence.web.lines import line_routes
 from convergence.web.ocpp import router as ocpp_router
 from convergence.web.pages import router as pages_router
 
@@ -32,15 +33,6 @@ def plotly_dir() -> Path:
     if spec is None or spec.origin is None:
         raise RuntimeError("the plotly package is not installed")
     return Path(spec.origin).parent / "package_data"
-
-
-def _include_service_lines(app: FastAPI) -> None:
-    """The JSON API and the pages of every service line that brings its own."""
-    for line in service_lines():
-        if line.api is not None:
-            app.include_router(line.api, prefix="/api/v1")
-        if line.pages is not None:
-            app.include_router(line.pages, include_in_schema=False)
 
 
 def create_app(
@@ -79,7 +71,7 @@ def create_app(
     errors.install(app)
     app.include_router(api_router)
     app.include_router(pages_router)
-    _include_service_lines(app)
+    app.include_router(line_routes(service_lines()))
     app.include_router(ocpp_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount("/vendor/swagger-ui", StaticFiles(directory=swagger_ui_path), name="swagger-ui")

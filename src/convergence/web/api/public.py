@@ -25,7 +25,7 @@ from convergence.opendata.downloads import prepare_download
 from convergence.opendata.forwarding import client_address
 from convergence.opendata.gate import PublicGate
 from convergence.opendata.schemas import PublicDatasetOut
-from convergence.opendata.tableschemas import SchemaName, load_schema
+from convergence.opendata.tableschemas import load_schema, schema_names
 from convergence.web.api.opendata import ConfigDep, FromDay, ToDay, file_response
 from convergence.web.deps import EngineDep, SettingsDep, runtime_of
 from convergence.web.errors import error_body
@@ -118,9 +118,9 @@ def download(
 def table_schema(file_name: str) -> JSONResponse:
     """A Table Schema the files follow (`comptage-mobilites-measure.json`, …)."""
     stem = file_name.removesuffix(".json")
-    if stem not in {name.value for name in SchemaName}:
+    if stem not in schema_names():
         raise NotFound(f"schéma {file_name} introuvable / schema not found")
-    return JSONResponse(load_schema(SchemaName(stem)))
+    return JSONResponse(load_schema(stem))
 
 
 @router.get(dcat.CATALOG_PATH, response_class=JSONResponse)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, File, Query, UploadFile, status
 from fastapi.responses import JSONResponse, Response
 
 from convergence.registry import csv_io, queries, service
-from convergence.registry.kinds import Domain, InitiativeStatus
+from convergence.registry.kinds import DomainName, InitiativeStatus
 from convergence.registry.schemas import (
     AssetCreate,
     AssetFilters,
@@ -117,7 +117,7 @@ def create_device_model(
 def list_initiatives(
     engine: EngineDep,
     scope: ReadScope,
-    domain: Domain | None = None,
+    domain: DomainName | None = None,
     status_: InitiativeStatus | None = Query(default=None, alias="status"),
     limit: int = Query(default=100, ge=1, le=1000),
     offset: int = Query(default=0, ge=0),

@@ -15,7 +15,6 @@ from convergence.web.pages import (
     asset_import,
     auth,
     dashboard,
-    domains,
     home,
     ingest_admin,
     ingest_admin_devices,
@@ -44,7 +43,6 @@ for module in (
     ingest_admin,
     ingest_admin_devices,
     ingest_admin_integrations,
-    domains,
     dashboard,
     reports,
 ):
