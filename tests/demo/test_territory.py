@@ -11,9 +11,9 @@ from convergence.db.types import utcnow
 from convergence.demo.build import Demo
 from convergence.demo.catalogue import COMMUNE_CODES, DEMO_PASSWORD, DEVICE_MODELS
 from convergence.maintenance.queries import list_contracts, list_tickets
+from convergence.members.login import attempt_login
 from convergence.members.roles import MemberKind, Role
 from convergence.members.scope import command_line_scope
-from convergence.members.service import authenticate_user
 from convergence.members.tables import members, users
 from convergence.members.tokens import use_token
 from convergence.registry.tables import assets, device_models, initiatives
@@ -40,7 +40,14 @@ def test_every_role_has_a_user_who_logs_in_with_the_printed_password(built: Demo
     assert roles[Role.elected] >= 10  # one per commune at least
     assert len(built.logins) == sum(roles.values())
     with built.engine.begin() as conn:
-        user = authenticate_user(conn, email="elu@versailles.demo.fr", password=DEMO_PASSWORD)
+        user = attempt_login(
+            conn,
+            email="elu@versailles.demo.fr",
+            password=DEMO_PASSWORD,
+            address="127.0.0.1",
+            now=utcnow(),
+        )
+    assert user is not None
     assert user.role is Role.elected
 
 

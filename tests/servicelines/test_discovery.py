@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from convergence.errors import InvalidInput
@@ -11,16 +13,17 @@ from convergence.servicelines import (
     QuantitySpec,
     ServiceLine,
     ServiceLineConflict,
+    ServiceLineLoadError,
     ServiceLines,
     service_lines,
 )
+from tests.servicelines.installing import installed_line
 
 BUILT_IN = ["air", "noise", "traffic", "water", "lighting", "charging"]
 
 
 def test_the_built_in_lines_come_through_the_entry_points_in_their_order() -> None:
-    names = service_lines().names()
-    assert names[: len(BUILT_IN)] == BUILT_IN or [n for n in names if n in BUILT_IN] == BUILT_IN
+    assert [name for name in service_lines().names() if name in BUILT_IN] == BUILT_IN
 
 
 def test_lines_are_ordered_by_order_then_name() -> None:
@@ -80,3 +83,23 @@ def test_a_line_needs_a_french_label() -> None:
 def test_an_unknown_line_names_the_known_ones() -> None:
     with pytest.raises(Exception, match="known: air"):
         service_lines().get("nope")
+
+
+NOT_A_LINE = "a string is not a ServiceLine"
+
+
+@pytest.mark.parametrize(
+    ("name", "target", "reason"),
+    [
+        ("broken", "tests.servicelines.test_discovery:NOT_A_LINE", "is not a ServiceLine"),
+        ("broken", "tests.servicelines.nowhere:LINE", "failed to load"),
+        ("other", "tests.servicelines.fakeline.line:LINE", "is registered as 'other'"),
+    ],
+)
+def test_a_line_that_cannot_be_loaded_is_a_named_error(
+    tmp_path: Path, name: str, target: str, reason: str
+) -> None:
+    with installed_line(name, target, tmp_path), pytest.raises(ServiceLineLoadError) as caught:
+        service_lines()
+    assert reason in caught.value.message
+    assert "compost" not in service_lines().names()  # uninstalled again

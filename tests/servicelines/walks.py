@@ -36,6 +36,34 @@ COMPOST_WALK = LineWalk(
         }
     },
 )
+MAINTENANCE = "/api/v1/maintenance"
+# The maintenance line's routes need bodies: tests/web/test_isolation.py's ROUTE_CALLS gives
+# them (explicit calls win); the month query is the reports' only parameter.
+MAINTENANCE_WALK = LineWalk(
+    pages=("/maintenance", "/maintenance/rapport"),
+    api={
+        **{
+            (method, f"{MAINTENANCE}{path}"): {}
+            for method, path in (
+                ("GET", "/contractors"), ("POST", "/contractors"),
+                ("POST", "/contractors/{contractor_id}/users"), ("GET", "/contracts"),
+                ("POST", "/contracts"), ("GET", "/contracts/{contract_id}"),
+                ("GET", "/tickets"), ("POST", "/tickets"), ("GET", "/tickets/{ticket_id}"),
+                ("GET", "/tickets/{ticket_id}/history"),
+                ("POST", "/tickets/{ticket_id}/acknowledge"),
+                ("POST", "/tickets/{ticket_id}/pause"),
+                ("POST", "/tickets/{ticket_id}/resume"), ("POST", "/tickets/{ticket_id}/restore"),
+                ("POST", "/tickets/{ticket_id}/close"), ("POST", "/tickets/{ticket_id}/exclusions"),
+                ("GET", "/tickets/{ticket_id}/interventions"),
+                ("POST", "/tickets/{ticket_id}/interventions"), ("GET", "/photos/{photo_id}"),
+                ("GET", "/assets/{asset_id}/report-link"), ("GET", "/inspections"),
+                ("POST", "/inspections"), ("POST", "/inspections/{inspection_id}/done"),
+            )
+        },
+        ("GET", f"{MAINTENANCE}/reports/monthly.csv"): {"month": "2026-12"},
+        ("GET", f"{MAINTENANCE}/reports/monthly.pdf"): {"month": "2026-12"},
+    },
+)  # fmt: skip
 LINE_WALKS: dict[str, LineWalk] = {
     "air": LineWalk(pages=("/air",)),
     "noise": LineWalk(pages=("/bruit",)),
@@ -44,6 +72,7 @@ LINE_WALKS: dict[str, LineWalk] = {
     "lighting": LineWalk(pages=("/eclairage",)),
     "charging": LineWalk(pages=("/recharge",)),
     "video": LineWalk(pages=("/videoprotection",)),  # its JSON routes are in ROUTE_CALLS
+    "maintenance": MAINTENANCE_WALK,
     "compost": COMPOST_WALK,  # the test line of tests/servicelines/fakeline
 }
 

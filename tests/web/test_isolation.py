@@ -431,7 +431,7 @@ def route_calls() -> dict[tuple[str, str], Callable[[Planted], Call]]:
         route: (lambda _, query=query: Call(query=query))
         for route, query in line_api_queries(service_lines()).items()
     }
-    return ROUTE_CALLS | lines
+    return lines | ROUTE_CALLS  # an explicit call (with its body) wins over a bare query
 
 
 def api_routes(client: TestClient) -> list[tuple[str, str]]:

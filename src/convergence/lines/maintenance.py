@@ -10,11 +10,12 @@ from convergence.web.pages.maintenance import router as pages_router
 LINE = ServiceLine(
     name="maintenance",
     label="Maintenance",
-    order=90,
+    order=70,
     menu=MenuEntry(path="/maintenance", label="Maintenance"),
     api=api_router,
     pages=pages_router,
     demo=add_maintenance_demo,
+    docs="docs/maintenance.md",
     labels={
         "ticket_status": {
             "open": "Ouvert",

@@ -37,7 +37,8 @@ class ServiceLineLoadError(InvalidInput):
 def _load(entry_point: EntryPoint) -> ServiceLine:
     try:
         target = entry_point.load()
-        line = target if isinstance(target, ServiceLine) else target()
+        # A ServiceLine is used as is, a factory is called; anything else is refused below.
+        line = target() if callable(target) and not isinstance(target, type) else target
     except Exception as exc:
         msg = f"service line {entry_point.name!r} ({entry_point.value}) failed to load: {exc}"
         raise ServiceLineLoadError(msg, entry_point=entry_point.name) from exc
