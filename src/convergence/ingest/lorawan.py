@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import AwareDatetime, TypeAdapter, ValidationError
 
+from convergence.ingest.chirpstack_protobuf import PROTOBUF, protobuf_document
 from convergence.ingest.envelope import Envelope, Refused, Stage
 from convergence.ingest.messages import Message, Uplink
 from convergence.ingest.native import load_json
@@ -103,9 +104,16 @@ def _first(items: Any) -> Mapping[str, Any]:
 
 def parse_chirpstack(envelope: Envelope) -> list[Message]:
     """The uplink of a ChirpStack ``up`` event; other events carry no readings."""
-    if envelope.metadata.get("event", "up") != "up":
-        return []
-    document = _object(load_json(envelope.raw), "a ChirpStack event")
+    event = str(envelope.metadata.get("event", "up"))
+    if envelope.metadata.get("encoding") == PROTOBUF:
+        # Parsed even when it carries no readings, so that a wrong marshaler is told at once.
+        document = protobuf_document(envelope.raw, event)
+        if event != "up":
+            return []
+    else:
+        if event != "up":
+            return []
+        document = _object(load_json(envelope.raw), "a ChirpStack event")
     if "deviceInfo" in document:
         return [_chirpstack_v4(document, envelope)]
     if "devEUI" in document or "applicationID" in document:

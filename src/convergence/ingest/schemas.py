@@ -49,6 +49,13 @@ class IntegrationKind(StrEnum):
 DEFAULT_UPLINKS_PER_SECOND = 2000
 
 
+class Marshaler(StrEnum):
+    """How a ChirpStack HTTP integration encodes its events (its `marshaler` setting)."""
+
+    json = "json"
+    protobuf = "protobuf"
+
+
 class IntegrationConfig(BaseModel):
     """What routes messages to the member, and what the network server is expected to send."""
 
@@ -64,6 +71,13 @@ class IntegrationConfig(BaseModel):
             "webhook requests per second the network server is expected to send, with a "
             "minute of burst; beyond it uplinks are kept as `rate_limited` dead letters to "
             "replay, never refused"
+        ),
+    )
+    marshaler: Marshaler = Field(
+        default=Marshaler.json,
+        description=(
+            "ChirpStack only: the encoding its HTTP integration sends; a body announced as "
+            "application/x-protobuf or application/octet-stream is read as Protobuf anyway"
         ),
     )
 

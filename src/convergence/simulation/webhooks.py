@@ -1,8 +1,8 @@
 """A network server's webhook at a steady rate: one HTTP request per uplink, as ChirpStack sends.
 
-Used by the webhook benchmark and its shorter test through a live `convergence serve`. The
-sender is open-loop: request i leaves at ``start + i / rate`` whatever the answers, as a
-network server forwards uplinks when they arrive; it does not retry (neither does ChirpStack).
+Used by the webhook benchmark and its shorter test through a live `convergence serve`. Request i
+is due at ``start + i / rate``, as a network server forwards uplinks when they arrive; it is
+never retried (ChirpStack retries none).
 """
 
 from __future__ import annotations
@@ -88,34 +88,45 @@ async def flood(
     connections: int = 64,
     timeout_s: float = 60.0,
 ) -> FloodResult:
-    """POST every body to ``url`` at ``rate`` requests per second; one answer per request."""
+    """POST every body to ``url`` at ``rate`` requests per second; one answer per request.
+
+    ``connections`` senders share the schedule, each on its own keep-alive connection (as a
+    network server's HTTP client does); when the server is slower than the rate, requests
+    leave late, and the lag is reported.
+    """
     result = FloodResult()
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
-    # No pool timeout: a request waits for a free connection rather than being dropped here.
-    timeout = httpx.Timeout(timeout_s, pool=None)
-    async with httpx.AsyncClient(
-        headers=headers, limits=limits, timeout=timeout, trust_env=False
-    ) as client:
-        begun = time.perf_counter()
+    upcoming = iter(range(len(bodies)))
+    begun = time.perf_counter()
 
-        async def one(index: int, body: bytes) -> None:
-            due = begun + index / rate
-            await asyncio.sleep(max(0.0, due - time.perf_counter()))
-            sent_at = time.perf_counter()
-            result.max_lag_s = max(result.max_lag_s, sent_at - due)
-            try:
-                response = await client.post(url, content=body)
-            except httpx.HTTPError as error:
-                result.failures[type(error).__name__] += 1
-                return
-            result.statuses[response.status_code] += 1
-            result.latencies_s.append(time.perf_counter() - sent_at)
+    async def sender() -> None:
+        limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+        async with httpx.AsyncClient(
+            headers=headers, limits=limits, timeout=timeout_s, trust_env=False
+        ) as client:
+            for index in upcoming:
+                due = begun + index / rate
+                await asyncio.sleep(max(0.0, due - time.perf_counter()))
+                await _send(client, url, bodies[index], due, result)
 
-        await asyncio.gather(*(one(i, body) for i, body in enumerate(bodies)))
-        result.elapsed_s = time.perf_counter() - begun
+    await asyncio.gather(*(sender() for _ in range(connections)))
+    result.elapsed_s = time.perf_counter() - begun
     result.sent = len(bodies)
     return result
+
+
+async def _send(
+    client: httpx.AsyncClient, url: str, body: bytes, due: float, result: FloodResult
+) -> None:
+    sent_at = time.perf_counter()
+    result.max_lag_s = max(result.max_lag_s, sent_at - due)
+    try:
+        response = await client.post(url, content=body)
+    except httpx.HTTPError as error:
+        result.failures[type(error).__name__] += 1
+        return
+    result.statuses[response.status_code] += 1
+    result.latencies_s.append(time.perf_counter() - sent_at)
 
 
 @contextmanager

@@ -12,12 +12,13 @@ import math
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import APIRouter, Depends, Header, Query, Request, status
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 
 from convergence.db.types import utcnow
 from convergence.errors import PayloadTooLarge, RateLimited
+from convergence.ingest.chirpstack_protobuf import PROTOBUF, is_protobuf
 from convergence.ingest.envelope import (
     RATE_LIMITED,
     UNKNOWN_DEVICE,
@@ -32,6 +33,7 @@ from convergence.ingest.schemas import (
     IntegrationCreate,
     IntegrationKind,
     IntegrationOut,
+    Marshaler,
     RejectionOut,
 )
 from convergence.ingest.service import (
@@ -126,13 +128,16 @@ def ingest_chirpstack(
     runtime: RuntimeDep,
     settings: SettingsDep,
     event: str = Query(default="up", max_length=40, description="ChirpStack event type"),
+    content_type: str | None = Header(default=None),
 ) -> JSONResponse:
-    """The ChirpStack v4 HTTP integration (`POST …?event=up`, JSON encoding).
+    """The ChirpStack v4 HTTP integration (`POST …?event=up`), JSON or Protobuf.
 
-    Within the integration's `max_uplinks_per_second`; beyond it an uplink is kept as a
-    `rate_limited` dead letter (202), never refused: ChirpStack does not retry.
+    Protobuf when the body is sent as `application/x-protobuf` or `application/octet-stream`,
+    or when the integration's `marshaler` setting says so. Within the integration's
+    `max_uplinks_per_second`; beyond it an uplink is kept as a `rate_limited` dead letter
+    (202), never refused: ChirpStack does not retry.
     """
-    hook = Webhook(engine, runtime, settings, scope)
+    hook = Webhook(engine, runtime, settings, scope, protobuf=is_protobuf(content_type))
     return hook.take_in(Source.chirpstack, body, IntegrationKind.chirpstack, {"event": event})
 
 
@@ -157,12 +162,17 @@ class Webhook:
     runtime: Runtime
     settings: Settings
     scope: MemberScope
+    protobuf: bool = False
 
     def take_in(
         self, source: Source, body: bytes, kind: IntegrationKind, metadata: dict[str, Any]
     ) -> JSONResponse:
         with self.engine.connect() as conn:
             integration = check_token_integration(conn, scope=self.scope, kind=kind)
+        if self.protobuf or (
+            integration is not None and integration.config.marshaler is Marshaler.protobuf
+        ):
+            metadata = {**metadata, "encoding": PROTOBUF}
         envelope = _envelope(self.scope, source, body, metadata)
         refusal = self._over_rate(integration)
         if refusal is not None:
