@@ -31,6 +31,7 @@ from convergence.ingest.replay import backlog_replayer
 from convergence.opendata.config import config_from_settings as opendata_config
 from convergence.opendata.gate import PublicGate
 from convergence.registry.events import RegistryListener
+from convergence.servicelines import service_lines
 from convergence.settings import Settings
 from convergence.timedcache import TimedCache
 from convergence.timeseries.committed import Reactor, notify, take_deferred
@@ -64,7 +65,14 @@ class Runtime:
             codecs=Codecs.from_settings(settings), max_items=settings.ingest_max_batch
         )
         worker = AlertWorker(engine, config=alerts_config(settings), schedule=schedule_alerts)
-        reactors: tuple[Reactor, ...] = (alert_reactor(engine, on_queued=worker.wake),)
+        reactors: tuple[Reactor, ...] = (
+            alert_reactor(engine, on_queued=worker.wake),
+            *(
+                line.reactor(engine, settings=settings, on_queued=worker.wake)
+                for line in service_lines()
+                if line.reactor is not None
+            ),
+        )
         return cls(
             settings=settings,
             engine=engine,

@@ -17,7 +17,7 @@ type checker), so that any package, however low, may read the specifications.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
@@ -27,9 +27,10 @@ from convergence.errors import InvalidInput
 if TYPE_CHECKING:
     from fastapi import APIRouter
     from pydantic import BaseModel
-    from sqlalchemy import Connection
+    from sqlalchemy import Connection, Engine
 
     from convergence.members.scope import MemberScope
+    from convergence.settings import Settings
 
 # The contract sits below every layer (registry and decoders read it): the types of the
 # layers above — IndicatorQuery, KeyFigure, Section, ComparisonSpec, KindSpec, RuleCreate,
@@ -42,6 +43,7 @@ KindSpec = Any  # convergence.opendata.specs.KindSpec
 RuleCreate = Any  # convergence.alerts.schemas.RuleCreate
 Source = Any  # convergence.opendata.drafts.Source
 Built = Any  # convergence.opendata.drafts.Built
+Reactor = Any  # convergence.timeseries.committed.Reactor
 
 NAME = re.compile(r"^[a-z][a-z0-9_]{1,19}$")  # fits the 20 characters of ``assets.domain``
 PATH = re.compile(r"^/[a-z0-9][a-z0-9/_-]*$")
@@ -93,6 +95,16 @@ class DatasetBuilder(Protocol):
     """Builds the files of one of the line's datasets for a member (``opendata.drafts``)."""
 
     def __call__(self, conn: Connection, source: Source) -> Built: ...
+
+
+class ReactorHook(Protocol):
+    """Makes the line's reactor, which each process runs after the alert rules on what every
+    transaction stored (``timeseries.committed``); ``on_queued`` wakes the alert worker when
+    e-mails wait in the outbox."""
+
+    def __call__(
+        self, engine: Engine, *, settings: Settings, on_queued: Callable[[], None]
+    ) -> Reactor: ...
 
 
 class DemoHook(Protocol):
@@ -220,6 +232,7 @@ class ServiceLine:
     report_section: ReportSectionHook | None = None
     datasets: tuple[OpenDataset, ...] = ()
     alert_rules: DefaultAlertRules | None = None
+    reactor: ReactorHook | None = None
     labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     demo: DemoHook | None = None
     docs: str = ""
