@@ -25,25 +25,21 @@ from typing import TYPE_CHECKING, Any, Protocol
 from convergence.errors import InvalidInput
 
 if TYPE_CHECKING:
+    # For the type checker only (import-linter excludes these): the contract names the hook
+    # types of the layers above it without importing them at run time.
     from fastapi import APIRouter
     from pydantic import BaseModel
     from sqlalchemy import Connection, Engine
 
+    from convergence.alerts.schemas import RuleCreate
+    from convergence.indicators.schemas import IndicatorQuery
+    from convergence.indicators.service import ComparisonSpec
     from convergence.members.scope import MemberScope
+    from convergence.opendata.drafts import Built, Source
+    from convergence.opendata.specs import KindSpec
+    from convergence.reports.schemas import KeyFigure, Section
     from convergence.settings import Settings
-
-# The contract sits below every layer (registry and decoders read it): the types of the
-# layers above — IndicatorQuery, KeyFigure, Section, ComparisonSpec, KindSpec, RuleCreate,
-# the open-data Source and Built — are named in the docstrings, not imported.
-IndicatorQuery = Any  # convergence.indicators.schemas.IndicatorQuery
-KeyFigure = Any  # convergence.reports.schemas.KeyFigure
-Section = Any  # convergence.reports.schemas.Section
-ComparisonSpec = Any  # convergence.indicators.service.ComparisonSpec
-KindSpec = Any  # convergence.opendata.specs.KindSpec
-RuleCreate = Any  # convergence.alerts.schemas.RuleCreate
-Source = Any  # convergence.opendata.drafts.Source
-Built = Any  # convergence.opendata.drafts.Built
-Reactor = Any  # convergence.timeseries.committed.Reactor
+    from convergence.timeseries.committed import Reactor
 
 NAME = re.compile(r"^[a-z][a-z0-9_]{1,19}$")  # fits the 20 characters of ``assets.domain``
 PATH = re.compile(r"^/[a-z0-9][a-z0-9/_-]*$")
@@ -223,7 +219,7 @@ class ServiceLine:
     asset_kinds: tuple[AssetKindSpec, ...] = ()
     quantities: tuple[QuantitySpec, ...] = ()
     indicators: IndicatorService | None = None
-    comparison: ComparisonSpec | None = None
+    comparison: ComparisonSpec[Any] | None = None
     page: DomainPage | None = None
     pages: APIRouter | None = None
     menu: MenuEntry | None = None
