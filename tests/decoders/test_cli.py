@@ -64,3 +64,11 @@ def test_errors_exit_2_with_a_one_line_reason(
     assert code == 2
     assert reason in output
     assert len(output.strip().splitlines()) == 1
+
+
+def test_an_invalid_codec_id_is_a_clear_error_not_a_traceback(app: typer.Typer) -> None:
+    # Finding 9 of #13: a codec id the manifest refuses printed a pydantic traceback.
+    code, out = run(app, "X", "1", "00", "--js", str(CODECS / "temperature_humidity.js"))
+    assert code == 2
+    assert "invalid value: id: String should match pattern '^[a-z0-9][a-z0-9._-]" in out
+    assert "Traceback" not in out
