@@ -101,3 +101,12 @@ def test_missing_arguments_or_file_get_one_line(app: typer.Typer, tmp_path: Path
         code, output = run(app, *args)
         assert code == 2
         assert len(output.strip().splitlines()) == 1
+
+
+def test_an_invalid_codec_id_is_a_clear_error_not_a_traceback(app: typer.Typer) -> None:
+    # Finding 9 of #13: a codec id the manifest refuses printed a pydantic traceback.
+    code, out = run(app, "X", "1", "00", "--js", str(CODECS / "temperature_humidity.js"))
+    assert code == 2
+    assert "String should match pattern '^[a-z0-9][a-z0-9._-]" in out
+    assert len(out.strip().splitlines()) == 1
+    assert "Traceback" not in out

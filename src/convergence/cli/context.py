@@ -8,7 +8,9 @@ from functools import wraps
 from typing import ParamSpec, TypeVar
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 from sqlalchemy import Engine
 
 from convergence.bootstrap import ensure_schema_current, prepare_database
@@ -26,7 +28,8 @@ err_console = Console(stderr=True)
 
 def fail(message: str) -> typer.Exit:
     """Print a one-line reason and return the exit to raise (code 2)."""
-    err_console.print(f"[bold red]Erreur :[/] {message}", highlight=False, soft_wrap=True)
+    # Escaped: a reason quoting a pattern like [a-z0-9] is text, not rich markup.
+    err_console.print(f"[bold red]Erreur :[/] {escape(message)}", highlight=False, soft_wrap=True)
     return typer.Exit(code=2)
 
 
@@ -39,6 +42,12 @@ def handle_errors(command: Callable[P, R]) -> Callable[P, R]:
             return command(*args, **kwargs)
         except ConvergenceError as error:
             raise fail(error.message) from None
+        except ValidationError as error:  # an argument the models refuse: say which, no trace
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in item['loc']) or 'value'}: {item['msg']}"
+                for item in error.errors()
+            )
+            raise fail(f"valeur refusée / invalid value: {problems}") from None
 
     return wrapper
 
