@@ -111,7 +111,10 @@ def test_alerts_health_comparison_and_reports(
     assert f"{MARKER} Capteur muet</a>" in page
     for zone in ("Versailles", "CA Versailles Grand Parc", "Yvelines"):
         assert f'<th scope="row">{zone}' in page
-    assert "Rang : 1re sur 1 commune" in page
+    # Versailles alone shares its data: no comparison with itself, no rank among one.
+    assert "seule la commune partage ses données à cette échelle : pas de comparaison" in page
+    assert "moins de trois communes de" in page
+    assert "Rang :" not in page
     months = re.findall(r'href="(/rapports/\d{4}-\d{2}\.pdf\?commune=78646)"', page)
     assert len(months) == 2
     assert client.get(months[1]).headers["content-type"] == "application/pdf"

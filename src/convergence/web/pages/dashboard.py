@@ -30,6 +30,7 @@ from convergence.reports.overview import (
 from convergence.reports.schemas import KeyFigure, Overview
 from convergence.reports.to_decide import to_decide
 from convergence.web.deps import EngineDep
+from convergence.web.pages.comparison_rows import compared_rows, rank_text
 from convergence.web.pages.dashboard_cache import CacheDep, TimedCache, visibility
 from convergence.web.pages.dashboard_rendering import render_data_page
 from convergence.web.pages.domains_charts import day_iso, sparkline
@@ -156,6 +157,8 @@ def dashboard(
         values={"commune": shown or ""},
         errors={},
         compared_value=compared_value,
+        compared_rows=compared_rows,
+        rank_text=rank_text,
         months=report_months(local_day_of(now)),
         decide=decide,
         alerts_link=f"/alertes?commune={shown or ''}&statut=firing",
