@@ -77,7 +77,7 @@ def test_orange_threshold_fires_once_notifies_and_resolves_with_hysteresis(
     assert "Limnimètre" in str(mail["Subject"])
     text = mail.get_body(("plain",)).get_content()
     html = mail.get_body(("html",)).get_content()
-    assert "Hauteur d'eau : 3,25, au-dessus de 3,2" in text
+    assert "Hauteur d'eau : 3,25 m, au-dessus de 3,2 m" in text
     assert "Versailles (78646)" in text
     assert f"https://convergence.test/alertes/{alert.id}" in text
     assert "<table>" in html

@@ -230,3 +230,12 @@ def test_a_domain_page_of_a_commune_without_its_equipment_says_so(
     assert response.status_code == 200
     assert "Boulogne-Billancourt n'a aucun équipement de ce domaine" in response.text
     assert client.get("/eau?commune=78646").status_code == 404  # not Boulogne's to read
+
+
+def test_counts_are_charted_without_an_internal_unit(
+    client: TestClient, territory: Territory, versailles: Sites
+) -> None:
+    log_in_as(client, territory.versailles, Role.elected)
+    page = client.get("/trafic").text
+    assert "Nombre de véhicules" in page
+    assert "(count)" not in page

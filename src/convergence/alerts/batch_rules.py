@@ -19,7 +19,13 @@ from convergence.alerts.kinds import Comparison, RuleKind
 from convergence.alerts.lifecycle import Outcome, Trigger, settle
 from convergence.alerts.schemas import EventParams, RateParams, ThresholdParams
 from convergence.alerts.targets import Asset, Rule
-from convergence.alerts.wording import COMPARISON_FR, duration, number, quantity_label
+from convergence.alerts.wording import (
+    COMPARISON_FR,
+    duration,
+    number,
+    quantity_label,
+    with_unit,
+)
 from convergence.timeseries.tables import readings
 
 if TYPE_CHECKING:
@@ -78,8 +84,8 @@ def _threshold(context: BatchContext) -> Outcome:
         if held < timedelta(seconds=params.min_duration_s):
             return Outcome()
     message = (
-        f"{quantity_label(params.quantity)} : {number(value)}, "
-        f"{COMPARISON_FR[params.comparison]} {number(params.limit)}"
+        f"{quantity_label(params.quantity)} : {with_unit(value, params.quantity)}, "
+        f"{COMPARISON_FR[params.comparison]} {with_unit(params.limit, params.quantity)}"
         + (f" depuis {duration(held)}" if held else "")
     )
     details = {"quantity": params.quantity, "limit": params.limit, "held_s": held.total_seconds()}
