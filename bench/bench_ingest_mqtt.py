@@ -20,6 +20,7 @@ Prints figures only; it asserts nothing about time.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import secrets
@@ -238,7 +239,9 @@ def stored(engine: Engine) -> int:
 
 
 @contextmanager
-def workers(url: str, port: int, topics: list[str], root: str, ids: list[str]) -> Iterator[None]:
+def workers(
+    url: str, port: int, topics: list[str], root: str, ids: list[str]
+) -> Iterator[list[subprocess.Popen[bytes]]]:
     """``convergence ingest mqtt`` worker processes sharing one subscription."""
     env = os.environ | {"CONVERGENCE_DATABASE_URL": url, "CONVERGENCE_MQTT_PORT": str(port)}
     command = [sys.executable, "-m", "convergence.cli.ingest", "mqtt", "--root", root]
@@ -255,7 +258,7 @@ def workers(url: str, port: int, topics: list[str], root: str, ids: list[str]) -
         for client_id in ids
     ]
     try:
-        yield
+        yield processes
     finally:
         for process in processes:
             process.terminate()  # a graceful stop: the broker keeps the session
@@ -263,13 +266,30 @@ def workers(url: str, port: int, topics: list[str], root: str, ids: list[str]) -
             process.wait(timeout=60)
 
 
-def drain_rate(engine: Engine, expected: int) -> float:
-    """Readings/s committed from the first to the last of a queued stream."""
+def drain(engine: Engine, expected: int) -> tuple[float, float]:
+    """Readings/s committed from the first to the last of a queued stream, and the fewest
+    committed in any whole second of it (a stall shows as a slow second)."""
     before = stored(engine)
     wait_until(lambda: stored(engine) > before, timeout=120, every=0.01)
     first, start = stored(engine), time.perf_counter()
-    wait_until(lambda: stored(engine) >= before + expected, timeout=1800, every=0.02)
-    return (before + expected - first) / (time.perf_counter() - start)
+    counts, tick = [first], start + 1.0
+    while counts[-1] < before + expected:
+        time.sleep(max(0.0, tick - time.perf_counter()))
+        counts.append(stored(engine))
+        tick += 1.0
+        if tick - start > 1800:
+            raise TimeoutError("the stream was not stored within 30 minutes")
+    elapsed = time.perf_counter() - start
+    whole_seconds = [b - a for a, b in itertools.pairwise(counts[:-1])]  # the last ends early
+    slowest = min(whole_seconds, default=float("nan"))
+    return (before + expected - first) / elapsed, slowest
+
+
+def peak_memory_mib(process: subprocess.Popen[bytes]) -> float:
+    """The most resident memory the process has used so far (Linux ``VmHWM``), in MiB."""
+    status = Path(f"/proc/{process.pid}/status").read_text()
+    line = next(line for line in status.splitlines() if line.startswith("VmHWM:"))
+    return int(line.split()[1]) / 1024
 
 
 def warm_up(engine: Engine, port: int, root: str) -> None:
@@ -295,17 +315,22 @@ def run_backend(label: str, url: str, port: int, args: argparse.Namespace) -> No
     ids = [f"bench-{secrets.token_hex(3)}-{n}" for n in range(args.workers)]
     with workers(url, port, topics, root, ids):
         warm_up(engine, port, root)
-    rates = []
+    figures = []
     for stream, per_message in (
         (native_stream(root, args.messages), 1),
         (chirpstack_stream(application, args.messages), 4),
     ):
         publish(port, stream)
-        with workers(url, port, topics, root, ids):
-            rates.append(drain_rate(engine, len(stream) * per_message) / per_message)
+        with workers(url, port, topics, root, ids) as running:
+            rate, slowest = drain(engine, len(stream) * per_message)
+            peak = max(peak_memory_mib(process) for process in running)
+        figures.append((rate / per_message, slowest / per_message, peak))
     print(f"{label} ({args.workers} worker(s), batches of {RECEIVE_MAXIMUM // 2}):")
-    for name, per_message, rate in zip(STREAMS, (1, 4), rates, strict=True):
-        print(f"  {name:<36} {rate:>8,.0f} messages/s {per_message * rate:>8,.0f} readings/s")
+    for name, per_message, (rate, slowest, peak) in zip(STREAMS, (1, 4), figures, strict=True):
+        print(
+            f"  {name:<36} {rate:>8,.0f} messages/s {per_message * rate:>8,.0f} readings/s"
+            f"  slowest second {slowest:>7,.0f} messages  peak memory {peak:,.0f} MiB/worker"
+        )
     engine.dispose()
 
 

@@ -69,7 +69,7 @@ def serve(database_url: str, port: int, data_dir: Path) -> None:
     from convergence.charging.config import CentralConfig
     from convergence.settings import Environment, Settings
     from convergence.web.app import create_app
-    from convergence.web.ocpp import central_system
+    from convergence.web.deps import runtime_of
 
     settings = Settings(
         environment=Environment.test,
@@ -78,7 +78,7 @@ def serve(database_url: str, port: int, data_dir: Path) -> None:
         secret_key="bench-secret-key-" + "x" * 32,
     )
     app = create_app(settings, engine=make_engine(database_url))
-    central_system(app).config = CentralConfig(heartbeat_interval_s=HEARTBEAT_S)
+    runtime_of(app).central_system.config = CentralConfig(heartbeat_interval_s=HEARTBEAT_S)
     tune_collector()  # as `convergence serve` does
     # OCPP frames are a few hundred bytes: compressing them costs more CPU than it saves.
     uvicorn.run(

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from convergence.members import service, tokens
 from convergence.members.roles import MemberKind, Role, ShareLevel, TokenScope
 from convergence.members.schemas import MemberCreate, TokenCreate, UserCreate
+from convergence.registry.events import RegistryListener
+from convergence.runtime import Runtime
+from convergence.settings import Environment, Settings
 
 PASSWORD = "correct horse battery staple"
 VERSAILLES_TOWN_HALL = (2.1301, 48.8049)
@@ -99,3 +105,16 @@ def build_territory(engine: Engine) -> Territory:
                 ).secret
             fixtures[key] = fixture
     return Territory(**fixtures)
+
+
+@contextmanager
+def registering(engine: Engine) -> Iterator[tuple[Connection, tuple[RegistryListener, ...]]]:
+    """A transaction and the registry listeners of a platform process (``Runtime``): what a
+    device sent before it was registered is replayed, as through the API or the CLI."""
+    settings = Settings(environment=Environment.test, secret_key=secrets.token_urlsafe(48))
+    runtime = Runtime.build(settings, engine=engine)
+    try:
+        with runtime.begin() as conn:
+            yield conn, runtime.registry_listeners
+    finally:
+        runtime.close()

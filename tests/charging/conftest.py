@@ -27,8 +27,8 @@ from convergence.registry.schemas import AssetCreate
 from convergence.settings import Settings
 from convergence.simulation.chargepoint_config import ChargePointProfile
 from convergence.web.app import create_app
-from convergence.web.ocpp import central_system
-from tests.support import BOULOGNE_TOWN_HALL, VERSAILLES_TOWN_HALL, MemberFixture
+from convergence.web.deps import runtime_of
+from tests.support import BOULOGNE_TOWN_HALL, VERSAILLES_TOWN_HALL, MemberFixture, registering
 
 # Short periods so that liveness and offline detection happen within a test.
 TEST_CONFIG = CentralConfig(
@@ -68,7 +68,7 @@ def wait_until(check: Callable[[], Any], *, timeout: float = 15.0, every: float 
 @pytest.fixture
 def live(settings: Settings, engine: Engine) -> Iterator[LiveServer]:
     app = create_app(settings, engine=engine)
-    central = central_system(app)
+    central = runtime_of(app).central_system
     central.config = TEST_CONFIG
     config = uvicorn.Config(
         app, host="127.0.0.1", port=0, ws="websockets-sansio", lifespan="off", log_level="warning"
@@ -104,9 +104,10 @@ def register_charge_point(
 ) -> int:
     """An active charge point of ``member`` at its town hall, with its password; its asset id."""
     lon, lat = VERSAILLES_TOWN_HALL if member.key == "versailles" else BOULOGNE_TOWN_HALL
-    with engine.begin() as conn:
+    with registering(engine) as (conn, listeners):
         asset = registry_service.create_asset(
             conn,
+            listeners=listeners,
             scope=command_line_scope(),
             data=AssetCreate(
                 member_id=member.id,

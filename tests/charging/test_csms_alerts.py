@@ -7,9 +7,9 @@ import asyncio
 import pytest
 from sqlalchemy import Engine
 
+from convergence.alerts.charging_rules import install_default_rules
 from convergence.alerts.queries import list_alerts
 from convergence.alerts.schemas import AlertOut
-from convergence.charging.alerting import install_default_rules
 from convergence.members.scope import command_line_scope
 from convergence.simulation.chargepoint_config import (
     ChargeSession,

@@ -19,13 +19,15 @@ import pytest
 import uvicorn
 from sqlalchemy import func, select
 
-from convergence.cli.demo import demo_app
+from convergence.cli.demo import demo_runtime
 from convergence.db.types import utcnow
 from convergence.demo import chargers, live
 from convergence.demo.build import Demo
 from convergence.demo.catalogue import MQTT_COMMUNES
 from convergence.members.tables import members
+from convergence.runtime import Runtime
 from convergence.timeseries.tables import events, readings, series
+from convergence.web.app import create_app
 
 
 def free_port() -> int:
@@ -45,10 +47,19 @@ def wait_until(check: Callable[[], bool], *, timeout: float) -> bool:
 
 
 @pytest.fixture
-def server(built: Demo) -> Iterator[str]:
+def runtime(built: Demo) -> Iterator[Runtime]:
+    """The demo process's runtime (closed at the end)."""
+    runtime = demo_runtime(built)
+    yield runtime
+    runtime.close()
+
+
+@pytest.fixture
+def server(built: Demo, runtime: Runtime) -> Iterator[str]:
     """The demo's application on a live server in this process."""
     port = free_port()
-    config = uvicorn.Config(demo_app(built), host="127.0.0.1", port=port, log_level="warning")
+    app = create_app(runtime=runtime)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     running = uvicorn.Server(config)
     thread = threading.Thread(target=running.run, daemon=True)
     thread.start()
@@ -83,12 +94,14 @@ def test_a_tick_sends_every_commune_s_readings_over_http(built: Demo, server: st
     assert _readings_between(built, start, sender.since, everyone) >= sender.sent
 
 
-def test_some_communes_publish_over_mqtt_to_the_platform_s_subscriber(built: Demo) -> None:
+def test_some_communes_publish_over_mqtt_to_the_platform_s_subscriber(
+    built: Demo, runtime: Runtime
+) -> None:
     settings = built.settings
     if not live.broker_reachable(settings.mqtt_host, settings.mqtt_port):
         pytest.skip(f"no MQTT broker at {settings.mqtt_host}:{settings.mqtt_port}")
     root = f"convergence-demo-test-{secrets.token_hex(4)}"
-    subscriber = live.mqtt_subscriber(built, root=root)
+    subscriber = live.mqtt_subscriber(built, root=root, runtime=runtime)
     thread = subscriber.start_background()
     publisher = live.MqttPublisher(settings.mqtt_host, settings.mqtt_port, root=root)
     start = utcnow().replace(microsecond=0) - timedelta(minutes=10)

@@ -15,7 +15,7 @@ from convergence.registry.schemas import AssetCreate, DeviceModelCreate
 from convergence.settings import Settings
 from convergence.web.app import create_app
 from tests.ingest.payloads import DL_MBX_EUI, ERS_CO2_EUI
-from tests.support import BOULOGNE_TOWN_HALL, VERSAILLES_TOWN_HALL, Territory
+from tests.support import BOULOGNE_TOWN_HALL, VERSAILLES_TOWN_HALL, Territory, registering
 
 
 @dataclass(frozen=True)
@@ -28,13 +28,15 @@ class Sensors:
 
 
 def register(engine: Engine, member_id: int, **fields: object) -> int:
-    """Register an asset of ``member_id`` at its town hall."""
+    """Register an asset of ``member_id`` at its town hall, as the platform's processes do
+    (what it sent before being known is replayed)."""
     lon, lat = BOULOGNE_TOWN_HALL if fields.pop("boulogne", False) else VERSAILLES_TOWN_HALL
-    with engine.begin() as conn:
-        data = AssetCreate.model_validate(
-            {"member_id": member_id, "kind": "sensor", "lon": lon, "lat": lat} | fields
-        )
-        return service.create_asset(conn, scope=command_line_scope(), data=data).id
+    data = AssetCreate.model_validate(
+        {"member_id": member_id, "kind": "sensor", "lon": lon, "lat": lat} | fields
+    )
+    with registering(engine) as (conn, listeners):
+        scope = command_line_scope()
+        return service.create_asset(conn, scope=scope, data=data, listeners=listeners).id
 
 
 def device_model(engine: Engine, vendor: str, model: str, codec: str) -> int:
@@ -77,6 +79,3 @@ def make_client(engine: Engine, settings: Settings) -> Iterator[Callable[..., Te
     yield make
     for client in clients:
         client.__exit__(None, None, None)
-        runtime = getattr(client.app.state, "ingest_runtime", None)  # type: ignore[attr-defined]
-        if runtime is not None:
-            runtime.close()  # stops the JavaScript codec workers

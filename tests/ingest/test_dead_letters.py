@@ -5,10 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select, update
+from typer.testing import CliRunner
 
+from convergence.cli.main import app
 from convergence.registry.tables import device_models
+from convergence.settings import get_settings
 from convergence.timeseries.tables import readings
 from tests.ingest.conftest import Sensors, device_model, register
 from tests.support import Territory
@@ -146,3 +150,29 @@ def test_an_operator_javascript_codec_decodes_and_a_runaway_one_is_dead_lettered
     with engine.connect() as conn:
         values = sorted(conn.execute(select(readings.c.value)).scalars())
     assert values == [-5.0, 22.5, 40.0, 50.0]
+
+
+def test_the_command_line_replays_every_pending_letter_of_a_reason(
+    client: TestClient,
+    territory: Territory,
+    sensors: Sensors,
+    engine: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    model, letter_id = _refused_for_want_of_a_codec(client, territory, engine)
+    with engine.begin() as conn:
+        conn.execute(update(device_models).where(device_models.c.id == model).values(codec="elsys"))
+    monkeypatch.setenv("CONVERGENCE_DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    monkeypatch.setenv("CONVERGENCE_DATA_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["deadletters", "replay", "--reason", "no_codec"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    assert "1 rejoué(s)" in result.output
+    path = f"/api/v1/dead-letters/{letter_id}"
+    assert (
+        client.get(path, headers=territory.versailles.bearer("read")).json()["status"] == "replayed"
+    )

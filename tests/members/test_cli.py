@@ -81,6 +81,9 @@ def test_an_operator_sets_up_a_commune_from_the_command_line(cli_env: None, tmp_
     assert "1 équipements importés" in out
     code, out = invoke("assets", "export", "--member", "78646")
     assert "Mât 1,sensor" in out
+    code, out = invoke("tokens", "list")
+    assert code == 0, out
+    assert f"│ {token_id} " in out or f" {token_id} " in out
     code, out = invoke("tokens", "revoke", token_id)
     assert code == 0, out
     code, out = invoke("audit", "verify")

@@ -15,10 +15,11 @@ import fastapi.routing
 from fastapi.testclient import TestClient
 
 from convergence.opendata.config import OpenDataConfig
+from convergence.opendata.gate import PublicGate
 from convergence.opendata.kinds import DatasetKind
 from convergence.opendata.specs import KIND_SPECS
 from convergence.opendata.tableschemas import SchemaName
-from convergence.web.api.public import install_public_gate
+from convergence.web.deps import runtime_of
 from tests.opendata.planting import (
     create_dataset,
     engine_of,
@@ -77,7 +78,9 @@ def calls(path: str, dataset_ids: list[int]) -> Iterator[str]:
 
 
 def test_no_public_route_shows_unpublished_data(client: TestClient, territory: Territory) -> None:
-    install_public_gate(client.app, OpenDataConfig(public_rate_per_minute=1_000_000))  # type: ignore[arg-type]
+    runtime_of(client.app).public_gate = PublicGate.from_config(
+        OpenDataConfig(public_rate_per_minute=1_000_000)
+    )
     hidden, shown = plant(client, territory)
     published = [item["id"] for item in client.get("/api/public/v1/datasets").json()]
     assert shown in published

@@ -11,9 +11,10 @@ from sqlalchemy import Engine
 
 from convergence.opendata.config import OpenDataConfig
 from convergence.opendata.forwarding import client_address
+from convergence.opendata.gate import PublicGate
 from convergence.settings import Environment, Settings
-from convergence.web.api.public import install_public_gate
 from convergence.web.app import create_app
+from convergence.web.deps import runtime_of
 from tests.support import Territory
 
 PROXY = "10.0.0.7"
@@ -24,15 +25,17 @@ def proxied(engine: Engine) -> Iterator[TestClient]:
     """A client reaching the app through a reverse proxy at PROXY, limited to 2 a minute."""
     settings = Settings(environment=Environment.test, secret_key=secrets.token_urlsafe(48))
     app = create_app(settings, engine=engine)
-    install_public_gate(
-        app, OpenDataConfig(public_rate_per_minute=2, trusted_proxies=("10.0.0.0/8",))
+    runtime_of(app).public_gate = PublicGate.from_config(
+        OpenDataConfig(public_rate_per_minute=2, trusted_proxies=("10.0.0.0/8",))
     )
     with TestClient(app, client=(PROXY, 40000)) as client:
         yield client
 
 
 def test_the_public_api_answers_429_with_retry_after(client: TestClient) -> None:
-    install_public_gate(client.app, OpenDataConfig(public_rate_per_minute=3))  # type: ignore[arg-type]
+    runtime_of(client.app).public_gate = PublicGate.from_config(
+        OpenDataConfig(public_rate_per_minute=3)
+    )
     answers = [client.get("/api/public/v1/datasets") for _ in range(3)]
     assert [a.status_code for a in answers] == [200, 200, 200]
     refused = client.get("/api/public/v1/datasets")
@@ -50,7 +53,9 @@ def test_the_public_api_answers_429_with_retry_after(client: TestClient) -> None
 def test_the_member_api_is_not_limited_by_the_public_bucket(
     client: TestClient, territory: Territory
 ) -> None:
-    install_public_gate(client.app, OpenDataConfig(public_rate_per_minute=1))  # type: ignore[arg-type]
+    runtime_of(client.app).public_gate = PublicGate.from_config(
+        OpenDataConfig(public_rate_per_minute=1)
+    )
     client.get("/api/public/v1/datasets")
     assert client.get("/api/public/v1/datasets").status_code == 429
     headers = territory.versailles.bearer()

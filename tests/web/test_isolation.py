@@ -16,11 +16,13 @@ from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 
 from convergence.members.roles import Role
+from convergence.servicelines import service_lines
 from tests.alerts.planting import alert_params, plant_alerts
 from tests.charging.planting import charging_params, plant_charging
 from tests.coordination.planting import plant_proposal, proposal_params
 from tests.indicators.planting import plant_indicators
 from tests.opendata.planting import opendata_params, plant_datasets
+from tests.servicelines.walks import line_api_queries
 from tests.support import VERSAILLES_TOWN_HALL, MemberFixture, Territory
 from tests.web.ingest_planting import ingest_calls, ingest_params, plant_ingest
 from tests.web.session import log_in
@@ -226,6 +228,15 @@ ROUTE_CALLS: dict[tuple[str, str], Callable[[Planted], Call]] = {
 }
 
 
+def route_calls() -> dict[tuple[str, str], Callable[[Planted], Call]]:
+    """ROUTE_CALLS, and the JSON routes of the installed service lines (tests/servicelines)."""
+    lines = {
+        route: (lambda _, query=query: Call(query=query))
+        for route, query in line_api_queries(service_lines()).items()
+    }
+    return ROUTE_CALLS | lines
+
+
 def api_routes(client: TestClient) -> list[tuple[str, str]]:
     """Every (method, path) of the JSON API, routers included at any depth."""
     contexts = iter_route_contexts(client.app.routes)  # type: ignore[attr-defined]
@@ -240,9 +251,10 @@ def api_routes(client: TestClient) -> list[tuple[str, str]]:
 def test_every_route_is_in_the_walk(client: TestClient) -> None:
     routes = api_routes(client)
     assert ("GET", "/api/v1/assets/{asset_id}") in routes  # the listing itself works
-    missing = [r for r in routes if r not in ROUTE_CALLS]
+    calls = route_calls()
+    missing = [r for r in routes if r not in calls]
     assert missing == [], "add these routes to ROUTE_CALLS in tests/web/test_isolation.py"
-    stale = [r for r in ROUTE_CALLS if r not in routes]
+    stale = [r for r in calls if r not in routes]
     assert stale == [], "these ROUTE_CALLS entries name routes that no longer exist"
 
 
@@ -262,7 +274,7 @@ def walk(client: TestClient, planted: Planted, headers: dict[str, str]) -> list[
         "series_id": planted.asset_id,  # Versailles' series are walked in tests/timeseries
         "domain": "traffic",
     }
-    for (method, path), make in ROUTE_CALLS.items():
+    for (method, path), make in route_calls().items():
         call = make(planted)
         response = client.request(
             method,
@@ -339,7 +351,7 @@ def test_anonymous_callers_get_401_everywhere(client: TestClient, territory: Ter
         "series_id": planted.asset_id,  # Versailles' series are walked in tests/timeseries
         "domain": "traffic",
     }
-    for (method, path), make in ROUTE_CALLS.items():
+    for (method, path), make in route_calls().items():
         call = make(planted)
         response = client.request(
             method, path.format(**params), json=call.json, files=call.files, params=call.query

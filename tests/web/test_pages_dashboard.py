@@ -14,8 +14,9 @@ from convergence.alerts.evaluation import evaluate_batch
 from convergence.db.types import utcnow
 from convergence.indicators.timewindows import local_day_of
 from convergence.members.roles import Role
+from convergence.timedcache import TimedCache
 from convergence.timeseries.store import NewReading, store_readings
-from convergence.web.pages.dashboard_cache import TimedCache, visibility
+from convergence.web.pages.dashboard_cache import visibility
 from tests.alerts.conftest import user_scope
 from tests.reports.planting import Sites, plant_commune
 from tests.support import Territory

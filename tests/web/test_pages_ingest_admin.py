@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,15 +15,6 @@ from tests.support import Territory
 from tests.web.pages_support import MARKER, audit, log_in_as
 
 UNKNOWN_EUI = "0004A30B001C0530"
-
-
-@pytest.fixture
-def runtime_closed(client: TestClient) -> Iterator[TestClient]:
-    """The client; the ingest runtime a replay started is closed at the end."""
-    yield client
-    runtime = getattr(client.app.state, "ingest_runtime", None)  # type: ignore[attr-defined]
-    if runtime is not None:
-        runtime.close()
 
 
 def send(client: TestClient, territory: Territory, device: str, value: float = 55.0) -> None:
@@ -66,9 +56,8 @@ def test_dead_letters_are_listed_with_their_reason_and_payload(
 
 
 def test_a_replay_takes_the_message_in_once_its_cause_is_fixed(
-    runtime_closed: TestClient, territory: Territory
+    client: TestClient, territory: Territory
 ) -> None:
-    client = runtime_closed
     send(client, territory, "SONO-77", 61.5)
     csrf = log_in_as(client, territory.versailles, Role.member_admin)
     letter_id = re.findall(r"/admin/messages-rejetes/(\d+)/rejouer", client.get(

@@ -27,6 +27,9 @@ from convergence.members.roles import Role
 from convergence.members.scope import MemberScope
 from convergence.members.tables import users
 
+# Public functions here read or write members' rows without a scope (a system module):
+UNSCOPED_REASON = "the daily digest is a platform job writing to every member's subscribers"
+
 MONTHS_FR = (
     "janvier", "février", "mars", "avril", "mai", "juin",
     "juillet", "août", "septembre", "octobre", "novembre", "décembre",

@@ -23,6 +23,9 @@ from convergence.alerts.notifications import queue_alert_notifications
 from convergence.alerts.tables import OPEN_CONDITION, alert_events, alerts
 from convergence.alerts.targets import Asset, Rule
 
+# Public functions here read or write members' rows without a scope (a system module):
+UNSCOPED_REASON = "the evaluation acts on rows it already selected for the rule's own member"
+
 SYSTEM_ACTOR = "system"
 
 

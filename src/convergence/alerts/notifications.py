@@ -16,6 +16,9 @@ from convergence.db.inserts import insert_one
 from convergence.members.tables import users
 from convergence.registry.tables import assets
 
+# Public functions here read or write members' rows without a scope (a system module):
+UNSCOPED_REASON = "deliveries are queued for the subscribers of the alert's own member"
+
 
 def matching_subscriptions(conn: Connection, *, alert: AlertOut) -> list[Row[Any]]:
     """Immediate subscriptions of the alert's member whose filters and severity it meets."""

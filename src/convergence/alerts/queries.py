@@ -32,6 +32,11 @@ from convergence.errors import NotFound
 from convergence.members.scope import MemberScope, member_clause, require_scope
 from convergence.registry.tables import assets
 
+# Public functions that read or write members' rows without a scope, and why.
+UNSCOPED = {
+    "alert_history": "called with an alert id its caller read through get_alert(scope)",
+}
+
 MAX_LIMIT = 1000
 
 

@@ -10,7 +10,7 @@ keeps a slow SMTP server from delaying the acknowledgement of data.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from sqlalchemy import Engine
@@ -19,6 +19,7 @@ from convergence.alerts.config import AlertsConfig
 from convergence.alerts.delivery import send_pending
 from convergence.alerts.evaluation import ReadingRow, StoredEvent, evaluate_batch
 from convergence.alerts.lifecycle import Outcome
+from convergence.timeseries.committed import Committed, Reactor
 
 
 def react(
@@ -37,3 +38,14 @@ def react(
     if config is not None and outcome.deliveries:
         send_pending(engine, config=config, now=now, only=outcome.deliveries)
     return outcome
+
+
+def alert_reactor(engine: Engine, *, on_queued: Callable[[], None] | None = None) -> Reactor:
+    """The react stage of alert rules; ``on_queued`` is told when notifications wait to go."""
+
+    def reactor(committed: Committed) -> None:
+        outcome = react(engine, stored=committed.readings, events=committed.events)
+        if outcome.deliveries and on_queued is not None:
+            on_queued()
+
+    return reactor

@@ -20,6 +20,9 @@ from convergence.alerts.targets import Asset, Rule, load_rules, watched_assets
 from convergence.alerts.wording import duration, local_time, quantity_label
 from convergence.timeseries.tables import series
 
+# Public functions here read or write members' rows without a scope (a system module):
+UNSCOPED_REASON = "the scheduled evaluation is a platform job over every member's rules"
+
 Evaluator = Callable[[Connection, Rule, Asset, datetime], tuple[ConditionState, Trigger] | None]
 
 

@@ -20,6 +20,11 @@ from convergence.members.scope import MemberScope, require_write
 from convergence.members.tables import member_communes
 from convergence.registry.tables import assets, device_models
 
+# Public functions that read or write members' rows without a scope, and why.
+UNSCOPED = {
+    "check_target": "called by create_rule and update_rule after require_write(scope)",
+}
+
 
 def create_rule(conn: Connection, *, scope: MemberScope, data: RuleCreate) -> RuleOut:
     """Create a rule watching equipment of one member (the caller's, or any for the operator)."""

@@ -14,6 +14,9 @@ from convergence.alerts.schemas import TARGET_FIELDS, RuleParams
 from convergence.alerts.tables import alert_rules
 from convergence.registry.tables import assets
 
+# Public functions here read or write members' rows without a scope (a system module):
+UNSCOPED_REASON = "rule evaluation loads each rule's own targets, for every member"
+
 PARAMS = TypeAdapter[RuleParams](RuleParams)
 # Equipment not in the field is not watched (a planned sensor cannot fall silent).
 WATCHED_STATUSES = ("installed", "active", "faulty")

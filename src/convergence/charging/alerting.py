@@ -1,8 +1,9 @@
-"""Events of the central system, stored through the time-series store and fed to alert rules.
+"""Events of the central system, stored through the time-series store for the reactors.
 
 Writes gather their readings and events in a ``Sink``, stored in one go when the
-transaction ends. The three charging alerts are ordinary event rules of the alerts package
-(``event_kind`` and a payload ``match``), listed, tuned, acknowledged and notified like any:
+transaction ends; what was new goes to the process's reactors once committed (the alert
+rules among them). The three charging alerts are ordinary event rules of the alerts package
+(``event_kind`` and a payload ``match``, see ``convergence.alerts.charging_rules``):
 
 - a charger in fault: ``ocpp.status`` with ``charge_point_faulted = true`` (any connector
   Faulted, or the whole charge point); the next status without a fault resolves it;
@@ -19,18 +20,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
-from convergence.alerts.evaluation import evaluate_batch
-from convergence.alerts.kinds import Severity, TargetKind
-from convergence.alerts.schemas import EventParams, RuleCreate, RuleOut
-from convergence.alerts.service import create_rule
-from convergence.alerts.tables import alert_rules
 from convergence.charging.kinds import ConnectionState, EventKind
 from convergence.charging.observations import ChargePointRef
-from convergence.db.types import utcnow
-from convergence.members.scope import MemberScope, require_write
-from convergence.registry.kinds import Domain
+from convergence.timeseries.committed import Committed
 from convergence.timeseries.store import NewEvent, NewReading, insert_events, store_readings
 
 TRUE, FALSE = "true", "false"
@@ -76,53 +70,11 @@ class Sink:
     def merge(self, other: Sink) -> None:
         self.add(readings=other.readings, events=other.events)
 
-    def flush(self, conn: Connection) -> None:
-        """Store what was gathered, then evaluate alert rules on what was actually new."""
+    def flush(self, conn: Connection) -> Committed:
+        """Store what was gathered; what was actually new, for the reactors after the commit."""
         readings, events = self.readings, self.events
         self.readings, self.events = [], []
         inserted = store_readings(conn, readings).inserted if readings else []
         new_keys = set(insert_events(conn, events)) if events else set()
         new_events = [e for e in events if (e.asset_id, e.kind, e.ts) in new_keys]
-        if inserted or new_events:
-            evaluate_batch(conn, stored=inserted, events=new_events, now=utcnow())
-
-
-def default_rules(member_id: int) -> list[RuleCreate]:
-    """The charging alert rules every member with chargers wants."""
-    rules = (
-        ("Borne en défaut", EventKind.status, {"charge_point_faulted": TRUE}, Severity.critical),
-        ("Borne hors ligne", EventKind.connection, {"state": "offline"}, Severity.warning),
-        (
-            "Échecs de charge répétés",
-            EventKind.session,
-            {"repeated_failures": TRUE},
-            Severity.warning,
-        ),
-    )
-    return [
-        RuleCreate(
-            name=name,
-            member_id=member_id,
-            target_kind=TargetKind.domain,
-            domain=Domain.charging,
-            severity=severity,
-            params=EventParams(event_kind=kind.value, match=match),
-            cooldown_s=0,
-        )
-        for name, kind, match, severity in rules
-    ]
-
-
-def install_default_rules(conn: Connection, *, scope: MemberScope, member_id: int) -> list[RuleOut]:
-    """Create the charging rules a member does not have yet (by name); the new ones."""
-    require_write(scope, member_id)
-    existing = set(
-        conn.execute(select(alert_rules.c.name).where(alert_rules.c.member_id == member_id))
-        .scalars()
-        .all()
-    )
-    return [
-        create_rule(conn, scope=scope, data=rule)
-        for rule in default_rules(member_id)
-        if rule.name not in existing
-    ]
+        return Committed(readings=inserted, events=new_events)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -43,6 +43,7 @@ from convergence.errors import InvalidInput
 from convergence.ingest import deadletters
 from convergence.ingest.envelope import UNKNOWN_DEVICE, Envelope, Refusal, Source, Stage
 from convergence.members.scope import MemberScope
+from convergence.timeseries.committed import Reactor
 
 LOGGER = logging.getLogger("convergence.charging")
 T = TypeVar("T")
@@ -112,13 +113,16 @@ class _NotedConnection:
 class CentralSystem:
     """The central system of this process."""
 
-    def __init__(self, *, engine: Engine, config: CentralConfig) -> None:
+    def __init__(
+        self, *, engine: Engine, config: CentralConfig, reactors: Sequence[Reactor] = ()
+    ) -> None:
+        """``reactors`` are told what each group commit stored (alert rules, tickets)."""
         self.engine = engine
         self.config = config
         self._links: dict[int, _Live] = {}
         self._seen: dict[ChargePointRef, datetime] = {}
         self._executor = ThreadPoolExecutor(config.db_workers, thread_name_prefix="ocpp-db")
-        self._writer = BatchWriter(engine)
+        self._writer = BatchWriter(engine, reactors=reactors)
         self._presence: asyncio.Task[None] | None = None
 
     # --- the database, off the event loop ----------------------------------------------------

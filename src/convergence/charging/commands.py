@@ -23,6 +23,9 @@ from convergence.errors import InvalidInput
 from convergence.members import audit
 from convergence.members.scope import MemberScope, require_write
 
+# Public functions here read or write members' rows without a scope (a system module):
+UNSCOPED_REASON = "the central system records answers of an authenticated charge point"
+
 # Charge point answers that mean "done" or "will be done".
 ACCEPTED_ANSWERS = frozenset({"Accepted", "Scheduled", "Unlocked"})
 SECRET_KEYS = frozenset({"AuthorizationKey", "BasicAuthPassword"})

@@ -27,6 +27,9 @@ from convergence.db.types import utcnow
 from convergence.decoders.quantities import get_quantity
 from convergence.timeseries.store import NewReading
 
+# Public functions here read or write members' rows without a scope (a system module):
+UNSCOPED_REASON = "the central system writes for an authenticated charge point"
+
 ENERGY = get_quantity("energy")  # kWh
 POWER = get_quantity("power")  # W
 

@@ -36,6 +36,11 @@ from convergence.members.scope import MemberScope, member_clause
 from convergence.registry.tables import assets
 from convergence.timeseries.tables import events
 
+# Public functions that read or write members' rows without a scope, and why.
+UNSCOPED = {
+    "is_charge_point": "whether an asset id is a charge point, for the central system",
+}
+
 
 def is_charge_point() -> ColumnElement[bool]:
     """Assets the central system supervises: charge points, and anything with an OCPP id."""

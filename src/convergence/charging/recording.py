@@ -24,6 +24,9 @@ from convergence.charging.tables import charge_point_connectors, charge_points
 from convergence.db.types import utcnow
 from convergence.registry.tables import assets
 
+# Public functions here read or write members' rows without a scope (a system module):
+UNSCOPED_REASON = "the central system writes for an authenticated charge point"
+
 _TEXT = 50  # length of the identity columns
 
 

@@ -30,6 +30,9 @@ from convergence.charging.tables import charge_points, charging_sessions
 from convergence.db.inserts import insert_one
 from convergence.db.types import utcnow
 
+# Public functions here read or write members' rows without a scope (a system module):
+UNSCOPED_REASON = "the central system writes for an authenticated charge point"
+
 # OCPP 1.6 Reason and 2.0.1 ReasonEnumType values that mean the driver did not get a normal end.
 ABNORMAL_STOP_REASONS = frozenset(
     {

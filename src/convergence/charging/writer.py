@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine
 
 from convergence.charging.alerting import Sink
+from convergence.timeseries.committed import Reactor, notify
 
 LOGGER = logging.getLogger("convergence.charging.writer")
 T = TypeVar("T")
@@ -31,9 +32,12 @@ Outcome = tuple[bool, Any]  # (succeeded, result or exception)
 class BatchWriter:
     """Writes queued from the event loop, committed by batches in one worker thread."""
 
-    def __init__(self, engine: Engine, *, max_batch: int = 200) -> None:
+    def __init__(
+        self, engine: Engine, *, max_batch: int = 200, reactors: Sequence[Reactor] = ()
+    ) -> None:
         self.engine = engine
         self.max_batch = max_batch
+        self.reactors = tuple(reactors)
         # One writer: no two transactions of this process wait on each other's locks.
         self._executor = ThreadPoolExecutor(1, thread_name_prefix="ocpp-writer")
         self._queue: list[tuple[Write, asyncio.Future[Any]]] = []
@@ -84,7 +88,8 @@ class BatchWriter:
         with self.engine.begin() as conn:
             sink = Sink()
             results = [work(conn, sink) for work in works]
-            sink.flush(conn)
+            committed = sink.flush(conn)
+        notify(self.reactors, committed)
         return [(True, result) for result in results]
 
     def _alone(self, work: Write) -> Outcome:
@@ -92,8 +97,9 @@ class BatchWriter:
             with self.engine.begin() as conn:
                 sink = Sink()
                 result = work(conn, sink)
-                sink.flush(conn)
+                committed = sink.flush(conn)
         except Exception as error:
             LOGGER.exception("a write failed; its charge point gets an error and sends again")
             return False, error
+        notify(self.reactors, committed)
         return True, result

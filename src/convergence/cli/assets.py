@@ -7,7 +7,14 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from convergence.cli.context import console, err_console, fail, handle_errors, open_engine
+from convergence.cli.context import (
+    console,
+    err_console,
+    fail,
+    handle_errors,
+    open_engine,
+    open_runtime,
+)
 from convergence.members.queries import find_member
 from convergence.members.scope import command_line_scope
 from convergence.registry import csv_io, queries
@@ -25,7 +32,7 @@ def import_(
     """Import equipment: every row is checked first; one bad row and nothing is written."""
     data = file.read_bytes()
     scope = command_line_scope()
-    with open_engine() as engine, engine.begin() as conn, _progress() as progress:
+    with open_runtime() as runtime, runtime.begin() as conn, _progress() as progress:
         task = progress.add_task("Import", total=None)
         target = find_member(conn, ref=member)
         report = csv_io.import_assets(
@@ -34,6 +41,7 @@ def import_(
             data=data,
             member_id=target.id,
             progress=lambda done, total: progress.update(task, completed=done, total=total),
+            listeners=runtime.registry_listeners,
         )
     if not report.ok:
         for error in report.errors:

@@ -7,17 +7,26 @@ from pathlib import Path
 
 import typer
 
+from convergence.alerts.charging_rules import install_default_rules
 from convergence.charging import irve, service
-from convergence.charging.alerting import Sink, install_default_rules
+from convergence.charging.alerting import Sink
 from convergence.charging.config import config_from_settings
 from convergence.charging.irve_sources import live_statuses, registry_stations
 from convergence.charging.recording import sweep_offline
-from convergence.cli.context import CLI_ACTOR, console, fail, handle_errors, open_engine
+from convergence.cli.context import (
+    CLI_ACTOR,
+    console,
+    fail,
+    handle_errors,
+    open_engine,
+    open_runtime,
+)
 from convergence.db.types import utcnow
 from convergence.members.queries import find_member
 from convergence.members.roles import Role
 from convergence.members.scope import MemberScope, command_line_scope
 from convergence.settings import get_settings
+from convergence.timeseries.committed import notify
 
 app = typer.Typer(
     help="Supervision des bornes de recharge (OCPP) et fichiers IRVE.", no_args_is_help=True
@@ -94,8 +103,11 @@ def alert_rules(
 def sweep() -> None:
     """Report as offline the charge points silent for too long (when no OCPP server runs)."""
     config = config_from_settings(get_settings())
-    with open_engine() as engine, engine.begin() as conn:
-        sink = Sink()
-        silent = sweep_offline(conn, sink, config=config, now=utcnow())
-        sink.flush(conn)
+    with open_runtime() as runtime:
+        with runtime.engine.begin() as conn:
+            sink = Sink()
+            silent = sweep_offline(conn, sink, config=config, now=utcnow())
+            committed = sink.flush(conn)
+        notify(runtime.reactors, committed)  # the offline alerts, as the OCPP server fires them
+        runtime.alert_worker.run_once(scheduled=False)
     console.print(f"{len(silent)} borne(s) passée(s) hors ligne.")

@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from convergence.bootstrap import ensure_schema_current, prepare_database
 from convergence.db.engine import make_engine
 from convergence.errors import ConvergenceError
+from convergence.runtime import Runtime
 from convergence.settings import get_settings
 
 P = ParamSpec("P")
@@ -55,3 +56,20 @@ def open_engine() -> Iterator[Engine]:
         yield engine
     finally:
         engine.dispose()
+
+
+@contextmanager
+def open_runtime(*, schedule_alerts: bool = False, background: bool = False) -> Iterator[Runtime]:
+    """The composition root's runtime on the configured database, closed at the end.
+
+    ``background`` starts its alert worker (for a process that keeps running);
+    ``schedule_alerts`` lets that worker evaluate the silence and indicator rules too.
+    """
+    with open_engine() as engine:
+        runtime = Runtime.build(get_settings(), engine=engine, schedule_alerts=schedule_alerts)
+        if background:
+            runtime.start_background()
+        try:
+            yield runtime
+        finally:
+            runtime.close()

@@ -5,16 +5,13 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from convergence.cli.context import console, handle_errors, open_engine
+from convergence.cli.context import console, handle_errors, open_engine, open_runtime
 from convergence.ingest import replay as replaying
 from convergence.ingest.envelope import Source, Status
-from convergence.ingest.queries import list_dead_letters
-from convergence.ingest.runtime import IngestRuntime
+from convergence.ingest.queries import list_dead_letters, pending_with_reason
 from convergence.ingest.schemas import DeadLetterFilters
-from convergence.ingest.tables import dead_letters
 from convergence.members.queries import find_member
 from convergence.members.scope import command_line_scope
-from convergence.settings import get_settings
 
 app = typer.Typer(help="Messages refusés : liste et rejeu.", no_args_is_help=True)
 
@@ -58,22 +55,14 @@ def replay(
     reason: str = typer.Option(None, help="Replay every pending dead letter with this reason"),
 ) -> None:
     """Run dead letters through the pipeline again, once their cause is fixed."""
-    runtime = IngestRuntime.from_settings(get_settings())
-    try:
-        with open_engine() as engine, engine.begin() as conn:
+    with open_runtime() as runtime:
+        with runtime.begin() as conn:
             chosen = list(ids or [])
             if reason:
-                chosen += conn.execute(
-                    dead_letters.select()
-                    .with_only_columns(dead_letters.c.id)
-                    .where(
-                        dead_letters.c.status == Status.pending.value,
-                        dead_letters.c.reason_code == reason,
-                    )
-                ).scalars()
+                scope = command_line_scope()
+                chosen += pending_with_reason(conn, scope=scope, reason_code=reason)
             report = replaying.replay(conn, pipeline=runtime.pipeline, ids=chosen)
-    finally:
-        runtime.close()
+        runtime.alert_worker.run_once(scheduled=False)  # what the replay fired, sent now
     console.print(
         f"{len(report.replayed)} rejoué(s), {len(report.still_refused)} encore refusé(s) ; "
         f"{report.stored} mesure(s) enregistrée(s), {report.duplicates} déjà présente(s)."

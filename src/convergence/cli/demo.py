@@ -10,7 +10,6 @@ from types import FrameType
 
 import typer
 import uvicorn
-from fastapi import FastAPI
 from rich import box
 from rich.progress import (
     BarColumn,
@@ -26,9 +25,7 @@ from convergence.cli.context import console, fail, handle_errors
 from convergence.collector import tune_collector
 from convergence.demo.build import DEFAULT_DAYS, Demo, DemoOptions, build_demo
 from convergence.demo.feeds import FeedOptions, LiveFeeds
-from convergence.demo.live import alert_reactor
-from convergence.ingest.ratelimit import RateLimiter
-from convergence.ingest.runtime import IngestRuntime
+from convergence.runtime import Runtime
 from convergence.settings import get_settings
 from convergence.web.app import create_app
 
@@ -129,16 +126,9 @@ def _logins_table(demo: Demo) -> Table:
     return table
 
 
-def demo_app(demo: Demo) -> FastAPI:
-    """The web application, whose ingestion reacts to alert rules as data comes in."""
-    app = create_app(demo.settings, engine=demo.engine)
-    runtime = IngestRuntime.from_settings(demo.settings)
-    app.state.ingest_runtime = IngestRuntime(
-        pipeline=runtime.pipeline,
-        limiter=RateLimiter(demo.settings.ingest_rate_per_minute),
-        reactors=(alert_reactor(demo.engine),),
-    )
-    return app
+def demo_runtime(demo: Demo) -> Runtime:
+    """The demo process's runtime, on the demo's settings and database."""
+    return Runtime.build(demo.settings, engine=demo.engine)
 
 
 class DemoServer(uvicorn.Server):
@@ -184,17 +174,25 @@ def demo(
     url = f"http://{host}:{port}"
     demo_.settings = demo_.settings.model_copy(update={"host": host, "port": port})
     _print_summary(demo_, url)
-    feeds = LiveFeeds(demo_, FeedOptions(base_url=url, mqtt=not no_live, ocpp=not no_live))
+    runtime = demo_runtime(demo_)
+    options = FeedOptions(base_url=url, mqtt=not no_live, ocpp=not no_live)
+    feeds = LiveFeeds(demo_, options, runtime)
     config = uvicorn.Config(
-        demo_app(demo_), host=host, port=port, log_level="warning", timeout_graceful_shutdown=3
+        create_app(runtime=runtime),
+        host=host,
+        port=port,
+        log_level="warning",
+        timeout_graceful_shutdown=3,
     )
     server = DemoServer(config, feeds)
     if demo_.settings.tune_collector:
         tune_collector()
+    runtime.start_background()
     if not no_live:
         _start_feeds_when_up(server, feeds)
     try:
         server.run()
     finally:
         feeds.stop()
+        runtime.close()
         demo_.engine.dispose()

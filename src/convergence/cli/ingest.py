@@ -8,10 +8,9 @@ from types import FrameType
 
 import typer
 
-from convergence.cli.context import console, handle_errors, open_engine
+from convergence.cli.context import console, handle_errors, open_runtime
 from convergence.collector import tune_collector
 from convergence.ingest.mqtt import MqttOptions, Subscriber, default_client_id
-from convergence.ingest.runtime import IngestRuntime
 from convergence.ingest.topics import GENERIC_ROOT, default_topics
 from convergence.settings import get_settings
 
@@ -57,21 +56,18 @@ def mqtt(
 
 
 def _subscribe(options: MqttOptions) -> None:
-    settings = get_settings()
-    runtime = IngestRuntime.from_settings(settings)
-    with open_engine() as engine:
-        subscriber = Subscriber(engine, pipeline=runtime.pipeline, options=options)
-        if settings.tune_collector:
+    with open_runtime(background=True) as runtime:
+        subscriber = Subscriber(
+            runtime.engine, pipeline=runtime.pipeline, options=options, reactors=runtime.reactors
+        )
+        if runtime.settings.tune_collector:
             tune_collector()
         _stop_on_signals(subscriber)
         console.print(
             f"Abonné MQTT {options.client_id} sur {options.host}:{options.port} — "
             f"{', '.join(options.subscriptions())}"
         )
-        try:
-            subscriber.run()
-        finally:
-            runtime.close()
+        subscriber.run()
     console.print(f"Arrêt : {subscriber.taken_in} messages pris en compte.")
 
 

@@ -11,7 +11,7 @@ from convergence.members.queries import find_member
 from convergence.members.roles import TokenScope
 from convergence.members.schemas import TokenCreate
 from convergence.members.scope import command_line_scope
-from convergence.members.tables import api_tokens
+from convergence.members.tokens import list_tokens
 
 app = typer.Typer(help="Jetons d'API (affichés une seule fois).", no_args_is_help=True)
 
@@ -41,7 +41,7 @@ def list_() -> None:
     """List tokens (never their secrets)."""
     table = Table("id", "adhérent", "nom", "préfixe", "portées", "créé", "dernier usage", "révoqué")
     with open_engine() as engine, engine.connect() as conn:
-        for row in conn.execute(api_tokens.select().order_by(api_tokens.c.id)):
+        for row in list_tokens(conn, scope=command_line_scope()):
             table.add_row(
                 str(row.id),
                 str(row.member_id),

@@ -9,11 +9,19 @@ both are kept as aliases so that data arriving in either vocabulary finds its qu
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict
 
 from convergence.decoders.units import unit
 from convergence.errors import NotFound
+from convergence.servicelines import (
+    QuantitySpec,
+    ServiceLine,
+    ServiceLineConflict,
+    ServiceLines,
+    service_lines,
+)
 
 
 class Domain(StrEnum):
@@ -41,7 +49,7 @@ class Quantity(BaseModel):
     unit: str
     minimum: float
     maximum: float
-    domain: Domain
+    domain: Domain | str  # a ``Domain``, or the name of the service line bringing it
     decibel: bool = False
     ttn_names: tuple[str, ...] = ()
     fiware_names: tuple[str, ...] = ()
@@ -354,18 +362,55 @@ _BY_ID = {quantity.id: quantity for quantity in CATALOGUE}
 _BY_NAME = {name.lower(): quantity for quantity in CATALOGUE for name in quantity.names()}
 
 
+def _from_line(line: ServiceLine, spec: QuantitySpec) -> Quantity:
+    quantity = Quantity(
+        id=spec.id,
+        label_fr=spec.label,
+        unit=spec.unit,
+        minimum=spec.minimum,
+        maximum=spec.maximum,
+        domain=line.name,
+        decibel=spec.decibel,
+        aliases=spec.aliases,
+    )
+    taken = [name for name in quantity.names() if name.lower() in _BY_NAME]
+    if taken:
+        msg = f"service line {line.name!r} brings quantity names of the core catalogue: {taken}"
+        raise ServiceLineConflict(msg, lines=[line.name], what="quantity", value=taken[0])
+    unit(quantity.unit)  # refused when unknown, as for the core catalogue
+    return quantity
+
+
+@lru_cache(maxsize=1)
+def _brought(lines: ServiceLines) -> dict[str, Quantity]:
+    # Keyed by the lines object: a test installing a line gets a new one, hence a new index.
+    found = [_from_line(line, spec) for line in lines for spec in line.quantities]
+    return {name.lower(): quantity for quantity in found for name in quantity.names()}
+
+
+def line_quantities() -> list[Quantity]:
+    """The quantities the installed service lines bring, in the lines' order."""
+    return list({q.id: q for q in _brought(service_lines()).values()}.values())
+
+
+def catalogue() -> list[Quantity]:
+    """Every canonical quantity: the core catalogue, then those the service lines bring."""
+    return [*CATALOGUE, *line_quantities()]
+
+
 def get_quantity(quantity_id: str) -> Quantity:
     """The quantity with this id; NotFound names the known ids."""
-    try:
-        return _BY_ID[quantity_id]
-    except KeyError:
-        known = ", ".join(sorted(_BY_ID))
+    found = _BY_ID.get(quantity_id) or _brought(service_lines()).get(quantity_id.lower())
+    if found is None or found.id != quantity_id:
+        known = ", ".join(sorted(q.id for q in catalogue()))
         raise NotFound(f"unknown quantity {quantity_id!r}; known: {known}") from None
+    return found
 
 
 def find_quantity(name: str) -> Quantity | None:
     """The quantity answering to an id, a TTS normalized name, a FIWARE attribute or an alias."""
-    return _BY_NAME.get(name.lower())
+    key = name.lower()
+    return _BY_NAME.get(key) or _brought(service_lines()).get(key)
 
 
 def check_catalogue() -> None:

@@ -13,11 +13,11 @@ from collections.abc import Mapping, Sequence
 
 from sqlalchemy import Connection, select
 
+from convergence.alerts.charging_rules import install_default_rules
 from convergence.alerts.kinds import Comparison, Severity, TargetKind
 from convergence.alerts.schemas import RuleCreate, SilenceParams, ThresholdParams
 from convergence.alerts.service import create_rule
 from convergence.alerts.tables import alert_rules
-from convergence.charging.alerting import install_default_rules
 from convergence.indicators.schemas import WaterSite
 from convergence.indicators.service_sites import set_site_settings
 from convergence.members.scope import MemberScope

@@ -194,7 +194,7 @@ def ensure_assets(
     missing: dict[str, list[AssetCreate]] = defaultdict(list)
     for insee, data in planned_assets(plan, model_ids=model_ids, anchor=anchor):
         if (member_ids[insee], data.serial) not in known:
-            project = initiative_ids.get((insee, data.domain))
+            project = initiative_ids.get((insee, Domain(data.domain)))
             missing[insee].append(data.model_copy(update={"initiative_id": project}))
         elif advance is not None:
             advance(1)

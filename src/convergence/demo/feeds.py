@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from convergence.demo import chargers, live
 from convergence.demo.build import Demo
 from convergence.ingest.mqtt import Subscriber
+from convergence.runtime import Runtime
 
 logger = logging.getLogger(__name__)
 SUBSCRIBE_TIMEOUT_S = 10.0
@@ -28,6 +29,7 @@ class LiveFeeds:
 
     demo: Demo
     options: FeedOptions
+    runtime: Runtime
     started: list[str] = field(default_factory=list)
     _tickers: list[live.Ticker] = field(default_factory=list)
     _subscriber: tuple[Subscriber, threading.Thread] | None = None
@@ -46,7 +48,6 @@ class LiveFeeds:
         self._sender.skip |= skip
         self._run("demo-live", live.TICK_S, self._sender.tick)
         period = float(self.demo.settings.alert_evaluation_period_s)
-        self._run("demo-alerts", period, live.alert_schedule(self.demo))
         self.started.append("données en direct (HTTP) chaque minute")
         self.started.append(f"évaluation des alertes toutes les {period:g} s")
 
@@ -63,7 +64,7 @@ class LiveFeeds:
             )
             return
         root = live.topic_root(self.demo)
-        subscriber = live.mqtt_subscriber(self.demo, root=root)
+        subscriber = live.mqtt_subscriber(self.demo, root=root, runtime=self.runtime)
         thread = subscriber.start_background()
         if not subscriber.subscribed.wait(SUBSCRIBE_TIMEOUT_S):
             logger.warning("the MQTT subscription was not confirmed in time")

@@ -5,7 +5,8 @@
 - when an MQTT broker answers at ``CONVERGENCE_MQTT_HOST:PORT``, the communes of
   ``MQTT_COMMUNES`` publish theirs instead (one topic per device, QoS 1), taken in by the
   platform's subscriber running in this process, on a topic root of this demo only;
-- the alert schedule (silence rules) runs every ``alert_evaluation_period_s``.
+- the alerts are the runtime's: its reactors evaluate what comes in, its worker sends the
+  notifications and runs the schedule (silence rules) every ``alert_evaluation_period_s``.
 
 Each feed is a daemon thread that stops when ``stop()`` is called.
 """
@@ -26,21 +27,14 @@ from typing import Any
 import httpx
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
-from sqlalchemy import Engine
 
-from convergence.alerts.config import config_from_settings
-from convergence.alerts.delivery import send_pending
-from convergence.alerts.react import react
-from convergence.alerts.schedule import evaluate_schedule
 from convergence.db.types import utcnow
 from convergence.demo.backfill import simulate_series
 from convergence.demo.build import Demo
 from convergence.demo.catalogue import MQTT_COMMUNES
 from convergence.demo.scenario import Window
-from convergence.ingest.decoding import Codecs
 from convergence.ingest.mqtt import MqttOptions, Subscriber
-from convergence.ingest.pipeline import BatchResult, Pipeline
-from convergence.ingest.service import Reactor
+from convergence.runtime import Runtime
 from convergence.territory.reference import load_territory
 
 logger = logging.getLogger(__name__)
@@ -48,15 +42,6 @@ LIVE_STEP = timedelta(minutes=1)
 TICK_S = 60.0
 CATCH_UP = timedelta(hours=1)  # after a long pause, older data is not sent again
 POST_ITEMS = 2000
-
-
-def alert_reactor(engine: Engine) -> Reactor:
-    """The ingestion's react stage for alert rules (threshold, rate, event)."""
-
-    def reactor(result: BatchResult) -> None:
-        react(engine, stored=result.inserted)
-
-    return reactor
 
 
 def broker_reachable(host: str, port: int, *, timeout_s: float = 1.0) -> bool:
@@ -194,26 +179,13 @@ class MqttPublisher:
         self.client.loop_stop()
 
 
-def mqtt_subscriber(demo: Demo, *, root: str) -> Subscriber:
-    """The platform's MQTT subscriber, on this demo's topics, reacting for alerts."""
+def mqtt_subscriber(demo: Demo, *, root: str, runtime: Runtime) -> Subscriber:
+    """The platform's MQTT subscriber, on this demo's topics, with the runtime's reactors."""
     settings = demo.settings
     options = MqttOptions(
         host=settings.mqtt_host, port=settings.mqtt_port, client_id=f"{root}-ingest",
         topics=(f"{root}/+/+/up",), group=None, root=root, session_expiry_s=3600,
     )  # fmt: skip
-    pipeline = Pipeline(codecs=Codecs.from_settings(settings), max_items=settings.ingest_max_batch)
-    return Subscriber(demo.engine, pipeline=pipeline, options=options,
-                      reactors=(alert_reactor(demo.engine),))  # fmt: skip
-
-
-def alert_schedule(demo: Demo) -> Callable[[], None]:
-    """One scheduled evaluation: silence rules, then due notifications."""
-    config = config_from_settings(demo.settings)
-
-    def run() -> None:
-        now = utcnow()
-        with demo.engine.begin() as conn:
-            evaluate_schedule(conn, now=now)
-        send_pending(demo.engine, config=config, now=now)
-
-    return run
+    return Subscriber(
+        demo.engine, pipeline=runtime.pipeline, options=options, reactors=runtime.reactors
+    )

@@ -307,7 +307,7 @@ def rank_out(rank: Rank) -> RankOut:
 class ComparisonOut(BaseModel):
     """A commune against its EPCI and département, and its rank among similar communes."""
 
-    domain: IndicatorDomain
+    domain: str = Field(description="the service line compared (air, noise, …)")
     metric: str
     description: str
     period: PeriodOut

@@ -1,7 +1,8 @@
 """Indicator services: each domain's indicators for a query, and a commune's comparisons.
 
 Every function takes the caller's member scope: stations come from members the caller reads
-in full or whose aggregates are shared with it, never from others. Per domain:
+in full or whose aggregates are shared with it, never from others. A service line declares
+its service and its ``ComparisonSpec`` (``convergence.lines``). The built-in ones:
 
 - air (``service_air``): daily ATMO-type index and EAQI per station and zone, exceedances;
 - noise (``service_noise``): Ld, Le, Ln, Lden per day, period and calendar year, limits;
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from sqlalchemy import Connection
 
@@ -23,30 +24,13 @@ from convergence.errors import InvalidInput
 from convergence.indicators.schemas import (
     ComparedOut,
     ComparisonOut,
-    IndicatorDomain,
     IndicatorQuery,
     RankOut,
     period_out,
 )
-from convergence.indicators.service_air import AIR_METRIC, bad_air_days, compute_air
-from convergence.indicators.service_lighting import (
-    LIGHTING_METRIC,
-    compute_lighting,
-    zone_energy,
-)
-from convergence.indicators.service_noise import NOISE_METRIC, compute_noise, loudest_lden
-from convergence.indicators.service_traffic import (
-    TRAFFIC_METRIC,
-    busiest_tmj,
-    compute_traffic,
-)
-from convergence.indicators.service_water import (
-    WATER_METRIC,
-    compute_water,
-    worst_level_reached,
-)
 from convergence.indicators.views import HasSite, Metric, ZoneMeasure, compare_commune
 from convergence.members.scope import MemberScope
+from convergence.servicelines import service_lines
 from convergence.territory.reference import load_territory
 
 COMPARISON_NOTE = (
@@ -75,26 +59,18 @@ class ComparisonSpec(Generic[T]):
         return compare_commune(commune, found, metric=self.metric, measure=self.measure)
 
 
-COMPARISONS: dict[IndicatorDomain, ComparisonSpec[Any]] = {
-    IndicatorDomain.air: ComparisonSpec(compute_air, bad_air_days, AIR_METRIC),
-    IndicatorDomain.noise: ComparisonSpec(compute_noise, loudest_lden, NOISE_METRIC),
-    IndicatorDomain.traffic: ComparisonSpec(compute_traffic, busiest_tmj, TRAFFIC_METRIC),
-    IndicatorDomain.water: ComparisonSpec(compute_water, worst_level_reached, WATER_METRIC),
-    IndicatorDomain.lighting: ComparisonSpec(compute_lighting, zone_energy, LIGHTING_METRIC),
-}
-
-
 def compare(
     conn: Connection,
     *,
     scope: MemberScope,
-    domain: IndicatorDomain,
+    domain: str,
     commune: str,
     query: IndicatorQuery,
 ) -> ComparisonOut:
     """A commune against its EPCI (and EPT) and département, and its rank in its stratum."""
     load_territory().commune(commune)  # NotFound outside the territory
-    spec = COMPARISONS.get(domain)
+    lines = service_lines()
+    spec = lines.get(domain).comparison if domain in lines else None
     if spec is None:
         raise InvalidInput(
             f"pas de comparaison pour le domaine {domain} / no comparison for domain {domain}"

@@ -21,6 +21,9 @@ from convergence.ingest.envelope import Envelope, Refusal, Source, Status
 from convergence.ingest.sanitize import clean_json, clean_text
 from convergence.ingest.tables import DEVICE_REF_LENGTH, dead_letters
 
+# Public functions here read or write members' rows without a scope (a system module):
+UNSCOPED_REASON = "the pipeline keeps what it refused, whoever sent it (reads: ingest.queries)"
+
 REASON_MAX = 2000
 
 

@@ -6,6 +6,12 @@ delivers them again when it comes back. Several workers share the load through a
 shared subscription (``$share/{group}/{topic}``). Messages are taken in batches — one
 transaction, then one PUBACK per message, in the order they came.
 
+The inbox between paho's network thread and the batches is bounded: when it is full, the
+network thread waits, the socket stops being read and the broker holds what is left (TCP
+back-pressure), so a burst of any size costs a worker the same memory. The broker is also
+asked to keep no more unacknowledged messages in flight than the inbox holds (MQTT 5
+``ReceiveMaximum``).
+
 The broker must not drop queued messages: set ``max_queued_messages`` (Mosquitto's default
 is 1,000 per client) well above what can pile up while a worker restarts.
 """
@@ -32,8 +38,9 @@ from sqlalchemy import Engine
 from convergence.db.types import utcnow
 from convergence.ingest.envelope import Envelope
 from convergence.ingest.pipeline import Pipeline
-from convergence.ingest.service import Reactor, ingest
+from convergence.ingest.service import ingest
 from convergence.ingest.topics import GENERIC_ROOT, MemberDirectory, default_topics, route
+from convergence.timeseries.committed import Reactor
 
 logger = logging.getLogger(__name__)
 WEEK_S = 7 * 24 * 3600
@@ -57,6 +64,11 @@ class MqttOptions:
     batch_wait_s: float = 0.05
     session_expiry_s: int = WEEK_S
     keepalive_s: int = 30
+
+    @property
+    def inbox_size(self) -> int:
+        """Messages waiting to be taken in, at most: two batches (one stored, one arriving)."""
+        return min(65535, max(20, 2 * self.batch_size))
 
     def subscriptions(self) -> list[str]:
         """The topic filters to subscribe to, shared when a group is set."""
@@ -88,7 +100,7 @@ class Subscriber:
         self.taken_in = 0
         self.connected = threading.Event()
         self.subscribed = threading.Event()
-        self._inbox: queue.Queue[_Received] = queue.Queue()
+        self._inbox: queue.Queue[_Received] = queue.Queue(maxsize=options.inbox_size)
         self._stopping = threading.Event()
         self._client = self._make_client()
 
@@ -127,14 +139,20 @@ class Subscriber:
             logger.warning("disconnected from MQTT (%s); reconnecting", code)
 
     def _on_message(self, _c: mqtt.Client, _u: Any, message: mqtt.MQTTMessage) -> None:
-        self._inbox.put(_Received(message, utcnow()))
+        received = _Received(message, utcnow())
+        while not self._stopping.is_set():  # full: wait for the batch being stored
+            try:
+                self._inbox.put(received, timeout=0.5)
+                return
+            except queue.Full:
+                continue
 
     def run(self) -> None:
         """Connect, then take messages in until ``stop()`` is called."""
         properties = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
         properties.SessionExpiryInterval = self.options.session_expiry_s
-        # How many unacknowledged messages the broker may send: two batches in flight.
-        properties.ReceiveMaximum = min(65535, max(20, 2 * self.options.batch_size))
+        # How many unacknowledged messages the broker may send: what the inbox holds.
+        properties.ReceiveMaximum = self.options.inbox_size
         self._client.connect_async(
             self.options.host,
             self.options.port,

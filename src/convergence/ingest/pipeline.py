@@ -34,6 +34,7 @@ from convergence.ingest.messages import Message
 from convergence.ingest.native import parse_native
 from convergence.ingest.sanitize import clean_json, clean_text
 from convergence.timeseries.bulk import ReadingRow
+from convergence.timeseries.committed import Committed
 from convergence.timeseries.store import (
     NewEvent,
     NewReading,
@@ -74,10 +75,16 @@ class Outcome:
 
 @dataclass(slots=True)
 class BatchResult:
-    """The outcome of each envelope, and the rows inserted (for the react stage)."""
+    """The outcome of each envelope, and the rows and events inserted (for the react stage)."""
 
     outcomes: list[Outcome]
     inserted: list[ReadingRow] = field(default_factory=list)
+    new_events: list[NewEvent] = field(default_factory=list)
+
+    @property
+    def committed(self) -> Committed:
+        """What the batch inserted, for the reactors once it is committed."""
+        return Committed(readings=self.inserted, events=self.new_events)
 
 
 @dataclass(slots=True)
@@ -128,7 +135,7 @@ class Pipeline:
         self._resolve(conn, works)
         self._decode(works)
         self._validate(works)
-        result.inserted = self._store(conn, works, result.outcomes)
+        result.inserted, result.new_events = self._store(conn, works, result.outcomes)
         self._dead_letters(conn, works, result.outcomes, replaying=replaying)
         return result
 
@@ -220,7 +227,7 @@ class Pipeline:
 
     def _store(
         self, conn: Connection, works: list[_Work], outcomes: list[Outcome]
-    ) -> list[ReadingRow]:
+    ) -> tuple[list[ReadingRow], list[NewEvent]]:
         live = [w for w in works if w.alive]
         refs = ensure_series(conn, (r.series_key for w in live for r in w.readings))
         rows: list[ReadingRow] = []
@@ -240,13 +247,18 @@ class Pipeline:
         for series_id, ts, _ in inserted:
             outcomes[owner[(series_id, ts)]].stored += 1
             outcomes[owner[(series_id, ts)]].duplicates -= 1
-        self._store_events(conn, live, outcomes)
-        return inserted
+        return inserted, self._store_events(conn, live, outcomes)
 
-    def _store_events(self, conn: Connection, live: list[_Work], outcomes: list[Outcome]) -> None:
-        owner = {(e.asset_id, e.kind, e.ts): w.slot for w in live for e in w.events}
+    def _store_events(
+        self, conn: Connection, live: list[_Work], outcomes: list[Outcome]
+    ) -> list[NewEvent]:
+        owner = {(e.asset_id, e.kind, e.ts): (w.slot, e) for w in live for e in w.events}
+        new: list[NewEvent] = []
         for key in insert_events(conn, [e for w in live for e in w.events]):
-            outcomes[owner[key]].events += 1
+            slot, event = owner[key]
+            outcomes[slot].events += 1
+            new.append(event)
+        return new
 
     def _dead_letters(
         self, conn: Connection, works: list[_Work], outcomes: list[Outcome], *, replaying: bool

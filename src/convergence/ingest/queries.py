@@ -57,6 +57,16 @@ def list_dead_letters(
     )
 
 
+def pending_with_reason(conn: Connection, *, scope: MemberScope, reason_code: str) -> list[int]:
+    """Ids of the pending dead letters refused for ``reason_code``, oldest first."""
+    query = select(dead_letters.c.id).where(
+        member_clause(scope, dead_letters.c.member_id),
+        dead_letters.c.status == Status.pending.value,
+        dead_letters.c.reason_code == reason_code,
+    )
+    return list(conn.execute(query.order_by(dead_letters.c.id)).scalars())
+
+
 def _filtered(scope: MemberScope, filters: DeadLetterFilters) -> Select[Any]:
     query = select(dead_letters).where(member_clause(scope, dead_letters.c.member_id))
     equalities: dict[Any, Any] = {

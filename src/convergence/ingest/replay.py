@@ -4,30 +4,29 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Row, and_, or_, select
 
 from convergence.ingest import deadletters
-from convergence.ingest.decoding import Codecs
 from convergence.ingest.envelope import UNKNOWN_DEVICE, Envelope, Source, Status
 from convergence.ingest.pipeline import Pipeline
 from convergence.ingest.queries import get_dead_letter
 from convergence.ingest.schemas import ReplayReport
 from convergence.ingest.tables import dead_letters
 from convergence.members.scope import MemberScope, require_operator, require_write
+from convergence.registry.events import Registered, RegistryListener
 from convergence.registry.tables import assets
-from convergence.settings import get_settings
+from convergence.timeseries.committed import defer
+
+# Public functions that read or write members' rows without a scope, and why.
+UNSCOPED = {
+    "replay": "replays the ids its callers chose (replay_one checks the scope)",
+    "replay_for_device": "the registration of the member's own device",
+    "replay_for_member": "the import of the member's own equipment",
+}
 
 logger = logging.getLogger(__name__)
-
-
-@lru_cache(maxsize=1)
-def default_pipeline() -> Pipeline:
-    """The pipeline of this process, for replays started by the registry (codecs load once)."""
-    settings = get_settings()
-    return Pipeline(codecs=Codecs.from_settings(settings), max_items=settings.ingest_max_batch)
 
 
 def envelope_of(row: Row[Any]) -> Envelope:
@@ -45,7 +44,10 @@ def envelope_of(row: Row[Any]) -> Envelope:
 
 
 def replay(conn: Connection, *, pipeline: Pipeline, ids: Sequence[int]) -> ReplayReport:
-    """Run dead letters through the pipeline again; those taken in are marked replayed."""
+    """Run dead letters through the pipeline again; those taken in are marked replayed.
+
+    Run it in a transaction of ``Runtime.begin()``, whose reactors are told what it stored.
+    """
     rows = conn.execute(
         select(dead_letters)
         .where(dead_letters.c.id.in_(sorted(set(ids))))
@@ -56,6 +58,7 @@ def replay(conn: Connection, *, pipeline: Pipeline, ids: Sequence[int]) -> Repla
     if not rows:
         return report
     result = pipeline.process(conn, [envelope_of(r) for r in rows], replaying=True)
+    defer(conn, result.committed)  # the reactors hear of it once the caller commits
     for row, outcome in zip(rows, result.outcomes, strict=True):
         again = {rejection.dead_letter_id for rejection in outcome.rejections}
         (report.still_refused if row.id in again else report.replayed).append(row.id)
@@ -95,7 +98,7 @@ def replay_for_device(
     serial: str | None = None,
     ocpp_id: str | None = None,
     asset_id: int | None = None,
-    pipeline: Pipeline | None = None,
+    pipeline: Pipeline,
 ) -> ReplayReport:
     """Replay what a device sent before it was registered; called after an asset is created."""
     names = (dev_eui, serial, ocpp_id, str(asset_id) if asset_id else None)
@@ -108,9 +111,7 @@ def replay_for_device(
     return _replay_waiting(conn, condition, pipeline)
 
 
-def replay_for_member(
-    conn: Connection, *, member_id: int, pipeline: Pipeline | None = None
-) -> ReplayReport:
+def replay_for_member(conn: Connection, *, member_id: int, pipeline: Pipeline) -> ReplayReport:
     """Replay every message of a member's unknown devices (after an import of equipment)."""
     registered = select(assets.c.dev_eui).where(
         assets.c.member_id == member_id, assets.c.dev_eui.is_not(None)
@@ -123,7 +124,7 @@ def replay_for_member(
 
 
 def _replay_waiting(
-    conn: Connection, condition: ColumnElement[bool], pipeline: Pipeline | None
+    conn: Connection, condition: ColumnElement[bool], pipeline: Pipeline
 ) -> ReplayReport:
     ids = list(
         conn.execute(
@@ -139,7 +140,27 @@ def _replay_waiting(
     try:
         # A savepoint: registering equipment must succeed even if its backlog cannot be replayed.
         with conn.begin_nested():
-            return replay(conn, pipeline=pipeline or default_pipeline(), ids=ids)
+            return replay(conn, pipeline=pipeline, ids=ids)
     except Exception:
         logger.exception("replay of %d dead letters failed; they stay pending", len(ids))
         return ReplayReport(still_refused=ids)
+
+
+def backlog_replayer(pipeline: Pipeline) -> RegistryListener:
+    """The registry listener that replays what newly registered equipment sent before."""
+
+    def listener(conn: Connection, registered: Registered) -> None:
+        if registered.asset_id is None:
+            replay_for_member(conn, member_id=registered.member_id, pipeline=pipeline)
+            return
+        replay_for_device(
+            conn,
+            member_id=registered.member_id,
+            asset_id=registered.asset_id,
+            dev_eui=registered.dev_eui,
+            serial=registered.serial,
+            ocpp_id=registered.ocpp_id,
+            pipeline=pipeline,
+        )
+
+    return listener

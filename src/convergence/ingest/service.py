@@ -9,7 +9,7 @@ blocking all the others.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from sqlalchemy import Connection, Engine, select
 
@@ -23,9 +23,15 @@ from convergence.ingest.schemas import IntegrationCreate, IntegrationKind, Integ
 from convergence.ingest.tables import integrations
 from convergence.members import audit
 from convergence.members.scope import MemberScope, member_clause, require_admin, require_write
+from convergence.timeseries.committed import Reactor, notify
+
+# Public functions that read or write members' rows without a scope, and why.
+UNSCOPED = {
+    "get_integration": "the receivers route by the integration of an authenticated token",
+    "application_routes": "the MQTT receiver routes network-server topics to their integration",
+}
 
 logger = logging.getLogger(__name__)
-Reactor = Callable[[BatchResult], None]
 ATTEMPTS = 2
 
 
@@ -36,7 +42,7 @@ def ingest(
     envelopes: Sequence[Envelope],
     reactors: Sequence[Reactor] = (),
 ) -> BatchResult:
-    """Process ``envelopes`` in one transaction, commit, then run the reactors."""
+    """Process ``envelopes`` in one transaction, commit, then tell the reactors what is new."""
     failure: Exception | None = None
     for _ in range(ATTEMPTS):
         try:
@@ -50,7 +56,7 @@ def ingest(
     else:
         assert failure is not None
         result = _one_by_one(engine, pipeline, envelopes, failure)
-    _react(result, reactors)
+    notify(reactors, result.committed)
     return result
 
 
@@ -72,6 +78,7 @@ def _one_by_one(
             single = BatchResult(outcomes=[_store_refused(engine, envelope, error)])
         merged.outcomes += single.outcomes
         merged.inserted += single.inserted
+        merged.new_events += single.new_events
     return merged
 
 
@@ -90,15 +97,6 @@ def _store_refused(engine: Engine, envelope: Envelope, error: Exception) -> Outc
         None, envelope.device_ref, Stage.store, refusal.code, refusal.reason, dead_letter_id
     )
     return Outcome(messages=1, rejections=[rejection])
-
-
-def _react(result: BatchResult, reactors: Sequence[Reactor]) -> None:
-    for react in reactors:
-        try:
-            react(result)
-        except Exception:
-            # The data is committed: a failing reaction (an alert, a live update) is logged.
-            logger.exception("reactor %r failed", react)
 
 
 def create_integration(

@@ -13,6 +13,9 @@ from sqlalchemy import Connection, select, text
 from convergence.db.types import utcnow
 from convergence.members.tables import audit_log
 
+# Public functions here read or write members' rows without a scope (a system module):
+UNSCOPED_REASON = "the audit log is written by every use case and verified whole by the operator"
+
 GENESIS_HASH = "0" * 64
 _PG_AUDIT_LOCK = 7_341_001  # advisory lock id serialising appends on PostgreSQL
 

@@ -10,6 +10,12 @@ from convergence.members.schemas import MemberOut, UserOut
 from convergence.members.scope import MemberScope, member_clause
 from convergence.members.tables import member_communes, members, users
 
+# Public functions that read or write members' rows without a scope, and why.
+UNSCOPED = {
+    "covered_communes": "the communes a member covers decide its own scope",
+    "get_user": "the session's user is read to build its scope",
+}
+
 
 def get_member(conn: Connection, *, member_id: int) -> MemberOut:
     """One member by id (no scope: members are not member-owned data)."""

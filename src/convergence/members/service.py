@@ -16,6 +16,14 @@ from convergence.members.scope import MemberScope, require_admin, require_operat
 from convergence.members.tables import member_communes, members, users
 from convergence.territory.reference import load_territory
 
+# Public functions that read or write members' rows without a scope, and why.
+UNSCOPED = {
+    "create_member": "members are created by the operator from the command line",
+    "create_user": "users are created by the operator or a member administrator",
+    "set_password": "a user's password, set from the command line or by the user",
+    "authenticate_user": "logging in happens before any scope exists",
+}
+
 
 def create_member(conn: Connection, *, data: MemberCreate, actor: str) -> MemberOut:
     """Create a member and the set of communes it covers."""

@@ -16,6 +16,9 @@ from convergence.members.schemas import TokenCreate, TokenCreated, TokenOut
 from convergence.members.scope import MemberScope, member_clause, require_admin, require_write
 from convergence.members.tables import api_tokens
 
+# Public functions here read or write members' rows without a scope (a system module):
+UNSCOPED_REASON = "tokens are created and checked before any scope exists"
+
 TOKEN_USE_AUDIT_INTERVAL = timedelta(minutes=1)
 
 

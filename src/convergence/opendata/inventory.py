@@ -32,8 +32,8 @@ def _row(item: AssetOut, models: dict[int, DeviceModelOut]) -> dict[str, str]:
     return {
         "asset_id": str(item.id),
         "name": item.name,
-        "kind": item.kind.value,
-        "domain": item.domain.value,
+        "kind": item.kind,
+        "domain": item.domain,
         "status": item.status.value,
         "device_vendor": model.vendor if model else "",
         "device_model": model.model if model else "",

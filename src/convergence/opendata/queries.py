@@ -22,6 +22,11 @@ from convergence.opendata.tables import datasets
 from convergence.registry.tables import assets
 from convergence.timeseries.tables import readings_daily, series
 
+# Public functions that read or write members' rows without a scope, and why.
+UNSCOPED = {
+    "temporal_extent": "the extent of a published dataset, shown to the public",
+}
+
 
 def dataset_out(row: Row[Any]) -> DatasetOut:
     return DatasetOut.model_validate(row._asdict())

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,9 +17,9 @@ from sqlalchemy import Connection, insert, select
 
 from convergence.db.types import utcnow
 from convergence.errors import InvalidInput, OutsideTerritory
-from convergence.ingest.replay import replay_for_member
 from convergence.members import audit
 from convergence.members.scope import MemberScope, require_write
+from convergence.registry.events import Registered, RegistryListener, announce
 from convergence.registry.placement import (
     check_in_territory,
     communes_of_positions,
@@ -105,6 +105,7 @@ def import_assets(
     data: bytes,
     member_id: int | None = None,
     progress: Progress | None = None,
+    listeners: Sequence[RegistryListener] = (),
 ) -> ImportReport:
     """Check every row of a CSV file, then insert them all, or nothing if any row is bad."""
     member_id = member_id or scope.member_id
@@ -123,7 +124,7 @@ def import_assets(
         member_id=member_id,
         details={"rows": report.imported},
     )
-    replay_for_member(conn, member_id=member_id)
+    announce(conn, listeners, Registered(member_id))
     return report
 
 

@@ -11,9 +11,10 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from convergence.registry.kinds import (
-    AssetKind,
+    AssetKindName,
     AssetStatus,
     Domain,
+    DomainName,
     InitiativeStatus,
     NetworkTechnology,
 )
@@ -38,7 +39,7 @@ class FieldMapping(BaseModel):
 class DeviceModelCreate(BaseModel):
     vendor: str = Field(min_length=1, max_length=100)
     model: str = Field(min_length=1, max_length=100)
-    domain: Domain
+    domain: DomainName
     codec: str | None = Field(default=None, description="built-in codec id or js:<file>")
     field_map: dict[str, FieldMapping] = Field(default_factory=dict)
 
@@ -49,7 +50,7 @@ class DeviceModelOut(DeviceModelCreate):
 
 class InitiativeBase(BaseModel):
     name: str = Field(min_length=1, max_length=200)
-    domain: Domain
+    domain: DomainName
     status: InitiativeStatus = InitiativeStatus.idea
     budget_eur: Decimal | None = Field(default=None, ge=0)
     start_date: date | None = None
@@ -81,8 +82,8 @@ class AssetFields(BaseModel):
     """Fields a person sets on a piece of equipment (API body, CSV row)."""
 
     name: str = Field(min_length=1, max_length=200)
-    kind: AssetKind
-    domain: Domain = Domain.other
+    kind: AssetKindName
+    domain: DomainName = Domain.other.value
     status: AssetStatus = AssetStatus.planned
     device_model_id: int | None = None
     dev_eui: str | None = Field(default=None, description="LoRaWAN DevEUI, 16 hex digits")
@@ -165,9 +166,9 @@ class AssetOut(AssetFields):
 class AssetFilters(BaseModel):
     member_id: int | None = None
     commune: str | None = None
-    kind: AssetKind | None = None
+    kind: AssetKindName | None = None
     status: AssetStatus | None = None
-    domain: Domain | None = None
+    domain: DomainName | None = None
     initiative_id: int | None = None
     q: str | None = Field(default=None, description="search in name, serial, DevEUI, OCPP id")
     limit: int = Field(default=100, ge=1, le=1000)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Connection, delete, or_, select, update
@@ -9,9 +10,9 @@ from sqlalchemy import Connection, delete, or_, select, update
 from convergence.db.inserts import insert_one
 from convergence.db.types import utcnow
 from convergence.errors import Conflict, InvalidInput
-from convergence.ingest.replay import replay_for_device
 from convergence.members import audit
 from convergence.members.scope import MemberScope, require_operator, require_write
+from convergence.registry.events import Registered, RegistryListener, announce
 from convergence.registry.placement import commune_of_position
 from convergence.registry.queries import (
     get_asset,
@@ -30,8 +31,19 @@ from convergence.registry.schemas import (
 )
 from convergence.registry.tables import assets, device_models, initiatives
 
+# Public functions that read or write members' rows without a scope, and why.
+UNSCOPED = {
+    "check_identifiers_free": "unique across members; the answer never names the owner",
+}
 
-def create_asset(conn: Connection, *, scope: MemberScope, data: AssetCreate) -> AssetOut:
+
+def create_asset(
+    conn: Connection,
+    *,
+    scope: MemberScope,
+    data: AssetCreate,
+    listeners: Sequence[RegistryListener] = (),
+) -> AssetOut:
     """Register a piece of equipment; its commune is resolved from its position."""
     member_id = data.member_id or scope.member_id
     require_write(scope, member_id)
@@ -53,14 +65,8 @@ def create_asset(conn: Connection, *, scope: MemberScope, data: AssetCreate) -> 
         target=f"asset:{asset_id}",
         details={"name": data.name},
     )
-    replay_for_device(
-        conn,
-        member_id=member_id,
-        asset_id=asset_id,
-        dev_eui=data.dev_eui,
-        serial=data.serial,
-        ocpp_id=data.ocpp_id,
-    )
+    registered = Registered(member_id, asset_id, data.dev_eui, data.serial, data.ocpp_id)
+    announce(conn, listeners, registered)
     return get_asset(conn, scope=scope, asset_id=asset_id)
 
 

@@ -13,47 +13,20 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Connection, select
 
 from convergence.alerts.queries import list_alerts
-from convergence.indicators.schemas import ComparisonOut, IndicatorDomain, IndicatorQuery
+from convergence.indicators.schemas import ComparisonOut, IndicatorQuery
 from convergence.indicators.service import compare
-from convergence.indicators.service_air import air_indicators
-from convergence.indicators.service_charging import charging_indicators
-from convergence.indicators.service_lighting import lighting_indicators
-from convergence.indicators.service_noise import noise_indicators
-from convergence.indicators.service_traffic import traffic_indicators
-from convergence.indicators.service_water import water_indicators
 from convergence.indicators.timewindows import local_day_of, local_wall_time
 from convergence.members.queries import covered_communes
 from convergence.members.scope import MemberScope, member_clause
-from convergence.registry.kinds import Domain
 from convergence.registry.tables import assets
-from convergence.reports.figures_environment import air_figure, noise_figure, water_figure
-from convergence.reports.figures_services import (
-    busiest_site,
-    charging_figure,
-    lighting_figure,
-    tmja,
-    traffic_figure,
-)
 from convergence.reports.health import equipment_health
-from convergence.reports.schemas import KeyFigure, Overview, TrendPoint
+from convergence.reports.schemas import KeyFigure, Overview
+from convergence.servicelines import service_lines
 from convergence.territory.reference import load_territory
-from convergence.timeseries.buckets import daily_buckets
-from convergence.timeseries.query_schemas import SeriesFilter, TimeRange
-from convergence.timeseries.series_queries import find_series
 from convergence.timeseries.tables import series
 
-TREND_DAYS = 14
-TRAFFIC_DAYS = 14
-CHARGING_DAYS = 7
 COMPARISON_DAYS = 7
 OPEN_ALERTS = 10
-COMPARED = (
-    IndicatorDomain.air,
-    IndicatorDomain.noise,
-    IndicatorDomain.traffic,
-    IndicatorDomain.water,
-    IndicatorDomain.lighting,
-)
 
 
 def days_query(
@@ -89,64 +62,26 @@ def readable_communes(conn: Connection, *, scope: MemberScope) -> list[str]:
     return sorted(communes_with_data(conn, scope=scope) | set(covered))
 
 
-def water_trend(conn: Connection, *, scope: MemberScope, query: IndicatorQuery) -> list[TrendPoint]:
-    """The highest water height of each day over the commune's gauges."""
-    selection = SeriesFilter(
-        domain=Domain.water, quantity="water_level", commune_insee=query.commune
-    )
-    ids = [i.id for i in find_series(conn, scope=scope, selection=selection)]
-    if not ids:
-        return []
-    period = TimeRange(start=query.start, end=query.end)
-    buckets = daily_buckets(conn, series_ids=ids, time_range=period, merge=True)
-    return [TrendPoint(b.day or b.start.date(), b.max) for b in buckets]
-
-
-def traffic_key_figure(
-    conn: Connection, *, scope: MemberScope, commune: str, today: date
-) -> KeyFigure:
-    """Yesterday at the busiest site against its TMJA of last year (or its recent TMJ)."""
-    first = today - timedelta(days=TRAFFIC_DAYS - 1)
-    recent = traffic_indicators(conn, scope=scope, query=days_query(first, today, commune=commune))
-    site = busiest_site(recent)
-    annual = None
-    if site is not None:
-        year = today.year - 1
-        query = days_query(
-            date(year, 1, 1), date(year, 12, 31), commune=commune, asset_id=site.station.asset_id
-        )
-        annual = tmja(traffic_indicators(conn, scope=scope, query=query), year)
-    return traffic_figure(recent, today - timedelta(days=1), annual)
-
-
 def key_figures(
     conn: Connection, *, scope: MemberScope, commune: str, today: date
 ) -> list[KeyFigure]:
-    """The key figure of each domain for the commune on ``today``."""
-    yesterday = today - timedelta(days=1)
-    recent = days_query(today - timedelta(days=TREND_DAYS - 1), today, commune=commune)
-    charging = days_query(today - timedelta(days=CHARGING_DAYS - 1), today, commune=commune)
+    """The key figure of each service line with a dashboard card, for the commune on ``today``."""
     return [
-        air_figure(air_indicators(conn, scope=scope, query=recent), today),
-        noise_figure(noise_indicators(conn, scope=scope, query=recent), yesterday),
-        traffic_key_figure(conn, scope=scope, commune=commune, today=today),
-        water_figure(
-            water_indicators(conn, scope=scope, query=recent),
-            water_trend(conn, scope=scope, query=recent),
-        ),
-        lighting_figure(lighting_indicators(conn, scope=scope, query=recent), yesterday),
-        charging_figure(charging_indicators(conn, scope=scope, query=charging), CHARGING_DAYS),
+        line.dashboard.key_figure(conn, scope=scope, commune=commune, today=today)
+        for line in service_lines()
+        if line.dashboard is not None
     ]
 
 
 def comparisons(
     conn: Connection, *, scope: MemberScope, commune: str, today: date
 ) -> list[ComparisonOut]:
-    """The commune against its EPCI and département, domain by domain, over the last days."""
+    """The commune against its EPCI and département, line by line, over the last days."""
     query = days_query(today - timedelta(days=COMPARISON_DAYS - 1), today, commune=commune)
     return [
-        compare(conn, scope=scope, domain=domain, commune=commune, query=query)
-        for domain in COMPARED
+        compare(conn, scope=scope, domain=line.name, commune=commune, query=query)
+        for line in service_lines()
+        if line.comparison is not None
     ]
 
 

@@ -30,6 +30,7 @@ from convergence.reports import formatting as fr
 from convergence.reports.pdf_charts import chart_drawing
 from convergence.reports.schemas import ReportTable, Section
 from convergence.reports.service import CommuneReport, MonthlyReport
+from convergence.servicelines import service_lines
 
 SPELLING = str.maketrans(
     {
@@ -58,17 +59,15 @@ STATUS_FR = {
     "faulty": "En panne",
     "retired": "Retiré",
 }
-DOMAIN_FR = {
-    "air": "Qualité de l'air",
-    "noise": "Bruit",
-    "traffic": "Trafic",
-    "water": "Eau et crues",
-    "lighting": "Éclairage public",
-    "charging": "Recharge",
-    "video": "Vidéoprotection",
-    "network": "Réseau",
-    "other": "Autre",
-}
+# Domains of equipment no installed service line covers; a line names itself.
+OTHER_DOMAINS_FR = {"video": "Vidéoprotection", "network": "Réseau", "other": "Autre"}
+
+
+def domain_fr(domain: str) -> str:
+    """A domain's French name: its service line's label, else the core's word, else itself."""
+    return (OTHER_DOMAINS_FR | service_lines().labels()).get(domain, domain)
+
+
 SEVERITY_FR = {"info": "information", "warning": "avertissement", "critical": "critique"}
 
 
@@ -143,16 +142,13 @@ def availability_tables(report: CommuneReport) -> list[Flowable]:
     """Share of the month's days with data, per domain and for the equipment below 80 %."""
     available = report.availability
     rows = [
-        (DOMAIN_FR.get(d.domain, d.domain), str(d.assets), fr.with_unit(d.mean_share, "%", 0))
+        (domain_fr(d.domain), str(d.assets), fr.with_unit(d.mean_share, "%", 0))
         for d in available.domains
     ]
     caption = f"Disponibilité des données : part des {available.days} jours avec une mesure"
     headers = ("Domaine", "Équipements en service", "Jours avec données")
     flow = table(ReportTable(caption, headers, rows))
-    low = [
-        (a.name, DOMAIN_FR.get(a.domain, a.domain), fr.with_unit(a.share, "%", 0))
-        for a in available.low
-    ]
+    low = [(a.name, domain_fr(a.domain), fr.with_unit(a.share, "%", 0)) for a in available.low]
     if low:
         headers = ("Équipement", "Domaine", "Jours avec données")
         flow += table(ReportTable("Équipements avec données moins de 80 % des jours", headers, low))

@@ -15,26 +15,15 @@ from sqlalchemy import Connection
 from convergence.alerts.queries import list_alerts
 from convergence.alerts.schemas import AlertOut
 from convergence.errors import InvalidInput
-from convergence.indicators.service_air import air_indicators
-from convergence.indicators.service_charging import charging_indicators
-from convergence.indicators.service_lighting import lighting_indicators
-from convergence.indicators.service_noise import noise_indicators
-from convergence.indicators.service_traffic import traffic_indicators
-from convergence.indicators.service_water import water_indicators
-from convergence.indicators.timewindows import days_between, local_day_of, local_wall_time
+from convergence.indicators.timewindows import local_day_of, local_wall_time
 from convergence.members.queries import covered_communes, get_member, require_visible_member
 from convergence.members.roles import MemberKind
 from convergence.members.scope import MemberScope
 from convergence.reports.availability import Availability, availability
 from convergence.reports.health import equipment_health
-from convergence.reports.monthly_environment import air_section, noise_section, water_section
-from convergence.reports.monthly_services import (
-    charging_section,
-    lighting_section,
-    traffic_section,
-)
-from convergence.reports.overview import communes_with_data, days_query, water_trend
+from convergence.reports.overview import communes_with_data
 from convergence.reports.schemas import EquipmentHealth, Section
+from convergence.servicelines import service_lines
 from convergence.territory.reference import load_territory
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -85,18 +74,11 @@ def month_days(year: int, month: int) -> tuple[date, date]:
 def sections(
     conn: Connection, *, scope: MemberScope, commune: str, first: date, last: date
 ) -> list[Section]:
-    """Each domain's section of the commune for the days ``first`` to ``last``."""
-    query = days_query(first, last, commune=commune)
+    """Each service line's section of the commune for the days ``first`` to ``last``."""
     return [
-        air_section(air_indicators(conn, scope=scope, query=query)),
-        noise_section(noise_indicators(conn, scope=scope, query=query), days_between(first, last)),
-        traffic_section(traffic_indicators(conn, scope=scope, query=query)),
-        water_section(
-            water_indicators(conn, scope=scope, query=query),
-            water_trend(conn, scope=scope, query=query),
-        ),
-        lighting_section(lighting_indicators(conn, scope=scope, query=query)),
-        charging_section(charging_indicators(conn, scope=scope, query=query)),
+        line.report_section(conn, scope=scope, commune=commune, first=first, last=last)
+        for line in service_lines()
+        if line.report_section is not None
     ]
 
 

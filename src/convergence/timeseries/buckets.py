@@ -20,6 +20,9 @@ from convergence.timeseries.query_schemas import Aggregation, TimeRange
 from convergence.timeseries.rollups import PARIS, energetic_mean, hour_start, local_day
 from convergence.timeseries.tables import readings, readings_daily, readings_hourly
 
+# Public functions here read or write members' rows without a scope (a system module):
+UNSCOPED_REASON = "callers pass series ids from a scoped series query (series_queries)"
+
 MERGED = 0  # series_id of a bucket merged over several series
 
 

@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from convergence.registry.kinds import Domain
+from convergence.registry.kinds import DomainName
 
 INSEE_PATTERN = r"^[0-9][0-9AB][0-9]{3}$"
 
@@ -39,7 +39,7 @@ class SeriesFilter(BaseModel):
     asset_id: int | None = None
     commune_insee: str | None = Field(default=None, pattern=INSEE_PATTERN)
     quantity: str | None = Field(default=None, max_length=64)
-    domain: Domain | None = None
+    domain: DomainName | None = None
 
 
 class TimeRange(BaseModel):

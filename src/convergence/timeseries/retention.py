@@ -34,6 +34,9 @@ from convergence.timeseries.archive import (
 from convergence.timeseries.partitions import Month, months_between
 from convergence.timeseries.tables import readings, series
 
+# Public functions here read or write members' rows without a scope (a system module):
+UNSCOPED_REASON = "archiving is a platform job over every member, each by its own setting"
+
 Progress = Callable[[str], None]
 
 

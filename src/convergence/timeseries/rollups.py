@@ -20,6 +20,9 @@ from sqlalchemy import Connection, delete, select
 from convergence.timeseries import bulk
 from convergence.timeseries.tables import readings, readings_daily, readings_hourly
 
+# Public functions here read or write members' rows without a scope (a system module):
+UNSCOPED_REASON = "rollups are rebuilt from the rows of the series given, a storage job"
+
 PARIS = ZoneInfo("Europe/Paris")
 DECIBEL_UNITS = frozenset({"db", "dba", "db(a)", "dbc", "db(c)", "dbz", "db(z)"})
 K = TypeVar("K", tuple[int, datetime], tuple[int, date])

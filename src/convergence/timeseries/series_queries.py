@@ -82,7 +82,7 @@ def _filtered(query: Select[Any], selection: SeriesFilter) -> Select[Any]:
     if selection.quantity is not None:
         query = query.where(series.c.quantity == selection.quantity)
     if selection.domain is not None:
-        query = query.where(assets.c.domain == selection.domain.value)
+        query = query.where(assets.c.domain == selection.domain)
     return query
 
 

@@ -21,6 +21,9 @@ from convergence.errors import InvalidInput
 from convergence.timeseries import bulk, rollups
 from convergence.timeseries.tables import events, series
 
+# Public functions here read or write members' rows without a scope (a system module):
+UNSCOPED_REASON = "the pipeline stores what an authenticated receiver resolved"
+
 ReadingRow = bulk.ReadingRow  # (series_id, ts, value)
 EventKey = tuple[int, str, datetime]  # (asset_id, kind, ts)
 

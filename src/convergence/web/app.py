@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
 import fastapi_offline
@@ -13,13 +15,14 @@ from starlette.staticfiles import StaticFiles
 from xstatic.pkg import leaflet
 
 from convergence import __version__
-from convergence.db.engine import make_engine
+from convergence.runtime import Runtime
+from convergence.servicelines import service_lines
 from convergence.settings import Settings, get_settings
 from convergence.web import errors
 from convergence.web.api import router as api_router
-from convergence.web.ocpp import install as install_ocpp
+from convergence.web.lines import line_routes
+from convergence.web.ocpp import router as ocpp_router
 from convergence.web.pages import router as pages_router
-from convergence.web.state import AppState
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -32,10 +35,23 @@ def plotly_dir() -> Path:
     return Path(spec.origin).parent / "package_data"
 
 
-def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
-    """A new application bound to ``settings`` and its database engine."""
-    settings = settings or get_settings()
+def create_app(
+    settings: Settings | None = None,
+    *,
+    engine: Engine | None = None,
+    runtime: Runtime | None = None,
+) -> FastAPI:
+    """A new application on ``runtime`` (its process's), else on one built from ``settings``.
+
+    A runtime built here is closed when the application shuts down; one given is its
+    caller's to close.
+    """
+    owned = runtime is None
+    if runtime is None:
+        runtime = Runtime.build(settings or get_settings(), engine=engine)
+    settings = runtime.settings
     app = FastAPI(
+        lifespan=_closing(runtime) if owned else None,
         title="Convergence",
         version=__version__,
         description="API de la plateforme territoriale de données / territorial data platform",
@@ -43,9 +59,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         docs_url=None,  # served by web/api/docs.py from the local Swagger UI, not a CDN
         redoc_url=None,
     )
-    app.state.convergence = AppState(
-        settings=settings, engine=engine or make_engine(settings.resolved_database_url)
-    )
+    app.state.convergence = runtime
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key.get_secret_value(),
@@ -57,7 +71,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     errors.install(app)
     app.include_router(api_router)
     app.include_router(pages_router)
-    install_ocpp(app)
+    app.include_router(line_routes(service_lines()))
+    app.include_router(ocpp_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Swagger UI 5 (reads OpenAPI 3.1, which the bundle of swagger-ui-bundle did not).
     swagger_ui = Path(fastapi_offline.__file__).parent / "static"
@@ -65,3 +80,14 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.mount("/vendor/leaflet", StaticFiles(directory=leaflet.BASE_DIR), name="leaflet")
     app.mount("/vendor/plotly", StaticFiles(directory=plotly_dir()), name="plotly")
     return app
+
+
+def _closing(runtime: Runtime) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            runtime.close()
+
+    return lifespan

@@ -1,4 +1,4 @@
-"""FastAPI dependencies: application state, database, the caller's member scope."""
+"""FastAPI dependencies: the process's runtime, database, the caller's member scope."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
+from starlette.applications import Starlette
 
 from convergence.errors import NotAuthenticated, PermissionDenied
 from convergence.members.binding import scope_for_token, scope_for_user
@@ -16,28 +17,33 @@ from convergence.members.queries import get_user
 from convergence.members.roles import TokenScope
 from convergence.members.scope import MemberScope
 from convergence.members.tokens import use_token
+from convergence.runtime import Runtime
 from convergence.settings import Settings
-from convergence.web.state import AppState
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_HEADER = "X-CSRF-Token"
 bearer = HTTPBearer(auto_error=False, description="API token: `Authorization: Bearer cvg_…`")
 
 
-def get_state(request: Request) -> AppState:
-    state: AppState = request.app.state.convergence
-    return state
+def runtime_of(app: Starlette) -> Runtime:
+    """The runtime ``create_app`` gave the application (the composition root's objects)."""
+    runtime: Runtime = app.state.convergence
+    return runtime
 
 
-StateDep = Annotated[AppState, Depends(get_state)]
+def get_runtime(request: Request) -> Runtime:
+    return runtime_of(request.app)
 
 
-def get_engine(state: StateDep) -> Engine:
-    return state.engine
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
-def get_settings_dep(state: StateDep) -> Settings:
-    return state.settings
+def get_engine(runtime: RuntimeDep) -> Engine:
+    return runtime.engine
+
+
+def get_settings_dep(runtime: RuntimeDep) -> Settings:
+    return runtime.settings
 
 
 EngineDep = Annotated[Engine, Depends(get_engine)]

@@ -9,14 +9,13 @@ unknown charge point is also listed among the discovered devices.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, FastAPI, WebSocket
+from fastapi import APIRouter, WebSocket
 from starlette.responses import PlainTextResponse
 from starlette.websockets import WebSocketDisconnect
 
-from convergence.charging.central import CentralSystem, ConnectionLost, Handshake, HandshakeRefused
-from convergence.charging.config import config_from_settings
+from convergence.charging.central import ConnectionLost, Handshake, HandshakeRefused
 from convergence.charging.kinds import SUBPROTOCOL_PREFERENCE, Protocol
-from convergence.web.state import AppState
+from convergence.web.deps import runtime_of
 
 router = APIRouter()
 POLICY_VIOLATION = 1008
@@ -49,20 +48,6 @@ class StarletteConnection:
         await self.websocket.close(code=GOING_AWAY, reason="replaced by a new connection")
 
 
-def install(app: FastAPI) -> None:
-    """Give the application its central system and the OCPP WebSocket route."""
-    state: AppState = app.state.convergence
-    config = config_from_settings(state.settings)
-    app.state.central_system = CentralSystem(engine=state.engine, config=config)
-    app.include_router(router)
-
-
-def central_system(app: FastAPI) -> CentralSystem:
-    """The application's central system."""
-    central: CentralSystem = app.state.central_system
-    return central
-
-
 def negotiate(offered: list[str]) -> Protocol | None:
     """The subprotocol to answer with, in the server's order of preference."""
     return next((p for p in SUBPROTOCOL_PREFERENCE if p.value in offered), None)
@@ -85,7 +70,7 @@ async def ocpp_endpoint(websocket: WebSocket, charge_point_id: str) -> None:
         user_agent=websocket.headers.get("user-agent"),
         remote_host=client.host if client else None,
     )
-    central = central_system(websocket.app)
+    central = runtime_of(websocket.app).central_system
     try:
         ref = await central.identify(handshake)
     except HandshakeRefused as refused:

@@ -8,9 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.responses import Response
 
+from convergence.alerts.charging_rules import install_default_rules
 from convergence.alerts.schemas import RuleOut
 from convergence.charging import irve, queries, service
-from convergence.charging.alerting import install_default_rules
 from convergence.charging.indicator_inputs import charging_indicators
 from convergence.charging.indicators import ChargingIndicators
 from convergence.charging.irve_sources import live_statuses, registry_stations
@@ -27,8 +27,7 @@ from convergence.charging.schemas import (
     StatusEventOut,
 )
 from convergence.db.types import utcnow
-from convergence.web.deps import EngineDep, ReadScope
-from convergence.web.ocpp import central_system
+from convergence.web.deps import EngineDep, ReadScope, runtime_of
 
 router = APIRouter(prefix="/charging", tags=["charging"])
 SessionFiltersDep = Annotated[SessionFilters, Depends()]
@@ -100,7 +99,7 @@ async def send_command(
     params: CommandParams | None = None,
 ) -> CommandOut:
     """Send a remote command and wait for the answer; it stays in the command log."""
-    return await central_system(request.app).run_command(
+    return await runtime_of(request.app).central_system.run_command(
         scope=scope, asset_id=asset_id, command=command, params=params or CommandParams()
     )
 

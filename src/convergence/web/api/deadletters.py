@@ -15,8 +15,7 @@ from convergence.ingest.schemas import (
     ReplayReport,
 )
 from convergence.registry.schemas import Page
-from convergence.web.api.ingest import RuntimeDep
-from convergence.web.deps import EngineDep, ReadScope
+from convergence.web.deps import EngineDep, ReadScope, RuntimeDep
 
 router = APIRouter(tags=["dead letters"])
 FiltersDep = Annotated[DeadLetterFilters, Depends()]
@@ -38,11 +37,9 @@ def get_dead_letter(dead_letter_id: int, engine: EngineDep, scope: ReadScope) ->
 
 
 @router.post("/dead-letters/{dead_letter_id}/replay", response_model=ReplayReport)
-def replay_dead_letter(
-    dead_letter_id: int, engine: EngineDep, scope: ReadScope, runtime: RuntimeDep
-) -> ReplayReport:
+def replay_dead_letter(dead_letter_id: int, scope: ReadScope, runtime: RuntimeDep) -> ReplayReport:
     """Run a dead letter through the pipeline again, once its cause is fixed."""
-    with engine.begin() as conn:
+    with runtime.begin() as conn:
         return replay.replay_one(
             conn, scope=scope, pipeline=runtime.pipeline, dead_letter_id=dead_letter_id
         )

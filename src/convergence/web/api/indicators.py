@@ -13,7 +13,7 @@ import re
 from datetime import date, datetime, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 from pydantic import ValidationError
 
 from convergence.db.types import utcnow
@@ -29,7 +29,6 @@ from convergence.indicators.result_schemas import (
 )
 from convergence.indicators.schemas import (
     ComparisonOut,
-    IndicatorDomain,
     IndicatorQuery,
     SiteSettings,
     SiteSettingsOut,
@@ -184,7 +183,7 @@ def set_site_settings(
 
 @router.get("/{domain}/compare", response_model=ComparisonOut)
 def compare_commune(
-    domain: IndicatorDomain,
+    domain: Annotated[str, Path(max_length=20, examples=["air", "noise"])],
     engine: EngineDep,
     scope: ReadScope,
     query: QueryDep,

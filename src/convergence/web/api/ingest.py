@@ -9,7 +9,6 @@ retries a refusal, and The Things Stack disables webhooks that keep failing.
 from __future__ import annotations
 
 import math
-import threading
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, status
@@ -19,7 +18,6 @@ from convergence.db.types import utcnow
 from convergence.errors import PayloadTooLarge, RateLimited
 from convergence.ingest.envelope import UNKNOWN_DEVICE, Envelope, Source
 from convergence.ingest.pipeline import Outcome
-from convergence.ingest.runtime import IngestRuntime
 from convergence.ingest.schemas import (
     IngestReport,
     IntegrationCreate,
@@ -34,31 +32,16 @@ from convergence.ingest.service import (
     list_integrations,
 )
 from convergence.members.scope import MemberScope
-from convergence.web.deps import EngineDep, IngestScope, ReadScope, SettingsDep
+from convergence.runtime import Runtime
+from convergence.web.deps import EngineDep, IngestScope, ReadScope, RuntimeDep, SettingsDep
 from convergence.web.errors import error_body
 
 router = APIRouter(tags=["ingest"])
-_RUNTIME_LOCK = threading.Lock()
-
-
-def ingest_runtime(request: Request, settings: SettingsDep) -> IngestRuntime:
-    """The application's ingest runtime, created on first use."""
-    runtime: IngestRuntime | None = getattr(request.app.state, "ingest_runtime", None)
-    if runtime is None:
-        with _RUNTIME_LOCK:
-            runtime = getattr(request.app.state, "ingest_runtime", None)
-            if runtime is None:
-                runtime = IngestRuntime.from_settings(settings)
-                request.app.state.ingest_runtime = runtime
-    return runtime
-
-
-RuntimeDep = Annotated[IngestRuntime, Depends(ingest_runtime)]
 
 
 def limited_scope(scope: IngestScope, runtime: RuntimeDep, settings: SettingsDep) -> MemberScope:
     """The ingest scope, within its token's rate limit (429 otherwise)."""
-    wait = runtime.limiter.wait_time(scope.actor)
+    wait = runtime.ingest_limiter.wait_time(scope.actor)
     if wait is not None:
         raise RateLimited(
             f"trop de requêtes / too many requests: {settings.ingest_rate_per_minute} per minute "
@@ -141,7 +124,7 @@ def ingest_tts(
 
 def _take_in(
     engine: EngineDep,
-    runtime: IngestRuntime,
+    runtime: Runtime,
     scope: MemberScope,
     source: Source,
     body: bytes,

@@ -11,55 +11,24 @@ with ``Retry-After`` and the usual JSON error. The client address is the TCP pee
 from __future__ import annotations
 
 import math
-import threading
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 
 from convergence.db.types import utcnow
 from convergence.errors import NotFound
-from convergence.ingest.ratelimit import RateLimiter
 from convergence.opendata import catalogue, dcat, queries
-from convergence.opendata.config import OpenDataConfig, config_from_settings
 from convergence.opendata.downloads import prepare_download
 from convergence.opendata.forwarding import client_address
+from convergence.opendata.gate import PublicGate
 from convergence.opendata.schemas import PublicDatasetOut
 from convergence.opendata.tableschemas import SchemaName, load_schema
 from convergence.web.api.opendata import ConfigDep, FromDay, ToDay, file_response
-from convergence.web.deps import EngineDep, SettingsDep
+from convergence.web.deps import EngineDep, SettingsDep, runtime_of
 from convergence.web.errors import error_body
-
-_GATE_LOCK = threading.Lock()
-
-
-@dataclass(slots=True)
-class PublicGate:
-    """The public API's rate limiter and the proxies whose X-Forwarded-For is believed."""
-
-    limiter: RateLimiter
-    config: OpenDataConfig
-
-
-def install_public_gate(app: FastAPI, config: OpenDataConfig) -> PublicGate:
-    """Give ``app`` a fresh public rate limit configured by ``config``."""
-    gate = PublicGate(RateLimiter(config.public_rate_per_minute), config)
-    app.state.opendata_gate = gate
-    return gate
-
-
-def _gate(request: Request) -> PublicGate:
-    gate: PublicGate | None = getattr(request.app.state, "opendata_gate", None)
-    if gate is None:
-        with _GATE_LOCK:
-            gate = getattr(request.app.state, "opendata_gate", None)
-            if gate is None:
-                settings = request.app.state.convergence.settings
-                gate = install_public_gate(request.app, config_from_settings(settings))
-    return gate
 
 
 def _too_many(gate: PublicGate, wait: float) -> Response:
@@ -80,7 +49,7 @@ class RateLimitedRoute(APIRoute):
         handler = super().get_route_handler()
 
         async def limited(request: Request) -> Response:
-            gate = _gate(request)
+            gate = runtime_of(request.app).public_gate
             peer = request.client.host if request.client else None
             forwarded = request.headers.get("x-forwarded-for")
             key = client_address(peer, forwarded, gate.config.trusted_proxies)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, File, Query, UploadFile, status
 from fastapi.responses import JSONResponse, Response
 
 from convergence.registry import csv_io, queries, service
-from convergence.registry.kinds import Domain, InitiativeStatus
+from convergence.registry.kinds import DomainName, InitiativeStatus
 from convergence.registry.schemas import (
     AssetCreate,
     AssetFilters,
@@ -20,7 +20,7 @@ from convergence.registry.schemas import (
     InitiativeOut,
     Page,
 )
-from convergence.web.deps import EngineDep, ReadScope
+from convergence.web.deps import EngineDep, ReadScope, RuntimeDep
 
 router = APIRouter(tags=["registry"])
 FiltersDep = Annotated[AssetFilters, Depends()]
@@ -34,10 +34,12 @@ def list_assets(engine: EngineDep, scope: ReadScope, filters: FiltersDep) -> Pag
 
 
 @router.post("/assets", response_model=AssetOut, status_code=status.HTTP_201_CREATED)
-def create_asset(data: AssetCreate, engine: EngineDep, scope: ReadScope) -> AssetOut:
+def create_asset(data: AssetCreate, runtime: RuntimeDep, scope: ReadScope) -> AssetOut:
     """Register equipment; `commune_insee` is resolved from lon/lat."""
-    with engine.begin() as conn:
-        return service.create_asset(conn, scope=scope, data=data)
+    with runtime.begin() as conn:
+        return service.create_asset(
+            conn, scope=scope, data=data, listeners=runtime.registry_listeners
+        )
 
 
 @router.get("/assets.csv", response_class=Response)
@@ -54,15 +56,21 @@ def export_assets(engine: EngineDep, scope: ReadScope, filters: FiltersDep) -> R
 
 @router.post("/assets/import")
 def import_assets(
-    engine: EngineDep,
+    runtime: RuntimeDep,
     scope: ReadScope,
     file: UploadFile = File(...),
     member_id: int | None = Query(default=None),
 ) -> JSONResponse:
     """Import a CSV of equipment: all rows or none; bad rows come back with line and reason."""
     data = file.file.read()
-    with engine.begin() as conn:
-        report = csv_io.import_assets(conn, scope=scope, data=data, member_id=member_id)
+    with runtime.begin() as conn:
+        report = csv_io.import_assets(
+            conn,
+            scope=scope,
+            data=data,
+            member_id=member_id,
+            listeners=runtime.registry_listeners,
+        )
     body = {
         "rows": report.rows,
         "imported": report.imported,
@@ -109,7 +117,7 @@ def create_device_model(
 def list_initiatives(
     engine: EngineDep,
     scope: ReadScope,
-    domain: Domain | None = None,
+    domain: DomainName | None = None,
     status_: InitiativeStatus | None = Query(default=None, alias="status"),
     limit: int = Query(default=100, ge=1, le=1000),
     offset: int = Query(default=0, ge=0),

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from convergence.db.types import utcnow
 from convergence.errors import InvalidInput
-from convergence.registry.kinds import Domain
+from convergence.registry.kinds import DomainName
 from convergence.timeseries import export, series_queries
 from convergence.timeseries.export import ExportFormat, FlatTable
 from convergence.timeseries.query_schemas import (
@@ -56,7 +56,7 @@ def series_filter(
     asset_id: int | None = None,
     commune: str | None = Query(default=None, pattern=INSEE_PATTERN, description="INSEE code"),
     quantity: str | None = Query(default=None, max_length=64, examples=["no2", "laeq"]),
-    domain: Domain | None = None,
+    domain: DomainName | None = None,
 ) -> SeriesFilter:
     """Which series: by asset, commune, quantity and domain."""
     return SeriesFilter(asset_id=asset_id, commune_insee=commune, quantity=quantity, domain=domain)

@@ -13,7 +13,7 @@ from starlette.responses import Response
 from convergence.errors import ConvergenceError, PermissionDenied
 from convergence.registry import queries, service
 from convergence.registry.schemas import AssetCreate, AssetOut, AssetUpdate
-from convergence.web.deps import EngineDep
+from convergence.web.deps import EngineDep, RuntimeDep
 from convergence.web.pages.form_errors import (
     ASSET_ERROR_FIELDS,
     FieldErrors,
@@ -54,14 +54,16 @@ def new_asset_page(request: Request, viewer: WriterPage, engine: EngineDep) -> R
 
 @router.post("/inventaire/nouveau")
 def create_asset(
-    request: Request, viewer: WriterPage, engine: EngineDep, form: FormDep
+    request: Request, viewer: WriterPage, engine: EngineDep, runtime: RuntimeDep, form: FormDep
 ) -> Response:
     try:
         data = AssetCreate.model_validate(
             form_values(form, CREATE_FIELDS) | {"member_id": chosen_member(form, viewer=viewer)}
         )
-        with engine.begin() as conn:
-            asset = service.create_asset(conn, scope=viewer.scope, data=data)
+        with runtime.begin() as conn:
+            asset = service.create_asset(
+                conn, scope=viewer.scope, data=data, listeners=runtime.registry_listeners
+            )
     except (ValidationError, ConvergenceError) as error:
         return _refused(request, engine, viewer=viewer, asset=None, form=form, error=error)
     return RedirectResponse(f"/inventaire/{asset.id}", status_code=303)

@@ -13,7 +13,7 @@ from convergence.registry.csv_io import (
     RowError,
     import_assets,
 )
-from convergence.web.deps import EngineDep
+from convergence.web.deps import EngineDep, RuntimeDep
 from convergence.web.pages.form_errors import french_part
 from convergence.web.pages.member_choice import chosen_member, member_options
 from convergence.web.pages.rendering import render_page
@@ -30,14 +30,22 @@ def import_page(request: Request, viewer: WriterPage, engine: EngineDep) -> Resp
 
 
 @router.post("/inventaire/import")
-def import_file(request: Request, viewer: WriterPage, engine: EngineDep, form: FormDep) -> Response:
+def import_file(
+    request: Request, viewer: WriterPage, engine: EngineDep, runtime: RuntimeDep, form: FormDep
+) -> Response:
     data = form.files.get(FILE_FIELD, b"")
     if not data.strip():
         return _page(request, engine, viewer=viewer, problem="Choisissez un fichier CSV non vide.")
     try:
         member_id = chosen_member(form, viewer=viewer)
-        with engine.begin() as conn:
-            report = import_assets(conn, scope=viewer.scope, data=data, member_id=member_id)
+        with runtime.begin() as conn:
+            report = import_assets(
+                conn,
+                scope=viewer.scope,
+                data=data,
+                member_id=member_id,
+                listeners=runtime.registry_listeners,
+            )
     except InvalidInput as error:
         # The header itself is wrong (unknown column, empty file): nothing to list by line.
         return _page(request, engine, viewer=viewer, problem=french_part(error.message))

@@ -29,23 +29,17 @@ from convergence.reports.overview import (
 )
 from convergence.reports.schemas import KeyFigure, Overview
 from convergence.reports.to_decide import to_decide
+from convergence.servicelines import service_lines
+from convergence.timedcache import TimedCache
 from convergence.web.deps import EngineDep
 from convergence.web.pages.comparison_rows import compared_rows, rank_text
-from convergence.web.pages.dashboard_cache import CacheDep, TimedCache, visibility
+from convergence.web.pages.dashboard_cache import CacheDep, visibility
 from convergence.web.pages.dashboard_rendering import render_data_page
 from convergence.web.pages.domains_charts import day_iso, sparkline
 from convergence.web.pages.rendering import commune_name
 from convergence.web.pages.session import CurrentUserPage, PageUser
 
 router = APIRouter()
-DOMAIN_COLOURS = {
-    "air": "#0063cb",
-    "noise": "#7d4e5b",
-    "traffic": "#a94600",
-    "water": "#006a6f",
-    "lighting": "#716043",
-    "charging": "#18753c",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +68,13 @@ def trend_sentence(figure: KeyFigure) -> str:
     )
 
 
+def line_colours() -> dict[str, str]:
+    """The colour of each service line's card, by line name."""
+    return {line.name: line.dashboard.colour for line in service_lines() if line.dashboard}
+
+
 def card(figure: KeyFigure) -> Card:
-    colour = DOMAIN_COLOURS.get(figure.domain, NEUTRAL)
+    colour = line_colours().get(figure.domain, NEUTRAL)
     chart = None
     if any(p.value is not None for p in figure.trend):
         chart = sparkline(

@@ -1,4 +1,4 @@
-"""A short-lived cache of computed indicators, per application, for the data pages.
+"""The data pages' cache of computed indicators, and the key that keeps it member-safe.
 
 Indicators are computed from hourly rollups; recomputing them at every visit of the landing
 page costs seconds in a commune with hundreds of stations, while their inputs change once an
@@ -9,45 +9,14 @@ different one never do. Alerts and equipment health are not cached: they must be
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Callable, Hashable
-from typing import Annotated, Any, TypeVar
+from collections.abc import Hashable
+from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
 from convergence.members.scope import MemberScope
-
-T = TypeVar("T")
-TTL_S = 300.0
-MAX_ENTRIES = 256
-_CREATION = threading.Lock()
-
-
-class TimedCache:
-    """Values computed once per key and kept ``ttl_s`` seconds (the oldest dropped when full)."""
-
-    def __init__(self, *, ttl_s: float = TTL_S, max_entries: int = MAX_ENTRIES) -> None:
-        self.ttl_s = ttl_s
-        self.max_entries = max_entries
-        self._entries: dict[Hashable, tuple[float, Any]] = {}
-        self._lock = threading.Lock()
-
-    def get_or_compute(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """The value kept for ``key`` if still fresh, else ``compute()`` (kept from now on)."""
-        now = time.monotonic()
-        with self._lock:
-            found = self._entries.get(key)
-        if found is not None and now - found[0] < self.ttl_s:
-            value: T = found[1]
-            return value
-        value = compute()
-        with self._lock:
-            if len(self._entries) >= self.max_entries:
-                oldest = min(self._entries, key=lambda k: self._entries[k][0])
-                del self._entries[oldest]
-            self._entries[key] = (time.monotonic(), value)
-        return value
+from convergence.timedcache import TimedCache
+from convergence.web.deps import RuntimeDep
 
 
 def visibility(scope: MemberScope) -> Hashable:
@@ -61,15 +30,9 @@ def visibility(scope: MemberScope) -> Hashable:
     )
 
 
-def page_cache(request: Request) -> TimedCache:
-    """The application's cache, created on first use."""
-    cache: TimedCache | None = getattr(request.app.state, "indicator_cache", None)
-    if cache is None:
-        with _CREATION:
-            cache = getattr(request.app.state, "indicator_cache", None)
-            if cache is None:
-                cache = request.app.state.indicator_cache = TimedCache()
-    return cache
+def page_cache(runtime: RuntimeDep) -> TimedCache:
+    """The process's cache of indicators (built by the composition root)."""
+    return runtime.page_cache
 
 
 CacheDep = Annotated[TimedCache, Depends(page_cache)]

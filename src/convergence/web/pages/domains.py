@@ -1,4 +1,4 @@
-"""One page per domain (air, noise, traffic, water, lighting, charging) for a chosen period.
+"""The standard page of each service line that declares one, for a chosen period.
 
 A page shows one commune — the member's own by default — or one of its stations: the
 domain's indicators with their daily chart, then the curves of the measured quantities with
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from sqlalchemy import Connection
 from starlette.responses import Response
 
@@ -27,10 +27,12 @@ from convergence.registry.queries import (
 from convergence.registry.schemas import AssetFilters
 from convergence.reports.air_thresholds import threshold_row
 from convergence.reports.overview import readable_communes
+from convergence.servicelines import DomainPage, ServiceLine
+from convergence.timedcache import TimedCache
 from convergence.timeseries.query_schemas import SeriesFilter
 from convergence.timeseries.series_queries import find_series
 from convergence.web.deps import EngineDep
-from convergence.web.pages.dashboard_cache import CacheDep, TimedCache, visibility
+from convergence.web.pages.dashboard_cache import CacheDep, visibility
 from convergence.web.pages.dashboard_rendering import render_data_page
 from convergence.web.pages.domains_indicators import (
     charted_stations,
@@ -39,23 +41,21 @@ from convergence.web.pages.domains_indicators import (
 )
 from convergence.web.pages.domains_period import DomainQuery, DomainQueryDep
 from convergence.web.pages.domains_series import quantity_view
-from convergence.web.pages.domains_specs import DOMAIN_SPECS, DomainSpec
+from convergence.web.pages.domains_specs import menu_entries
 from convergence.web.pages.rendering import commune_name
 from convergence.web.pages.session import CurrentUserPage, PageUser
 
-router = APIRouter()
-
 
 def domain_communes(
-    conn: Connection, scope: MemberScope, spec: DomainSpec
+    conn: Connection, scope: MemberScope, line: ServiceLine
 ) -> list[tuple[str, str]]:
     """(INSEE, name) of the communes with equipment or data of the domain the scope reads."""
-    selection = SeriesFilter(domain=spec.domain)
+    selection = SeriesFilter(domain=line.name)
     codes = {i.commune_insee for i in find_series(conn, scope=scope, selection=selection)}
     codes |= {
         c.commune_insee
         for c in count_assets_by_commune_and_domain(conn, scope=scope)
-        if c.domain == spec.domain.value
+        if c.domain == line.name
     }
     return sorted(((c, commune_name(c)) for c in codes if c), key=lambda pair: pair[1])
 
@@ -75,41 +75,41 @@ def chosen_commune(
 
 
 def station_names(
-    conn: Connection, scope: MemberScope, spec: DomainSpec, commune: str | None
+    conn: Connection, scope: MemberScope, line: ServiceLine, commune: str | None
 ) -> dict[int, str]:
     """Names of the commune's stations of the domain, for readers of their owner's data."""
     if commune is None:
         return {}
-    filters = AssetFilters(domain=spec.domain, commune=commune)
+    filters = AssetFilters(domain=line.name, commune=commune)
     return {a.id: a.name for a in iter_assets(conn, scope=scope, filters=filters)}
 
 
 def asset_commune(
-    conn: Connection, scope: MemberScope, spec: DomainSpec, asked: DomainQuery
+    conn: Connection, scope: MemberScope, line: ServiceLine, asked: DomainQuery
 ) -> str | None:
     """The commune asked, else that of the station asked (a link from its equipment page)."""
     if asked.commune is not None or asked.asset_id is None:
         return asked.commune
     asset = get_asset(conn, scope=scope, asset_id=asked.asset_id)
-    if asset.domain != spec.domain:
+    if asset.domain != line.name:
         raise NotFound(f"équipement {asked.asset_id} introuvable / asset not found")
     return asset.commune_insee
 
 
 def page_context(
-    conn: Connection, viewer: PageUser, spec: DomainSpec, asked: DomainQuery, cache: TimedCache
+    conn: Connection, viewer: PageUser, line: ServiceLine, asked: DomainQuery, cache: TimedCache
 ) -> dict[str, Any]:
     """Everything the domain's template shows."""
-    communes = domain_communes(conn, viewer.scope, spec)
+    communes = domain_communes(conn, viewer.scope, line)
     own = get_member(conn, member_id=viewer.scope.member_id).insee
-    wanted = asset_commune(conn, viewer.scope, spec, asked)
+    wanted = asset_commune(conn, viewer.scope, line, asked)
     # A commune the reader may open, without equipment of this domain, is a page that says
     # so (dashboards link every domain of every commune), not a missing page.
     unequipped = wanted not in {c for c, _ in communes} and wanted in readable_communes(
         conn, scope=viewer.scope
     )
     commune = None if unequipped else chosen_commune(wanted, communes, own)
-    stations = station_names(conn, viewer.scope, spec, commune)
+    stations = station_names(conn, viewer.scope, line, commune)
     if asked.asset_id is not None and asked.asset_id not in stations:
         raise NotFound(f"équipement {asked.asset_id} introuvable / asset not found")
     context: dict[str, Any] = {
@@ -127,14 +127,14 @@ def page_context(
         "unequipped": wanted if unequipped else None,
     }
     if commune is not None:
-        context |= _data(conn, viewer.scope, spec, asked, commune, stations, cache)
+        context |= _data(conn, viewer.scope, line, asked, commune, stations, cache)
     return context
 
 
 def _data(
     conn: Connection,
     scope: MemberScope,
-    spec: DomainSpec,
+    line: ServiceLine,
     asked: DomainQuery,
     commune: str,
     stations: dict[int, str],
@@ -142,31 +142,39 @@ def _data(
 ) -> dict[str, Any]:
     span = asked.period.time_range
     query = IndicatorQuery(start=span.start, end=span.end, commune=commune, asset_id=asked.asset_id)
-    key = ("domaine", spec.domain.value, visibility(scope), query.model_dump_json())
+    key = ("domaine", line.name, visibility(scope), query.model_dump_json())
     result = cache.get_or_compute(
-        key, lambda: indicators_of(conn, scope=scope, domain=spec.domain, query=query)
+        key, lambda: indicators_of(conn, scope=scope, line=line, query=query)
     )
     views = [
         quantity_view(
             conn,
             scope=scope,
             selection=SeriesFilter(
-                domain=spec.domain, quantity=q, commune_insee=commune, asset_id=asked.asset_id
+                domain=line.name, quantity=q, commune_insee=commune, asset_id=asked.asset_id
             ),
             time_range=span,
             names=stations,
         )
-        for q in spec.quantities
+        for q in _page_of(line).quantities
     ]
     return {
         "result": result,
-        "indicator_figure": indicator_figure(spec.domain, result, asked.asset_id),
-        "charted": charted_stations(spec.domain, result),
+        "indicator_figure": indicator_figure(line, result, asked.asset_id),
+        "charted": charted_stations(line, result),
         "views": [v for v in views if v is not None],
     }
 
 
-def _page(spec: DomainSpec) -> Callable[..., Response]:
+def _page_of(line: ServiceLine) -> DomainPage:
+    if line.page is None:
+        raise NotFound(f"pas de page pour {line.name} / service line {line.name} has no page")
+    return line.page
+
+
+def line_page(line: ServiceLine) -> Callable[..., Response]:
+    """The endpoint of the line's standard page."""
+
     def page(
         request: Request,
         viewer: CurrentUserPage,
@@ -175,20 +183,16 @@ def _page(spec: DomainSpec) -> Callable[..., Response]:
         cache: CacheDep,
     ) -> Response:
         with engine.connect() as conn:
-            context = page_context(conn, viewer, spec, asked, cache)
+            context = page_context(conn, viewer, line, asked, cache)
         return render_data_page(
             request,
-            spec.template,
+            line.page_template,
             viewer=viewer,
             status_code=422 if asked.errors else 200,
-            spec=spec,
-            specs=DOMAIN_SPECS,
+            spec=_page_of(line),
+            menu=menu_entries(),
             **context,
         )
 
-    page.__name__ = f"{spec.domain.value}_page"
+    page.__name__ = f"{line.name}_page"
     return page
-
-
-for _spec in DOMAIN_SPECS:
-    router.add_api_route(_spec.path, _page(_spec), methods=["GET"])

@@ -14,7 +14,7 @@ from convergence.timeseries.queries import list_series
 from convergence.timeseries.query_schemas import SeriesFilter, TimeRange
 from convergence.timeseries.schemas import SeriesOut
 from convergence.web.pages.domains_series import QuantityView, quantity_label, quantity_view
-from convergence.web.pages.domains_specs import DOMAIN_PAGES
+from convergence.web.pages.domains_specs import domain_pages
 
 ASSET_DAYS = 7
 
@@ -67,5 +67,5 @@ def asset_measures(
         views=[v for v in views if v is not None],
         first_day=first,
         last_day=last,
-        domain_page=DOMAIN_PAGES.get(asset.domain),
+        domain_page=domain_pages().get(asset.domain),
     )

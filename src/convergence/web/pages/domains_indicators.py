@@ -1,13 +1,14 @@
 """The indicator section of each domain page: the indicator service's result, and its charts.
 
-Each domain's service computes its indicators for the page's commune or station over the
-page's period; this module picks what the page shows (the commune's zone, or the station
-asked) and draws the daily charts whose numbers the page's tables repeat in words.
+Each line's service computes its indicators for the page's commune or station over the
+page's period; the line's page hooks pick what the page shows (the commune's zone, or the
+station asked) and draw the daily charts whose numbers the page's tables repeat in words.
+The built-in lines' charts are drawn here; ``convergence.lines`` points their pages at them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel
@@ -23,35 +24,22 @@ from convergence.indicators.result_schemas import (
     TrafficSiteOut,
 )
 from convergence.indicators.schemas import IndicatorQuery, StationOut
-from convergence.indicators.service_air import air_indicators
-from convergence.indicators.service_charging import charging_indicators
-from convergence.indicators.service_lighting import lighting_indicators
-from convergence.indicators.service_noise import noise_indicators
-from convergence.indicators.service_traffic import traffic_indicators
-from convergence.indicators.service_water import water_indicators
 from convergence.members.scope import MemberScope
-from convergence.registry.kinds import Domain
 from convergence.reports.colours import NEUTRAL
 from convergence.reports.figures_services import tmj
+from convergence.servicelines import ServiceLine
 from convergence.web.pages.domains_charts import Line, bar_figure, day_iso, line_figure
 
-Service = Callable[..., BaseModel]
 CHARTED = 8  # stations drawn one line each and tabulated day by day; the busiest ones
-SERVICES: Mapping[Domain, Service] = {
-    Domain.air: air_indicators,
-    Domain.noise: noise_indicators,
-    Domain.traffic: traffic_indicators,
-    Domain.water: water_indicators,
-    Domain.lighting: lighting_indicators,
-    Domain.charging: charging_indicators,
-}
 
 
 def indicators_of(
-    conn: Connection, *, scope: MemberScope, domain: Domain, query: IndicatorQuery
-) -> BaseModel:
-    """The domain's indicators for the query (one commune, or one station)."""
-    return SERVICES[domain](conn, scope=scope, query=query)
+    conn: Connection, *, scope: MemberScope, line: ServiceLine, query: IndicatorQuery
+) -> BaseModel | None:
+    """The line's indicators for the query (one commune, or one station), if it has any."""
+    if line.indicators is None:
+        return None
+    return line.indicators(conn, scope=scope, query=query)
 
 
 def station_name(station: StationOut) -> str:
@@ -88,13 +76,10 @@ def busiest_sites(result: TrafficIndicators) -> list[TrafficSiteOut]:
     return sorted(result.stations, key=lambda s: tmj(s) or 0.0, reverse=True)[:CHARTED]
 
 
-def charted_stations(domain: Domain, result: BaseModel) -> list[Any]:
-    """The stations a domain's daily chart and table show (all of them up to ``CHARTED``)."""
-    if isinstance(result, NoiseIndicators):
-        return loudest_stations(result)
-    if isinstance(result, TrafficIndicators):
-        return busiest_sites(result)
-    return []
+def charted_stations(line: ServiceLine, result: BaseModel | None) -> list[Any]:
+    """The stations the line's daily chart and table show (none if it charts none)."""
+    charted = line.page.charted if line.page else None
+    return [] if charted is None or result is None else charted(result)
 
 
 def noise_lden_figure(result: NoiseIndicators) -> dict[str, Any]:
@@ -135,17 +120,9 @@ def lighting_energy_figure(result: LightingIndicators) -> dict[str, Any]:
     return bar_figure(days, [totals[d] for d in days], unit="kWh")
 
 
-FIGURES: Mapping[Domain, Callable[[Any, int | None], dict[str, Any]]] = {
-    Domain.air: lambda result, asset_id: air_index_figure(air_days(result, asset_id)),
-    Domain.noise: lambda result, _: noise_lden_figure(result),
-    Domain.traffic: lambda result, _: traffic_days_figure(result),
-    Domain.lighting: lambda result, _: lighting_energy_figure(result),
-}
-
-
 def indicator_figure(
-    domain: Domain, result: BaseModel, asset_id: int | None
+    line: ServiceLine, result: BaseModel | None, asset_id: int | None
 ) -> dict[str, Any] | None:
-    """The daily chart of the domain's indicators, if the domain has one."""
-    draw = FIGURES.get(domain)
-    return None if draw is None else draw(result, asset_id)
+    """The daily chart of the line's indicators, if the line draws one."""
+    draw = line.page.figure if line.page else None
+    return None if draw is None or result is None else draw(result, asset_id)

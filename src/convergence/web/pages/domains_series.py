@@ -62,7 +62,7 @@ def quantity_label(quantity: str) -> str:
 def csv_url(selection: SeriesFilter, time_range: TimeRange) -> str:
     """The series API's CSV of the selection over the period (same scope, same filters)."""
     params = {
-        "domain": selection.domain.value if selection.domain else None,
+        "domain": selection.domain,
         "commune": selection.commune_insee,
         "asset_id": selection.asset_id,
         "quantity": selection.quantity,

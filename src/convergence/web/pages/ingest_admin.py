@@ -15,8 +15,7 @@ from convergence.ingest import queries, replay
 from convergence.ingest.envelope import Source, Status
 from convergence.ingest.schemas import DeadLetterFilters, ReplayReport
 from convergence.members.queries import member_names
-from convergence.web.api.ingest import RuntimeDep
-from convergence.web.deps import EngineDep
+from convergence.web.deps import EngineDep, RuntimeDep
 from convergence.web.pages.dashboard_rendering import render_data_page
 from convergence.web.pages.ingest_admin_labels import INGEST_LABELS
 from convergence.web.pages.rendering import flash
@@ -103,7 +102,7 @@ def replay_dead_letter(
     runtime: RuntimeDep,
     form: FormDep,
 ) -> Response:
-    with engine.begin() as conn:
+    with runtime.begin() as conn:
         report = replay.replay_one(
             conn, scope=viewer.scope, pipeline=runtime.pipeline, dead_letter_id=dead_letter_id
         )

@@ -14,7 +14,7 @@ from starlette.responses import Response
 from convergence.errors import ConvergenceError, InvalidInput
 from convergence.members.queries import member_names
 from convergence.registry import queries, service
-from convergence.registry.kinds import Domain, InitiativeStatus
+from convergence.registry.kinds import InitiativeStatus, known_domains
 from convergence.registry.schemas import AssetFilters, InitiativeCreate
 from convergence.web.deps import EngineDep
 from convergence.web.pages.form_errors import FieldErrors, domain_errors, field_errors
@@ -41,7 +41,8 @@ def initiatives_page(
     statut: str = "",
     page: Annotated[int, Query(ge=1)] = 1,
 ) -> Response:
-    domain, status = _choice(Domain, domaine), _choice(InitiativeStatus, statut)
+    domain = _choice(known_domains(), domaine)
+    status = _choice(list(InitiativeStatus.__members__), statut)
     with engine.connect() as conn:
         results = queries.list_initiatives(
             conn,
@@ -115,10 +116,10 @@ def initiative_values(form: SubmittedForm, *, viewer: PageUser) -> dict[str, Any
     return values | {"member_id": chosen_member(form, viewer=viewer)}
 
 
-def _choice(enum: type[Domain] | type[InitiativeStatus], value: str) -> str | None:
+def _choice(known: list[str], value: str) -> str | None:
     if not value:
         return None
-    if value not in enum.__members__:
+    if value not in known:
         raise InvalidInput(f"filtre inconnu : {value!r}")
     return value
 

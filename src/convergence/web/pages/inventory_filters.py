@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from fastapi import Depends, Query
 
 from convergence.errors import InvalidInput
-from convergence.registry.kinds import AssetKind, AssetStatus, Domain
+from convergence.registry.kinds import AssetStatus, known_asset_kinds, known_domains
 from convergence.registry.schemas import AssetFilters
 
 PAGE_SIZE = 50
@@ -32,8 +32,8 @@ class InventoryFilters:
         """The registry's filters for this page of results."""
         return AssetFilters(
             commune=self.commune or None,
-            domain=_member(Domain, self.domaine, "domaine"),
-            kind=_member(AssetKind, self.type, "type"),
+            domain=_known(known_domains(), self.domaine, "domaine"),
+            kind=_known(known_asset_kinds(), self.type, "type"),
             status=_member(AssetStatus, self.statut, "statut"),
             initiative_id=_number(self.projet, "projet"),
             q=self.q or None,
@@ -68,6 +68,14 @@ def _member(enum: type[StrEnum], value: str, name: str) -> Any:
         return enum(value)
     except ValueError:
         raise InvalidInput(f"filtre « {name} » inconnu : {value!r}") from None
+
+
+def _known(known: list[str], value: str, name: str) -> str | None:
+    if not value:
+        return None
+    if value not in known:
+        raise InvalidInput(f"filtre « {name} » inconnu : {value!r}")
+    return value
 
 
 def _number(value: str, name: str) -> int | None:

@@ -1,4 +1,9 @@
-"""French words for the closed sets of the domain, as people read them on the pages."""
+"""French words for the sets of the domain, as people read them on the pages.
+
+The words of domains and asset kinds come from the installed service lines (each names
+itself and the kinds it brings) and, for what no line covers, from here; a line adds the
+families of its own closed sets through ``ServiceLine.labels``.
+"""
 
 from __future__ import annotations
 
@@ -13,19 +18,15 @@ from convergence.registry.kinds import (
     InitiativeStatus,
     NetworkTechnology,
 )
+from convergence.servicelines import service_lines
 
-DOMAINS: Mapping[str, str] = {
-    Domain.air: "Qualité de l'air",
-    Domain.noise: "Bruit",
-    Domain.traffic: "Trafic",
-    Domain.water: "Eau et crues",
-    Domain.lighting: "Éclairage public",
-    Domain.charging: "Recharge de véhicules",
+# Domains of inventory and projects that no installed line covers (a line's label wins).
+OTHER_DOMAINS: Mapping[str, str] = {
     Domain.video: "Vidéoprotection",
     Domain.network: "Réseau",
     Domain.other: "Autre",
 }
-ASSET_KINDS: Mapping[str, str] = {
+CORE_ASSET_KINDS: Mapping[str, str] = {
     AssetKind.sensor: "Capteur",
     AssetKind.counter: "Compteur",
     AssetKind.luminaire: "Luminaire",
@@ -118,9 +119,31 @@ def choices(labels: Mapping[str, str]) -> list[tuple[str, str]]:
     return [(str(value), text) for value, text in labels.items()]
 
 
+def domain_labels() -> dict[str, str]:
+    """Every domain's French name: the installed lines in their order, then the others."""
+    found = service_lines().labels()
+    return found | {str(d): text for d, text in OTHER_DOMAINS.items() if d not in found}
+
+
+def asset_kind_labels() -> dict[str, str]:
+    """Every asset kind's French name: the core's, then those the lines bring."""
+    brought = {k.name: k.label for line in service_lines() for k in line.asset_kinds}
+    return {str(kind): text for kind, text in CORE_ASSET_KINDS.items()} | brought
+
+
+def page_labels() -> dict[str, Mapping[str, str]]:
+    """Every family of French words the templates use (``labels.domain``…), lines' included."""
+    families: dict[str, Mapping[str, str]] = {
+        "domain": domain_labels(),
+        "kind": asset_kind_labels(),
+        **LABELS,
+    }
+    for line in service_lines():
+        families |= line.labels
+    return families
+
+
 LABELS: Mapping[str, Mapping[str, str]] = {
-    "domain": DOMAINS,
-    "kind": ASSET_KINDS,
     "status": ASSET_STATUSES,
     "initiative_status": INITIATIVE_STATUSES,
     "network": NETWORKS,

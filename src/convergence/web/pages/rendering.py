@@ -10,7 +10,7 @@ from starlette.responses import Response
 
 from convergence.errors import NotFound
 from convergence.territory.reference import load_territory
-from convergence.web.pages.labels import LABELS, STATUS_LETTERS, label
+from convergence.web.pages.labels import STATUS_LETTERS, label, page_labels
 from convergence.web.pages.session import PageUser
 from convergence.web.templating import render
 
@@ -49,7 +49,7 @@ def render_page(
         name,
         status_code=status_code,
         viewer=viewer,
-        labels=LABELS,
+        labels=page_labels(),
         label=label,
         status_letters=STATUS_LETTERS,
         commune_name=commune_name,

@@ -24,9 +24,10 @@ from convergence.reports.territory import (
     territory_overview,
 )
 from convergence.reports.to_decide import to_decide
+from convergence.timedcache import TimedCache
 from convergence.web.deps import EngineDep, SettingsDep
 from convergence.web.pages.dashboard import report_months
-from convergence.web.pages.dashboard_cache import CacheDep, TimedCache, visibility
+from convergence.web.pages.dashboard_cache import CacheDep, visibility
 from convergence.web.pages.dashboard_rendering import render_data_page
 from convergence.web.pages.session import CurrentUserPage
 

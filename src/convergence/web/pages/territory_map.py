@@ -19,7 +19,12 @@ from convergence.registry.queries import (
 from convergence.territory.geometry import territory_geojson
 from convergence.territory.reference import load_territory
 from convergence.web.deps import EngineDep, SettingsDep
-from convergence.web.pages.labels import ASSET_KINDS, ASSET_STATUSES, DOMAINS, STATUS_LETTERS
+from convergence.web.pages.labels import (
+    ASSET_STATUSES,
+    STATUS_LETTERS,
+    asset_kind_labels,
+    domain_labels,
+)
 from convergence.web.pages.rendering import commune_name, render_page
 from convergence.web.pages.session import CurrentUserPage
 
@@ -92,9 +97,9 @@ def equipment_document(markers: list[AssetMarker]) -> dict[str, Any]:
     return {
         "type": "FeatureCollection",
         "labels": {
-            "domain": DOMAINS,
+            "domain": domain_labels(),
             "status": ASSET_STATUSES,
-            "kind": ASSET_KINDS,
+            "kind": asset_kind_labels(),
             "status_letter": STATUS_LETTERS,
         },
         "features": [
@@ -129,7 +134,7 @@ def communes_document() -> bytes:
 
 def count_table(counts: list[AssetCount]) -> CountTable:
     """Counts pivoted to one row per commune (by name) and one column per domain present."""
-    domains = [str(d) for d in DOMAINS if any(c.domain == d for c in counts)]
+    domains = [d for d in domain_labels() if any(c.domain == d for c in counts)]
     cells: dict[str | None, dict[str, int]] = {}
     for count in counts:
         cells.setdefault(count.commune_insee, {})[count.domain] = count.total

@@ -1,0 +1,61 @@
+"""The noise line: Ld, Le, Ln and Lden of the sound level meters, against the limit values."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import Connection
+
+from convergence.indicators.service import ComparisonSpec
+from convergence.indicators.service_noise import (
+    NOISE_METRIC,
+    compute_noise,
+    loudest_lden,
+    noise_indicators,
+)
+from convergence.indicators.timewindows import days_between
+from convergence.lines.periods import TREND_DAYS, last_days
+from convergence.members.scope import MemberScope
+from convergence.reports.figures_environment import noise_figure
+from convergence.reports.monthly_environment import noise_section
+from convergence.reports.overview import days_query
+from convergence.reports.schemas import KeyFigure, Section
+from convergence.servicelines import DashboardCard, DomainPage, ServiceLine
+from convergence.web.pages.domains_indicators import loudest_stations, noise_lden_figure
+
+
+def key_figure(conn: Connection, *, scope: MemberScope, commune: str, today: date) -> KeyFigure:
+    """Yesterday's Lden of the loudest sound level meter, with the last days'."""
+    query = last_days(today, TREND_DAYS, commune=commune)
+    return noise_figure(noise_indicators(conn, scope=scope, query=query), today - timedelta(1))
+
+
+def report_section(
+    conn: Connection, *, scope: MemberScope, commune: str, first: date, last: date
+) -> Section:
+    """The month's noise levels of the commune's sound level meters."""
+    query = days_query(first, last, commune=commune)
+    return noise_section(
+        noise_indicators(conn, scope=scope, query=query), days_between(first, last)
+    )
+
+
+LINE = ServiceLine(
+    name="noise",
+    label="Bruit",
+    order=20,
+    indicators=noise_indicators,
+    comparison=ComparisonSpec(compute_noise, loudest_lden, NOISE_METRIC),
+    page=DomainPage(
+        path="/bruit",
+        title="Bruit",
+        intro="Niveaux Ld, Le, Ln et Lden des sonomètres (moyennes énergétiques), classes des "
+        "cartes de bruit stratégiques et valeurs limites, à titre indicatif hors année complète.",
+        quantities=("laeq",),
+        figure=lambda result, _: noise_lden_figure(result),
+        charted=loudest_stations,
+    ),
+    dashboard=DashboardCard(key_figure, colour="#7d4e5b"),
+    report_section=report_section,
+    docs="docs/service-lines.md#noise",
+)

@@ -1,0 +1,69 @@
+"""The traffic line: daily counts per direction, TMJ, TMJO, TMJA, heavy vehicles, speeds."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import Connection
+
+from convergence.indicators.service import ComparisonSpec
+from convergence.indicators.service_traffic import (
+    TRAFFIC_METRIC,
+    busiest_tmj,
+    compute_traffic,
+    traffic_indicators,
+)
+from convergence.lines.periods import last_days
+from convergence.members.scope import MemberScope
+from convergence.reports.figures_services import busiest_site, tmja, traffic_figure
+from convergence.reports.monthly_services import traffic_section
+from convergence.reports.overview import days_query
+from convergence.reports.schemas import KeyFigure, Section
+from convergence.servicelines import DashboardCard, DomainPage, ServiceLine
+from convergence.web.pages.domains_indicators import busiest_sites, traffic_days_figure
+
+TRAFFIC_DAYS = 14
+
+
+def key_figure(conn: Connection, *, scope: MemberScope, commune: str, today: date) -> KeyFigure:
+    """Yesterday at the busiest site against its TMJA of last year (or its recent TMJ)."""
+    query = last_days(today, TRAFFIC_DAYS, commune=commune)
+    recent = traffic_indicators(conn, scope=scope, query=query)
+    site = busiest_site(recent)
+    annual = None
+    if site is not None:
+        year = today.year - 1
+        query = days_query(
+            date(year, 1, 1), date(year, 12, 31), commune=commune, asset_id=site.station.asset_id
+        )
+        annual = tmja(traffic_indicators(conn, scope=scope, query=query), year)
+    return traffic_figure(recent, today - timedelta(days=1), annual)
+
+
+def report_section(
+    conn: Connection, *, scope: MemberScope, commune: str, first: date, last: date
+) -> Section:
+    """The month's TMJ and TMJO per counting site, and the busiest site's daily counts."""
+    query = days_query(first, last, commune=commune)
+    return traffic_section(traffic_indicators(conn, scope=scope, query=query))
+
+
+LINE = ServiceLine(
+    name="traffic",
+    label="Trafic",
+    order=30,
+    indicators=traffic_indicators,
+    comparison=ComparisonSpec(compute_traffic, busiest_tmj, TRAFFIC_METRIC),
+    page=DomainPage(
+        path="/trafic",
+        title="Trafic",
+        intro="Comptages par jour et par sens, trafic moyen journalier (TMJ, TMJO, TMJA sur "
+        "mois complets), part des poids lourds et vitesses.",
+        quantities=("vehicle_count", "speed"),
+        figure=lambda result, _: traffic_days_figure(result),
+        charted=busiest_sites,
+    ),
+    dashboard=DashboardCard(key_figure, colour="#a94600"),
+    report_section=report_section,
+    docs="docs/service-lines.md#traffic",
+)

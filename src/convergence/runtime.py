@@ -1,0 +1,99 @@
+"""The composition root: what one process builds once from its settings, and closes.
+
+Every process that takes data in or serves people — ``convergence serve``, ``convergence
+ingest mqtt``, ``convergence demo``, the dead-letter replay, the OCPP benchmark's server —
+gets its pipeline, its reactors and its long-lived objects here, so that they are the same
+everywhere: a reading over a threshold opens its alert whichever way it came in. Domain
+packages never reach for these objects; they are given them.
+
+``start_background`` starts what runs beside the requests (the alert worker); ``close``
+stops it and the JavaScript codec workers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, Engine
+
+from convergence.alerts.config import config_from_settings as alerts_config
+from convergence.alerts.react import alert_reactor
+from convergence.alerts.worker import AlertWorker
+from convergence.charging.central import CentralSystem
+from convergence.charging.config import config_from_settings as central_config
+from convergence.db.engine import make_engine
+from convergence.ingest.decoding import Codecs
+from convergence.ingest.pipeline import Pipeline
+from convergence.ingest.ratelimit import RateLimiter
+from convergence.ingest.replay import backlog_replayer
+from convergence.opendata.config import config_from_settings as opendata_config
+from convergence.opendata.gate import PublicGate
+from convergence.registry.events import RegistryListener
+from convergence.settings import Settings
+from convergence.timedcache import TimedCache
+from convergence.timeseries.committed import Reactor, notify, take_deferred
+
+
+@dataclass(slots=True)
+class Runtime:
+    """The long-lived objects of one process, built by ``Runtime.build``."""
+
+    settings: Settings
+    engine: Engine
+    pipeline: Pipeline
+    ingest_limiter: RateLimiter
+    reactors: tuple[Reactor, ...]
+    registry_listeners: tuple[RegistryListener, ...]
+    alert_worker: AlertWorker
+    central_system: CentralSystem
+    public_gate: PublicGate
+    page_cache: TimedCache
+
+    @classmethod
+    def build(
+        cls, settings: Settings, *, engine: Engine | None = None, schedule_alerts: bool = True
+    ) -> Runtime:
+        """Everything a process needs; ``schedule_alerts`` for the one that runs silence rules."""
+        engine = engine or make_engine(settings.resolved_database_url)
+        pipeline = Pipeline(
+            codecs=Codecs.from_settings(settings), max_items=settings.ingest_max_batch
+        )
+        worker = AlertWorker(engine, config=alerts_config(settings), schedule=schedule_alerts)
+        reactors: tuple[Reactor, ...] = (alert_reactor(engine, on_queued=worker.wake),)
+        return cls(
+            settings=settings,
+            engine=engine,
+            pipeline=pipeline,
+            ingest_limiter=RateLimiter(settings.ingest_rate_per_minute),
+            reactors=reactors,
+            registry_listeners=(backlog_replayer(pipeline),),
+            alert_worker=worker,
+            central_system=CentralSystem(
+                engine=engine, config=central_config(settings), reactors=reactors
+            ),
+            public_gate=PublicGate.from_config(opendata_config(settings)),
+            page_cache=TimedCache(),
+        )
+
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        """A transaction whose deferred storage (replays) reaches the reactors once committed."""
+        with self.engine.connect() as conn:
+            try:
+                with conn.begin():
+                    yield conn
+                committed = take_deferred(conn)
+            finally:
+                take_deferred(conn)  # nothing of a rolled-back transaction is told
+        notify(self.reactors, committed)
+
+    def start_background(self) -> None:
+        """Start the alert worker: notifications sent at once, the schedule every period."""
+        self.alert_worker.start()
+
+    def close(self) -> None:
+        """Stop the background work and the JavaScript codec workers."""
+        self.alert_worker.close()
+        self.pipeline.codecs.close()

@@ -1,0 +1,236 @@
+"""The specification a service line declares: everything the core needs to show and serve it.
+
+A service line (air, noise, traffic, water, lighting, charging; video protection,
+maintenance… to come) is a package that builds one frozen ``ServiceLine`` and registers it
+under the entry-point group ``convergence.service_lines``. The core reads these
+specifications — the menu, the domain pages, the dashboard, the monthly report, the open-data
+catalogue, the French labels, the quantity and asset-kind catalogues — and names no line.
+
+Every part but ``name`` and ``label`` is optional: a line declares what it has. The hooks are
+plain functions of the line's package with keyword-only arguments, called with the caller's
+member scope: a hook never reads member-owned data without it. See ``docs/service-lines.md``.
+
+This module imports nothing of the platform at run time (the hook types are only read by the
+type checker), so that any package, however low, may read the specifications.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any, Protocol
+
+from convergence.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from fastapi import APIRouter
+    from pydantic import BaseModel
+    from sqlalchemy import Connection
+
+    from convergence.alerts.schemas import RuleCreate
+    from convergence.indicators.schemas import IndicatorQuery
+    from convergence.indicators.service import ComparisonSpec
+    from convergence.members.scope import MemberScope
+    from convergence.opendata.specs import KindSpec
+    from convergence.reports.schemas import KeyFigure, Section
+
+NAME = re.compile(r"^[a-z][a-z0-9_]{1,19}$")  # fits the 20 characters of ``assets.domain``
+PATH = re.compile(r"^/[a-z0-9][a-z0-9/_-]*$")
+
+
+class IndicatorService(Protocol):
+    """The line's indicators for one commune (or one station) over a period."""
+
+    def __call__(
+        self, conn: Connection, *, scope: MemberScope, query: IndicatorQuery
+    ) -> BaseModel: ...
+
+
+class KeyFigureHook(Protocol):
+    """The dashboard card: the line's key figure for a commune on a local day."""
+
+    def __call__(
+        self, conn: Connection, *, scope: MemberScope, commune: str, today: date
+    ) -> KeyFigure: ...
+
+
+class ReportSectionHook(Protocol):
+    """The line's section of the monthly report for a commune, local days first to last."""
+
+    def __call__(
+        self, conn: Connection, *, scope: MemberScope, commune: str, first: date, last: date
+    ) -> Section: ...
+
+
+class IndicatorFigureHook(Protocol):
+    """The daily chart of the domain page (a Plotly figure), from the indicator result."""
+
+    def __call__(self, result: Any, asset_id: int | None) -> dict[str, Any]: ...
+
+
+class ChartedStationsHook(Protocol):
+    """The stations the domain page charts and tabulates day by day."""
+
+    def __call__(self, result: Any) -> list[Any]: ...
+
+
+class DefaultAlertRules(Protocol):
+    """The rules a member gets when it starts using the line (e.g. a charger in fault)."""
+
+    def __call__(self, member_id: int) -> Sequence[RuleCreate]: ...
+
+
+class DemoHook(Protocol):
+    """Adds the line's demonstration data for a member (``convergence demo``)."""
+
+    def __call__(self, conn: Connection, *, scope: MemberScope) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class AssetKindSpec:
+    """A kind of equipment the line brings (``camera``, ``recorder``…), with its French name.
+
+    The kinds shared by every line (sensor, counter, gateway…) belong to the core
+    (``registry.kinds.AssetKind``); a line declares only the kinds it introduces.
+    """
+
+    name: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class QuantitySpec:
+    """A canonical quantity the line brings: one unit, one plausible range, its names.
+
+    Readings are stored in ``unit``; ``minimum``/``maximum`` are physical sanity bounds
+    (a value outside is refused), never alert thresholds; ``decibel`` quantities are averaged
+    energetically. ``aliases`` are the other names decoders may give it.
+    """
+
+    id: str
+    label: str
+    unit: str
+    minimum: float
+    maximum: float
+    decibel: bool = False
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MenuEntry:
+    """Where the line appears in the navigation: its page's address and French title."""
+
+    path: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class DomainPage:
+    """The standard domain page the core builds for the line (``web/pages/domains.py``).
+
+    It shows one commune or one station over a chosen period: the indicator service's
+    result rendered by ``template`` (which extends ``domains/_layout.html``), the daily
+    chart ``figure`` draws, then one curve per quantity of ``quantities``.
+    """
+
+    path: str
+    title: str
+    intro: str
+    quantities: tuple[str, ...] = ()
+    template: str = ""  # default: domains/<line name>.html
+    figure: IndicatorFigureHook | None = None
+    charted: ChartedStationsHook | None = None
+    template_dirs: tuple[str, ...] = ()  # extra Jinja2 directories holding ``template``
+
+
+@dataclass(frozen=True, slots=True)
+class DashboardCard:
+    """The line's card on the commune dashboard: its key figure and its colour."""
+
+    key_figure: KeyFigureHook
+    colour: str  # a hex colour of sufficient contrast on white (RGAA 3.2)
+
+
+@dataclass(frozen=True, slots=True)
+class OpenDataset:
+    """A dataset kind the line lets members publish, with what it is made of."""
+
+    kind: str
+    spec: KindSpec
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceLine:
+    """One service line, as its package declares it. Only ``name`` and ``label`` are required.
+
+    - ``name``: the identifier (``air``, ``video``): the ``domain`` of its assets, series and
+      initiatives; lowercase ASCII, at most 20 characters; unique among lines.
+    - ``label``: its French name as people read it (« Qualité de l'air »).
+    - ``order``: its place in menus, dashboard and report (then by name).
+    - ``asset_kinds``, ``quantities``: what it adds to the core catalogues (unique).
+    - ``indicators``: its indicator service (``IndicatorService``); ``comparison``: how
+      a commune compares with its EPCI and département on it (dashboard, API).
+    - ``page``: the standard domain page; ``pages``: a router of its own HTML pages;
+      ``menu``: its entry in the navigation (defaults to ``page``'s address and title).
+    - ``api``: a router of its JSON API, mounted under ``/api/v1``.
+    - ``dashboard``: its dashboard card; ``report_section``: its monthly report section.
+    - ``datasets``: the open-data dataset kinds it publishes.
+    - ``alert_rules``: the default alert rules of a member using it.
+    - ``labels``: French words of its own closed sets, by family (``{"camera_type": {...}}``).
+    - ``demo``: adds its demonstration data.
+    - ``docs``: where its documentation is, a path from the repository root with an optional
+      ``#anchor`` (``docs/service-lines.md#air``); the contract test opens it.
+    """
+
+    name: str
+    label: str
+    order: int = 100
+    asset_kinds: tuple[AssetKindSpec, ...] = ()
+    quantities: tuple[QuantitySpec, ...] = ()
+    indicators: IndicatorService | None = None
+    comparison: ComparisonSpec[Any] | None = None
+    page: DomainPage | None = None
+    pages: APIRouter | None = None
+    menu: MenuEntry | None = None
+    api: APIRouter | None = None
+    dashboard: DashboardCard | None = None
+    report_section: ReportSectionHook | None = None
+    datasets: tuple[OpenDataset, ...] = ()
+    alert_rules: DefaultAlertRules | None = None
+    labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    demo: DemoHook | None = None
+    docs: str = ""
+
+    def __post_init__(self) -> None:
+        if not NAME.match(self.name):
+            msg = (
+                f"service line name {self.name!r} is not an identifier: use 2-20 lowercase "
+                "letters, digits or underscores, starting with a letter"
+            )
+            raise InvalidInput(msg, line=self.name)
+        if not self.label.strip():
+            raise InvalidInput(f"service line {self.name!r} has no French label", line=self.name)
+        for path in self.paths():
+            if not PATH.match(path):
+                raise InvalidInput(f"service line {self.name!r}: bad page path {path!r}")
+
+    def paths(self) -> tuple[str, ...]:
+        """The addresses of its standard page and menu entry."""
+        found = [self.page.path] if self.page else []
+        return (*found, self.menu.path) if self.menu else tuple(found)
+
+    @property
+    def menu_entry(self) -> MenuEntry | None:
+        """The navigation entry: the one declared, else that of its standard page."""
+        if self.menu is not None:
+            return self.menu
+        return MenuEntry(self.page.path, self.page.title) if self.page else None
+
+    @property
+    def page_template(self) -> str:
+        """The Jinja2 template of its standard domain page."""
+        if self.page is not None and self.page.template:
+            return self.page.template
+        return f"domains/{self.name}.html"
