@@ -107,6 +107,16 @@ def populate(engine: Engine, *, assets: int, seed: int) -> dict[str, str]:
             actor="bench",
         )
         emails = {"operator_admin": _user(conn, operator.id, Role.operator_admin, "operateur")}
+        departement = members.create_member(
+            conn,
+            data=MemberCreate(
+                siren=members.DEPARTEMENT_SIRENS["78"],
+                name="Département des Yvelines",
+                kind=MemberKind.departement,
+            ),
+            actor="bench",
+        )
+        emails["departement"] = _user(conn, departement.id, Role.elected, "departement")
         for model in ("AM307", "EM310", "WS558", "VS133"):
             registry.register_device_model(
                 conn,
@@ -244,6 +254,17 @@ def pages(client: TestClient, days: int) -> list[str]:
     ]
 
 
+# What an elected official of a département opens: its territory, a commune, the proposals.
+TERRITORY_PAGES = (
+    "/tableau-de-bord",
+    "/tableau-de-bord/territoire",
+    "/tableau-de-bord?commune=78646",
+    "/propositions",
+    "/carte",
+    "/alertes",
+)
+
+
 def timed_get(client: TestClient, path: str) -> float:
     """Milliseconds of one request (which must succeed)."""
     start = time.perf_counter()
@@ -266,10 +287,11 @@ def measure(client: TestClient, path: str, repeat: int) -> list[float]:
 
 def report(client: TestClient, who: str, repeat: int, days: int) -> None:
     """One line per page: the first request (indicators computed, as after the cache's few
-    minutes), then p50, p95 and max of the following ones, and the page's size."""
+    minutes), then p50, p95 and max of the following ones, and the page's size in bytes."""
     print(f"\n{who}")
     print(f"{'page':<48} {'1st ms':>8} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'size':>9}")
-    for path in pages(client, days):
+    territory = who.startswith("departement")
+    for path in TERRITORY_PAGES if territory else (*TERRITORY_PAGES[1:2], *pages(client, days)):
         first = timed_get(client, path)
         durations = sorted(measure(client, path, repeat))
         p50 = statistics.median(durations)
@@ -314,7 +336,7 @@ def main() -> None:
         )
         settings = Settings(environment=Environment.test, secret_key=secrets.token_urlsafe(48))
         with TestClient(create_app(settings, engine=engine)) as client:
-            for role in ("operator_admin", "member_admin"):
+            for role in ("operator_admin", "departement", "member_admin"):
                 log_in(client, emails[role])
                 report(client, f"{role} ({emails[role]})", args.repeat, args.days)
         engine.dispose()

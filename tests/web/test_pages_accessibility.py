@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 
 from convergence.members.roles import Role
 from convergence.web import app as web_app
+from tests.coordination.planting import plant_proposal, proposal_params
 from tests.support import Territory
 from tests.web.pages_support import add_asset, add_initiative, audit, log_in_as
 
@@ -42,7 +43,9 @@ def page_paths(client: TestClient, parameters: dict[str, int]) -> list[str]:
 def plant(client: TestClient, territory: Territory) -> dict[str, int]:
     initiative = add_initiative(client, territory.versailles, "Air des écoles")
     asset = add_asset(client, territory.versailles, "Capteur", initiative_id=initiative["id"])
+    plant_proposal(client, territory, "proposition")
     return {
+        **proposal_params(client),
         "asset_id": asset["id"],
         "initiative_id": initiative["id"],
         "member_id": territory.versailles.id,

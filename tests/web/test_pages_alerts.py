@@ -52,6 +52,8 @@ def test_every_role_reads_the_list_and_the_alert(
     page = client.get(f"/alertes/{alert_id}").text
     assert "<h1>Alerte « prive-versailles PM10 »</h1>" in page
     assert "Déclenchée" in page
+    assert "<td>Convergence (automatiquement)</td>" in page  # the platform fired it
+    assert "system" not in page
     assert "82,50" in page
     assert ("Prendre en charge" in page) is (role in WRITERS)
     assert ("Lever l'alerte" in page) is (role in WRITERS)

@@ -113,7 +113,10 @@ def test_alerts_health_comparison_and_reports(
     assert f"{MARKER} Capteur muet</a>" in page
     for zone in ("Versailles", "CA Versailles Grand Parc", "Yvelines"):
         assert f'<th scope="row">{zone}' in page
-    assert "Rang : 1re sur 1 commune" in page
+    # Versailles alone shares its data: no comparison with itself, no rank among one.
+    assert "seule la commune partage ses données à cette échelle : pas de comparaison" in page
+    assert "moins de trois communes de" in page
+    assert "Rang :" not in page
     months = re.findall(r'href="(/rapports/\d{4}-\d{2}\.pdf\?commune=78646)"', page)
     assert len(months) == 2
     assert client.get(months[1]).headers["content-type"] == "application/pdf"
@@ -230,3 +233,12 @@ def test_a_domain_page_of_a_commune_without_its_equipment_says_so(
     assert response.status_code == 200
     assert "Boulogne-Billancourt n'a aucun équipement de ce domaine" in response.text
     assert client.get("/eau?commune=78646").status_code == 404  # not Boulogne's to read
+
+
+def test_counts_are_charted_without_an_internal_unit(
+    client: TestClient, territory: Territory, versailles: Sites
+) -> None:
+    log_in_as(client, territory.versailles, Role.elected)
+    page = client.get("/trafic").text
+    assert "Nombre de véhicules" in page
+    assert "(count)" not in page

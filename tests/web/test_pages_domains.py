@@ -74,7 +74,7 @@ def test_each_domain_shows_its_indicators(
 ) -> None:
     log_in_as(client, territory.versailles, Role.viewer)
     noise = client.get("/bruit").text
-    assert "<td>[65;70[</td>" in noise
+    assert "<td>de 65 à 70 dB(A)</td>" in noise
     assert "<strong>66,2</strong>" in noise  # Lden: 66 dB(A) by day, 58 in the evening and night
     traffic = client.get("/trafic").text
     assert "TMJ (véhicules/jour)" in traffic

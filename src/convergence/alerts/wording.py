@@ -42,6 +42,17 @@ def duration(span: timedelta) -> str:
     return f"{days} j {hours} h"
 
 
+# Units people do not write after a number: a count is a number of things.
+UNITLESS = frozenset({"", "count", "1"})
+
+
+def with_unit(value: float, quantity: str) -> str:
+    """« 5,61 m », « 82,5 µg/m³ »: a number in the quantity's unit, none for counts."""
+    found = find_quantity(quantity)
+    unit = found.unit if found is not None else ""
+    return number(value) if unit in UNITLESS else f"{number(value)} {unit}"
+
+
 def quantity_label(quantity: str) -> str:
     """The French label of a canonical quantity, or its name when it is not catalogued."""
     found = find_quantity(quantity)

@@ -112,9 +112,19 @@ def alert_page(
     )
 
 
+# Who acted when it was not a person of the member: the platform's own names, in French.
+PLATFORM_ACTORS = {
+    "system": "Convergence (automatiquement)",
+    "demo": "Convergence (démonstration)",
+    "cli": "l'administrateur de la plateforme",
+}
+
+
 def actor_names(conn: Connection, scope: MemberScope) -> dict[str, str]:
-    """Who ``user:12`` is, for the users the scope may see (others keep their code)."""
-    return {f"user:{u.id}": u.full_name or u.email for u in list_users(conn, scope=scope)}
+    """Who ``user:12`` is, for the users the scope may see, and the platform's own actors
+    (others read « une autre personne », never a code)."""
+    people = {f"user:{u.id}": u.full_name or u.email for u in list_users(conn, scope=scope)}
+    return PLATFORM_ACTORS | people
 
 
 @router.post("/alertes/{alert_id:int}/prise-en-charge")
