@@ -82,7 +82,9 @@ def test_an_invalidated_period_leaves_the_rollups_and_is_audited_then_revalidate
     assert _set_aside(client, territory, asset["id"])["total"] == 2
     with engine.connect() as conn:
         actions = conn.execute(
-            select(audit_log.c.action).where(audit_log.c.target == f"asset:{asset['id']}")
+            select(audit_log.c.action)
+            .where(audit_log.c.target == f"asset:{asset['id']}")
+            .order_by(audit_log.c.id)
         ).scalars()
         assert [a for a in actions if a.startswith("quality.")] == [
             "quality.invalidate",

@@ -36,6 +36,7 @@ ROLE_LABELS = {
     "technician": "technicien",
     "elected": "élu",
     "viewer": "lecteur",
+    "contractor": "prestataire",
 }
 
 

@@ -22,17 +22,18 @@ app = typer.Typer(help="Maintenance : tickets, contrats, délais.", no_args_is_h
 
 
 def sync_once(engine: Engine, config: AlertsConfig, reopen_window: timedelta) -> str:
-    """One pass: tickets from the alerts written since the last, then their e-mails."""
+    """One pass: tickets from the alerts written since the last, then every due e-mail (the
+    reactors of serve and ingest mqtt may have opened tickets and queued theirs)."""
     now = utcnow()
     outcome = run_sync(engine, reopen_window=reopen_window, now=now)
     with engine.begin() as conn:
         reminders = remind_due(conn, today=now.astimezone(PARIS).date(), now=now)
-    report = send_pending(engine, config=config, now=now, only=outcome.deliveries + reminders)
+    report = send_pending(engine, config=config, now=now)
     return (
         f"{local_time(now)} : {len(outcome.opened)} ticket(s) ouvert(s), "
         f"{len(outcome.reopened)} rouvert(s), {len(outcome.restored)} rétabli(s), "
         f"{len(reminders)} rappel(s) de contrôle ; "
-        f"{len(report.sent)} courriel(s) envoyé(s) aux prestataires"
+        f"{len(report.sent)} courriel(s) envoyé(s)"
     )
 
 
