@@ -63,7 +63,8 @@ def test_the_departement_sees_every_commune_and_the_flood_of_one(
     alerts = page.locator("#alertes + div table")
     expect(alerts).to_contain_text("Mantes-la-Jolie")
     expect(alerts).to_contain_text("Eau et crues")
-    assert "Alerte en cours" in states["Mantes-la-Jolie"]
+    # The Seine's flood reaches the red level at Mantes: a critical alert for the département.
+    assert states["Mantes-la-Jolie"] == "Alerte critique en cours"
     # The map colours each commune of the département: the outlines are drawn.
     expect(page.locator("#carte")).to_have_attribute("data-loaded", re.compile(r"^[1-9]\d+$"))
     expect(page.locator("#carte path.leaflet-interactive").first).to_be_visible()
