@@ -105,7 +105,9 @@ def page(browser: Browser, live_url: str, request: pytest.FixtureRequest) -> Ite
     context.close()
 
 
-@pytest.fixture(scope="session")
-def log_in() -> Login:
+# Package scope, as the demo: its session cookies are worth nothing once the demo is rebuilt
+# (a worker of pytest-xdist may leave the browser tests and come back to them).
+@pytest.fixture(scope="package")
+def log_in(demo: Demo) -> Login:
     """``log_in(page, email, then=path)``: a demo account's session in ``page``."""
     return Login()

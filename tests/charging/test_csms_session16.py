@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from typing import Any
 
 import httpx
 from ocpp.v16 import call
@@ -76,6 +77,15 @@ def test_the_id_tag_is_never_stored_in_clear(
     assert all("BADGE-42" not in repr(row) for row in stored)
 
 
+def energy_of(asset_id: int) -> Any:
+    """The energy index readings of a charge point."""
+    return (
+        select(readings.c.value)
+        .join(series, series.c.id == readings.c.series_id)
+        .where(series.c.asset_id == asset_id, series.c.quantity == "energy")
+    )
+
+
 def test_a_remote_stop_ends_the_session(
     live: LiveServer, engine: Engine, territory: Territory
 ) -> None:
@@ -87,6 +97,8 @@ def test_a_remote_stop_ends_the_session(
         task = asyncio.create_task(run_charge_point(live.ocpp_url, profile("CP-RS"), long_session))
         active = select(charging_sessions).where(charging_sessions.c.status == "active")
         [session] = await eventually(lambda: rows(engine, active))
+        # Stopped once energy has flowed: a session stopped before its first kWh is a failure.
+        await eventually(lambda: len(rows(engine, energy_of(asset_id))) >= 2)
         async with httpx.AsyncClient(
             base_url=live.http_url, headers=headers, trust_env=False
         ) as api:
