@@ -102,6 +102,36 @@ def _clip(camera_id: int, start: datetime, end: datetime) -> dict[str, str]:
     return {"camera_asset_id": str(camera_id), "start": start.isoformat(), "end": end.isoformat()}
 
 
+def _judicial_entry(
+    requisition: Any,
+    *,
+    agent: str,
+    action: AccessAction,
+    clip: tuple[int, datetime, datetime],
+    sha256: str,
+    details: dict[str, Any],
+    recipient: str = "",
+) -> register.Entry:
+    """The register line of a file extracted or handed over for a requisition (its row or
+    its ``RequisitionOut``: both carry the OPJ and the procedure)."""
+    camera_id, start, end = clip
+    return register.Entry(
+        member_id=requisition.member_id,
+        system_id=requisition.system_id,
+        agent=agent,
+        action=action,
+        outcome=Outcome.done,
+        motive=Motive.judicial,
+        procedure_number=requisition.procedure_number,
+        requester=f"{requisition.opj_name}, {requisition.opj_service}",
+        recipient=recipient,
+        camera_asset_id=camera_id,
+        clips=[_clip(camera_id, start, end)],
+        export_sha256=sha256,
+        details=details,
+    )
+
+
 def _row(conn: Connection, scope: MemberScope, requisition_id: int) -> Row[Any]:
     row = conn.execute(
         select(video_requisitions).where(
@@ -225,18 +255,12 @@ def _extract_camera(
         )
         register.append(
             conn,
-            register.Entry(
-                member_id=row.member_id,
-                system_id=row.system_id,
+            _judicial_entry(
+                row,
                 agent=scope.actor,
                 action=AccessAction.extraction,
-                outcome=Outcome.done,
-                motive=Motive.judicial,
-                procedure_number=row.procedure_number,
-                requester=f"{row.opj_name}, {row.opj_service}",
-                camera_asset_id=camera_id,
-                clips=[_clip(camera_id, recording.start, recording.end)],
-                export_sha256=digest,
+                clip=(camera_id, recording.start, recording.end),
+                sha256=digest,
                 details={"file_name": file_name, "recording_ref": recording.ref},
             ),
         )
@@ -253,20 +277,14 @@ def hand_over(
     for export in requisition.exports:
         register.append(
             conn,
-            register.Entry(
-                member_id=requisition.member_id,
-                system_id=requisition.system_id,
+            _judicial_entry(
+                requisition,
                 agent=scope.actor,
                 action=AccessAction.export,
-                outcome=Outcome.done,
-                motive=Motive.judicial,
-                procedure_number=requisition.procedure_number,
-                requester=f"{requisition.opj_name}, {requisition.opj_service}",
-                recipient=recipient,
-                camera_asset_id=export.camera_asset_id,
-                clips=[_clip(export.camera_asset_id, export.start, export.end)],
-                export_sha256=export.sha256,
+                clip=(export.camera_asset_id, export.start, export.end),
+                sha256=export.sha256,
                 details={"file_name": export.file_name},
+                recipient=recipient,
             ),
         )
     _set(
