@@ -12,9 +12,11 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+import orjson
 from pydantic import ValidationError
 
 from convergence.errors import PayloadTooLarge
+from convergence.ingest.columns import ColumnReader, ReadingColumns
 from convergence.ingest.envelope import Envelope, Refusal, Refused, Stage
 from convergence.ingest.messages import Message, ReadingIn, Uplink, UplinkIn
 from convergence.ingest.tables import DEVICE_REF_LENGTH
@@ -23,7 +25,15 @@ BATCH_KEYS = ("readings", "uplinks")
 
 
 def load_json(raw: bytes) -> Any:
-    """The JSON document in ``raw``; Refused (receive stage) when it is not JSON."""
+    """The JSON document in ``raw``; Refused (receive stage) when it is not JSON.
+
+    orjson reads what senders send, several times faster; what it refuses (UTF-16, NaN,
+    integers past 64 bits, lone surrogates) is read by the standard parser as before.
+    """
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        pass
     try:
         return json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
@@ -31,8 +41,11 @@ def load_json(raw: bytes) -> Any:
         raise Refused(Stage.receive, "invalid_json", reason[:500]) from None
 
 
-def parse_native(envelope: Envelope, *, max_items: int) -> list[Message]:
-    """The messages of a native body; a topic's device (MQTT) names the device of every item."""
+def parse_native(
+    envelope: Envelope, *, max_items: int, slot: int = 0
+) -> tuple[ReadingColumns, list[tuple[int, Message]]]:
+    """The readings of a native body as columns, and its other items as messages with their
+    position; a topic's device (MQTT) names the device of every item."""
     document = load_json(envelope.raw)
     items = list(_items(document))
     if len(items) > max_items:
@@ -43,9 +56,14 @@ def parse_native(envelope: Envelope, *, max_items: int) -> list[Message]:
             limit=max_items,
         )
     batch = isinstance(document, list) or _is_batch(document)
-    return [
-        _message(item, label if batch else None, envelope, batch=batch) for label, item in items
-    ]
+    columns = ReadingColumns(slot=slot, envelope=envelope, batch=batch)
+    reader = ColumnReader(columns, envelope.device_ref)
+    others: list[tuple[int, Message]] = []
+    for position, (label, item) in enumerate(items):
+        if not reader.take(position, label if batch else None, item):
+            message = _message(item, label if batch else None, envelope, batch=batch)
+            others.append((position, message))
+    return columns, others
 
 
 def _is_batch(document: Any) -> bool:

@@ -18,6 +18,7 @@ from convergence.db.types import utcnow
 from convergence.decoders.normalise import Normalisation, NormalisedReading, validate_reading
 from convergence.decoders.sdk import Decoder, Frame
 from convergence.ingest import deadletters
+from convergence.ingest.columns import Checker, ReadingColumns, too_old
 from convergence.ingest.decoding import (
     Codecs,
     decode_frames,
@@ -40,6 +41,7 @@ from convergence.timeseries.committed import Committed
 from convergence.timeseries.store import (
     NewEvent,
     NewReading,
+    SeriesKey,
     ensure_series,
     insert_events,
     insert_readings,
@@ -47,9 +49,8 @@ from convergence.timeseries.store import (
 )
 from convergence.timeseries.tables import EVENT_KIND_LENGTH
 
-# Devices without a clock send 1970 or 2000-01-01: such values are refused, not stored.
-EARLIEST = datetime(2000, 1, 2, tzinfo=UTC)
 UNLIMITED = 10**9
+_NATIVE = frozenset({Source.http, Source.mqtt})
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +99,7 @@ class _Work:
     slot: int
     envelope: Envelope
     message: Message
+    position: int = 0  # among the items of its envelope: dead letters keep the items' order
     device: Device | None = None
     refusal: Refusal | None = None
     partial: list[Refusal] = field(default_factory=list)
@@ -108,6 +110,11 @@ class _Work:
     @property
     def alive(self) -> bool:
         return self.refusal is None
+
+
+# A reading on its way to its series: (asset, member, quantity, unit, UTC ts, value, slot,
+# where it came from — a message, or a row of a columns batch — to refuse it at the store).
+_Pending = tuple[int, int, str, str, datetime, float, int, "_Work | tuple[ReadingColumns, int]"]
 
 
 class Pipeline:
@@ -129,51 +136,117 @@ class Pipeline:
     ) -> BatchResult:
         """Run every stage on a batch, inside the caller's transaction."""
         result = BatchResult(outcomes=[Outcome() for _ in envelopes])
-        works = [
-            work
-            for slot, env in enumerate(envelopes)
-            for work in self._receive(slot, env, replaying=replaying)
-        ]
+        works: list[_Work] = []
+        lanes: list[ReadingColumns] = []
+        for slot, env in enumerate(envelopes):
+            received, columns = self._receive(slot, env, replaying=replaying)
+            works += received
+            if columns:
+                lanes.append(columns)
+                result.outcomes[slot].messages += len(columns)
         for slot_work in works:
             result.outcomes[slot_work.slot].messages += 1
-        self._resolve(conn, works)
+        devices = self._resolve(conn, works, lanes)
         self._decode(works)
-        self._validate(works)
-        result.inserted, result.new_events = self._store(conn, works, result.outcomes)
+        checker = Checker(self.clock())
+        self._validate(works, checker)
+        pending = [p for w in works if w.alive for p in _pending(w)]
+        for columns in lanes:
+            pending += self._lane(columns, devices, checker, works)
+        result.inserted, result.new_events = self._store(conn, works, pending, result.outcomes)
         self._dead_letters(conn, works, result.outcomes, replaying=replaying)
         return result
 
-    def _receive(self, slot: int, envelope: Envelope, *, replaying: bool) -> list[_Work]:
+    def _receive(
+        self, slot: int, envelope: Envelope, *, replaying: bool
+    ) -> tuple[list[_Work], ReadingColumns | None]:
         try:
-            messages = self._parse(envelope, replaying=replaying)
+            if envelope.source in _NATIVE:
+                columns, messages = self._parse_native(slot, envelope, replaying=replaying)
+                works = [_Work(slot, envelope, m, p, refusal=m.refusal) for p, m in messages]
+                return works, columns
+            parsed = self._parse(envelope)
         except Refused as refused:
             message = Message(envelope.device_ref, envelope.received_at, refusal=refused.refusal)
-            messages = [message]
-        return [_Work(slot, envelope, m, refusal=m.refusal) for m in messages]
+            parsed = [message]
+        return [_Work(slot, envelope, m, p, refusal=m.refusal) for p, m in enumerate(parsed)], None
 
-    def _parse(self, envelope: Envelope, *, replaying: bool) -> list[Message]:
+    def _parse_native(
+        self, slot: int, envelope: Envelope, *, replaying: bool
+    ) -> tuple[ReadingColumns, list[tuple[int, Message]]]:
+        # Limits on batch length protect the HTTP API; a broker has its own message size limit.
+        strict = envelope.source is Source.http and not replaying
+        limit = self.max_items if strict else UNLIMITED
+        return parse_native(envelope, max_items=limit, slot=slot)
+
+    def _parse(self, envelope: Envelope) -> list[Message]:
         if envelope.source is Source.chirpstack:
             return parse_chirpstack(envelope)
         if envelope.source is Source.tts:
             return parse_tts(envelope)
-        if envelope.source is Source.ocpp:
-            # A refused OCPP handshake carries no data: once its charge point is registered,
-            # replaying it only resolves the device (its data arrives over its next connection).
-            return [Message(envelope.device_ref, envelope.received_at)]
-        # Limits on batch length protect the HTTP API; a broker has its own message size limit.
-        strict = envelope.source is Source.http and not replaying
-        limit = self.max_items if strict else UNLIMITED
-        return parse_native(envelope, max_items=limit)
+        # A refused OCPP handshake carries no data: once its charge point is registered,
+        # replaying it only resolves the device (its data arrives over its next connection).
+        return [Message(envelope.device_ref, envelope.received_at)]
 
-    def _resolve(self, conn: Connection, works: list[_Work]) -> None:
+    def _resolve(
+        self, conn: Connection, works: list[_Work], lanes: list[ReadingColumns]
+    ) -> dict[tuple[int | None, str], Device]:
         live = [w for w in works if w.alive]
         keys = {(w.envelope.member_id, w.message.device_ref) for w in live if w.message.device_ref}
+        keys |= {(c.envelope.member_id, ref) for c in lanes for ref in set(c.devices)}
         devices = resolve_devices(conn, {(m, clean_text(r)) for m, r in keys if r})
         for work in live:
             ref = work.message.device_ref
             work.device = devices.get((work.envelope.member_id, clean_text(ref))) if ref else None
             if work.device is None:
                 work.refusal = Refusal(Stage.resolve, UNKNOWN_DEVICE, _unknown_device(ref))
+        return devices
+
+    def _lane(
+        self,
+        columns: ReadingColumns,
+        devices: dict[tuple[int | None, str], Device],
+        checker: Checker,
+        works: list[_Work],
+    ) -> list[_Pending]:
+        """The readings of a columns batch ready for their series; refused rows become works."""
+        member_id, slot = columns.envelope.member_id, columns.slot
+        by_ref = {ref: devices.get((member_id, clean_text(ref))) for ref in set(columns.devices)}
+        row_devices = [by_ref[ref] for ref in columns.devices]
+        known = []
+        for row, device in enumerate(row_devices):
+            if device is None:
+                refusal = Refusal(
+                    Stage.resolve, UNKNOWN_DEVICE, _unknown_device(columns.devices[row])
+                )
+                works.append(_refused_row(columns, row, refusal))
+            else:
+                known.append(row)
+        pending: list[_Pending] = []
+        times = columns.times
+        for checked in checker.check(columns, iter(known)):
+            if len(checked) == 2:
+                works.append(_refused_row(columns, checked[0], checked[1]))
+                continue
+            row, value, found = checked
+            device = row_devices[row]
+            assert device is not None
+            quantity = found.quantity
+            ts = checker.utc(times[row])
+            assert ts is not None
+            pending.append(
+                (
+                    device.asset_id,
+                    device.member_id,
+                    quantity.id,
+                    quantity.unit,
+                    ts,
+                    value,
+                    slot,
+                    (columns, row),
+                )
+            )
+        return pending
 
     def _decode(self, works: list[_Work]) -> None:
         by_decoder: dict[int, tuple[Decoder, list[_Work]]] = {}
@@ -207,14 +280,14 @@ class Pipeline:
         decoder = self.codecs.decoder(device.codec, uplink.hints)
         by_decoder.setdefault(id(decoder), (decoder, []))[1].append(work)
 
-    def _validate(self, works: list[_Work]) -> None:
-        now = self.clock()
+    def _validate(self, works: list[_Work], checker: Checker) -> None:
+        now = checker.now
         for work in (w for w in works if w.alive):
             assert work.device is not None
             for candidate in work.candidates:
                 ts = candidate.ts or work.message.ts
                 reading = candidate if candidate.ts else candidate.model_copy(update={"ts": ts})
-                reason = validate_reading(reading, now) or _too_old(ts)
+                reason = validate_reading(reading, now) or too_old(ts)
                 if reason is not None:
                     work.partial.append(Refusal(Stage.validate, "implausible", reason))
                     continue
@@ -230,31 +303,42 @@ class Pipeline:
                 )
 
     def _store(
-        self, conn: Connection, works: list[_Work], outcomes: list[Outcome]
+        self,
+        conn: Connection,
+        works: list[_Work],
+        pending: list[_Pending],
+        outcomes: list[Outcome],
     ) -> tuple[list[ReadingRow], list[NewEvent]]:
-        live = [w for w in works if w.alive]
-        refs = ensure_series(conn, (r.series_key for w in live for r in w.readings))
+        wanted: dict[tuple[int, str], SeriesKey] = {}
+        for asset_id, member_id, quantity, unit, *_ in pending:
+            if (asset_id, quantity) not in wanted:
+                wanted[(asset_id, quantity)] = SeriesKey(asset_id, member_id, quantity, unit)
+        refs = ensure_series(conn, wanted.values())
         rows: list[ReadingRow] = []
         owner: dict[tuple[int, datetime], int] = {}
-        for work in live:
-            for reading in work.readings:
-                ref = refs[(reading.asset_id, reading.quantity)]
-                if ref.unit != reading.unit:
-                    reason = unit_mismatch(ref, reading.unit)
-                    work.partial.append(Refusal(Stage.store, "unit_mismatch", reason))
-                    continue
-                rows.append((ref.id, reading.ts, reading.value))
-                owner.setdefault((ref.id, reading.ts), work.slot)
-                outcomes[work.slot].duplicates += 1
+        for asset_id, _, quantity, unit, ts, value, slot, origin in pending:
+            ref = refs[(asset_id, quantity)]
+            if ref.unit != unit:
+                refusal = Refusal(Stage.store, "unit_mismatch", unit_mismatch(ref, unit))
+                if isinstance(origin, _Work):
+                    origin.partial.append(refusal)
+                else:
+                    works.append(_refused_row(*origin, refusal))
+                continue
+            rows.append((ref.id, ts, value))
+            owner.setdefault((ref.id, ts), slot)
+            outcomes[slot].duplicates += 1
         decibels = frozenset(ref.id for ref in refs.values() if ref.decibel)
         # The qualify stage: flags are kept with the rows, set-aside values feed no figure.
         flags = qualify(conn, rows)
         stored = insert_readings(conn, rows, decibel_series=decibels, quality=flags)
         for series_id, ts, _ in stored.inserted:
-            outcomes[owner[(series_id, ts)]].stored += 1
-            outcomes[owner[(series_id, ts)]].duplicates -= 1
+            outcome = outcomes[owner[(series_id, ts)]]
+            outcome.stored += 1
+            outcome.duplicates -= 1
             if (series_id, ts) in flags:
-                outcomes[owner[(series_id, ts)]].set_aside += 1
+                outcome.set_aside += 1
+        live = [w for w in works if w.alive]
         return stored.valid, self._store_events(conn, live, outcomes)
 
     def _store_events(
@@ -271,7 +355,7 @@ class Pipeline:
     def _dead_letters(
         self, conn: Connection, works: list[_Work], outcomes: list[Outcome], *, replaying: bool
     ) -> None:
-        for work in works:
+        for work in sorted(works, key=lambda w: (w.slot, w.position)):
             refusals = ([work.refusal] if work.refusal else []) + work.partial
             if not refusals:
                 continue
@@ -319,6 +403,24 @@ def _collect(work: _Work, normalisation: Normalisation) -> None:
         )
 
 
+def _pending(work: _Work) -> list[_Pending]:
+    return [
+        (r.asset_id, r.member_id, r.quantity, r.unit, r.ts, r.value, work.slot, work)
+        for r in work.readings
+    ]
+
+
+def _refused_row(columns: ReadingColumns, row: int, refusal: Refusal) -> _Work:
+    """A row of a columns batch refused on its own, as the message it was sent as."""
+    message = Message(
+        columns.devices[row],
+        columns.times[row],
+        item=columns.kept(row),
+        index=columns.labels[row],
+    )
+    return _Work(columns.slot, columns.envelope, message, columns.positions[row], refusal=refusal)
+
+
 def _unknown_device(ref: str | None) -> str:
     if not ref:
         return "le message ne nomme aucun équipement / the message names no device"
@@ -326,12 +428,6 @@ def _unknown_device(ref: str | None) -> str:
         f"équipement inconnu / unknown device {ref[:100]!r}: register it (DevEUI, serial or "
         "OCPP id) for this member; its messages wait here and are replayed on registration"
     )
-
-
-def _too_old(ts: datetime) -> str | None:
-    if ts >= EARLIEST:
-        return None
-    return f"timestamp {ts.isoformat()} is before {EARLIEST.date()}: the device clock is not set"
 
 
 def _combined(refusals: list[Refusal]) -> Refusal:
