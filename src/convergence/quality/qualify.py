@@ -18,13 +18,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, select
 
+from convergence.db.driver import any_of, read_json, read_time, stored_time
 from convergence.quality.rules import Rule, rule_for
-from convergence.quality.tables import quality_periods
 from convergence.registry.kinds import AssetStatus
-from convergence.registry.tables import assets, device_models
 from convergence.timeseries.bulk import ReadingRow, sqlite_time
 from convergence.timeseries.flags import FLAG_OF, VALID, Flag, Quality, Reason
-from convergence.timeseries.tables import readings, series
+from convergence.timeseries.tables import readings
 
 Key = tuple[int, datetime]
 
@@ -88,28 +87,22 @@ def qualify(conn: Connection, rows: Sequence[ReadingRow]) -> dict[Key, Quality]:
     return flags
 
 
+_MEMORIES = (
+    "SELECT s.id, s.quantity, s.asset_id, s.last_ts, s.last_value, s.valid_ts, s.valid_value, "
+    "s.run_start, a.status, m.quality_rules FROM series s JOIN assets a ON a.id = s.asset_id "
+    "LEFT JOIN device_models m ON m.id = a.device_model_id WHERE {condition}"
+)
+_PERIODS = (
+    'SELECT asset_id, start, "end", valid, reason FROM quality_periods WHERE {condition} '
+    'AND start <= {mark} AND "end" > {mark} ORDER BY created_at DESC, id DESC'
+)
+
+
 def _memories(conn: Connection, series_ids: set[int]) -> dict[int, _Memory]:
-    query = (
-        select(
-            series.c.id,
-            series.c.quantity,
-            series.c.asset_id,
-            series.c.last_ts,
-            series.c.last_value,
-            series.c.valid_ts,
-            series.c.valid_value,
-            series.c.run_start,
-            assets.c.status,
-            device_models.c.quality_rules,
-        )
-        .select_from(
-            series.join(assets, assets.c.id == series.c.asset_id).outerjoin(
-                device_models, device_models.c.id == assets.c.device_model_id
-            )
-        )
-        .where(series.c.id.in_(sorted(series_ids)))
-    )
+    # Plain driver SQL: this runs for every ingested batch.
+    condition, params = any_of(conn, "s.id", sorted(series_ids))
     memories = {}
+    rules_of: dict[tuple[str, str], Rule] = {}
     for (
         sid,
         quantity,
@@ -121,9 +114,14 @@ def _memories(conn: Connection, series_ids: set[int]) -> dict[int, _Memory]:
         run,
         status,
         rules,
-    ) in conn.execute(query):
+    ) in conn.exec_driver_sql(_MEMORIES.format(condition=condition), params):
+        last_ts, valid_ts, run = read_time(last_ts), read_time(valid_ts), read_time(run)
+        rule_key = (quantity, rules if isinstance(rules, str) else repr(rules))
+        rule = rules_of.get(rule_key)
+        if rule is None:
+            rule = rules_of[rule_key] = rule_for(quantity, read_json(rules))
         memories[sid] = _Memory(
-            rule=rule_for(quantity, rules),
+            rule=rule,
             faulty=status == AssetStatus.faulty,
             asset_id=asset_id,
             valid_ts=last_ts if valid_ts is None else valid_ts,
@@ -143,25 +141,17 @@ def _periods(
 ) -> dict[int, list[_Period]]:
     """Periods set by people over the batch, latest first (the latest decides)."""
     first, last = min(row[1] for row in rows), max(row[1] for row in rows)
-    query = (
-        select(
-            quality_periods.c.asset_id,
-            quality_periods.c.start,
-            quality_periods.c.end,
-            quality_periods.c.valid,
-            quality_periods.c.reason,
-        )
-        .where(
-            quality_periods.c.asset_id.in_(sorted({m.asset_id for m in memories.values()})),
-            quality_periods.c.start <= last,
-            quality_periods.c.end > first,
-        )
-        .order_by(quality_periods.c.created_at.desc(), quality_periods.c.id.desc())
-    )
+    condition, params = any_of(conn, "asset_id", sorted({m.asset_id for m in memories.values()}))
+    mark = "%s" if conn.dialect.name == "postgresql" else "?"
+    sql = _PERIODS.format(condition=condition, mark=mark)
     found: dict[int, list[_Period]] = defaultdict(list)
-    for r in conn.execute(query):
-        quality: Quality = VALID if r.valid else (Flag.invalid, Reason(r.reason))
-        found[r.asset_id].append(_Period(r.start, r.end, quality))
+    bounds = (stored_time(conn, last), stored_time(conn, first))
+    for asset_id, start, end, valid, reason in conn.exec_driver_sql(sql, (*params, *bounds)):
+        quality: Quality = VALID if valid else (Flag.invalid, Reason(reason))
+        start_ts, end_ts = read_time(start), read_time(end)
+        assert start_ts is not None
+        assert end_ts is not None
+        found[asset_id].append(_Period(start_ts, end_ts, quality))
     return found
 
 

@@ -37,12 +37,23 @@ def sqlite_time(ts: datetime) -> str:
     return ts.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
+class TimeTexts(dict[datetime, str]):
+    """``sqlite_time`` of each distinct time of a batch, computed once (readings share times)."""
+
+    def of(self, ts: datetime) -> str:
+        text = self.get(ts)
+        if text is None:
+            text = self[ts] = sqlite_time(ts)
+        return text
+
+
 def insert_readings_sqlite(conn: Connection, batch: list[QualifiedRow]) -> list[QualifiedRow]:
     """Insert rows, ignoring those already stored; returns the rows actually inserted."""
     inserted: list[QualifiedRow] = []
+    texts = TimeTexts()
     for start in range(0, len(batch), SQLITE_ROWS_PER_STATEMENT):
         chunk = batch[start : start + SQLITE_ROWS_PER_STATEMENT]
-        keyed = {(row[0], sqlite_time(row[1])): row for row in chunk}
+        keyed = {(row[0], texts.of(row[1])): row for row in chunk}
         params = tuple(p for (s, t), (_, _, v, q, r) in keyed.items() for p in (s, t, v, q, r))
         result = conn.exec_driver_sql(_sqlite_insert_sql(len(keyed)), params)
         inserted.extend(keyed[(row[0], row[1])] for row in result)

@@ -12,7 +12,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, TypeVar
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, delete, select
@@ -30,7 +30,6 @@ UNSCOPED_REASON = "rollups are rebuilt from the rows of the series given, a stor
 
 PARIS = ZoneInfo("Europe/Paris")
 DECIBEL_UNITS = frozenset({"db", "dba", "db(a)", "dbc", "db(c)", "dbz", "db(z)"})
-K = TypeVar("K", tuple[int, datetime], tuple[int, date])
 
 
 def is_decibel(unit: str) -> bool:
@@ -59,17 +58,19 @@ class Aggregate:
     energy_sum: float | None
 
     @classmethod
-    def of(cls, value: float, *, decibel: bool) -> Aggregate:
-        energy = 10 ** (value / 10) if decibel else None
-        return cls(1, value, value, value, energy)
+    def over(cls, values: list[float], *, decibel: bool) -> Aggregate:
+        """The aggregate of a non-empty list of values."""
+        energy = sum(10 ** (v / 10) for v in values) if decibel else None
+        return cls(len(values), sum(values), min(values), max(values), energy)
 
-    def add(self, value: float) -> None:
-        self.count += 1
-        self.sum += value
-        self.min = min(self.min, value)
-        self.max = max(self.max, value)
-        if self.energy_sum is not None:
-            self.energy_sum += 10 ** (value / 10)
+    def merge(self, other: Aggregate) -> None:
+        """Add the values of ``other`` (a bucket of the same series)."""
+        self.count += other.count
+        self.sum += other.sum
+        self.min = min(self.min, other.min)
+        self.max = max(self.max, other.max)
+        if self.energy_sum is not None and other.energy_sum is not None:
+            self.energy_sum += other.energy_sum
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,26 +84,36 @@ class RollupDelta:
 def aggregate(
     rows: Iterable[tuple[int, datetime, float]], *, decibel_series: frozenset[int]
 ) -> RollupDelta:
-    """Group ``(series_id, ts, value)`` rows into hourly and daily aggregates."""
+    """Group ``(series_id, ts, value)`` rows into hourly and daily aggregates.
+
+    Values are gathered per (series, hour) first, each distinct time placed in its hour once;
+    each bucket is then summed by the built-ins, and a day is the sum of its hours.
+    """
+    by_hour: dict[tuple[int, datetime], list[float]] = {}
+    hours: dict[datetime, datetime] = {}
+    for series_id, ts, value in rows:
+        hour = hours.get(ts)
+        if hour is None:
+            hour = hours[ts] = hour_start(ts)
+        values = by_hour.get((series_id, hour))
+        if values is None:
+            by_hour[(series_id, hour)] = [value]
+        else:
+            values.append(value)
     delta = RollupDelta(hourly={}, daily={})
     day_of_hour: dict[datetime, date] = {}  # a UTC hour lies in one Paris day
-    for series_id, ts, value in rows:
-        hour = hour_start(ts)
+    for (series_id, hour), values in by_hour.items():
+        decibel = series_id in decibel_series
+        delta.hourly[(series_id, hour)] = Aggregate.over(values, decibel=decibel)
         day = day_of_hour.get(hour)
         if day is None:
             day = day_of_hour[hour] = local_day(hour)
-        decibel = series_id in decibel_series
-        _accumulate(delta.hourly, (series_id, hour), value, decibel)
-        _accumulate(delta.daily, (series_id, day), value, decibel)
+        daily = delta.daily.get((series_id, day))
+        if daily is None:
+            delta.daily[(series_id, day)] = Aggregate.over(values, decibel=decibel)
+        else:
+            daily.merge(delta.hourly[(series_id, hour)])
     return delta
-
-
-def _accumulate(buckets: dict[K, Aggregate], key: K, value: float, decibel: bool) -> None:
-    current = buckets.get(key)
-    if current is None:
-        buckets[key] = Aggregate.of(value, decibel=decibel)
-    else:
-        current.add(value)
 
 
 def apply_delta(conn: Connection, delta: RollupDelta) -> None:

@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from convergence.db.driver import any_of
 from convergence.db.types import utcnow
 from convergence.errors import InvalidInput
 from convergence.timeseries import bulk, rollups
@@ -120,15 +121,15 @@ def ensure_series(conn: Connection, keys: Iterable[SeriesKey]) -> dict[tuple[int
 def _select_series(
     conn: Connection, wanted: dict[tuple[int, str], SeriesKey]
 ) -> dict[tuple[int, str], SeriesRef]:
-    asset_ids = sorted({asset_id for asset_id, _ in wanted})
-    rows = conn.execute(
-        select(
-            series.c.id, series.c.asset_id, series.c.quantity, series.c.unit, series.c.member_id
-        ).where(series.c.asset_id.in_(asset_ids))
+    # Plain driver SQL: this runs for every ingested batch.
+    condition, params = any_of(conn, "asset_id", sorted({asset_id for asset_id, _ in wanted}))
+    rows = conn.exec_driver_sql(
+        f"SELECT id, asset_id, quantity, unit, member_id FROM series WHERE {condition}", params
     )
-    refs = (SeriesRef(r.id, r.asset_id, r.quantity, r.unit, r.member_id) for r in rows)
     return {
-        (ref.asset_id, ref.quantity): ref for ref in refs if (ref.asset_id, ref.quantity) in wanted
+        (asset_id, quantity): SeriesRef(sid, asset_id, quantity, unit, member_id)
+        for sid, asset_id, quantity, unit, member_id in rows
+        if (asset_id, quantity) in wanted
     }
 
 
