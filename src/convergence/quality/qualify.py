@@ -66,25 +66,96 @@ class _Period:
 
 
 def qualify(conn: Connection, rows: Sequence[ReadingRow]) -> dict[Key, Quality]:
-    """The flag of every row that is not valid, keyed by (series, ts); remembers the series."""
+    """The flag of every row that is not valid, keyed by (series, ts); remembers the series.
+
+    Rows are judged series by series, in time order; a series without periods set by people
+    and whose asset works takes the tight loop of ``_judge_run``.
+    """
     if not rows:
         return {}
     memories = _memories(conn, {sid for sid, _, _ in rows})
     periods = _periods(conn, memories, rows)
     late = _LateNeighbours(conn, memories, rows)
+    by_series: dict[int, list[tuple[datetime, float]]] = defaultdict(list)
+    for sid, ts, value in rows:
+        by_series[sid].append((ts, value))
     flags: dict[Key, Quality] = {}
-    for sid, ts, value in sorted(rows, key=lambda row: (row[0], row[1])):
+    for sid in sorted(by_series):
         memory = memories.get(sid)
         if memory is None:
             continue
-        quality = _judge(memory, periods.get(memory.asset_id, ()), ts, value)
+        series_rows = sorted(by_series[sid], key=lambda row: row[0])
+        asset_periods = periods.get(memory.asset_id, ())
+        if asset_periods or memory.faulty:
+            judged = _judge_each(memory, asset_periods, late, sid, series_rows)
+        else:
+            judged = _judge_run(memory, late, sid, series_rows)
+        for ts, quality in judged:
+            flags[(sid, ts)] = quality
+    _write_memories(conn, memories)
+    return flags
+
+
+def _judge_each(
+    memory: _Memory,
+    periods: Sequence[_Period],
+    late: _LateNeighbours,
+    sid: int,
+    rows: list[tuple[datetime, float]],
+) -> list[tuple[datetime, Quality]]:
+    """The values of one series that are not valid, judged one by one (the general way)."""
+    set_aside = []
+    for ts, value in rows:
+        quality = _judge(memory, periods, ts, value)
         if quality is VALID and not _in_order(memory, ts) and late.is_spike(sid, ts, value):
             quality = FLAG_OF[Reason.spike], Reason.spike
         if quality[0] is not Flag.valid:
-            flags[(sid, ts)] = quality
+            set_aside.append((ts, quality))
         _remember(memory, ts, value, quality)
-    _write_memories(conn, memories)
-    return flags
+    return set_aside
+
+
+_RANGE: Quality = (FLAG_OF[Reason.range], Reason.range)
+_SPIKE: Quality = (FLAG_OF[Reason.spike], Reason.spike)
+_FLAT: Quality = (FLAG_OF[Reason.flat_line], Reason.flat_line)
+
+
+def _judge_run(
+    memory: _Memory, late: _LateNeighbours, sid: int, rows: list[tuple[datetime, float]]
+) -> list[tuple[datetime, Quality]]:
+    """As ``_judge_each`` for a series without periods on a working asset, in one tight loop:
+    late values (at or before the last heard) first, then the range, step and flat tests."""
+    heard = memory.heard_ts
+    first = 0
+    if heard is not None:
+        while first < len(rows) and rows[first][0] <= heard:
+            first += 1
+    set_aside = _judge_each(memory, (), late, sid, rows[:first]) if first else []
+    rule = memory.rule
+    low = -math.inf if rule.low is None else rule.low
+    high = math.inf if rule.high is None else rule.high
+    stepped, flat = rule.step_per_hour is not None, rule.flat_hours is not None
+    for ts, value in rows[first:]:
+        if not low <= value <= high:
+            quality = _RANGE
+        elif stepped and _is_spike(memory, ts, value):
+            quality = _SPIKE
+        elif flat and _is_flat(memory, ts, value):
+            quality = _FLAT
+        else:
+            # The common case, remembered inline: a valid value after the last heard (a
+            # second value at the same time, not after it, is remembered by nobody).
+            if memory.heard_ts is not None and ts <= memory.heard_ts:
+                continue
+            if memory.heard_value != value or memory.run_start is None:
+                memory.run_start = ts
+            memory.heard_ts = memory.valid_ts = ts
+            memory.heard_value = memory.valid_value = value
+            memory.heard_set_aside = False
+            continue
+        set_aside.append((ts, quality))
+        _remember(memory, ts, value, quality)
+    return set_aside
 
 
 _MEMORIES = (
@@ -114,7 +185,7 @@ def _memories(conn: Connection, series_ids: set[int]) -> dict[int, _Memory]:
         run,
         status,
         rules,
-    ) in conn.exec_driver_sql(_MEMORIES.format(condition=condition), params):
+    ) in conn.exec_driver_sql(_MEMORIES.format(condition=condition), params).all():
         last_ts, valid_ts, run = read_time(last_ts), read_time(valid_ts), read_time(run)
         rule_key = (quantity, rules if isinstance(rules, str) else repr(rules))
         rule = rules_of.get(rule_key)

@@ -191,10 +191,14 @@ def add_rollups(conn: Connection, table: str, bucket: str, rows: list[RollupRow]
         )
         return
     update = _ROLLUP_UPDATE.format(t=table, least="min", greatest="max")
+    texts: dict[datetime | date, str] = {}
+    for row in rows:
+        if row[1] not in texts:
+            texts[row[1]] = _sqlite_bucket(row[1])
     conn.exec_driver_sql(
         f"INSERT INTO {table} ({columns}) VALUES (?,?,?,?,?,?,?) "
         f'ON CONFLICT (series_id, "{bucket}") DO UPDATE SET {update}',
-        [(r[0], _sqlite_bucket(r[1]), *r[2:]) for r in rows],
+        [(r[0], texts[r[1]], *r[2:]) for r in rows],
     )
 
 
@@ -226,8 +230,9 @@ def update_latest_sqlite(conn: Connection, newest: dict[int, tuple[datetime, flo
     """Set each series' latest value, unless it already holds a later one."""
     if not newest:
         return
+    texts = TimeTexts()
     conn.exec_driver_sql(
         "UPDATE series SET last_ts = ?, last_value = ? "
         "WHERE id = ? AND (last_ts IS NULL OR last_ts < ?)",
-        [(sqlite_time(t), v, s, sqlite_time(t)) for s, (t, v) in sorted(newest.items())],
+        [(texts.of(t), v, s, texts.of(t)) for s, (t, v) in sorted(newest.items())],
     )

@@ -128,7 +128,7 @@ def _select_series(
     )
     return {
         (asset_id, quantity): SeriesRef(sid, asset_id, quantity, unit, member_id)
-        for sid, asset_id, quantity, unit, member_id in rows
+        for sid, asset_id, quantity, unit, member_id in rows.all()
         if (asset_id, quantity) in wanted
     }
 
