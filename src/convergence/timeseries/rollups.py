@@ -12,6 +12,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -32,6 +33,7 @@ PARIS = ZoneInfo("Europe/Paris")
 DECIBEL_UNITS = frozenset({"db", "dba", "db(a)", "dbc", "db(c)", "dbz", "db(z)"})
 
 
+@lru_cache(maxsize=256)
 def is_decibel(unit: str) -> bool:
     """True for sound levels (dB, dB(A), dB(C)…), whose rollups carry the energetic sum."""
     return unit.strip().lower().replace(" ", "") in DECIBEL_UNITS
