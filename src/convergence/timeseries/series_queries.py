@@ -94,7 +94,7 @@ def find_series(
     return [SeriesInfo.model_validate(row._asdict()) for row in rows]
 
 
-def _plan(
+def plan(
     conn: Connection,
     *,
     scope: MemberScope,
@@ -155,7 +155,8 @@ def _read(
     return Resolution.hourly, _buckets(conn, Resolution.hourly, infos, time_range)
 
 
-def _check(infos: Sequence[SeriesInfo], aggregation: Aggregation) -> None:
+def check_units(infos: Sequence[SeriesInfo], aggregation: Aggregation) -> None:
+    """InvalidInput when ``aggregation`` means nothing for one of the series (a dB sum)."""
     for info in infos:
         check_aggregation(aggregation, decibel=is_decibel(info.unit))
 
@@ -171,10 +172,10 @@ def selection_values(
     limit: int = RAW_LIMIT,
 ) -> list[SeriesValues]:
     """Points of every selected series (automatic raw falls back to hours when it must)."""
-    chosen, infos = _plan(
+    chosen, infos = plan(
         conn, scope=scope, selection=selection, time_range=time_range, resolution=resolution
     )
-    _check(infos, aggregation)
+    check_units(infos, aggregation)
     chosen, buckets = _read(
         conn, chosen, infos, time_range, automatic=resolution is None, limit=limit
     )
@@ -243,7 +244,7 @@ def combined_values(
         chosen = Resolution.hourly
     infos = find_series(conn, scope=scope, selection=selection, aggregates=True)
     quantity, unit = single_quantity(infos, selection)
-    _check(infos, aggregation)
+    check_units(infos, aggregation)
     buckets = _buckets(conn, chosen, infos, time_range, merge=True)
     return combined(quantity, unit, infos, chosen, aggregation, buckets)
 

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 from convergence.db.types import utcnow
 from convergence.errors import InvalidInput
 from convergence.registry.kinds import DomainName
-from convergence.timeseries import export, series_queries
+from convergence.timeseries import export, series_json, series_queries
 from convergence.timeseries.export import ExportFormat, FlatTable
 from convergence.timeseries.query_schemas import (
     INSEE_PATTERN,
@@ -113,6 +113,18 @@ def selection_values(
     export_format: FormatQuery = ExportFormat.json,
 ) -> BaseModel | list[SeriesValues] | Response:
     """Values of the selected series (by commune, quantity, domain), or one merged curve."""
+    if export_format is ExportFormat.json and not combine:
+        with engine.connect() as conn:
+            body = series_json.selection_values_json(
+                conn,
+                scope=scope,
+                selection=selection,
+                time_range=period,
+                resolution=resolution,
+                aggregation=aggregation,
+                limit=_raw_limit(export_format),
+            )
+        return Response(body, media_type="application/json")
     with engine.connect() as conn:
         if combine:
             merged = series_queries.combined_values(
@@ -154,6 +166,19 @@ def series_values(
     export_format: FormatQuery = ExportFormat.json,
 ) -> SeriesValues | Response:
     """Values of one series over [from, to) at the given or chosen resolution."""
+    if export_format is ExportFormat.json:
+        # Rows straight to JSON bytes: a chart of thousands of points builds no object each.
+        with engine.connect() as conn:
+            body = series_json.series_values_json(
+                conn,
+                scope=scope,
+                series_id=series_id,
+                time_range=period,
+                resolution=resolution,
+                aggregation=aggregation,
+                limit=_raw_limit(export_format),
+            )
+        return Response(body, media_type="application/json")
     with engine.connect() as conn:
         found = series_queries.series_values(
             conn,
@@ -164,8 +189,6 @@ def series_values(
             aggregation=aggregation,
             limit=_raw_limit(export_format),
         )
-    if export_format is ExportFormat.json:
-        return found
     return _file(export.values_table([found]), export_format, f"series-{series_id}")
 
 
