@@ -26,6 +26,16 @@ def any_of(conn: Connection, column: str, values: Sequence[Any]) -> tuple[str, t
     return f"{column} IN ({','.join('?' * len(values))})", tuple(values)
 
 
+def fetch_tuples(conn: Connection, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """Every row of ``sql`` as the driver's own tuples (no SQLAlchemy row object each)."""
+    result = conn.exec_driver_sql(sql, tuple(params))
+    try:
+        rows: list[tuple[Any, ...]] = result.cursor.fetchall() if result.cursor else []
+    finally:
+        result.close()
+    return rows
+
+
 def stored_time(conn: Connection, value: datetime) -> Any:
     """An aware datetime as a parameter, as ``UTCDateTime`` stores it (naive UTC text on SQLite)."""
     utc = value.astimezone(UTC)

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, select
 
-from convergence.db.driver import any_of, read_json, read_time, stored_time
+from convergence.db.driver import any_of, fetch_tuples, read_json, read_time, stored_time
 from convergence.quality.rules import Rule, rule_for
 from convergence.registry.kinds import AssetStatus
 from convergence.timeseries.bulk import ReadingRow, sqlite_time
@@ -185,7 +185,7 @@ def _memories(conn: Connection, series_ids: set[int]) -> dict[int, _Memory]:
         run,
         status,
         rules,
-    ) in conn.exec_driver_sql(_MEMORIES.format(condition=condition), params).all():
+    ) in fetch_tuples(conn, _MEMORIES.format(condition=condition), params):
         last_ts, valid_ts, run = read_time(last_ts), read_time(valid_ts), read_time(run)
         rule_key = (quantity, rules if isinstance(rules, str) else repr(rules))
         rule = rules_of.get(rule_key)

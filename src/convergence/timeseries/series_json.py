@@ -16,7 +16,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection
 
-from convergence.db.driver import any_of, is_postgres, read_time, stored_time
+from convergence.db.driver import any_of, fetch_tuples, is_postgres, read_time, stored_time
 from convergence.errors import NotFound
 from convergence.members.scope import MemberScope
 from convergence.timeseries import series_queries
@@ -31,6 +31,7 @@ from convergence.timeseries.query_schemas import (
 from convergence.timeseries.rollups import energetic_mean, hour_start, is_decibel
 
 Point = dict[str, Any]
+_SQLITE_TIME_LENGTH = len("2026-10-01 00:00:00.000000")  # as ``UTCDateTime`` stores it
 _ROLLUP = (
     'SELECT series_id, {bucket}, "count", "sum", "min", "max", energy_sum FROM {table} '
     "WHERE {condition} AND {bucket} >= {mark} AND {bucket} {upper} {mark} "
@@ -165,7 +166,7 @@ def _rollup_rows(
         )
         first, last = days_of(time_range)
         bounds = (first, last) if is_postgres(conn) else (first.isoformat(), last.isoformat())
-    return [tuple(row) for row in conn.exec_driver_sql(sql, (*params, *bounds)).all()]
+    return fetch_tuples(conn, sql, (*params, *bounds))
 
 
 def _raw_rows(
@@ -175,13 +176,13 @@ def _raw_rows(
     mark = "%s" if is_postgres(conn) else "?"
     sql = _RAW.format(condition=condition, mark=mark, limit=int(limit) + 1)
     bounds = (stored_time(conn, time_range.start), stored_time(conn, time_range.end))
-    rows = conn.exec_driver_sql(sql, (*params, *bounds)).all()
+    rows = fetch_tuples(conn, sql, (*params, *bounds))
     if len(rows) > limit:
         raise TooManyPoints(
             f"plus de {limit} mesures brutes : réduisez la période ou choisissez hourly/daily / "
             f"more than {limit} raw readings: shorten the range or ask for hourly or daily"
         )
-    return [tuple(row) for row in rows]
+    return rows
 
 
 def _points(
@@ -226,7 +227,12 @@ def _value_of(aggregation: Aggregation, *, decibel: bool) -> Callable[[tuple[Any
     return lambda row: float(row[3]) / row[2] if row[2] else None
 
 
-def _utc(value: Any) -> datetime:
+def _utc(value: Any) -> datetime | str:
+    """A stored UTC time as the answer writes it: ``2026-10-01T00:00:00Z`` (microseconds
+    only when there are some). SQLite's text is cut and pasted, no datetime is built."""
+    if isinstance(value, str) and len(value) == _SQLITE_TIME_LENGTH:
+        fraction = "" if value.endswith(".000000") else value[19:]
+        return f"{value[:10]}T{value[11:19]}{fraction}Z"
     ts = read_time(value)
     assert ts is not None
     return ts

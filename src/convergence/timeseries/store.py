@@ -16,7 +16,7 @@ from sqlalchemy import Connection
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from convergence.db.driver import any_of
+from convergence.db.driver import any_of, fetch_tuples
 from convergence.db.types import utcnow
 from convergence.errors import InvalidInput
 from convergence.timeseries import bulk, rollups
@@ -123,12 +123,11 @@ def _select_series(
 ) -> dict[tuple[int, str], SeriesRef]:
     # Plain driver SQL: this runs for every ingested batch.
     condition, params = any_of(conn, "asset_id", sorted({asset_id for asset_id, _ in wanted}))
-    rows = conn.exec_driver_sql(
-        f"SELECT id, asset_id, quantity, unit, member_id FROM series WHERE {condition}", params
-    )
+    sql = f"SELECT id, asset_id, quantity, unit, member_id FROM series WHERE {condition}"
+    rows = fetch_tuples(conn, sql, params)
     return {
         (asset_id, quantity): SeriesRef(sid, asset_id, quantity, unit, member_id)
-        for sid, asset_id, quantity, unit, member_id in rows.all()
+        for sid, asset_id, quantity, unit, member_id in rows
         if (asset_id, quantity) in wanted
     }
 

@@ -1,0 +1,172 @@
+"""The one-series 30-day hourly chart: p50 of GET /api/v1/series/{id}/values, both backends.
+
+A noise sensor stores 30 days of readings every 10 minutes through the ingestion store (so its
+hourly rollups are what ingestion writes); the chart asks for its 720 hourly points. Each
+request goes through the ASGI app in process (token, scope, query, JSON answer), as
+``bench_ingest_http.py`` does. Beside the HTTP figure, the same read is timed in process: rows
+to JSON bytes (what the endpoint does now) and through the models (what it did before).
+
+Run from the repository root::
+
+    python bench/bench_series_read.py [--repeat 300] [--no-postgres]
+
+Prints figures only; the issue's bar is 6 ms at the median on SQLite (InfluxDB: 6.0 ms).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from scratch import postgres_database
+from sqlalchemy import Engine
+
+from convergence.bootstrap import prepare_database
+from convergence.collector import tune_collector
+from convergence.db.engine import make_engine
+from convergence.members import service as members
+from convergence.members.roles import MemberKind, TokenScope
+from convergence.members.schemas import MemberCreate, TokenCreate
+from convergence.members.scope import command_line_scope
+from convergence.members.tokens import create_token
+from convergence.registry import service as registry
+from convergence.registry.schemas import AssetCreate
+from convergence.settings import Environment, Settings
+from convergence.timeseries.query_schemas import Resolution, TimeRange
+from convergence.timeseries.series_json import series_values_json
+from convergence.timeseries.series_queries import series_values
+from convergence.timeseries.store import NewReading, store_readings
+from convergence.web.app import create_app
+
+POSTGRES_ADMIN = os.environ.get(
+    "CONVERGENCE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+START = datetime(2026, 10, 1, tzinfo=UTC)
+DAYS = 30
+
+
+def populate(engine: Engine) -> tuple[int, str]:
+    """A commune, its noise sensor with 30 days of 10-minute levels; (series id, read token)."""
+    prepare_database(engine)
+    with engine.begin() as conn:
+        member = members.create_member(
+            conn,
+            data=MemberCreate(
+                siren="217806462", name="Versailles", kind=MemberKind.commune, insee="78646"
+            ),
+            actor="bench",
+        )
+        asset = registry.create_asset(
+            conn,
+            scope=command_line_scope(),
+            data=AssetCreate(
+                member_id=member.id, name="Sonomètre", kind="sensor", lon=2.1301, lat=48.8049
+            ),
+        )
+        token = create_token(
+            conn,
+            member_id=member.id,
+            actor="bench",
+            data=TokenCreate(name="bench", scopes=[TokenScope.read]),
+        )
+    step = timedelta(minutes=10)
+    readings = [
+        NewReading(asset.id, member.id, "laeq", "dB(A)", START + i * step, 45 + (i * 37 % 200) / 10)
+        for i in range(DAYS * 24 * 6)
+    ]
+    with engine.begin() as conn:
+        stored = store_readings(conn, readings)
+    return stored.inserted[0][0], token.secret
+
+
+def percentiles(run: Callable[[], object], repeat: int) -> tuple[float, float, float]:
+    """p50 and p90 in milliseconds of ``repeat`` calls (after a few to warm up), and the mean
+    CPU milliseconds this process spent per call (every thread: on a loaded machine the
+    wall-clock figures wait for a core, the CPU figure much less)."""
+    for _ in range(5):
+        run()
+    times = []
+    cpu = time.process_time()
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        times.append((time.perf_counter() - start) * 1000)
+    cpu_ms = (time.process_time() - cpu) * 1000 / repeat
+    deciles = statistics.quantiles(times, n=10)
+    return statistics.median(times), deciles[8], cpu_ms
+
+
+def run_backend(label: str, url: str, repeat: int, work: Path) -> None:
+    engine = make_engine(url)
+    series_id, token = populate(engine)
+    period = TimeRange(start=START, end=START + timedelta(days=DAYS))
+    params = {
+        "from": period.start.isoformat(),
+        "to": period.end.isoformat(),
+        "resolution": "hourly",
+    }
+    settings = Settings(
+        environment=Environment.test, data_dir=work / "data", secret_key=secrets.token_urlsafe(48)
+    )
+    headers = {"Authorization": f"Bearer {token}"}
+    print(f"{label}: one series, {DAYS} days hourly ({DAYS * 24} points), {repeat} requests")
+    with TestClient(create_app(settings, engine=engine)) as client:
+        path = f"/api/v1/series/{series_id}/values"
+        answer = client.get(path, params=params, headers=headers)
+        assert answer.status_code == 200, answer.text
+        assert len(answer.json()["points"]) == DAYS * 24
+
+        def over_http() -> None:
+            client.get(path, params=params, headers=headers).raise_for_status()
+
+        report("GET /api/v1/series/{id}/values (HTTP, ASGI)", *percentiles(over_http, repeat))
+    scope = command_line_scope()
+    hourly = Resolution.hourly
+
+    def rows_to_json() -> bytes:
+        with engine.connect() as conn:
+            return series_values_json(
+                conn, scope=scope, series_id=series_id, time_range=period, resolution=hourly
+            )
+
+    def through_models() -> bytes:
+        with engine.connect() as conn:
+            found = series_values(
+                conn, scope=scope, series_id=series_id, time_range=period, resolution=hourly
+            )
+        return found.model_dump_json().encode()
+
+    assert rows_to_json() == through_models()
+    report("in process: rows straight to JSON (now)", *percentiles(rows_to_json, repeat))
+    report("in process: through the models (before)", *percentiles(through_models, repeat))
+    engine.dispose()
+
+
+def report(label: str, p50: float, p90: float, cpu_ms: float) -> None:
+    print(f"  {label:<48} p50 {p50:6.2f} ms   p90 {p90:6.2f} ms   CPU {cpu_ms:6.2f} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=300)
+    parser.add_argument("--no-postgres", action="store_true")
+    args = parser.parse_args()
+    tune_collector()  # as `convergence serve` does
+    with tempfile.TemporaryDirectory() as scratch:
+        work = Path(scratch)
+        run_backend("SQLite", f"sqlite:///{work / 'bench.sqlite3'}", args.repeat, work)
+        if not args.no_postgres:
+            with postgres_database(POSTGRES_ADMIN) as url:
+                run_backend("PostgreSQL (psycopg 3)", url, args.repeat, work)
+
+
+if __name__ == "__main__":
+    main()
