@@ -30,7 +30,7 @@ def fetch_tuples(conn: Connection, sql: str, params: Sequence[Any]) -> list[tupl
     """Every row of ``sql`` as the driver's own tuples (no SQLAlchemy row object each)."""
     result = conn.exec_driver_sql(sql, tuple(params))
     try:
-        rows: list[tuple[Any, ...]] = result.cursor.fetchall() if result.cursor else []
+        rows: list[tuple[Any, ...]] = list(result.cursor.fetchall()) if result.cursor else []
     finally:
         result.close()
     return rows
