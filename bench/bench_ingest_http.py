@@ -31,7 +31,7 @@ from pathlib import Path
 import psycopg
 from fastapi.testclient import TestClient
 from scratch import postgres_database
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, text
 from sqlalchemy.engine import make_url
 
 from convergence.bootstrap import prepare_database
@@ -172,11 +172,13 @@ def empty_readings(engine: Engine) -> None:
         )
 
 
-def raw_sqlite(path: str, rows: list[tuple[int, datetime, float]], batch: int) -> float:
+def raw_sqlite(
+    path: str, rows: list[tuple[int, datetime, float]], batch: int, synchronous: str
+) -> float:
     """sqlite3 executemany, one transaction per batch, WAL as the application uses it."""
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute(f"PRAGMA synchronous={synchronous}")
     values = [(s, ts.strftime("%Y-%m-%d %H:%M:%S.%f"), v) for s, ts, v in rows]
     start = time.perf_counter()
     for first in range(0, len(values), batch):
@@ -271,6 +273,9 @@ def timed(run: Callable[[], float]) -> tuple[float, float]:
 
 def run_backend(label: str, url: str, args: argparse.Namespace, work: Path) -> None:
     engine = make_engine(url)
+    if engine.dialect.name == "sqlite" and args.synchronous != "FULL":
+        # Only to measure what FULL costs: the application always runs with FULL.
+        event.listen(engine, "connect", lambda dbapi, _: dbapi.execute(_synchronous(args)))
     token = populate(engine)
     rows, bodies = rows_and_bodies(args.readings, args.batch)
     http_s, http_cpu = timed(lambda: through_http(engine, token, bodies, work / "data"))
@@ -278,7 +283,7 @@ def run_backend(label: str, url: str, args: argparse.Namespace, work: Path) -> N
     empty_readings(engine)
     if engine.dialect.name == "sqlite":
         path = make_url(url).database or ""
-        raw_s, raw_cpu = timed(lambda: raw_sqlite(path, keyed, args.batch))
+        raw_s, raw_cpu = timed(lambda: raw_sqlite(path, keyed, args.batch, args.synchronous))
     else:
         raw_s, raw_cpu = timed(lambda: raw_postgres(url, keyed, args.batch))
     print(f"{label}:")
@@ -290,11 +295,21 @@ def run_backend(label: str, url: str, args: argparse.Namespace, work: Path) -> N
     engine.dispose()
 
 
+def _synchronous(args: argparse.Namespace) -> str:
+    return f"PRAGMA synchronous={args.synchronous}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--readings", type=int, default=100_000)
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument(
+        "--synchronous",
+        choices=("FULL", "NORMAL"),
+        default="FULL",
+        help="SQLite's synchronous pragma for both paths (the application uses FULL)",
+    )
     parser.add_argument(
         "--default-gc", action="store_true", help="keep Python's collector thresholds"
     )
@@ -305,7 +320,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch)
         run_backend(
-            "SQLite (WAL, synchronous=FULL)", f"sqlite:///{work / 'bench.sqlite3'}", args, work
+            f"SQLite (WAL, synchronous={args.synchronous})",
+            f"sqlite:///{work / 'bench.sqlite3'}",
+            args,
+            work,
         )
         if not args.no_postgres:
             with postgres_database(POSTGRES_ADMIN) as url:
