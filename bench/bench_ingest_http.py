@@ -220,7 +220,9 @@ class StageClock:
         self._undo: list[tuple[object, str, object]] = []
 
     def watch(self, owner: object, name: str, label: str) -> None:
-        original = getattr(owner, name)
+        original = getattr(owner, name, None)
+        if original is None:  # a stage an older version of the pipeline does not have
+            return
 
         @functools.wraps(original)
         def timed(*args: object, **kwargs: object) -> object:
