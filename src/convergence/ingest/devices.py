@@ -13,10 +13,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Row, false, or_, select
+from sqlalchemy import Connection
 
-from convergence.registry.tables import assets, device_models
+from convergence.db.driver import any_of, fetch_tuples, is_postgres, read_json
 
+# Public functions that read members' rows without a scope (by plain SQL), and why.
+UNSCOPED = {
+    "resolve_devices": "the pipeline looks devices up among the assets of the authenticated "
+    "sender's member only (platform-wide identifiers when no member is bound)",
+}
 HEX16 = re.compile(r"^[0-9A-F]{16}$")
 DeviceKey = tuple[int | None, str]  # (member id, device reference)
 
@@ -52,7 +57,7 @@ def resolve_devices(conn: Connection, keys: Iterable[DeviceKey]) -> dict[DeviceK
         by_member[member_id].add(ref)
     found: dict[DeviceKey, Device] = {}
     for member_id, refs in by_member.items():
-        index = _Index([_device(row) for row in conn.execute(_query(member_id, refs))])
+        index = _Index([_device(row) for row in _rows(conn, member_id, refs)])
         for ref in refs:
             match = index.find(ref, member_bound=member_id is not None)
             if match is not None:
@@ -77,38 +82,50 @@ class _Index:
         return found
 
 
-def _query(member_id: int | None, refs: set[str]) -> Any:
+_SELECT = (
+    "SELECT a.id, a.member_id, a.dev_eui, a.serial, a.ocpp_id, a.device_model_id, m.codec, "
+    "m.field_map FROM assets a LEFT JOIN device_models m ON a.device_model_id = m.id WHERE "
+)
+
+
+def _rows(conn: Connection, member_id: int | None, refs: set[str]) -> list[tuple[Any, ...]]:
+    """The assets that may be meant by ``refs`` (plain driver SQL: it runs for every batch)."""
     euis = sorted({eui for ref in refs if (eui := dev_eui_form(ref))})
     texts = sorted(refs)
-    conditions: list[ColumnElement[bool]] = [assets.c.ocpp_id.in_(texts)]
-    if euis:
-        conditions.append(assets.c.dev_eui.in_(euis))
-    query = select(
-        assets.c.id,
-        assets.c.member_id,
-        assets.c.dev_eui,
-        assets.c.serial,
-        assets.c.ocpp_id,
-        assets.c.device_model_id,
-        device_models.c.codec,
-        device_models.c.field_map,
-    ).select_from(assets.outerjoin(device_models, assets.c.device_model_id == device_models.c.id))
-    if member_id is None:
-        return query.where(or_(*conditions))
-    ids = sorted({int(ref) for ref in refs if ref.isdigit() and len(ref) <= 9})
-    conditions.append(assets.c.serial.in_(texts))
-    conditions.append(assets.c.id.in_(ids) if ids else false())
-    return query.where(assets.c.member_id == member_id, or_(*conditions))
+    conditions: list[str] = []
+    params: list[Any] = []
+    columns: list[tuple[str, list[Any]]] = [("a.ocpp_id", texts), ("a.dev_eui", euis)]
+    for column, values in columns:
+        if values:
+            condition, values_params = any_of(conn, column, values)
+            conditions.append(condition)
+            params += values_params
+    if member_id is not None:
+        ids = sorted({int(ref) for ref in refs if ref.isdigit() and len(ref) <= 9})
+        member_columns: list[tuple[str, list[Any]]] = [("a.serial", texts), ("a.id", ids)]
+        for column, values in member_columns:
+            if values:
+                condition, values_params = any_of(conn, column, values)
+                conditions.append(condition)
+                params += values_params
+    if not conditions:
+        return []
+    where = f"({' OR '.join(conditions)})"
+    if member_id is not None:
+        where = f"a.member_id = {'%s' if is_postgres(conn) else '?'} AND {where}"
+        params.insert(0, member_id)
+    return fetch_tuples(conn, _SELECT + where, params)
 
 
-def _device(row: Row[Any]) -> Device:
+def _device(row: tuple[Any, ...]) -> Device:
+    asset_id, member_id, dev_eui, serial, ocpp_id, device_model_id, codec, field_map = row
     return Device(
-        asset_id=row.id,
-        member_id=row.member_id,
-        dev_eui=row.dev_eui,
-        serial=row.serial,
-        ocpp_id=row.ocpp_id,
-        device_model_id=row.device_model_id,
-        codec=row.codec,
-        field_map=row.field_map or {},
+        asset_id=asset_id,
+        member_id=member_id,
+        dev_eui=dev_eui,
+        serial=serial,
+        ocpp_id=ocpp_id,
+        device_model_id=device_model_id,
+        codec=codec,
+        field_map=read_json(field_map) or {},
     )

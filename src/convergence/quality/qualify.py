@@ -25,6 +25,10 @@ from convergence.timeseries.bulk import ReadingRow, sqlite_time
 from convergence.timeseries.flags import FLAG_OF, VALID, Flag, Quality, Reason
 from convergence.timeseries.tables import readings
 
+# Public functions that read and write members' rows without a scope (by plain SQL), and why.
+UNSCOPED = {
+    "qualify": "the pipeline qualifies rows of series it resolved for an authenticated sender",
+}
 Key = tuple[int, datetime]
 
 
