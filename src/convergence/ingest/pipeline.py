@@ -8,6 +8,8 @@ dropped.
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -43,6 +45,7 @@ from convergence.timeseries.store import (
     ensure_series,
     insert_events,
     insert_readings,
+    stored_values,
     unit_mismatch,
 )
 from convergence.timeseries.tables import EVENT_KIND_LENGTH
@@ -50,6 +53,8 @@ from convergence.timeseries.tables import EVENT_KIND_LENGTH
 # Devices without a clock send 1970 or 2000-01-01: such values are refused, not stored.
 EARLIEST = datetime(2000, 1, 2, tzinfo=UTC)
 UNLIMITED = 10**9
+# A second reading at the same time with another value: kept as a dead letter, never dropped.
+CONFLICTING_DUPLICATE = "conflicting_duplicate"
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,6 +240,7 @@ class Pipeline:
         live = [w for w in works if w.alive]
         refs = ensure_series(conn, (r.series_key for w in live for r in w.readings))
         rows: list[ReadingRow] = []
+        senders: list[_Work] = []  # who sent each row
         owner: dict[tuple[int, datetime], int] = {}
         for work in live:
             for reading in work.readings:
@@ -244,7 +250,9 @@ class Pipeline:
                     work.partial.append(Refusal(Stage.store, "unit_mismatch", reason))
                     continue
                 rows.append((ref.id, reading.ts, reading.value))
-                owner.setdefault((ref.id, reading.ts), work.slot)
+                senders.append(work)
+                # The store keeps the last of a batch's rows at one time: so does the count.
+                owner[(ref.id, reading.ts)] = work.slot
                 outcomes[work.slot].duplicates += 1
         decibels = frozenset(ref.id for ref in refs.values() if ref.decibel)
         # The qualify stage: flags are kept with the rows, set-aside values feed no figure.
@@ -255,6 +263,7 @@ class Pipeline:
             outcomes[owner[(series_id, ts)]].duplicates -= 1
             if (series_id, ts) in flags:
                 outcomes[owner[(series_id, ts)]].set_aside += 1
+        _refuse_conflicts(conn, rows, senders, {(s, t) for s, t, _ in stored.inserted}, outcomes)
         return stored.valid, self._store_events(conn, live, outcomes)
 
     def _store_events(
@@ -295,6 +304,36 @@ class Pipeline:
                     dead_letter_id=dead_letter_id,
                 )
             )
+
+
+def _refuse_conflicts(
+    conn: Connection,
+    rows: list[ReadingRow],
+    senders: list[_Work],
+    inserted: set[tuple[int, datetime]],
+    outcomes: list[Outcome],
+) -> None:
+    """Rows that met another value at their time: refused (a dead letter), not duplicates.
+
+    Only rows that were not inserted, or shared their time with another row of the batch,
+    can conflict; without any, nothing is read.
+    """
+    times = Counter((series_id, ts) for series_id, ts, _ in rows)
+    suspects = {key for key, seen in times.items() if seen > 1 or key not in inserted}
+    if not suspects:
+        return
+    kept = stored_values(conn, suspects)
+    for (series_id, ts, value), work in zip(rows, senders, strict=True):
+        there = kept.get((series_id, ts))
+        if there is None or math.isclose(there, value, rel_tol=1e-9, abs_tol=1e-12):
+            continue
+        outcomes[work.slot].duplicates -= 1
+        reason = (
+            f"une autre valeur ({there:g}) est déjà enregistrée à {ts.isoformat()} ; reçue : "
+            f"{value:g} / another value ({there:g}) is already stored for series {series_id} "
+            f"at {ts.isoformat()}; received {value:g}"
+        )
+        work.partial.append(Refusal(Stage.store, CONFLICTING_DUPLICATE, reason))
 
 
 def _collect(work: _Work, normalisation: Normalisation) -> None:
