@@ -124,10 +124,12 @@ class Pipeline:
         codecs: Codecs,
         max_items: int = 5000,
         clock: Callable[[], datetime] = utcnow,
+        dead_letter_limits: deadletters.DeadLetterLimits = deadletters.DEFAULT_LIMITS,
     ) -> None:
         self.codecs = codecs
         self.max_items = max_items
         self.clock = clock
+        self.dead_letter_limits = dead_letter_limits
 
     def process(
         self, conn: Connection, envelopes: Sequence[Envelope], *, replaying: bool = False
@@ -293,6 +295,7 @@ class Pipeline:
                 device_ref=work.message.device_ref,
                 metadata=_metadata(work),
                 received_again=not replaying,
+                limits=self.dead_letter_limits,
             )
             outcomes[work.slot].rejections.append(
                 Rejection(
