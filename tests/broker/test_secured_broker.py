@@ -8,6 +8,7 @@ login, and ``convergence ingest mqtt`` logs in with the account the configuratio
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -60,6 +61,12 @@ def _stored(engine: Engine, member_id: int | None = None) -> int:
         return int(conn.execute(query).scalar_one())
 
 
+def _fresh(what: str) -> str:
+    """A client id never used on this broker: an earlier test's offline session (which the
+    broker keeps, queueing what is published since) is never resumed by another test."""
+    return f"test-{what}-{secrets.token_hex(4)}"
+
+
 def _until_listening(broker: SecuredBroker, login: Login, engine: Engine) -> None:
     """Until the worker has subscribed, a probe reading (a day before T0) is sent again."""
     probe = _reading(VERSAILLES, "SONO-01", T0 - timedelta(days=1), 30.0)
@@ -73,7 +80,7 @@ def _until_listening(broker: SecuredBroker, login: Login, engine: Engine) -> Non
 
 
 def test_anonymous_clients_wrong_passwords_and_revoked_logins_are_refused(
-    engine: Engine, territory: Territory, broker: SecuredBroker
+    engine: Engine, territory: Territory, broker: SecuredBroker, tmp_path: Path
 ) -> None:
     username, password = issue_login(broker, engine, "78646", f"gw-{engine.dialect.name}")
     for port in (broker.local_port, broker.device_port):
@@ -85,7 +92,8 @@ def test_anonymous_clients_wrong_passwords_and_revoked_logins_are_refused(
     login = Login(ingest["CONVERGENCE_MQTT_USERNAME"], ingest["CONVERGENCE_MQTT_PASSWORD"])
     assert connect_code(broker.local_port, login) == "Success"
 
-    env = broker.environment(engine)
+    # A data directory of this test's own: `audit verify` anchors its checkpoint there.
+    env = broker.environment(engine, CONVERGENCE_DATA_DIR=str(tmp_path / "data"))
     assert username in convergence(["broker", "credentials", "list"], env=env)
     convergence(["broker", "credentials", "revoke", username], env=env)
     assert connect_code(broker.device_port, Login(username, password)) == "Not authorized"
@@ -106,7 +114,7 @@ def test_a_member_login_cannot_publish_under_another_members_topics(
     engine: Engine, territory: Territory, sensors: Sensors, broker: SecuredBroker, tmp_path: Path
 ) -> None:
     username, password = issue_login(broker, engine, "78646", f"acl-{engine.dialect.name}")
-    worker = IngestWorker(broker, engine, tmp_path / "ingest.log", client_id="test-acl")
+    worker = IngestWorker(broker, engine, tmp_path / "ingest.log", client_id=_fresh("acl"))
     worker.start()
     answers = {}
     try:
@@ -142,7 +150,7 @@ def test_a_burst_queued_while_the_worker_is_away_is_stored_whole(
     1,000 per client would have dropped 4,000)."""
     username, password = issue_login(broker, engine, "78646", f"burst-{engine.dialect.name}")
     login = Login(username, password)
-    client_id = f"test-burst-{engine.dialect.name}"
+    client_id = _fresh("burst")
     worker = IngestWorker(broker, engine, tmp_path / "ingest.log", client_id=client_id)
     worker.start()  # once, so that its persistent session and subscription exist
     try:
