@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,7 +18,13 @@ import paho.mqtt.client as mqtt
 import pytest
 from sqlalchemy import Engine, func, select
 
+from convergence.broker import credentials
+from convergence.broker.configuration import ADMIN_USERNAME
+from convergence.broker.dynsec import BrokerAddress, connect
+from convergence.ingest.schemas import IntegrationConfig, IntegrationCreate, IntegrationKind
+from convergence.ingest.service import create_integration
 from convergence.ingest.tables import dead_letters
+from convergence.members.scope import command_line_scope
 from convergence.members.tables import audit_log
 from convergence.timeseries.tables import readings, series
 from tests.broker.secured import (
@@ -39,6 +46,7 @@ VERSAILLES = MEMBER_DATA["versailles"].siren
 BOULOGNE = MEMBER_DATA["boulogne"].siren
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
 BURST = 5_000
+ACCEPTED = frozenset({"Success", "No matching subscribers"})
 
 
 @pytest.fixture(scope="module")
@@ -171,3 +179,47 @@ def test_a_burst_queued_while_the_worker_is_away_is_stored_whole(
         worker.stop()
     assert _stored(engine) == BURST + 1
     assert "session present: True" in (tmp_path / "ingest.log").read_text()
+
+
+def _chirpstack(engine: Engine, member_id: int, application: str) -> None:
+    data = IntegrationCreate(
+        kind=IntegrationKind.chirpstack,
+        name=f"ChirpStack {application}",
+        member_id=member_id,
+        config=IntegrationConfig(application_ids=[application]),
+    )
+    with engine.begin() as conn:
+        create_integration(conn, scope=command_line_scope(), data=data)
+
+
+def test_a_login_publishes_under_its_members_integrations_and_sync_follows_new_ones(
+    engine: Engine, territory: Territory, broker: SecuredBroker
+) -> None:
+    ours, theirs, later = (str(uuid.uuid4()) for _ in range(3))
+    _chirpstack(engine, territory.versailles.id, ours)
+    _chirpstack(engine, territory.boulogne.id, theirs)
+    admin = BrokerAddress(
+        "127.0.0.1", broker.local_port, ADMIN_USERNAME,
+        broker.settings["CONVERGENCE_BROKER_ADMIN_PASSWORD"],
+    )  # fmt: skip
+    scope = command_line_scope()
+    with connect(admin) as dynsec, engine.begin() as conn:
+        issued = credentials.issue(
+            conn, dynsec, scope=scope, member_id=territory.versailles.id,
+            label=f"cs-{engine.dialect.name}",
+        )  # fmt: skip
+    login = Login(issued.username, issued.password)
+
+    def answers() -> list[str]:
+        uplink = "application/{}/device/a81758fffe0312ab/event/up"
+        topics = [uplink.format(app) for app in (ours, theirs, later)]
+        codes = publish_as(broker.device_port, login, [(t, b"{}") for t in topics])
+        # Nobody subscribes here: an accepted message is answered « no matching subscribers ».
+        return ["accepted" if c in ACCEPTED else c for c in codes]
+
+    assert answers() == ["accepted", "Not authorized", "Not authorized"]
+    _chirpstack(engine, territory.versailles.id, later)
+    with connect(admin) as dynsec, engine.begin() as conn:
+        synced = credentials.sync_all(conn, dynsec, scope=scope)
+    assert f"application/{later}/#" in synced[VERSAILLES]
+    assert answers() == ["accepted", "Not authorized", "accepted"]

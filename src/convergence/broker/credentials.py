@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from convergence.broker.dynsec import BrokerRefused, Dynsec
-from convergence.errors import InvalidInput, NotFound
+from convergence.errors import Conflict, InvalidInput, NotFound
 from convergence.ingest.schemas import IntegrationKind
 from convergence.ingest.service import list_integrations
 from convergence.ingest.topics import GENERIC_ROOT
@@ -108,13 +108,19 @@ def issue(
     topics = member_topics(conn, scope=scope, member_id=member_id)
     sync_role(dynsec, siren=member.siren, topics=topics)
     username, password = f"{member.siren}-{label}", secrets.token_urlsafe(32)
-    dynsec.command(
-        "createClient",
-        username=username,
-        password=password,
-        textname=f"{member.name} ({label})",
-        roles=[{"rolename": role_name(member.siren)}],
-    )
+    try:
+        dynsec.command(
+            "createClient",
+            username=username,
+            password=password,
+            textname=f"{member.name} ({label})",
+            roles=[{"rolename": role_name(member.siren)}],
+        )
+    except BrokerRefused as refused:
+        raise Conflict(
+            f"l'identifiant {username} existe déjà : révoquez-le ou choisissez un autre --name / "
+            f"the login {username} already exists ({refused.message})"
+        ) from None
     audit.record(
         conn,
         actor=scope.actor,

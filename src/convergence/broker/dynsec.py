@@ -20,8 +20,6 @@ from typing import Any, ClassVar
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
-from paho.mqtt.packettypes import PacketTypes
-from paho.mqtt.properties import Properties
 
 from convergence.errors import ConvergenceError
 
@@ -119,8 +117,7 @@ def connect(address: BrokerAddress, *, timeout_s: float = 10.0) -> Iterator[Dyns
     client.on_message = on_message
     where = f"{address.host}:{address.port}"
     try:
-        properties = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
-        client.connect(address.host, address.port, keepalive=30, properties=properties)
+        client.connect(address.host, address.port, keepalive=30)
     except OSError as error:
         raise BrokerUnavailable(
             f"broker MQTT injoignable sur {where} / MQTT broker unreachable at {where}: {error}"
