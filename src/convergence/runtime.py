@@ -24,6 +24,7 @@ from convergence.alerts.worker import AlertWorker
 from convergence.charging.central import CentralSystem
 from convergence.charging.config import config_from_settings as central_config
 from convergence.db.engine import make_engine
+from convergence.ingest.deadletters import DeadLetterLimits
 from convergence.ingest.decoding import Codecs
 from convergence.ingest.pipeline import Pipeline
 from convergence.ingest.ratelimit import IntegrationLimits, RateLimiter
@@ -62,7 +63,9 @@ class Runtime:
             settings.resolved_database_url, audit_key=settings.resolved_audit_key
         )
         pipeline = Pipeline(
-            codecs=Codecs.from_settings(settings), max_items=settings.ingest_max_batch
+            codecs=Codecs.from_settings(settings),
+            max_items=settings.ingest_max_batch,
+            dead_letter_limits=DeadLetterLimits.from_settings(settings),
         )
         worker = AlertWorker(engine, config=alerts_config(settings), schedule=schedule_alerts)
         reactors: tuple[Reactor, ...] = (

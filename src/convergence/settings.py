@@ -44,10 +44,31 @@ class Settings(BaseSettings):
 
     mqtt_host: str = "127.0.0.1"
     mqtt_port: int = 1883
+    # The ingest workers' login on the platform's broker (see `convergence broker config`).
+    mqtt_username: str | None = None
+    mqtt_password: SecretStr | None = None
+    mqtt_tls_ca_file: Path | None = None
+    broker_admin_username: str = "convergence-admin"
+    broker_admin_password: SecretStr | None = None
 
     ingest_max_body_bytes: int = 5_000_000
     ingest_max_batch: int = 5_000
     ingest_rate_per_minute: int = 600
+    # Bounds of the dead-letter store (ingest/deadletters.py).
+    dead_letter_raw_max_bytes: int = Field(default=64 * 1024, ge=1024)
+    dead_letter_pending_quota: int = Field(default=10_000, ge=1)
+    # Failed logins (members/login.py): free failures, then a doubling wait up to the max.
+    login_account_free_failures: int = Field(default=5, ge=1)
+    login_address_free_failures: int = Field(default=20, ge=1)
+    login_throttle_base_s: float = Field(default=2.0, gt=0)
+    login_throttle_max_s: float = Field(default=900.0, gt=0)
+    # Failed OCPP handshakes (charging/handshake_auth.py), the same way.
+    ocpp_auth_identity_free_failures: int = Field(default=5, ge=1)
+    ocpp_auth_address_free_failures: int = Field(default=20, ge=1)
+    ocpp_auth_throttle_base_s: float = Field(default=1.0, gt=0)
+    ocpp_auth_throttle_max_s: float = Field(default=300.0, gt=0)
+    # A key (account, address, identity) left alone this long starts again from zero.
+    auth_throttle_window_s: float = Field(default=3600.0, gt=0)
 
     retention_days_default: int = 400
     js_codec_dir: Path | None = None

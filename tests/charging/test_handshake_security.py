@@ -16,7 +16,9 @@ from websockets.exceptions import InvalidStatus
 from websockets.typing import Subprotocol
 
 from convergence.charging import handshake_auth
+from convergence.charging.config import config_from_settings
 from convergence.members.tables import auth_failures
+from convergence.settings import Settings
 from tests.charging.conftest import PASSWORD, LiveServer, register_charge_point, rows, run
 from tests.support import Territory
 
@@ -78,3 +80,22 @@ def test_random_identities_are_not_counted_one_by_one(
     keys = [r.key for r in rows(engine, auth_failures.select())]
     assert len(keys) == 1
     assert keys[0].startswith("ocpp:address:")
+
+
+def test_the_handshake_throttle_follows_its_settings(
+    live: LiveServer, engine: Engine, territory: Territory
+) -> None:
+    """CONVERGENCE_OCPP_AUTH_*: with one free failure, the right password waits after two."""
+    settings = Settings(
+        ocpp_auth_identity_free_failures=1,
+        ocpp_auth_address_free_failures=1000,
+        ocpp_auth_throttle_base_s=60.0,
+    )
+    live.central.config = config_from_settings(settings).model_copy(
+        update={"presence_period_s": 0.2, "db_workers": 2}
+    )
+    register_charge_point(engine, territory.versailles, "CP-STRICT")
+    for n in range(2):
+        assert refusal(live, "CP-STRICT", basic("CP-STRICT", f"guess-{n}"))[0] == 401
+    assert refusal(live, "CP-STRICT", basic("CP-STRICT", PASSWORD))[0] == 401
+    assert handshake_auth.IDENTITY.free_failures > 3  # the defaults would have let it in

@@ -6,6 +6,7 @@ Finding 7 of #13. Before: 20 invalid 4.9 MB bodies added 98 MB to the database.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from fastapi.testclient import TestClient
@@ -33,8 +34,8 @@ def test_a_huge_invalid_body_is_kept_truncated_with_its_hash_and_length(
     assert response.status_code in (400, 422), response.text
     with engine.connect() as conn:
         [row] = conn.execute(select(dead_letters)).all()
-    assert len(row.raw) == deadletters.RAW_MAX_BYTES
-    assert row.raw == body[: deadletters.RAW_MAX_BYTES]
+    assert len(row.raw) == deadletters.DEFAULT_LIMITS.raw_max_bytes
+    assert row.raw == body[: deadletters.DEFAULT_LIMITS.raw_max_bytes]
     assert row.metadata["raw_length"] == len(body)
     assert row.metadata["raw_sha256"] == hashlib.sha256(body).hexdigest()
     runtime = runtime_of(client.app)  # type: ignore[arg-type]
@@ -71,7 +72,7 @@ def test_past_the_quota_a_dead_letter_is_counted_not_kept(
             "device_ref": None, "stage": Stage.decode.value, "reason_code": "invalid_json",
             "reason": "not JSON", "raw": b"x", "metadata": {}, "status": Status.pending.value,
         }
-        for n in range(deadletters.PENDING_QUOTA - 1)
+        for n in range(deadletters.DEFAULT_LIMITS.pending_quota - 1)
     ]  # fmt: skip
     with engine.begin() as conn:
         conn.execute(insert(dead_letters), rows)
@@ -85,4 +86,24 @@ def test_past_the_quota_a_dead_letter_is_counted_not_kept(
     assert (overflow["source"], overflow["member_id"], overflow["dropped"]) == (
         "http", versailles, 2,
     )  # fmt: skip
-    assert total == deadletters.PENDING_QUOTA + 1
+    assert total == deadletters.DEFAULT_LIMITS.pending_quota + 1
+
+
+def test_the_bounds_follow_their_settings(
+    make_client: Callable[..., TestClient], engine: Engine, territory: Territory
+) -> None:
+    """CONVERGENCE_DEAD_LETTER_RAW_MAX_BYTES and _PENDING_QUOTA, through the HTTP receiver."""
+    client = make_client(dead_letter_raw_max_bytes=2048, dead_letter_pending_quota=3)
+    headers = territory.versailles.bearer("ingest") | {"Content-Type": "application/json"}
+    bodies = [b'{"readings": [' + str(n).encode() * 3000 for n in range(5)]
+    for body in bodies:
+        assert client.post("/api/v1/ingest", headers=headers, content=body).status_code in (
+            400,
+            422,
+        )
+    with engine.connect() as conn:
+        kept = conn.execute(select(dead_letters).order_by(dead_letters.c.id)).all()
+        [overflow] = deadletters.overflow_counts(conn)
+    assert [len(row.raw) for row in kept] == [2048, 2048, 2048]
+    assert [row.metadata["raw_length"] for row in kept] == [len(b) for b in bodies[:3]]
+    assert overflow["dropped"] == 2

@@ -20,6 +20,8 @@ from convergence.members import service
 from convergence.members.login import ACCOUNT, ADDRESS
 from convergence.members.roles import Role
 from convergence.members.tables import audit_log
+from convergence.settings import Settings
+from convergence.web.app import create_app
 from tests.support import PASSWORD, Territory
 from tests.web.session import csrf_of, log_in
 
@@ -122,3 +124,24 @@ def test_an_unknown_e_mail_costs_as_much_time_as_a_known_one(
     unknown_s = statistics.median(answer_time(f"ghost{n}@example.org") for n in range(3))
     # Before: 2 ms against 214 ms. The bound is wide: only a skipped hash falls below it.
     assert unknown_s > 0.4 * known_s
+
+
+def test_the_login_throttle_follows_its_settings(
+    settings: Settings, engine: Engine, territory: Territory
+) -> None:
+    """CONVERGENCE_LOGIN_*: one free failure, then a wait, where the defaults allow five."""
+    strict = settings.model_copy(
+        update={"login_account_free_failures": 1, "login_throttle_base_s": 60.0}
+    )
+    email = territory.versailles.user(Role.elected)
+    with TestClient(create_app(strict, engine=engine)) as client:
+        assert _try(client, email, "guess") == 401
+        assert _try(client, email, "guess") == 401
+        response = client.post(
+            "/connexion",
+            data={"email": email, "password": PASSWORD, "csrf_token": csrf_of(client)},
+            follow_redirects=False,
+        )
+    assert response.status_code == 429
+    assert 50 <= int(response.headers["Retry-After"]) <= 61
+    assert ACCOUNT.free_failures > 2  # the defaults would have let this login through

@@ -145,8 +145,11 @@ class CentralSystem:
     async def identify(self, handshake: Handshake) -> ChargePointRef:
         """The registered charge point, if its password is right; HandshakeRefused otherwise."""
         ocpp_id, address, now = handshake.ocpp_id, handshake.remote_host, utcnow()
+        policies = self.config.handshake_throttle
         wait = await self.run(
-            lambda conn: handshake_auth.wait_s(conn, ocpp_id=ocpp_id, address=address, now=now)
+            lambda conn: handshake_auth.wait_s(
+                conn, ocpp_id=ocpp_id, address=address, now=now, policies=policies
+            )
         )
         if wait > 0:
             LOGGER.warning("charge point %r from %s: throttled %.0f s", ocpp_id, address, wait)
@@ -162,7 +165,11 @@ class CentralSystem:
             key,
         )
         if found is None or not valid:
-            await self.run(lambda conn: _refused(conn, handshake, registered=found is not None))
+            await self.run(
+                lambda conn: _refused(
+                    conn, handshake, registered=found is not None, config=self.config
+                )
+            )
             raise HandshakeRefused(401, handshake_auth.REFUSED)
         await self.run(lambda conn: handshake_auth.clear_identity(conn, ocpp_id=ocpp_id))
         return found.ref
@@ -299,7 +306,9 @@ async def _call(
     return status, answer, None
 
 
-def _refused(conn: Connection, handshake: Handshake, *, registered: bool) -> None:
+def _refused(
+    conn: Connection, handshake: Handshake, *, registered: bool, config: CentralConfig
+) -> None:
     """Count a refused handshake; an unknown identity is also kept to be discovered."""
     handshake_auth.count_failure(
         conn,
@@ -307,15 +316,21 @@ def _refused(conn: Connection, handshake: Handshake, *, registered: bool) -> Non
         address=handshake.remote_host,
         registered=registered,
         now=utcnow(),
+        policies=config.handshake_throttle,
     )
     if registered:
         LOGGER.warning("charge point %r: wrong, missing or unset password", handshake.ocpp_id)
         return
-    record_unknown(conn, handshake)
+    record_unknown(conn, handshake, limits=config.dead_letter_limits)
     LOGGER.warning("unknown charge point %r refused (listed as discovered)", handshake.ocpp_id)
 
 
-def record_unknown(conn: Connection, handshake: Handshake) -> int | None:
+def record_unknown(
+    conn: Connection,
+    handshake: Handshake,
+    *,
+    limits: deadletters.DeadLetterLimits = deadletters.DEFAULT_LIMITS,
+) -> int | None:
     """Keep an unknown charge point's handshake as a dead letter: it is then discovered."""
     raw = json.dumps(
         {"ocpp_id": handshake.ocpp_id, "path": handshake.path,
@@ -341,4 +356,5 @@ def record_unknown(conn: Connection, handshake: Handshake) -> int | None:
         raw=raw,
         device_ref=handshake.ocpp_id,
         metadata=envelope.metadata,
+        limits=limits,
     )

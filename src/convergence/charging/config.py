@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from convergence.charging.handshake_auth import HandshakeThrottle
+from convergence.ingest.deadletters import DeadLetterLimits
+from convergence.members.throttle import ThrottlePolicy
 from convergence.settings import Settings
 
 
@@ -31,6 +34,29 @@ class CentralConfig(BaseModel):
         default=frozenset(), description="SHA-256 digests of id tags refused at Authorize"
     )
     db_workers: int = Field(default=4, ge=1, le=64, description="threads of reads and commands")
+    auth_identity_free_failures: int = Field(default=5, ge=1, description="per identity")
+    auth_address_free_failures: int = Field(default=20, ge=1, description="per address")
+    auth_throttle_base_s: float = Field(default=1.0, gt=0, description="first wait, doubling")
+    auth_throttle_max_s: float = Field(default=300.0, gt=0, description="longest wait")
+    auth_throttle_window_s: float = Field(default=3600.0, gt=0, description="forgotten after")
+    dead_letter_limits: DeadLetterLimits = Field(default_factory=DeadLetterLimits)
+
+    @property
+    def handshake_throttle(self) -> HandshakeThrottle:
+        """The policies failed handshakes are slowed down by."""
+
+        def policy(free_failures: int) -> ThrottlePolicy:
+            return ThrottlePolicy(
+                free_failures,
+                base_s=self.auth_throttle_base_s,
+                max_s=self.auth_throttle_max_s,
+                window_s=self.auth_throttle_window_s,
+            )
+
+        return HandshakeThrottle(
+            identity=policy(self.auth_identity_free_failures),
+            address=policy(self.auth_address_free_failures),
+        )
 
 
 def config_from_settings(settings: Settings) -> CentralConfig:
@@ -46,6 +72,12 @@ def config_from_settings(settings: Settings) -> CentralConfig:
         "failed_sessions_alert": settings.ocpp_failed_sessions_alert,
         "id_tag_pepper": settings.ocpp_id_tag_pepper.get_secret_value(),
         "db_workers": settings.ocpp_db_workers,
+        "auth_identity_free_failures": settings.ocpp_auth_identity_free_failures,
+        "auth_address_free_failures": settings.ocpp_auth_address_free_failures,
+        "auth_throttle_base_s": settings.ocpp_auth_throttle_base_s,
+        "auth_throttle_max_s": settings.ocpp_auth_throttle_max_s,
+        "auth_throttle_window_s": settings.auth_throttle_window_s,
+        "dead_letter_limits": DeadLetterLimits.from_settings(settings),
     }
     try:
         return CentralConfig.model_validate(values)

@@ -10,6 +10,7 @@ failure doubles the wait before the next attempt of that address or identity is 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
@@ -19,8 +20,20 @@ from convergence.charging.credentials import hash_authorization_key, verify_auth
 from convergence.members import throttle
 
 REFUSED = "unauthorized"
+# The defaults of the CONVERGENCE_OCPP_AUTH_* settings.
 IDENTITY = throttle.ThrottlePolicy(free_failures=5, base_s=1.0, max_s=300.0)
 ADDRESS = throttle.ThrottlePolicy(free_failures=20, base_s=1.0, max_s=300.0)
+
+
+@dataclass(frozen=True, slots=True)
+class HandshakeThrottle:
+    """How failed handshakes are slowed down, per registered identity and per address."""
+
+    identity: throttle.ThrottlePolicy = IDENTITY
+    address: throttle.ThrottlePolicy = ADDRESS
+
+
+DEFAULT_THROTTLE = HandshakeThrottle()
 
 
 @lru_cache(maxsize=1)
@@ -42,21 +55,35 @@ def _identity_key(ocpp_id: str) -> str:
     return f"ocpp:identity:{ocpp_id[:300]}"
 
 
-def wait_s(conn: Connection, *, ocpp_id: str, address: str | None, now: datetime) -> float:
+def wait_s(
+    conn: Connection,
+    *,
+    ocpp_id: str,
+    address: str | None,
+    now: datetime,
+    policies: HandshakeThrottle = DEFAULT_THROTTLE,
+) -> float:
     """Seconds before this identity, from this address, may try again (0: now)."""
     return max(
-        throttle.wait_s(conn, key=_address_key(address), policy=ADDRESS, now=now),
-        throttle.wait_s(conn, key=_identity_key(ocpp_id), policy=IDENTITY, now=now),
+        throttle.wait_s(conn, key=_address_key(address), policy=policies.address, now=now),
+        throttle.wait_s(conn, key=_identity_key(ocpp_id), policy=policies.identity, now=now),
     )
 
 
 def count_failure(
-    conn: Connection, *, ocpp_id: str, address: str | None, registered: bool, now: datetime
+    conn: Connection,
+    *,
+    ocpp_id: str,
+    address: str | None,
+    registered: bool,
+    now: datetime,
+    policies: HandshakeThrottle = DEFAULT_THROTTLE,
 ) -> None:
     """One more failed handshake of this address (and identity, when it is registered)."""
-    throttle.record_failure(conn, key=_address_key(address), policy=ADDRESS, now=now)
+    throttle.record_failure(conn, key=_address_key(address), policy=policies.address, now=now)
     if registered:
-        throttle.record_failure(conn, key=_identity_key(ocpp_id), policy=IDENTITY, now=now)
+        key = _identity_key(ocpp_id)
+        throttle.record_failure(conn, key=key, policy=policies.identity, now=now)
 
 
 def clear_identity(conn: Connection, *, ocpp_id: str) -> None:

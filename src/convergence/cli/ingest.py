@@ -51,6 +51,9 @@ def mqtt(
         group=group or None,
         root=root,
         batch_size=batch_size,
+        username=settings.mqtt_username,
+        password=settings.mqtt_password.get_secret_value() if settings.mqtt_password else None,
+        tls_ca_file=settings.mqtt_tls_ca_file,
     )
     _subscribe(options)
 

@@ -9,6 +9,7 @@ from convergence.cli.alerts import app as alerts_app
 from convergence.cli.archive import app as archive_app
 from convergence.cli.backup import backup as backup_command
 from convergence.cli.backup import restore as restore_command
+from convergence.cli.broker import app as broker_app
 from convergence.cli.charging import app as charging_app
 from convergence.cli.coordination import app as coordination_app
 from convergence.cli.deadletters import app as deadletters_app
@@ -36,6 +37,7 @@ app.add_typer(tokens.app, name="tokens")
 app.add_typer(assets.app, name="assets")
 app.add_typer(audit.app, name="audit")
 app.add_typer(ingest_app, name="ingest")
+app.add_typer(broker_app, name="broker")
 app.add_typer(deadletters_app, name="deadletters")
 app.add_typer(coordination_app, name="coordination")
 app.add_typer(alerts_app, name="alerts")

@@ -5,8 +5,9 @@ message refused twice (a retry, a QoS 1 redelivery) is one dead letter seen twic
 
 Bounded, so that refused input cannot fill the disk: a payload longer than ``RAW_MAX_BYTES``
 is kept truncated, with its full length and SHA-256 in the metadata (enough to recognise it;
-it cannot be replayed); and each member and source keeps at most ``PENDING_QUOTA`` pending
+it cannot be replayed); and each member and source keeps at most ``pending_quota`` pending
 dead letters: beyond, a new one is only counted in ``dead_letter_overflow`` (and logged).
+Both bounds are settings (``CONVERGENCE_DEAD_LETTER_*``), given by the composition root.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -26,15 +28,29 @@ from convergence.ingest.devices import dev_eui_form
 from convergence.ingest.envelope import Envelope, Refusal, Source, Status
 from convergence.ingest.sanitize import clean_json, clean_text
 from convergence.ingest.tables import DEVICE_REF_LENGTH, dead_letter_overflow, dead_letters
+from convergence.settings import Settings
 
 # Public functions here read or write members' rows without a scope (a system module):
 UNSCOPED_REASON = "the pipeline keeps what it refused, whoever sent it (reads: ingest.queries)"
 
 REASON_MAX = 2000
-RAW_MAX_BYTES = 64 * 1024
-PENDING_QUOTA = 10_000
 TRUNCATED = "raw_truncated"
 LOGGER = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class DeadLetterLimits:
+    """How much refused input is kept: bytes of one payload, pending letters per source."""
+
+    raw_max_bytes: int = 64 * 1024
+    pending_quota: int = 10_000
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> DeadLetterLimits:
+        return cls(settings.dead_letter_raw_max_bytes, settings.dead_letter_pending_quota)
+
+
+DEFAULT_LIMITS = DeadLetterLimits()
 
 
 def device_key(ref: str | None) -> str | None:
@@ -59,6 +75,7 @@ def record(
     device_ref: str | None,
     metadata: Mapping[str, Any],
     received_again: bool = True,
+    limits: DeadLetterLimits = DEFAULT_LIMITS,
 ) -> int | None:
     """Keep a refused message (or update the one already kept); returns its id.
 
@@ -67,10 +84,11 @@ def record(
     ref = device_key(clean_text(device_ref) if device_ref is not None else None)
     source, member_id = envelope.source, envelope.member_id
     key = digest(source=source, member_id=member_id, device_ref=ref, raw=raw)
-    if not _known(conn, key) and _over_quota(conn, source=source, member_id=member_id):
-        _count_overflow(conn, source=source, member_id=member_id, now=utcnow())
+    quota = limits.pending_quota
+    if not _known(conn, key) and _over_quota(conn, source=source, member_id=member_id, quota=quota):
+        _count_overflow(conn, source=source, member_id=member_id, now=utcnow(), quota=quota)
         return None
-    kept, bounds = _bounded(raw)
+    kept, bounds = _bounded(raw, limits.raw_max_bytes)
     values = {
         "digest": key,
         "received_at": envelope.received_at,
@@ -89,11 +107,11 @@ def record(
     return _upsert(conn, values, received_again=received_again)
 
 
-def _bounded(raw: bytes) -> tuple[bytes, dict[str, Any]]:
+def _bounded(raw: bytes, max_bytes: int) -> tuple[bytes, dict[str, Any]]:
     """The bytes to keep, and what says they were cut (full length and SHA-256)."""
-    if len(raw) <= RAW_MAX_BYTES:
+    if len(raw) <= max_bytes:
         return raw, {}
-    return raw[:RAW_MAX_BYTES], {
+    return raw[:max_bytes], {
         TRUNCATED: True,
         "raw_length": len(raw),
         "raw_sha256": hashlib.sha256(raw).hexdigest(),
@@ -112,7 +130,7 @@ def _known(conn: Connection, key: str) -> bool:
     )
 
 
-def _over_quota(conn: Connection, *, source: Source, member_id: int | None) -> bool:
+def _over_quota(conn: Connection, *, source: Source, member_id: int | None, quota: int) -> bool:
     owner = (
         dead_letters.c.member_id.is_(None)
         if member_id is None
@@ -123,15 +141,15 @@ def _over_quota(conn: Connection, *, source: Source, member_id: int | None) -> b
         select(dead_letters.c.id)
         .where(owner, dead_letters.c.source == source.value)
         .where(dead_letters.c.status == Status.pending.value)
-        .limit(PENDING_QUOTA)
+        .limit(quota)
         .subquery()
     )
     count = conn.execute(select(func.count()).select_from(pending)).scalar_one()
-    return bool(count >= PENDING_QUOTA)
+    return bool(count >= quota)
 
 
 def _count_overflow(
-    conn: Connection, *, source: Source, member_id: int | None, now: datetime
+    conn: Connection, *, source: Source, member_id: int | None, now: datetime, quota: int
 ) -> None:
     key = f"{source.value}:{member_id if member_id is not None else '-'}"
     insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
@@ -148,9 +166,7 @@ def _count_overflow(
             },
         )
     )
-    LOGGER.warning(
-        "dead letters of %s over quota (%d pending): one more counted", key, PENDING_QUOTA
-    )
+    LOGGER.warning("dead letters of %s over quota (%d pending): one more counted", key, quota)
 
 
 def overflow_counts(conn: Connection) -> list[dict[str, Any]]:

@@ -13,7 +13,10 @@ asked to keep no more unacknowledged messages in flight than the inbox holds (MQ
 ``ReceiveMaximum``).
 
 The broker must not drop queued messages: set ``max_queued_messages`` (Mosquitto's default
-is 1,000 per client) well above what can pile up while a worker restarts.
+is 1,000 per client) well above what can pile up while a worker restarts —
+``convergence broker config`` writes such a configuration. On that broker the worker logs in
+with ``username``/``password`` (settings ``CONVERGENCE_MQTT_USERNAME``/``_PASSWORD``), over TLS
+when ``tls_ca_file`` is set.
 """
 
 from __future__ import annotations
@@ -21,11 +24,13 @@ from __future__ import annotations
 import logging
 import queue
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import paho.mqtt.client as mqtt
@@ -64,6 +69,9 @@ class MqttOptions:
     batch_wait_s: float = 0.05
     session_expiry_s: int = WEEK_S
     keepalive_s: int = 30
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    tls_ca_file: Path | None = None
 
     @property
     def inbox_size(self) -> int:
@@ -111,6 +119,12 @@ class Subscriber:
             protocol=mqtt.MQTTv5,
             manual_ack=True,
         )
+        if self.options.username is not None:
+            client.username_pw_set(self.options.username, self.options.password)
+        if self.options.tls_ca_file is not None:
+            client.tls_set(
+                ca_certs=str(self.options.tls_ca_file), tls_version=ssl.PROTOCOL_TLS_CLIENT
+            )
         client.on_connect = self._on_connect
         client.on_disconnect = self._on_disconnect
         client.on_message = self._on_message

@@ -8,6 +8,8 @@ dropped.
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -45,12 +47,15 @@ from convergence.timeseries.store import (
     ensure_series,
     insert_events,
     insert_readings,
+    stored_values,
     unit_mismatch,
 )
 from convergence.timeseries.tables import EVENT_KIND_LENGTH
 
 UNLIMITED = 10**9
 _NATIVE = frozenset({Source.http, Source.mqtt})
+# A second reading at the same time with another value: kept as a dead letter, never dropped.
+CONFLICTING_DUPLICATE = "conflicting_duplicate"
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,10 +131,12 @@ class Pipeline:
         codecs: Codecs,
         max_items: int = 5000,
         clock: Callable[[], datetime] = utcnow,
+        dead_letter_limits: deadletters.DeadLetterLimits = deadletters.DEFAULT_LIMITS,
     ) -> None:
         self.codecs = codecs
         self.max_items = max_items
         self.clock = clock
+        self.dead_letter_limits = dead_letter_limits
 
     def process(
         self, conn: Connection, envelopes: Sequence[Envelope], *, replaying: bool = False
@@ -315,18 +322,19 @@ class Pipeline:
                 wanted[(asset_id, quantity)] = SeriesKey(asset_id, member_id, quantity, unit)
         refs = ensure_series(conn, wanted.values())
         rows: list[ReadingRow] = []
+        senders: list[_Pending] = []  # who sent each row
         owner: dict[tuple[int, datetime], int] = {}
-        for asset_id, _, quantity, unit, ts, value, slot, origin in pending:
+        for item in pending:
+            asset_id, _, quantity, unit, ts, value, slot, origin = item
             ref = refs[(asset_id, quantity)]
             if ref.unit != unit:
                 refusal = Refusal(Stage.store, "unit_mismatch", unit_mismatch(ref, unit))
-                if isinstance(origin, _Work):
-                    origin.partial.append(refusal)
-                else:
-                    works.append(_refused_row(*origin, refusal))
+                _refuse(works, origin, refusal)
                 continue
             rows.append((ref.id, ts, value))
-            owner.setdefault((ref.id, ts), slot)
+            senders.append(item)
+            # The store keeps the last of a batch's rows at one time: so does the count.
+            owner[(ref.id, ts)] = slot
             outcomes[slot].duplicates += 1
         decibels = frozenset(ref.id for ref in refs.values() if ref.decibel)
         # The qualify stage: flags are kept with the rows, set-aside values feed no figure.
@@ -338,6 +346,8 @@ class Pipeline:
             outcome.duplicates -= 1
             if (series_id, ts) in flags:
                 outcome.set_aside += 1
+        inserted = {(s, t) for s, t, _ in stored.inserted}
+        _refuse_conflicts(conn, works, rows, senders, inserted, outcomes)
         live = [w for w in works if w.alive]
         return stored.valid, self._store_events(conn, live, outcomes)
 
@@ -368,6 +378,7 @@ class Pipeline:
                 device_ref=work.message.device_ref,
                 metadata=_metadata(work),
                 received_again=not replaying,
+                limits=self.dead_letter_limits,
             )
             outcomes[work.slot].rejections.append(
                 Rejection(
@@ -379,6 +390,48 @@ class Pipeline:
                     dead_letter_id=dead_letter_id,
                 )
             )
+
+
+def _refuse_conflicts(
+    conn: Connection,
+    works: list[_Work],
+    rows: list[ReadingRow],
+    senders: list[_Pending],
+    inserted: set[tuple[int, datetime]],
+    outcomes: list[Outcome],
+) -> None:
+    """Rows that met another value at their time: refused (a dead letter), not duplicates.
+
+    Only rows that were not inserted, or shared their time with another row of the batch,
+    can conflict; without any, nothing is read.
+    """
+    times = Counter((series_id, ts) for series_id, ts, _ in rows)
+    suspects = {key for key, seen in times.items() if seen > 1 or key not in inserted}
+    if not suspects:
+        return
+    kept = stored_values(conn, suspects)
+    for (series_id, ts, value), sender in zip(rows, senders, strict=True):
+        there = kept.get((series_id, ts))
+        if there is None or math.isclose(there, value, rel_tol=1e-9, abs_tol=1e-12):
+            continue
+        slot, origin = sender[6], sender[7]
+        outcomes[slot].duplicates -= 1
+        reason = (
+            f"une autre valeur ({there:g}) est déjà enregistrée à {ts.isoformat()} ; reçue : "
+            f"{value:g} / another value ({there:g}) is already stored for series {series_id} "
+            f"at {ts.isoformat()}; received {value:g}"
+        )
+        _refuse(works, origin, Refusal(Stage.store, CONFLICTING_DUPLICATE, reason))
+
+
+def _refuse(
+    works: list[_Work], origin: _Work | tuple[ReadingColumns, int], refusal: Refusal
+) -> None:
+    """Refuse one reading: beside its work's stored values, or as a refused row of its own."""
+    if isinstance(origin, _Work):
+        origin.partial.append(refusal)
+    else:
+        works.append(_refused_row(*origin, refusal))
 
 
 def _collect(work: _Work, normalisation: Normalisation) -> None:

@@ -75,19 +75,28 @@ def _one_by_one(
             raise
         except Exception as error:
             logger.exception("envelope from %s refused by the store", envelope.source)
-            single = BatchResult(outcomes=[_store_refused(engine, envelope, error)])
+            limits = pipeline.dead_letter_limits
+            single = BatchResult(outcomes=[_store_refused(engine, envelope, error, limits)])
         merged.outcomes += single.outcomes
         merged.inserted += single.inserted
         merged.new_events += single.new_events
     return merged
 
 
-def _store_refused(engine: Engine, envelope: Envelope, error: Exception) -> Outcome:
+def _store_refused(
+    engine: Engine, envelope: Envelope, error: Exception, limits: deadletters.DeadLetterLimits
+) -> Outcome:
     refusal = Refusal(Stage.store, "store_error", f"{type(error).__name__}: {error}"[:1000])
-    return keep_refused(engine, envelope=envelope, refusal=refusal)
+    return keep_refused(engine, envelope=envelope, refusal=refusal, limits=limits)
 
 
-def keep_refused(engine: Engine, *, envelope: Envelope, refusal: Refusal) -> Outcome:
+def keep_refused(
+    engine: Engine,
+    *,
+    envelope: Envelope,
+    refusal: Refusal,
+    limits: deadletters.DeadLetterLimits = deadletters.DEFAULT_LIMITS,
+) -> Outcome:
     """Keep a whole envelope as a dead letter without running the pipeline (e.g. over a limit)."""
     with engine.begin() as conn:
         dead_letter_id = deadletters.record(
@@ -97,6 +106,7 @@ def keep_refused(engine: Engine, *, envelope: Envelope, refusal: Refusal) -> Out
             raw=envelope.raw,
             device_ref=envelope.device_ref,
             metadata=envelope.metadata,
+            limits=limits,
         )
     rejection = Rejection(
         None, envelope.device_ref, Stage.store, refusal.code, refusal.reason, dead_letter_id

@@ -21,7 +21,7 @@ from convergence.db.types import utcnow
 from convergence.errors import InvalidInput
 from convergence.timeseries import bulk, rollups
 from convergence.timeseries.flags import VALID, Quality
-from convergence.timeseries.tables import events, series
+from convergence.timeseries.tables import events, readings, series
 
 # Public functions here read or write members' rows without a scope (a system module):
 UNSCOPED_REASON = "the pipeline stores what an authenticated receiver resolved"
@@ -29,6 +29,7 @@ UNSCOPED_REASON = "the pipeline stores what an authenticated receiver resolved"
 ReadingRow = bulk.ReadingRow  # (series_id, ts, value)
 QualityMap = Mapping[tuple[int, datetime], Quality]  # (series_id, UTC ts) -> flag, reason
 EventKey = tuple[int, str, datetime]  # (asset_id, kind, ts)
+STORED_VALUES_CHUNK = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +186,25 @@ def insert_readings(
     inserted = [(s, t, v) for s, t, v, _, _ in qualified]
     valid = [(s, t, v) for s, t, v, flag, _ in qualified if not flag] if flags else inserted
     return StoreResult(inserted=inserted, duplicates=len(rows) - len(inserted), valid=valid)
+
+
+def stored_values(
+    conn: Connection, keys: Iterable[tuple[int, datetime]]
+) -> dict[tuple[int, datetime], float]:
+    """The values already stored at these (series, UTC time) keys, for those that exist."""
+    by_series: dict[int, list[datetime]] = {}
+    for series_id, ts in keys:
+        by_series.setdefault(series_id, []).append(ts)
+    found: dict[tuple[int, datetime], float] = {}
+    for series_id, stamps in by_series.items():
+        for start in range(0, len(stamps), STORED_VALUES_CHUNK):
+            query = select(readings.c.ts, readings.c.value).where(
+                readings.c.series_id == series_id,
+                readings.c.ts.in_(stamps[start : start + STORED_VALUES_CHUNK]),
+            )
+            for ts, value in conn.execute(query):
+                found[(series_id, ts.astimezone(UTC))] = value
+    return found
 
 
 def _newest(inserted: Iterable[bulk.QualifiedRow]) -> dict[int, tuple[datetime, float]]:

@@ -176,7 +176,12 @@ class Webhook:
         envelope = _envelope(self.scope, source, body, metadata)
         refusal = self._over_rate(integration)
         if refusal is not None:
-            outcome = keep_refused(self.engine, envelope=envelope, refusal=refusal)
+            outcome = keep_refused(
+                self.engine,
+                envelope=envelope,
+                refusal=refusal,
+                limits=self.runtime.pipeline.dead_letter_limits,
+            )
         else:
             outcome = ingest(
                 self.engine,

@@ -14,7 +14,7 @@ from starlette.responses import Response
 
 from convergence.db.types import utcnow
 from convergence.errors import ConvergenceError, NotAuthenticated, PermissionDenied, RateLimited
-from convergence.members.login import attempt_login, login_wait_s, throttled
+from convergence.members.login import LoginThrottle, attempt_login, login_wait_s, throttled
 from convergence.members.login_sessions import open_session, revoke_session
 from convergence.opendata.forwarding import client_address
 from convergence.web.deps import SESSION_SECRET_KEY, EngineDep, SettingsDep, check_csrf
@@ -68,13 +68,15 @@ def _log_in(
         request.headers.get("x-forwarded-for"),
         tuple(settings.opendata_trusted_proxies),
     )
-    now = utcnow()
+    now, policies = utcnow(), LoginThrottle.from_settings(settings)
     with engine.begin() as conn:
-        wait = login_wait_s(conn, email=email, address=address, now=now)
+        wait = login_wait_s(conn, email=email, address=address, now=now, policies=policies)
         if wait > 0:
             refused: ConvergenceError = throttled(conn, email=email, address=address, wait=wait)
         else:
-            user = attempt_login(conn, email=email, password=password, address=address, now=now)
+            user = attempt_login(
+                conn, email=email, password=password, address=address, now=now, policies=policies
+            )
             if user is not None:
                 return open_session(
                     conn, user_id=user.id, now=now, max_age_s=settings.session_max_age_s
