@@ -24,6 +24,7 @@ from convergence.alerts.worker import AlertWorker
 from convergence.charging.central import CentralSystem
 from convergence.charging.config import config_from_settings as central_config
 from convergence.db.engine import make_engine
+from convergence.ingest.catchup import CatchUp
 from convergence.ingest.decoding import Codecs
 from convergence.ingest.pipeline import Pipeline
 from convergence.ingest.ratelimit import IntegrationLimits, RateLimiter
@@ -49,6 +50,7 @@ class Runtime:
     reactors: tuple[Reactor, ...]
     registry_listeners: tuple[RegistryListener, ...]
     alert_worker: AlertWorker
+    catch_up: CatchUp
     central_system: CentralSystem
     public_gate: PublicGate
     page_cache: TimedCache
@@ -73,15 +75,24 @@ class Runtime:
                 if line.reactor is not None
             ),
         )
+        ingest_limiter = RateLimiter(settings.ingest_rate_per_minute)
+        integration_limits = IntegrationLimits()
         return cls(
             settings=settings,
             engine=engine,
             pipeline=pipeline,
-            ingest_limiter=RateLimiter(settings.ingest_rate_per_minute),
-            integration_limits=IntegrationLimits(),
+            ingest_limiter=ingest_limiter,
+            integration_limits=integration_limits,
             reactors=reactors,
             registry_listeners=(backlog_replayer(pipeline),),
             alert_worker=worker,
+            catch_up=CatchUp(
+                engine,
+                pipeline=pipeline,
+                integration_limits=integration_limits,
+                token_limiter=ingest_limiter,
+                reactors=reactors,
+            ),
             central_system=CentralSystem(
                 engine=engine, config=central_config(settings), reactors=reactors
             ),
@@ -102,10 +113,14 @@ class Runtime:
         notify(self.reactors, committed)
 
     def start_background(self) -> None:
-        """Start the alert worker: notifications sent at once, the schedule every period."""
+        """Start the alert worker: notifications sent at once, the schedule every period; in
+        the process that runs the schedule, the catch-up of rate-limited uplinks too."""
         self.alert_worker.start()
+        if self.alert_worker.schedule:
+            self.catch_up.start()
 
     def close(self) -> None:
         """Stop the background work and the JavaScript codec workers."""
+        self.catch_up.close()
         self.alert_worker.close()
         self.pipeline.codecs.close()
