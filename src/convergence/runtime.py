@@ -26,6 +26,7 @@ from convergence.charging.config import config_from_settings as central_config
 from convergence.db.engine import make_engine
 from convergence.ingest.catchup import CatchUp
 from convergence.ingest.decoding import Codecs
+from convergence.ingest.groupcommit import GroupCommit
 from convergence.ingest.pipeline import Pipeline
 from convergence.ingest.ratelimit import IntegrationLimits, RateLimiter
 from convergence.ingest.replay import backlog_replayer
@@ -51,6 +52,7 @@ class Runtime:
     registry_listeners: tuple[RegistryListener, ...]
     alert_worker: AlertWorker
     catch_up: CatchUp
+    webhook_writer: GroupCommit
     central_system: CentralSystem
     public_gate: PublicGate
     page_cache: TimedCache
@@ -93,6 +95,7 @@ class Runtime:
                 token_limiter=ingest_limiter,
                 reactors=reactors,
             ),
+            webhook_writer=GroupCommit(engine, pipeline=pipeline, reactors=reactors),
             central_system=CentralSystem(
                 engine=engine, config=central_config(settings), reactors=reactors
             ),
@@ -122,5 +125,6 @@ class Runtime:
     def close(self) -> None:
         """Stop the background work and the JavaScript codec workers."""
         self.catch_up.close()
+        self.webhook_writer.close()
         self.alert_worker.close()
         self.pipeline.codecs.close()

@@ -43,6 +43,15 @@ def ingest(
     reactors: Sequence[Reactor] = (),
 ) -> BatchResult:
     """Process ``envelopes`` in one transaction, commit, then tell the reactors what is new."""
+    result = commit_batch(engine, pipeline=pipeline, envelopes=envelopes)
+    notify(reactors, result.committed)
+    return result
+
+
+def commit_batch(
+    engine: Engine, *, pipeline: Pipeline, envelopes: Sequence[Envelope]
+) -> BatchResult:
+    """Process ``envelopes`` in one transaction and commit; the caller tells the reactors."""
     failure: Exception | None = None
     for _ in range(ATTEMPTS):
         try:
@@ -56,7 +65,6 @@ def ingest(
     else:
         assert failure is not None
         result = _one_by_one(engine, pipeline, envelopes, failure)
-    notify(reactors, result.committed)
     return result
 
 

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request, status
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 
+from convergence.db.engine import read_only
 from convergence.db.types import utcnow
 from convergence.errors import PayloadTooLarge, RateLimited
 from convergence.ingest.chirpstack_protobuf import PROTOBUF, is_protobuf
@@ -167,7 +168,7 @@ class Webhook:
     def take_in(
         self, source: Source, body: bytes, kind: IntegrationKind, metadata: dict[str, Any]
     ) -> JSONResponse:
-        with self.engine.connect() as conn:
+        with read_only(self.engine).connect() as conn:
             integration = check_token_integration(conn, scope=self.scope, kind=kind)
         if self.protobuf or (
             integration is not None and integration.config.marshaler is Marshaler.protobuf
@@ -178,12 +179,8 @@ class Webhook:
         if refusal is not None:
             outcome = keep_refused(self.engine, envelope=envelope, refusal=refusal)
         else:
-            outcome = ingest(
-                self.engine,
-                pipeline=self.runtime.pipeline,
-                envelopes=[envelope],
-                reactors=self.runtime.reactors,
-            ).outcomes[0]
+            # Committed with the uplinks of concurrent requests, answered after the commit.
+            outcome = self.runtime.webhook_writer.take_in(envelope)
         return _webhook_answer(outcome)
 
     def _over_rate(self, integration: IntegrationOut | None) -> Refusal | None:
@@ -216,7 +213,7 @@ def _take_in(
     kind: IntegrationKind,
     metadata: dict[str, Any],
 ) -> Outcome:
-    with engine.connect() as conn:
+    with read_only(engine).connect() as conn:
         check_token_integration(conn, scope=scope, kind=kind)
     envelope = _envelope(scope, source, body, metadata)
     result = ingest(
