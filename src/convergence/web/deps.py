@@ -34,18 +34,20 @@ def runtime_of(app: Starlette) -> Runtime:
     return runtime
 
 
-def get_runtime(request: Request) -> Runtime:
+# Dependencies that do no I/O are ``async def``: FastAPI runs a plain ``def`` dependency in
+# its thread pool, a hand-off that costs more than the function itself on every request.
+async def get_runtime(request: Request) -> Runtime:
     return runtime_of(request.app)
 
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
-def get_engine(runtime: RuntimeDep) -> Engine:
+async def get_engine(runtime: RuntimeDep) -> Engine:
     return runtime.engine
 
 
-def get_settings_dep(runtime: RuntimeDep) -> Settings:
+async def get_settings_dep(runtime: RuntimeDep) -> Settings:
     return runtime.settings
 
 
@@ -128,7 +130,7 @@ def _token_scope(engine: Engine, secret: str) -> MemberScope:
 ScopeDep = Annotated[MemberScope, Depends(current_scope)]
 
 
-def reading_scope(scope: ScopeDep) -> MemberScope:
+async def reading_scope(scope: ScopeDep) -> MemberScope:
     """The scope, if it may read (an ingest-only token may not)."""
     if not scope.can_read:
         raise PermissionDenied("this token has no `read` scope")
@@ -138,7 +140,7 @@ def reading_scope(scope: ScopeDep) -> MemberScope:
 ReadScope = Annotated[MemberScope, Depends(reading_scope)]
 
 
-def ingest_scope(scope: ScopeDep) -> MemberScope:
+async def ingest_scope(scope: ScopeDep) -> MemberScope:
     """The scope, if it may send data (a token with the ``ingest`` scope)."""
     if TokenScope.ingest not in scope.token_scopes:
         raise PermissionDenied("sending data needs a token with the `ingest` scope")

@@ -53,7 +53,9 @@ from convergence.web.errors import error_body
 router = APIRouter(tags=["ingest"])
 
 
-def limited_scope(scope: IngestScope, runtime: RuntimeDep, settings: SettingsDep) -> MemberScope:
+async def limited_scope(
+    scope: IngestScope, runtime: RuntimeDep, settings: SettingsDep
+) -> MemberScope:
     """The ingest scope, within its token's rate limit (429 otherwise)."""
     wait = runtime.ingest_limiter.wait_time(scope.actor)
     if wait is not None:
