@@ -38,6 +38,8 @@ from convergence.settings import Settings
 from convergence.timedcache import TimedCache
 from convergence.timeseries.committed import Reactor, notify, take_deferred
 
+INTEGRATION_TTL_S = 5.0
+
 
 @dataclass(slots=True)
 class Runtime:
@@ -56,6 +58,9 @@ class Runtime:
     central_system: CentralSystem
     public_gate: PublicGate
     page_cache: TimedCache
+    # Integrations as the webhooks read them per uplink: a changed setting applies within
+    # seconds (an integration's member and kind never change).
+    integrations: TimedCache
 
     @classmethod
     def build(
@@ -101,6 +106,7 @@ class Runtime:
             ),
             public_gate=PublicGate.from_config(opendata_config(settings)),
             page_cache=TimedCache(),
+            integrations=TimedCache(ttl_s=INTEGRATION_TTL_S),
         )
 
     @contextmanager

@@ -32,8 +32,21 @@ def make_engine(url: str, *, audit_key: bytes | None = None, **kwargs: Any) -> E
     return engine
 
 
+# Connections kept open between requests: a server runs up to 40 requests at once (the thread
+# pool); with SQLAlchemy's default of 5, every request beyond them opened and closed its own
+# connection (on SQLite with its PRAGMAs, on PostgreSQL with a new backend process).
+POOL = {"pool_size": 20, "max_overflow": 20}
+
+
 def _make_engine(url: str, **kwargs: Any) -> Engine:
     parsed = make_url(url)
+    file_or_server = parsed.get_backend_name() == "postgresql" or parsed.database not in (
+        None,
+        "",
+        ":memory:",
+    )
+    if file_or_server:
+        kwargs = {**POOL, **kwargs}
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)

@@ -162,7 +162,18 @@ def check_token_integration(
     if scope.integration_id is None:
         return None
     integration = get_integration(conn, integration_id=scope.integration_id)
-    if integration.member_id != scope.member_id or integration.kind is not kind:
+    return check_integration(integration, scope=scope, kind=kind)
+
+
+def check_integration(
+    integration: IntegrationOut, *, scope: MemberScope, kind: IntegrationKind
+) -> IntegrationOut:
+    """``integration`` if it is the token's and of ``kind``; PermissionDenied otherwise."""
+    if (
+        integration.id != scope.integration_id
+        or integration.member_id != scope.member_id
+        or integration.kind is not kind
+    ):
         raise PermissionDenied(
             f"ce jeton est lié à l'intégration {integration.id} ({integration.kind}) / this token "
             f"is bound to integration {integration.id} ({integration.kind}), not to {kind}"

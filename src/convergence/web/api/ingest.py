@@ -38,8 +38,10 @@ from convergence.ingest.schemas import (
     RejectionOut,
 )
 from convergence.ingest.service import (
+    check_integration,
     check_token_integration,
     create_integration,
+    get_integration,
     ingest,
     keep_refused,
     list_integrations,
@@ -170,8 +172,7 @@ class Webhook:
     def take_in(
         self, source: Source, body: bytes, kind: IntegrationKind, metadata: dict[str, Any]
     ) -> JSONResponse:
-        with read_only(self.engine).connect() as conn:
-            integration = check_token_integration(conn, scope=self.scope, kind=kind)
+        integration = self._integration(kind)
         if self.protobuf or (
             integration is not None and integration.config.marshaler is Marshaler.protobuf
         ):
@@ -184,6 +185,19 @@ class Webhook:
             # Committed with the uplinks of concurrent requests, answered after the commit.
             outcome = self.runtime.webhook_writer.take_in(envelope)
         return _webhook_answer(outcome)
+
+    def _integration(self, kind: IntegrationKind) -> IntegrationOut | None:
+        """The token's integration, read at most every few seconds (it is read per uplink)."""
+        integration_id = self.scope.integration_id
+        if integration_id is None:
+            return None
+
+        def load() -> IntegrationOut:
+            with read_only(self.engine).connect() as conn:
+                return get_integration(conn, integration_id=integration_id)
+
+        integration = self.runtime.integrations.get_or_compute(integration_id, load)
+        return check_integration(integration, scope=self.scope, kind=kind)
 
     def _over_rate(self, integration: IntegrationOut | None) -> Refusal | None:
         if integration is not None:
