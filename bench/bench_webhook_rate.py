@@ -20,6 +20,7 @@ import argparse
 import asyncio
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -150,14 +151,35 @@ def main() -> None:
         start = utcnow() - timedelta(seconds=total // args.devices + 3600)
         bodies = uplink_bodies(euis, total, start)
         with convergence_serve(url, Path(scratch)) as base_url:
+            server_before, client_before = server_cpu_s(), time.process_time()
             result = asyncio.run(
                 flood(
                     f"{base_url}{PATH}", token, bodies, rate=args.rate, connections=args.connections
                 )
             )
+            server_cpu = server_cpu_s() - server_before
+            client_cpu = time.process_time() - client_before
         stored, letters = counts(engine)
         engine.dispose()
     report(result, stored, letters, limit)
+    print(
+        f"  CPU per uplink:           server {server_cpu / result.sent * 1000:.2f} ms "
+        f"({server_cpu:.1f} s), sender {client_cpu / result.sent * 1000:.2f} ms "
+        f"({client_cpu:.1f} s); load average at end: {os.getloadavg()[0]:.1f}"
+    )
+
+
+def server_cpu_s() -> float:
+    """CPU seconds (user + system) of the `convergence serve` started by this process (Linux)."""
+    me = os.getpid()
+    children = Path(f"/proc/{me}/task/{me}/children")
+    if not children.exists():
+        return float("nan")
+    total = 0.0
+    for pid in children.read_text().split():
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 if __name__ == "__main__":

@@ -24,8 +24,10 @@ from convergence.alerts.worker import AlertWorker
 from convergence.charging.central import CentralSystem
 from convergence.charging.config import config_from_settings as central_config
 from convergence.db.engine import make_engine
+from convergence.ingest.catchup import CatchUp
 from convergence.ingest.deadletters import DeadLetterLimits
 from convergence.ingest.decoding import Codecs
+from convergence.ingest.groupcommit import GroupCommit
 from convergence.ingest.pipeline import Pipeline
 from convergence.ingest.ratelimit import IntegrationLimits, RateLimiter
 from convergence.ingest.replay import backlog_replayer
@@ -36,6 +38,8 @@ from convergence.servicelines import service_lines
 from convergence.settings import Settings
 from convergence.timedcache import TimedCache
 from convergence.timeseries.committed import Reactor, notify, take_deferred
+
+INTEGRATION_TTL_S = 5.0
 
 
 @dataclass(slots=True)
@@ -50,9 +54,14 @@ class Runtime:
     reactors: tuple[Reactor, ...]
     registry_listeners: tuple[RegistryListener, ...]
     alert_worker: AlertWorker
+    catch_up: CatchUp
+    webhook_writer: GroupCommit
     central_system: CentralSystem
     public_gate: PublicGate
     page_cache: TimedCache
+    # Integrations as the webhooks read them per uplink: a changed setting applies within
+    # seconds (an integration's member and kind never change).
+    integrations: TimedCache
 
     @classmethod
     def build(
@@ -76,20 +85,31 @@ class Runtime:
                 if line.reactor is not None
             ),
         )
+        ingest_limiter = RateLimiter(settings.ingest_rate_per_minute)
+        integration_limits = IntegrationLimits()
         return cls(
             settings=settings,
             engine=engine,
             pipeline=pipeline,
-            ingest_limiter=RateLimiter(settings.ingest_rate_per_minute),
-            integration_limits=IntegrationLimits(),
+            ingest_limiter=ingest_limiter,
+            integration_limits=integration_limits,
             reactors=reactors,
             registry_listeners=(backlog_replayer(pipeline),),
             alert_worker=worker,
+            catch_up=CatchUp(
+                engine,
+                pipeline=pipeline,
+                integration_limits=integration_limits,
+                token_limiter=ingest_limiter,
+                reactors=reactors,
+            ),
+            webhook_writer=GroupCommit(engine, pipeline=pipeline, reactors=reactors),
             central_system=CentralSystem(
                 engine=engine, config=central_config(settings), reactors=reactors
             ),
             public_gate=PublicGate.from_config(opendata_config(settings)),
             page_cache=TimedCache(),
+            integrations=TimedCache(ttl_s=INTEGRATION_TTL_S),
         )
 
     @contextmanager
@@ -105,10 +125,15 @@ class Runtime:
         notify(self.reactors, committed)
 
     def start_background(self) -> None:
-        """Start the alert worker: notifications sent at once, the schedule every period."""
+        """Start the alert worker: notifications sent at once, the schedule every period; in
+        the process that runs the schedule, the catch-up of rate-limited uplinks too."""
         self.alert_worker.start()
+        if self.alert_worker.schedule:
+            self.catch_up.start()
 
     def close(self) -> None:
         """Stop the background work and the JavaScript codec workers."""
+        self.catch_up.close()
+        self.webhook_writer.close()
         self.alert_worker.close()
         self.pipeline.codecs.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -124,6 +125,35 @@ def test_a_live_server_stores_every_uplink_of_a_steady_webhook(
     assert result.statuses == {200: 600}
     assert _count(engine, readings) == 2 * 600
     assert _count(engine, dead_letters) == 0
+
+
+def test_a_live_server_replays_what_a_burst_left_waiting_once_the_rate_is_back(
+    territory: Territory, engine: Engine, tmp_path: Path
+) -> None:
+    # One uplink a second with a minute of burst: 75 uplinks at once overflow it by about 15;
+    # `serve` replays them by itself as the budget refills, without anyone asking.
+    token = _integration_token(
+        engine, territory.versailles.id, IntegrationConfig(max_uplinks_per_second=1)
+    )
+    [eui] = _devices(engine, territory.versailles.id, 1)
+    bodies = uplink_bodies([eui], 75, utcnow() - timedelta(hours=2))
+    database_url = engine.url.render_as_string(hide_password=False)
+
+    with convergence_serve(database_url, tmp_path) as base_url:
+        result = asyncio.run(
+            flood(f"{base_url}{CHIRPSTACK}", token, bodies, rate=500, connections=8)
+        )
+        kept = result.statuses[202]
+        assert kept > 0, result.statuses  # the burst did overflow the budget
+        assert result.statuses[200] + kept == 75
+        assert not result.failures
+        deadline = time.monotonic() + 60
+        while _count(engine, readings) < 2 * 75 and time.monotonic() < deadline:
+            time.sleep(0.5)
+
+    assert _count(engine, readings) == 2 * 75
+    assert _count(engine, dead_letters, reason_code="rate_limited", status="pending") == 0
+    assert _count(engine, dead_letters, reason_code="rate_limited", status="replayed") == kept
 
 
 @pytest.fixture(autouse=True)

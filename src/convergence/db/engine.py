@@ -11,6 +11,9 @@ from sqlalchemy.engine import make_url
 # Where a connection carries the key of the audit chain's HMAC (members/audit.py): the key
 # comes from the settings, never from the database it protects.
 AUDIT_KEY_INFO = "convergence_audit_key"
+# An execution option for connections that only read: on SQLite their transaction does not
+# take the write lock (see ``read_only``).
+READ_ONLY = "convergence_read_only"
 
 
 def make_engine(url: str, *, audit_key: bytes | None = None, **kwargs: Any) -> Engine:
@@ -29,8 +32,21 @@ def make_engine(url: str, *, audit_key: bytes | None = None, **kwargs: Any) -> E
     return engine
 
 
+# Connections kept open between requests: a server runs up to 40 requests at once (the thread
+# pool); with SQLAlchemy's default of 5, every request beyond them opened and closed its own
+# connection (on SQLite with its PRAGMAs, on PostgreSQL with a new backend process).
+POOL = {"pool_size": 20, "max_overflow": 20}
+
+
 def _make_engine(url: str, **kwargs: Any) -> Engine:
     parsed = make_url(url)
+    file_or_server = parsed.get_backend_name() == "postgresql" or parsed.database not in (
+        None,
+        "",
+        ":memory:",
+    )
+    if file_or_server:
+        kwargs = {**POOL, **kwargs}
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
@@ -59,4 +75,14 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def _sqlite_begin_immediate(conn: Any) -> None:
     # Writers take the lock up front: no "database is locked" upgrade failures mid-transaction.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # A connection that only reads begins a deferred transaction: in WAL mode it reads a
+    # snapshot beside the writer instead of queueing behind it for the write lock.
+    if conn.get_execution_options().get(READ_ONLY):
+        conn.exec_driver_sql("BEGIN")
+    else:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def read_only(engine: Engine) -> Engine:
+    """The engine for transactions that only read (on SQLite, not behind the write lock)."""
+    return engine.execution_options(**{READ_ONLY: True})

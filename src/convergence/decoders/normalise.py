@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from convergence.decoders.quantities import Quantity, get_quantity
 from convergence.decoders.units import UnitConversionRefused, convert, unit
@@ -30,14 +30,25 @@ class FieldMapping(BaseModel):
     `scale` multiplies the decoded value and `offset` is added next. When `unit` and the
     quantity's canonical unit measure different things (ppb → µg/m³, bar of water → m, a 4–20 mA
     loop → m), they are the explicit conversion and the result is in the canonical unit.
+    `ignore` says, instead, that the field is known and deliberately not measured (a motion
+    counter nobody needs): it is neither stored nor kept as an unrecognised field.
     """
 
     model_config = ConfigDict(frozen=True)
 
-    quantity: str
+    quantity: str | None = Field(default=None, min_length=1)
     unit: str | None = None
     scale: float | None = None
     offset: float | None = None
+    ignore: bool = False
+
+    @model_validator(mode="after")
+    def _quantity_or_ignored(self) -> FieldMapping:
+        if self.ignore and (self.quantity, self.unit, self.scale, self.offset) != (None,) * 4:
+            raise ValueError("an ignored field takes no quantity, unit, scale nor offset")
+        if not self.ignore and self.quantity is None:
+            raise ValueError('a field is mapped to a quantity, or ignored ("ignore": true)')
+        return self
 
 
 class NormalisedReading(BaseModel):
@@ -201,6 +212,7 @@ def _apply(
         # "No Sensor", "tilt", a NaN: a state of the device, not a value of the quantity.
         result.facts.append(Fact(field=path, value=_scalar(node), ts=ts))
         return
+    assert mapping.quantity is not None  # ignored fields never reach here
     try:
         quantity = get_quantity(mapping.quantity)
         value = to_canonical(measure, mapping, quantity)
@@ -225,6 +237,11 @@ def _field_map(
     }
 
 
+def maps_quantities(field_map: Mapping[str, FieldMapping | Mapping[str, Any]]) -> bool:
+    """True when a map names at least one quantity (a map that only ignores fields does not)."""
+    return any(not mapping.ignore for mapping in _field_map(field_map).values())
+
+
 def normalise(
     data: Mapping[str, Any],
     field_map: Mapping[str, FieldMapping | Mapping[str, Any]] | None = None,
@@ -233,8 +250,10 @@ def normalise(
 ) -> Normalisation:
     """Readings in canonical units, facts, unmapped numbers and problems of one decoded payload."""
     result = Normalisation()
-    mappings = None if field_map is None else _field_map(field_map)
-    consumed: set[str] = set()
+    every = {} if field_map is None else _field_map(field_map)
+    # A map that only ignores fields still lets well-known names speak for themselves.
+    mappings = {path: m for path, m in every.items() if not m.ignore} or None
+    consumed = {path for path, m in every.items() if m.ignore and resolve(data, path)[0]}
     for path, mapping in (mappings or {}).items():
         found, node = resolve(data, path)
         if found:

@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import AwareDatetime, TypeAdapter, ValidationError
 
-from convergence.decoders.normalise import FieldMapping, Normalisation, normalise
+from convergence.decoders.normalise import FieldMapping, Normalisation, maps_quantities, normalise
 from convergence.decoders.sdk import DecodeError, DecodeErrorReason, DecodeResult
 
 
@@ -97,9 +97,18 @@ def normalise_predecoded(
     for item in _measurements(value):
         moment = _measurement_time(item, ts)
         fields = {key: part for key, part in item.items() if key != "time"}
-        part = normalise(fields, field_map or TTS_NORMALIZED_FIELDS, ts=moment)
+        part = normalise(fields, _with_tts_fields(field_map), ts=moment)
         merged.readings += part.readings
         merged.facts += part.facts
         merged.unmapped += part.unmapped
         merged.problems += part.problems
     return merged
+
+
+def _with_tts_fields(
+    field_map: Mapping[str, FieldMapping | Mapping[str, Any]] | None,
+) -> Mapping[str, FieldMapping | Mapping[str, Any]]:
+    """The model's map; TTS's own field names where it maps no quantity (ignores only)."""
+    if field_map and maps_quantities(field_map):
+        return field_map
+    return {**TTS_NORMALIZED_FIELDS, **(field_map or {})}

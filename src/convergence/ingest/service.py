@@ -43,6 +43,15 @@ def ingest(
     reactors: Sequence[Reactor] = (),
 ) -> BatchResult:
     """Process ``envelopes`` in one transaction, commit, then tell the reactors what is new."""
+    result = commit_batch(engine, pipeline=pipeline, envelopes=envelopes)
+    notify(reactors, result.committed)
+    return result
+
+
+def commit_batch(
+    engine: Engine, *, pipeline: Pipeline, envelopes: Sequence[Envelope]
+) -> BatchResult:
+    """Process ``envelopes`` in one transaction and commit; the caller tells the reactors."""
     failure: Exception | None = None
     for _ in range(ATTEMPTS):
         try:
@@ -56,7 +65,6 @@ def ingest(
     else:
         assert failure is not None
         result = _one_by_one(engine, pipeline, envelopes, failure)
-    notify(reactors, result.committed)
     return result
 
 
@@ -164,7 +172,18 @@ def check_token_integration(
     if scope.integration_id is None:
         return None
     integration = get_integration(conn, integration_id=scope.integration_id)
-    if integration.member_id != scope.member_id or integration.kind is not kind:
+    return check_integration(integration, scope=scope, kind=kind)
+
+
+def check_integration(
+    integration: IntegrationOut, *, scope: MemberScope, kind: IntegrationKind
+) -> IntegrationOut:
+    """``integration`` if it is the token's and of ``kind``; PermissionDenied otherwise."""
+    if (
+        integration.id != scope.integration_id
+        or integration.member_id != scope.member_id
+        or integration.kind is not kind
+    ):
         raise PermissionDenied(
             f"ce jeton est lié à l'intégration {integration.id} ({integration.kind}) / this token "
             f"is bound to integration {integration.id} ({integration.kind}), not to {kind}"

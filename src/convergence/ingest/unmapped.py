@@ -8,6 +8,7 @@ the fields: readings are idempotent, so values already stored are not counted tw
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from datetime import datetime
 from typing import Any
@@ -29,6 +30,8 @@ UNSCOPED = {
 }
 
 SAMPLE_IDS = 5
+# The fields as ``decoding.unmapped_refusal`` names them in its reason.
+FIELDS_IN_REASON = re.compile(r"unrecognised fields: (.+?)\. Add them")
 
 
 class UnmappedGroup(BaseModel):
@@ -38,6 +41,12 @@ class UnmappedGroup(BaseModel):
     messages: int
     last_seen: datetime
     dead_letter_ids: list[int]
+
+    @property
+    def fields(self) -> list[str]:
+        """The unrecognised fields, each to map to a quantity or to ignore."""
+        named = (m.group(1).split(", ") for m in FIELDS_IN_REASON.finditer(self.reason))
+        return list(dict.fromkeys(field for group in named for field in group))
 
 
 def _of_asset() -> ColumnElement[bool]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, select
 
+from convergence.errors import NotFound
 from convergence.members.queries import get_member
 from convergence.members.roles import MemberKind, Role, ShareLevel, TokenScope
 from convergence.members.schemas import TokenOut, UserOut
@@ -27,16 +28,19 @@ def scope_for_user(conn: Connection, *, user: UserOut) -> MemberScope:
 
 def scope_for_token(conn: Connection, *, token: TokenOut) -> MemberScope:
     """The scope of a request authenticated by an API token."""
-    member = get_member(conn, member_id=token.member_id)
+    # Only the member's kind is needed (read per request: not its communes, as get_member does).
+    kind = conn.execute(select(members.c.kind).where(members.c.id == token.member_id)).scalar()
+    if kind is None:
+        raise NotFound(f"member {token.member_id} not found")
     scopes = frozenset(token.scopes)
-    full, aggregates = _granted_member_ids(conn, member_id=member.id)
+    full, aggregates = _granted_member_ids(conn, member_id=token.member_id)
     return MemberScope(
-        member_id=member.id,
+        member_id=token.member_id,
         actor=f"token:{token.id}",
         token_scopes=scopes,
         full_member_ids=full,
         aggregate_member_ids=aggregates,
-        sees_all_members=member.kind is MemberKind.operator and TokenScope.admin in scopes,
+        sees_all_members=kind == MemberKind.operator.value and TokenScope.admin in scopes,
         integration_id=token.integration_id,
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import Connection, Row, select, update
+from sqlalchemy import Connection, Row, or_, select, update
 
 from convergence.db.inserts import insert_one
 from convergence.db.types import utcnow
@@ -115,6 +115,14 @@ def get_token(conn: Connection, *, token_id: int) -> TokenOut:
 
 def use_token(conn: Connection, *, secret: str) -> TokenOut:
     """The live token matching ``secret``; records its use. NotAuthenticated otherwise."""
+    token = find_token(conn, secret=secret)
+    if use_is_due(token):
+        record_use(conn, token=token)
+    return token
+
+
+def find_token(conn: Connection, *, secret: str) -> TokenOut:
+    """The live token matching ``secret``, read only; NotAuthenticated otherwise."""
     row = conn.execute(
         select(api_tokens).where(api_tokens.c.secret_hash == token_hash(secret))
     ).first()
@@ -123,19 +131,38 @@ def use_token(conn: Connection, *, secret: str) -> TokenOut:
             "jeton invalide ou révoqué / invalid or revoked token "
             "(send `Authorization: Bearer <token>`)"
         )
-    now = utcnow()
-    # Uses are recorded once per minute per token: an ingest client posting ten batches a
-    # second would otherwise serialise every request on the audit chain.
-    if row.last_used_at is None or now - row.last_used_at >= TOKEN_USE_AUDIT_INTERVAL:
-        conn.execute(update(api_tokens).where(api_tokens.c.id == row.id).values(last_used_at=now))
-        audit.record(
-            conn,
-            actor=f"token:{row.id}",
-            action="token.use",
-            member_id=row.member_id,
-            target=f"token:{row.id}",
-        )
     return _token_out(row)
+
+
+def use_is_due(token: TokenOut) -> bool:
+    """True when the token's use is to be recorded (at most once a minute)."""
+    return token.last_used_at is None or utcnow() - token.last_used_at >= TOKEN_USE_AUDIT_INTERVAL
+
+
+def record_use(conn: Connection, *, token: TokenOut) -> None:
+    """Record a use of ``token`` in its row and the audit log, once a minute at most.
+
+    Uses are recorded once per minute per token: an ingest client posting ten batches a
+    second would otherwise serialise every request on the audit chain. The update says
+    whether this request is the one that records it, so concurrent requests audit it once.
+    """
+    now = utcnow()
+    stale = or_(
+        api_tokens.c.last_used_at.is_(None),
+        api_tokens.c.last_used_at <= now - TOKEN_USE_AUDIT_INTERVAL,
+    )
+    updated = conn.execute(
+        update(api_tokens).where(api_tokens.c.id == token.id, stale).values(last_used_at=now)
+    )
+    if updated.rowcount != 1:
+        return
+    audit.record(
+        conn,
+        actor=f"token:{token.id}",
+        action="token.use",
+        member_id=token.member_id,
+        target=f"token:{token.id}",
+    )
 
 
 def _token_out(row: Row[tuple[object, ...]]) -> TokenOut:

@@ -31,9 +31,23 @@ class Page(BaseModel, Generic[T]):
 
 
 class FieldMapping(BaseModel):
-    quantity: str
+    """A decoded field mapped to a catalogue quantity (unit, scale, offset), or ignored."""
+
+    quantity: str | None = Field(default=None, min_length=1, description="catalogue quantity")
     unit: str | None = None
     scale: float | None = None
+    offset: float | None = None
+    ignore: bool = Field(
+        default=False, description="a known field deliberately not measured: not dead-lettered"
+    )
+
+    @model_validator(mode="after")
+    def _quantity_or_ignored(self) -> FieldMapping:
+        if self.ignore and (self.quantity, self.unit, self.scale, self.offset) != (None,) * 4:
+            raise ValueError("an ignored field takes no quantity, unit, scale nor offset")
+        if not self.ignore and self.quantity is None:
+            raise ValueError('a field is mapped to a quantity, or ignored ("ignore": true)')
+        return self
 
 
 class QualityLimits(BaseModel):

@@ -9,7 +9,7 @@ from sqlalchemy import Connection, delete, or_, select, update
 
 from convergence.db.inserts import insert_one
 from convergence.db.types import utcnow
-from convergence.errors import Conflict, InvalidInput
+from convergence.errors import Conflict, InvalidInput, PermissionDenied
 from convergence.members import audit
 from convergence.members.scope import MemberScope, require_operator, require_write
 from convergence.registry.events import Registered, RegistryListener, announce
@@ -26,6 +26,7 @@ from convergence.registry.schemas import (
     DeviceModelCreate,
     DeviceModelOut,
     DeviceModelUpdate,
+    FieldMapping,
     InitiativeCreate,
     InitiativeOut,
     asset_values,
@@ -170,7 +171,7 @@ def register_device_model(
         model=data.model,
         domain=str(data.domain),
         codec=data.codec,
-        field_map={k: v.model_dump(exclude_none=True) for k, v in data.field_map.items()},
+        field_map={k: v.model_dump(exclude_defaults=True) for k, v in data.field_map.items()},
         quality_rules=(
             None
             if data.quality_rules is None
@@ -203,7 +204,7 @@ def update_device_model(
         changes["codec"] = data.codec
     if data.field_map is not None:
         changes["field_map"] = {
-            k: v.model_dump(exclude_none=True) for k, v in data.field_map.items()
+            k: v.model_dump(exclude_defaults=True) for k, v in data.field_map.items()
         }
     if changes:
         conn.execute(
@@ -217,6 +218,27 @@ def update_device_model(
             details={k: str(v) for k, v in changes.items()},
         )
     return get_device_model(conn, device_model_id=device_model_id)
+
+
+def map_field(
+    conn: Connection,
+    *,
+    scope: MemberScope,
+    device_model_id: int,
+    field: str,
+    mapping: FieldMapping,
+) -> DeviceModelOut:
+    """Map one decoded field of a model to a quantity, or ignore it; the rest of the map stays.
+
+    The catalogue is shared: the operator's staff who may write decide (the caller replays).
+    """
+    require_operator(scope)
+    if not scope.can_write:
+        raise PermissionDenied("votre rôle permet de consulter / your role is read-only")
+    model = get_device_model(conn, device_model_id=device_model_id)
+    field_map = {**model.field_map, field: mapping}
+    data = DeviceModelUpdate(field_map=field_map)
+    return update_device_model(conn, scope=scope, device_model_id=device_model_id, data=data)
 
 
 def create_initiative(

@@ -11,6 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Connection, Engine
 from starlette.applications import Starlette
 
+from convergence.db.engine import read_only
 from convergence.db.types import utcnow
 from convergence.errors import NotAuthenticated, PermissionDenied
 from convergence.members.binding import scope_for_token, scope_for_user
@@ -18,7 +19,7 @@ from convergence.members.login_sessions import session_user
 from convergence.members.roles import TokenScope
 from convergence.members.schemas import UserOut
 from convergence.members.scope import MemberScope
-from convergence.members.tokens import use_token
+from convergence.members.tokens import find_token, record_use, use_is_due
 from convergence.runtime import Runtime
 from convergence.settings import Settings
 
@@ -33,18 +34,20 @@ def runtime_of(app: Starlette) -> Runtime:
     return runtime
 
 
-def get_runtime(request: Request) -> Runtime:
+# Dependencies that do no I/O are ``async def``: FastAPI runs a plain ``def`` dependency in
+# its thread pool, a hand-off that costs more than the function itself on every request.
+async def get_runtime(request: Request) -> Runtime:
     return runtime_of(request.app)
 
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
-def get_engine(runtime: RuntimeDep) -> Engine:
+async def get_engine(runtime: RuntimeDep) -> Engine:
     return runtime.engine
 
 
-def get_settings_dep(runtime: RuntimeDep) -> Settings:
+async def get_settings_dep(runtime: RuntimeDep) -> Settings:
     return runtime.settings
 
 
@@ -98,9 +101,9 @@ def check_csrf(request: Request, submitted: str | None) -> None:
 
 def current_scope(request: Request, engine: EngineDep, credentials: BearerDep) -> MemberScope:
     """The scope of the caller: an API token, else the logged-in user; 401 otherwise."""
+    if credentials is not None:
+        return _token_scope(engine, credentials.credentials)
     with engine.begin() as conn:
-        if credentials is not None:
-            return scope_for_token(conn, token=use_token(conn, secret=credentials.credentials))
         user = signed_in_user(request, conn)
         if user is None:
             raise NotAuthenticated(
@@ -112,10 +115,22 @@ def current_scope(request: Request, engine: EngineDep, credentials: BearerDep) -
         return scope_for_user(conn, user=user)
 
 
+def _token_scope(engine: Engine, secret: str) -> MemberScope:
+    # Read beside the writers: a token's use is written (once a minute) in its own transaction,
+    # so that every ingest request does not queue for the write lock only to authenticate.
+    with read_only(engine).connect() as conn:
+        token = find_token(conn, secret=secret)
+        scope = scope_for_token(conn, token=token)
+    if use_is_due(token):
+        with engine.begin() as conn:
+            record_use(conn, token=token)
+    return scope
+
+
 ScopeDep = Annotated[MemberScope, Depends(current_scope)]
 
 
-def reading_scope(scope: ScopeDep) -> MemberScope:
+async def reading_scope(scope: ScopeDep) -> MemberScope:
     """The scope, if it may read (an ingest-only token may not)."""
     if not scope.can_read:
         raise PermissionDenied("this token has no `read` scope")
@@ -125,7 +140,7 @@ def reading_scope(scope: ScopeDep) -> MemberScope:
 ReadScope = Annotated[MemberScope, Depends(reading_scope)]
 
 
-def ingest_scope(scope: ScopeDep) -> MemberScope:
+async def ingest_scope(scope: ScopeDep) -> MemberScope:
     """The scope, if it may send data (a token with the ``ingest`` scope)."""
     if TokenScope.ingest not in scope.token_scopes:
         raise PermissionDenied("sending data needs a token with the `ingest` scope")

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request, status
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 
+from convergence.db.engine import read_only
 from convergence.db.types import utcnow
 from convergence.errors import PayloadTooLarge, RateLimited
 from convergence.ingest.chirpstack_protobuf import PROTOBUF, is_protobuf
@@ -37,8 +38,10 @@ from convergence.ingest.schemas import (
     RejectionOut,
 )
 from convergence.ingest.service import (
+    check_integration,
     check_token_integration,
     create_integration,
+    get_integration,
     ingest,
     keep_refused,
     list_integrations,
@@ -52,7 +55,9 @@ from convergence.web.errors import error_body
 router = APIRouter(tags=["ingest"])
 
 
-def limited_scope(scope: IngestScope, runtime: RuntimeDep, settings: SettingsDep) -> MemberScope:
+async def limited_scope(
+    scope: IngestScope, runtime: RuntimeDep, settings: SettingsDep
+) -> MemberScope:
     """The ingest scope, within its token's rate limit (429 otherwise)."""
     wait = runtime.ingest_limiter.wait_time(scope.actor)
     if wait is not None:
@@ -167,8 +172,7 @@ class Webhook:
     def take_in(
         self, source: Source, body: bytes, kind: IntegrationKind, metadata: dict[str, Any]
     ) -> JSONResponse:
-        with self.engine.connect() as conn:
-            integration = check_token_integration(conn, scope=self.scope, kind=kind)
+        integration = self._integration(kind)
         if self.protobuf or (
             integration is not None and integration.config.marshaler is Marshaler.protobuf
         ):
@@ -183,13 +187,22 @@ class Webhook:
                 limits=self.runtime.pipeline.dead_letter_limits,
             )
         else:
-            outcome = ingest(
-                self.engine,
-                pipeline=self.runtime.pipeline,
-                envelopes=[envelope],
-                reactors=self.runtime.reactors,
-            ).outcomes[0]
+            # Committed with the uplinks of concurrent requests, answered after the commit.
+            outcome = self.runtime.webhook_writer.take_in(envelope)
         return _webhook_answer(outcome)
+
+    def _integration(self, kind: IntegrationKind) -> IntegrationOut | None:
+        """The token's integration, read at most every few seconds (it is read per uplink)."""
+        integration_id = self.scope.integration_id
+        if integration_id is None:
+            return None
+
+        def load() -> IntegrationOut:
+            with read_only(self.engine).connect() as conn:
+                return get_integration(conn, integration_id=integration_id)
+
+        integration = self.runtime.integrations.get_or_compute(integration_id, load)
+        return check_integration(integration, scope=self.scope, kind=kind)
 
     def _over_rate(self, integration: IntegrationOut | None) -> Refusal | None:
         if integration is not None:
@@ -221,7 +234,7 @@ def _take_in(
     kind: IntegrationKind,
     metadata: dict[str, Any],
 ) -> Outcome:
-    with engine.connect() as conn:
+    with read_only(engine).connect() as conn:
         check_token_integration(conn, scope=scope, kind=kind)
     envelope = _envelope(scope, source, body, metadata)
     result = ingest(

@@ -9,11 +9,12 @@ from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 from starlette.responses import Response
 
+from convergence.decoders.quantities import catalogue
 from convergence.errors import ConvergenceError
-from convergence.ingest.unmapped import unmapped_by_model
+from convergence.ingest.unmapped import replay_for_model, unmapped_by_model
 from convergence.registry import queries, service
-from convergence.registry.schemas import DeviceModelCreate
-from convergence.web.deps import EngineDep
+from convergence.registry.schemas import DeviceModelCreate, FieldMapping
+from convergence.web.deps import EngineDep, RuntimeDep
 from convergence.web.pages.form_errors import FieldErrors, domain_errors, field_errors
 from convergence.web.pages.rendering import flash, render_page
 from convergence.web.pages.session import AdminPage, OperatorPage, PageUser
@@ -21,6 +22,8 @@ from convergence.web.pages.submitted import FormDep
 
 router = APIRouter()
 MODEL_FIELDS = ("vendor", "model", "domain", "codec")
+IGNORE = "ignorer"
+FIELD_MAX = 200
 
 
 @router.get("/admin/modeles")
@@ -48,6 +51,35 @@ def create_model(
     return RedirectResponse("/admin/modeles", status_code=303)
 
 
+@router.post("/admin/modeles/{device_model_id}/champs")
+def map_field(
+    request: Request,
+    device_model_id: int,
+    viewer: OperatorPage,
+    runtime: RuntimeDep,
+    form: FormDep,
+) -> Response:
+    """One unrecognised field: mapped to a quantity or ignored, then what waited is replayed."""
+    field, choice = form.fields.get("field", ""), form.fields.get("choice", "")
+    known = {q.id for q in catalogue()} | {IGNORE}
+    if not field or len(field) > FIELD_MAX or choice not in known:
+        flash(request, "Choisissez une grandeur du catalogue ou « ignorer » pour ce champ.")
+        return RedirectResponse("/admin/modeles", status_code=303)
+    mapping = FieldMapping(ignore=True) if choice == IGNORE else FieldMapping(quantity=choice)
+    with runtime.begin() as conn:
+        model = service.map_field(
+            conn, scope=viewer.scope, device_model_id=device_model_id, field=field, mapping=mapping
+        )
+        report = replay_for_model(conn, device_model_id=device_model_id, pipeline=runtime.pipeline)
+    what = "ignoré" if mapping.ignore else f"relié à la grandeur {choice}"
+    flash(
+        request,
+        f"Champ {field} du modèle {model.vendor} {model.model} {what} ; "
+        f"{len(report.replayed)} message(s) rejoué(s), {report.stored} mesure(s) enregistrée(s).",
+    )
+    return RedirectResponse("/admin/modeles", status_code=303)
+
+
 def _models_page(
     request: Request,
     engine: EngineDep,
@@ -66,6 +98,8 @@ def _models_page(
         status_code=422 if errors else 200,
         models=models,
         unmapped=unmapped,
+        quantities=[(q.id, f"{q.label_fr} ({q.unit})") for q in catalogue()],
+        ignore=IGNORE,
         values=values or {"domain": "air"},
         errors=errors or {},
     )
