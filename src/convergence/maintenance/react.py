@@ -2,10 +2,13 @@
 
 Maintenance subscribes to the alerts' history; alerts never call maintenance. The
 composition root builds the reactor once per process and places it after the alerts'
-reactor, so the alerts a batch fired are in the history when it runs. It reads the history
-from a cursor, so it also catches alerts fired elsewhere (the OCPP central system, the
-scheduled evaluation) at its next run, and ``convergence maintenance sync --loop`` does the
-same on a period for processes without ingestion.
+stage, which tells it the alerts a transaction fired or resolved: it reads the history only
+then (a batch that changed no alert costs no query), and the alert worker tells it of what
+the scheduled evaluation (silences) changed, and of each of its periods: the assets flagged
+faulty by their status or their data are looked at then (``maintenance.flagged``). It reads
+the history from a cursor, so a run also catches alerts changed elsewhere (ended by hand,
+another process); ``convergence maintenance sync --loop`` does the same on a period for
+processes without ingestion.
 """
 
 from __future__ import annotations
@@ -18,24 +21,37 @@ from sqlalchemy import Engine
 
 from convergence.db.types import utcnow
 from convergence.maintenance.faults import SyncOutcome
-from convergence.maintenance.service import sync_from_alerts
+from convergence.maintenance.service import sync_from_alerts, sync_from_flags
 from convergence.timeseries.committed import Committed, Reactor
 
 LOGGER = logging.getLogger("convergence.maintenance")
 
 
 def run_sync(
-    engine: Engine, *, reopen_window: timedelta, now: datetime | None = None
+    engine: Engine,
+    *,
+    reopen_window: timedelta,
+    now: datetime | None = None,
+    flagged: bool = False,
 ) -> SyncOutcome:
-    """One pass over the alerts' history, in a transaction of its own."""
+    """One pass over the alerts' history, in a transaction of its own; with ``flagged``, then
+    over the assets flagged faulty by their status or their data (a periodic pass)."""
     total = SyncOutcome()
     while True:  # a pass reads at most one batch of history lines: drain them all
         with engine.begin() as conn:
             outcome = sync_from_alerts(conn, reopen_window=reopen_window, now=now or utcnow())
-        for name in ("opened", "updated", "reopened", "restored", "deliveries"):
-            getattr(total, name).extend(getattr(outcome, name))
+        _add(total, outcome)
         if not outcome.read:
-            return total
+            break
+    if flagged:
+        with engine.begin() as conn:
+            _add(total, sync_from_flags(conn, reopen_window=reopen_window, now=now or utcnow()))
+    return total
+
+
+def _add(total: SyncOutcome, outcome: SyncOutcome) -> None:
+    for name in ("opened", "updated", "reopened", "restored", "deliveries"):
+        getattr(total, name).extend(getattr(outcome, name))
 
 
 def ticket_reactor(
@@ -47,8 +63,10 @@ def ticket_reactor(
     ``wake``), so they leave at once.
     """
 
-    def react(_committed: Committed) -> None:
-        outcome = run_sync(engine, reopen_window=reopen_window)
+    def react(committed: Committed) -> None:
+        if not (committed.alerts_changed or committed.periodic):
+            return  # no alert fired or resolved: nothing new in the history (no query)
+        outcome = run_sync(engine, reopen_window=reopen_window, flagged=committed.periodic)
         if outcome.opened or outcome.reopened:
             LOGGER.info("tickets opened %s, reopened %s", outcome.opened, outcome.reopened)
         if outcome.deliveries and on_queued is not None:
