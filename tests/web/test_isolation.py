@@ -389,6 +389,8 @@ ROUTE_CALLS: dict[tuple[str, str], Callable[[Planted], Call]] = {
     ),
     ("GET", "/api/v1/maintenance/photos/{photo_id}"): lambda p: NO_BODY,
     ("GET", "/api/v1/maintenance/assets/{asset_id}/report-link"): lambda p: NO_BODY,
+    ("GET", "/api/v1/maintenance/assets/{asset_id}/report-qr.png"): lambda p: NO_BODY,
+    ("GET", "/api/v1/maintenance/assets/{asset_id}/report-qr.svg"): lambda p: NO_BODY,
     ("GET", "/api/v1/maintenance/inspections"): lambda p: NO_BODY,
     ("POST", "/api/v1/maintenance/inspections"): lambda p: Call(
         json={"asset_id": p.asset_id, "due_on": "2027-01-01"}

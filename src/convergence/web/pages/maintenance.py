@@ -23,12 +23,14 @@ from convergence.web.pages.dashboard_rendering import render_data_page
 from convergence.web.pages.form_errors import french_part
 from convergence.web.pages.maintenance_labels import MAINTENANCE_LABELS, cents, minutes
 from convergence.web.pages.maintenance_public import router as public_router
+from convergence.web.pages.maintenance_qr import router as qr_router
 from convergence.web.pages.rendering import flash
 from convergence.web.pages.session import CurrentUserPage, PageUser
 from convergence.web.pages.submitted import CSRF_FIELD, FormDep
 
 router = APIRouter()
 router.include_router(public_router)
+router.include_router(qr_router)
 NOTE_MAX = 2000
 
 
