@@ -10,8 +10,9 @@ import typer
 
 from convergence.cli.context import console, fail, handle_errors, open_engine
 from convergence.members.scope import command_line_scope
-from convergence.video import queries, register, retention
-from convergence.video.connectors.factory import connector_for
+from convergence.settings import get_settings
+from convergence.video import queries, register, retention, service
+from convergence.video.credentials import Sealer
 from convergence.video.health import run_cycle
 
 app = typer.Typer(help="Vidéoprotection.", no_args_is_help=True)
@@ -42,12 +43,16 @@ def health(
 def purge() -> None:
     """Purge footage past each system's authorised retention, through its recorder."""
     scope = command_line_scope()
+    sealer = Sealer(get_settings().resolved_video_credentials_key)
     with open_engine() as engine, engine.begin() as conn:
         for system in queries.list_systems(conn, scope=scope):
             if system.recorder is None:
                 console.print(f"{system.name} : aucun enregistreur déclaré, rien à purger.")
                 continue
-            with closing(connector_for(system.recorder)) as connector:
+            connector = service.recorder_connector(
+                conn, scope=scope, system_id=system.id, sealer=sealer
+            )
+            with closing(connector):
                 report = retention.enforce(conn, system=system, connector=connector)
             console.print(
                 f"{system.name} : {report.purged} enregistrement(s) détruit(s), "

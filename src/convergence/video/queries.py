@@ -75,6 +75,7 @@ def system_out(row: Row[Any], cameras: int, today: date | None = None) -> System
         contact=row.contact,
         viewers=row.viewers,
         recorder=row.recorder,
+        recorder_credentials_set=row.recorder_credentials is not None,
         cameras=cameras,
     )
 
@@ -136,6 +137,7 @@ def cameras_query() -> Any:
             video_cameras.c.onvif_port,
             video_cameras.c.rtsp_url,
             func.coalesce(video_cameras.c.vv_authorised, False).label("vv_authorised"),
+            video_cameras.c.credentials.is_not(None).label("credentials_set"),
             video_systems.c.perimeter,
         )
         .select_from(assets)

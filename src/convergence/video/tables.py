@@ -39,6 +39,8 @@ video_systems = Table(
     Column("viewers", JSON, nullable=False),
     # The recorder holding the footage, e.g. "zoneminder:http://nvr.example:8080/zm".
     Column("recorder", String(300), nullable=True),
+    # Its user and password, sealed (Fernet, ``video.credentials``): never in ``recorder``.
+    Column("recorder_credentials", Text, nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     UniqueConstraint("member_id", "authorisation_number"),
@@ -56,6 +58,8 @@ video_cameras = Table(
     Column("onvif_port", Integer, nullable=True),
     Column("rtsp_url", String(500), nullable=True),
     Column("vv_authorised", Boolean, nullable=False, default=False),
+    # The camera's ONVIF / RTSP user and password, sealed as the recorder's.
+    Column("credentials", Text, nullable=True),
     Column("updated_at", UTCDateTime, nullable=False),
     Index("ix_video_cameras_system", "system_id"),
 )
