@@ -26,10 +26,13 @@ def health(
     timeout: float = typer.Option(5.0, min=0.1, help="seconds before a camera counts as silent"),
 ) -> None:
     """Check every camera (ONVIF clock and identity, RTSP DESCRIBE); alerts follow the results."""
+    sealer = Sealer(get_settings().resolved_video_credentials_key)
     with open_engine() as engine:
         while True:
             started = time.monotonic()
-            results = asyncio.run(run_cycle(engine, concurrency=concurrency, timeout_s=timeout))
+            results = asyncio.run(
+                run_cycle(engine, concurrency=concurrency, timeout_s=timeout, sealer=sealer)
+            )
             down = sum(not r.up for r in results)
             elapsed = time.monotonic() - started
             console.print(f"{len(results)} caméras vérifiées en {elapsed:.1f} s, {down} en défaut.")

@@ -29,6 +29,8 @@ class SimulatedCamera:
     clock_offset_s: float = 0.0
     streaming: bool = True
     powered: bool = True
+    # The WS-Security user names its ONVIF requests carried (what a test checks was sent).
+    users_seen: list[str] = field(default_factory=list)
 
 
 def camera_host(index: int) -> str:
@@ -77,6 +79,9 @@ class CameraFleet:
                 await reader.read()  # switched off: nothing answers until the caller gives up
             else:
                 body = await _read_http(reader)
+                user = re.search(r"<(?:\w+:)?Username>([^<]*)</", body)
+                if user:
+                    camera.users_seen.append(user.group(1))
                 writer.write(_http_response(_soap_answer(camera, body)))
                 await writer.drain()
         except (ConnectionError, asyncio.IncompleteReadError):

@@ -23,6 +23,7 @@ from convergence.db.types import utcnow
 from convergence.registry.tables import assets
 from convergence.timeseries.store import NewEvent, NewReading
 from convergence.video.alerting import CLOCK_DRIFT, STREAM_EVENT, Sink
+from convergence.video.credentials import Credentials, Sealer
 from convergence.video.tables import video_cameras
 
 
@@ -33,6 +34,7 @@ class HealthTarget:
     host: str
     onvif_port: int | None
     rtsp_url: str | None
+    credentials: Credentials | None = None  # opened from the sealed column for the cycle
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +52,9 @@ class HealthResult:
         return self.reachable and self.stream_ok
 
 
-def health_targets_unscoped(conn: Connection) -> list[HealthTarget]:
-    """Every camera with an address, whichever member: the health process serves them all."""
+def health_targets_unscoped(conn: Connection, sealer: Sealer | None = None) -> list[HealthTarget]:
+    """Every camera with an address, whichever member: the health process serves them all;
+    with ``sealer``, each with its credentials opened."""
     query = (
         select(
             video_cameras.c.asset_id,
@@ -59,12 +62,23 @@ def health_targets_unscoped(conn: Connection) -> list[HealthTarget]:
             video_cameras.c.host,
             video_cameras.c.onvif_port,
             video_cameras.c.rtsp_url,
+            video_cameras.c.credentials,
         )
         .join(assets, assets.c.id == video_cameras.c.asset_id)
         .where(video_cameras.c.host.is_not(None), assets.c.status != "retired")
         .order_by(video_cameras.c.asset_id)
     )
-    return [HealthTarget(**row._mapping) for row in conn.execute(query)]
+    return [
+        HealthTarget(
+            row.asset_id,
+            row.member_id,
+            row.host,
+            row.onvif_port,
+            row.rtsp_url,
+            sealer.open(row.credentials) if sealer and row.credentials else None,
+        )
+        for row in conn.execute(query)
+    ]
 
 
 async def describe(url: str, *, timeout_s: float) -> str:
@@ -89,11 +103,14 @@ async def describe(url: str, *, timeout_s: float) -> str:
     return "" if b"m=video" in body else "rtsp offers no video stream"
 
 
-async def ask_onvif(host: str, port: int, *, timeout_s: float) -> tuple[float, dict[str, str]]:
+async def ask_onvif(
+    host: str, port: int, *, timeout_s: float, credentials: Credentials | None = None
+) -> tuple[float, dict[str, str]]:
     """The camera's clock drift (seconds, signed) and identity, through ONVIF."""
-    # Camera credentials are not stored yet: the clock is asked without authentication (as
-    # ONVIF allows), the identity with an empty user, which cameras open to it accept.
-    camera = ONVIFCamera(host, port, "", "")
+    # The clock is asked without authentication (as ONVIF allows); the identity with the
+    # camera's credentials, or an empty user, which cameras open to it accept.
+    user, password = (credentials.user, credentials.password) if credentials else ("", "")
+    camera = ONVIFCamera(host, port, user, password)
     try:
         # Building the service is local work (WSDLs parsed once per process); only the calls
         # to the camera are timed, so a timeout never cancels the library half-way.
@@ -131,7 +148,9 @@ async def check_camera(target: HealthTarget, *, timeout_s: float = 5.0) -> Healt
     reachable = True
     if target.onvif_port is not None:
         try:
-            drift, device = await ask_onvif(target.host, target.onvif_port, timeout_s=timeout_s)
+            drift, device = await ask_onvif(
+                target.host, target.onvif_port, timeout_s=timeout_s, credentials=target.credentials
+            )
         except (OSError, TimeoutError) as error:
             reachable = False
             problems.append(f"onvif unreachable: {error or type(error).__name__}")
@@ -191,11 +210,15 @@ def observations(results: Sequence[HealthResult]) -> Sink:
 
 
 async def run_cycle(
-    engine: Engine, *, concurrency: int = 200, timeout_s: float = 5.0
+    engine: Engine,
+    *,
+    concurrency: int = 200,
+    timeout_s: float = 5.0,
+    sealer: Sealer | None = None,
 ) -> list[HealthResult]:
     """One health cycle of the whole fleet, stored and fed to the alert rules."""
     with engine.connect() as conn:
-        targets = health_targets_unscoped(conn)
+        targets = health_targets_unscoped(conn, sealer)
     results = await check_fleet(targets, concurrency=concurrency, timeout_s=timeout_s)
     sink = observations(results)
     with engine.begin() as conn:
