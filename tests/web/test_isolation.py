@@ -375,6 +375,7 @@ ROUTE_CALLS: dict[tuple[str, str], Callable[[Planted], Call]] = {
     ("POST", "/api/v1/maintenance/tickets/{ticket_id}/resume"): lambda p: Call(json={}),
     ("POST", "/api/v1/maintenance/tickets/{ticket_id}/restore"): lambda p: Call(json={}),
     ("POST", "/api/v1/maintenance/tickets/{ticket_id}/close"): lambda p: Call(json={}),
+    ("GET", "/api/v1/maintenance/tickets/{ticket_id}/exclusions"): lambda p: NO_BODY,
     ("POST", "/api/v1/maintenance/tickets/{ticket_id}/exclusions"): lambda p: Call(
         json={
             "reason": "vandalism",

@@ -24,6 +24,7 @@ from convergence.maintenance.schemas import (
     ContractorOut,
     ContractOut,
     ExclusionCreate,
+    ExclusionOut,
     TicketCreate,
     TicketEventOut,
     TicketOut,
@@ -170,6 +171,13 @@ def close(ticket_id: int, data: Note, engine: EngineDep, scope: ScopeDep) -> Tic
         return service.close_ticket(
             conn, scope=scope, ticket_id=ticket_id, now=utcnow(), note=data.note
         )
+
+
+@router.get("/tickets/{ticket_id}/exclusions", response_model=list[ExclusionOut])
+def list_exclusions(ticket_id: int, engine: EngineDep, scope: ScopeDep) -> list[ExclusionOut]:
+    """The agreed exclusions of a ticket, with their evidence."""
+    with engine.connect() as conn:
+        return queries.list_exclusions(conn, scope=scope, ticket_id=ticket_id)
 
 
 @router.post("/tickets/{ticket_id}/exclusions", response_model=TicketOut)
