@@ -5,13 +5,15 @@ from __future__ import annotations
 import asyncio
 import time
 from contextlib import closing
+from pathlib import Path
 
 import typer
 
 from convergence.cli.context import console, fail, handle_errors, open_engine
+from convergence.db.types import utcnow
 from convergence.members.scope import command_line_scope
 from convergence.settings import get_settings
-from convergence.video import queries, register, retention, service
+from convergence.video import natinf, queries, register, retention, service
 from convergence.video.credentials import Sealer
 from convergence.video.health import run_cycle
 
@@ -77,3 +79,16 @@ def verify_register(member_id: int = typer.Argument(..., help="the member whose 
             f"({check.checked} lignes intègres avant elle)"
         )
     console.print(f"Registre intègre : {check.checked} lignes vérifiées.")
+
+
+@app.command("natinf-load")
+@handle_errors
+def natinf_load(
+    path: Path = typer.Argument(..., exists=True, dir_okay=False, help="the operator's CSV"),
+) -> None:
+    """Replace the NatInf codes of vidéoverbalisation by a CSV (natinf;libelle;categorie;
+    vehicule_a_l_arret), each code under one R130-11 category; checked line by line."""
+    text = path.read_text(encoding="utf-8")
+    with open_engine() as engine, engine.begin() as conn:
+        count = natinf.load(conn, scope=command_line_scope(), text=text, now=utcnow())
+    console.print(f"{count} code(s) NatInf chargé(s) pour la vidéoverbalisation (R130-11).")

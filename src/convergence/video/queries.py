@@ -187,3 +187,9 @@ def camera_unscoped(conn: Connection, *, asset_id: int) -> CameraOut | None:
     """A camera whatever the caller's member: habilitations decide who sees it, not the scope."""
     row = conn.execute(cameras_query().where(assets.c.id == asset_id)).first()
     return None if row is None else camera_out(row)
+
+
+def system_unscoped(conn: Connection, *, system_id: int) -> SystemOut | None:
+    """A system whatever the caller's member: the camera's own, read to check its purposes."""
+    row = conn.execute(select(video_systems).where(video_systems.c.id == system_id)).first()
+    return None if row is None else system_out(row, 0)

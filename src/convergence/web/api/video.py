@@ -43,6 +43,7 @@ from convergence.video.schemas import (
     SystemOut,
     SystemUpdate,
 )
+from convergence.web.api.video_vv import router as vv_router
 from convergence.web.deps import EngineDep, ReadScope, SettingsDep
 
 router = APIRouter(prefix="/video", tags=["video"])
@@ -323,3 +324,6 @@ def answer_access_request(
     """Grant, or refuse on a stated ground; the letter is written from the template."""
     with engine.begin() as conn:
         return access_requests.answer(conn, scope=scope, request_id=access_request_id, data=data)
+
+
+router.include_router(vv_router)
