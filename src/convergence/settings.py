@@ -105,6 +105,7 @@ class Settings(BaseSettings):
     # Maintenance (maintenance/): a fault back within this window reopens its ticket.
     maintenance_reopen_window_s: int = Field(default=86400, ge=0)
     maintenance_sync_period_s: int = Field(default=30, ge=1)
+    maintenance_flagged_period_s: int = Field(default=900, ge=0)
     maintenance_public_reports_per_minute: int = Field(default=2, ge=1)
 
     @model_validator(mode="after")

@@ -37,7 +37,11 @@ from tests.support import Territory
 
 @pytest.fixture
 def runtime(engine: Engine) -> Iterator[Runtime]:
-    settings = Settings(environment=Environment.test, secret_key=secrets.token_urlsafe(48))
+    settings = Settings(
+        environment=Environment.test,
+        secret_key=secrets.token_urlsafe(48),
+        maintenance_flagged_period_s=0,  # every run of the worker looks (the default: 15 min)
+    )
     built = Runtime.build(settings, engine=engine)
     yield built
     built.close()
@@ -139,3 +143,19 @@ def test_values_set_aside_for_a_known_reason_do_not_flag_the_sensor(
     at = t0 + timedelta(hours=2)
     run_sync(engine, reopen_window=WINDOW, now=at, flagged=True)
     assert tickets_of(engine, sensor, at) == []
+
+
+def test_serve_looks_for_flagged_assets_at_most_once_a_period(
+    engine: Engine, territory: Territory
+) -> None:
+    settings = Settings(environment=Environment.test, secret_key=secrets.token_urlsafe(48))
+    assert settings.maintenance_flagged_period_s == 900
+    built = Runtime.build(settings, engine=engine)
+    try:
+        sensor = register(engine, territory.versailles.id, name="Capteur PM", serial="PM-4")
+        built.alert_worker.run_once()  # looks now: nothing flagged
+        _set_status(engine, sensor, AssetStatus.faulty)
+        built.alert_worker.run_once()  # within the 15 minutes: does not look again
+        assert tickets_of(engine, sensor, utcnow()) == []
+    finally:
+        built.close()

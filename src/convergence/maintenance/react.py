@@ -14,6 +14,7 @@ processes without ingestion.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -55,18 +56,33 @@ def _add(total: SyncOutcome, outcome: SyncOutcome) -> None:
 
 
 def ticket_reactor(
-    engine: Engine, *, reopen_window: timedelta, on_queued: Callable[[], None] | None = None
+    engine: Engine,
+    *,
+    reopen_window: timedelta,
+    on_queued: Callable[[], None] | None = None,
+    flagged_every: timedelta = timedelta(minutes=15),
 ) -> Reactor:
-    """A reactor of the composition root, after the alerts' one: tickets from new alerts.
+    """A reactor of the composition root, after the alerts' one: tickets from new alerts,
+    and, on the alert worker's periodic runs (at most every ``flagged_every``: it scans a day
+    of readings), from the assets flagged faulty.
 
     ``on_queued`` is told when contractor e-mails wait in the outbox (the alert worker's
     ``wake``), so they leave at once.
     """
+    last_scan: list[float] = []
+
+    def scan_due() -> bool:
+        now = time.monotonic()
+        if last_scan and now - last_scan[0] < flagged_every.total_seconds():
+            return False
+        last_scan[:] = [now]
+        return True
 
     def react(committed: Committed) -> None:
         if not (committed.alerts_changed or committed.periodic):
             return  # no alert fired or resolved: nothing new in the history (no query)
-        outcome = run_sync(engine, reopen_window=reopen_window, flagged=committed.periodic)
+        flagged = committed.periodic and scan_due()
+        outcome = run_sync(engine, reopen_window=reopen_window, flagged=flagged)
         if outcome.opened or outcome.reopened:
             LOGGER.info("tickets opened %s, reopened %s", outcome.opened, outcome.reopened)
         if outcome.deliveries and on_queued is not None:
