@@ -80,6 +80,8 @@ def test_video_health_checks_every_camera_with_its_sealed_credentials(
         assert response.status_code == 200, response.text
         ids.append(asset_id)
     fleet.cameras[camera_host(1)].streaming = False
+    # Camera 0 asks for RTSP Digest: only its sealed credentials open its stream.
+    fleet.cameras[camera_host(0)].rtsp_credentials = ("onvif-agent", "p4ss-cam")
 
     done = convergence(client, engine, "video", "health", "--timeout", "10")
     assert done.returncode == 0, done.stderr

@@ -24,6 +24,7 @@ from convergence.registry.tables import assets
 from convergence.timeseries.store import NewEvent, NewReading
 from convergence.video.alerting import CLOCK_DRIFT, STREAM_EVENT, Sink
 from convergence.video.credentials import Credentials, Sealer
+from convergence.video.rtsp_auth import authorization, challenge_of
 from convergence.video.tables import video_cameras
 
 
@@ -81,26 +82,40 @@ def health_targets_unscoped(conn: Connection, sealer: Sealer | None = None) -> l
     ]
 
 
-async def describe(url: str, *, timeout_s: float) -> str:
-    """RTSP DESCRIBE of ``url``: "" when the camera offers a video stream, else why not."""
-    parts = urlsplit(url)
+async def describe(url: str, *, timeout_s: float, credentials: Credentials | None = None) -> str:
+    """RTSP DESCRIBE of ``url``: "" when the camera offers a video stream, else why not.
+    A 401 is answered once with the camera's credentials (Digest or Basic), if it has any."""
     try:
         async with asyncio.timeout(timeout_s):
-            reader, writer = await asyncio.open_connection(parts.hostname, parts.port or 554)
-            try:
-                request = f"DESCRIBE {url} RTSP/1.0\r\nCSeq: 2\r\nAccept: application/sdp\r\n\r\n"
-                writer.write(request.encode())
-                head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1")
-                length = re.search(r"content-length:\s*(\d+)", head, re.IGNORECASE)
-                body = await reader.readexactly(int(length.group(1))) if length else b""
-            finally:
-                writer.close()
+            head, body = await _describe_once(url, None)
+            challenge = challenge_of(head) if " 401 " in head.split("\r\n", 1)[0] + " " else None
+            if challenge is not None and credentials is not None:
+                answer = authorization(challenge, credentials, method="DESCRIBE", uri=url)
+                head, body = await _describe_once(url, answer)
     except (OSError, TimeoutError, asyncio.IncompleteReadError) as error:
         return f"rtsp unreachable: {error or type(error).__name__}"
     status = head.split("\r\n", 1)[0]
     if " 200 " not in f"{status} ":
         return f"rtsp answered {status}"
     return "" if b"m=video" in body else "rtsp offers no video stream"
+
+
+async def _describe_once(url: str, authorization_value: str | None) -> tuple[str, bytes]:
+    parts = urlsplit(url)
+    reader, writer = await asyncio.open_connection(parts.hostname, parts.port or 554)
+    try:
+        extra = f"Authorization: {authorization_value}\r\n" if authorization_value else ""
+        cseq = 3 if authorization_value else 2
+        request = (
+            f"DESCRIBE {url} RTSP/1.0\r\nCSeq: {cseq}\r\nAccept: application/sdp\r\n{extra}\r\n"
+        )
+        writer.write(request.encode())
+        head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1")
+        length = re.search(r"content-length:\s*(\d+)", head, re.IGNORECASE)
+        body = await reader.readexactly(int(length.group(1))) if length else b""
+    finally:
+        writer.close()
+    return head, body
 
 
 async def ask_onvif(
@@ -158,7 +173,9 @@ async def check_camera(target: HealthTarget, *, timeout_s: float = 5.0) -> Healt
             problems.append(f"onvif error: {error}"[:200])
     stream_problem = "no rtsp url" if target.rtsp_url is None else ""
     if target.rtsp_url is not None and reachable:
-        stream_problem = await describe(target.rtsp_url, timeout_s=timeout_s)
+        stream_problem = await describe(
+            target.rtsp_url, timeout_s=timeout_s, credentials=target.credentials
+        )
     elif not reachable:
         stream_problem = "camera unreachable"
     problems += [stream_problem] if stream_problem else []
