@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Engine
 
 from convergence.alerts.config import config_from_settings as alerts_config
-from convergence.alerts.react import alert_reactor
+from convergence.alerts.react import alert_stage
 from convergence.alerts.worker import AlertWorker
 from convergence.charging.central import CentralSystem
 from convergence.charging.config import config_from_settings as central_config
@@ -37,7 +37,7 @@ from convergence.registry.events import RegistryListener
 from convergence.servicelines import service_lines
 from convergence.settings import Settings
 from convergence.timedcache import TimedCache
-from convergence.timeseries.committed import Reactor, notify, take_deferred
+from convergence.timeseries.committed import Reactor, notify, staged, take_deferred
 
 INTEGRATION_TTL_S = 5.0
 
@@ -77,14 +77,17 @@ class Runtime:
             dead_letter_limits=DeadLetterLimits.from_settings(settings),
         )
         worker = AlertWorker(engine, config=alerts_config(settings), schedule=schedule_alerts)
-        reactors: tuple[Reactor, ...] = (
-            alert_reactor(engine, on_queued=worker.wake),
-            *(
-                line.reactor(engine, settings=settings, on_queued=worker.wake)
-                for line in service_lines()
-                if line.reactor is not None
-            ),
+        followers = tuple(
+            line.reactor(engine, settings=settings, on_queued=worker.wake)
+            for line in service_lines()
+            if line.reactor is not None
         )
+        # The lines' reactors follow the alert rules and are told which alerts changed; the
+        # worker tells them too of what its scheduled evaluation (silences) changed.
+        reactors: tuple[Reactor, ...] = (
+            staged(alert_stage(engine, on_queued=worker.wake), followers),
+        )
+        worker.followers = followers
         ingest_limiter = RateLimiter(settings.ingest_rate_per_minute)
         integration_limits = IntegrationLimits()
         return cls(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 from enum import StrEnum
@@ -14,6 +15,12 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 # Values that must never protect a real deployment.
 PLACEHOLDER_SECRETS = frozenset({"", "changethis", "change-me", "secret", "dev-secret-key"})
 DEV_SECRET_KEY = "dev-secret-key"
+
+
+def derive_video_credentials_key(secret: str) -> bytes:
+    """A Fernet key for the video credentials only, derived from a secret (fixed label)."""
+    digest = hmac.new(secret.encode(), b"convergence video credentials v1", hashlib.sha256)
+    return base64.urlsafe_b64encode(digest.digest())
 
 
 def derive_audit_key(secret: str) -> bytes:
@@ -37,6 +44,7 @@ class Settings(BaseSettings):
     database_url: str | None = None
     secret_key: SecretStr = SecretStr(DEV_SECRET_KEY)
     audit_key: SecretStr | None = None
+    video_credentials_key: SecretStr | None = None
     host: str = "127.0.0.1"
     port: int = 8000
     session_max_age_s: int = 12 * 3600
@@ -118,6 +126,7 @@ class Settings(BaseSettings):
     # Maintenance (maintenance/): a fault back within this window reopens its ticket.
     maintenance_reopen_window_s: int = Field(default=86400, ge=0)
     maintenance_sync_period_s: int = Field(default=30, ge=1)
+    maintenance_flagged_period_s: int = Field(default=900, ge=0)
     maintenance_public_reports_per_minute: int = Field(default=2, ge=1)
 
     @model_validator(mode="after")
@@ -146,6 +155,14 @@ class Settings(BaseSettings):
         """The key of the audit chain's HMAC: CONVERGENCE_AUDIT_KEY, else from the secret key."""
         secret = (self.audit_key or self.secret_key).get_secret_value()
         return derive_audit_key(secret)
+
+    @property
+    def resolved_video_credentials_key(self) -> bytes:
+        """The Fernet key sealing recorder and camera credentials: CONVERGENCE_VIDEO_
+        CREDENTIALS_KEY (a Fernet key), else one derived from the secret key."""
+        if self.video_credentials_key is not None:
+            return self.video_credentials_key.get_secret_value().encode()
+        return derive_video_credentials_key(self.secret_key.get_secret_value())
 
     @property
     def is_embedded_database(self) -> bool:

@@ -37,7 +37,7 @@ def alerts_named(engine: Engine, name: str) -> list[AlertOut]:
 def with_rules(engine: Engine, member: MemberFixture) -> None:
     with engine.begin() as conn:
         rules = install_default_rules(conn, scope=command_line_scope(), member_id=member.id)
-        assert len(rules) == 3
+        assert len(rules) == 4  # fault, unavailable, offline, failing sessions
         assert install_default_rules(conn, scope=command_line_scope(), member_id=member.id) == []
 
 

@@ -84,6 +84,7 @@ def status(
         "status": ocpp_status,
         "error_code": error_code,
         "charge_point_faulted": "true" if ocpp_status == "Faulted" else "false",
+        "charge_point_unavailable": "true" if ocpp_status == "Unavailable" else "false",
     }
     if vendor_error_code:
         payload["vendor_error_code"] = vendor_error_code

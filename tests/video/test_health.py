@@ -13,6 +13,7 @@ from sqlalchemy import Engine, update
 
 from convergence.simulation.onvif_cameras import CameraFleet, camera_host
 from convergence.video import health
+from convergence.video.credentials import Credentials
 from convergence.video.tables import video_cameras
 from tests.support import Territory
 from tests.video.planting import create_camera, create_system
@@ -134,3 +135,27 @@ def test_describe_works_against_a_real_rtsp_server(gstreamer_camera: str) -> Non
     assert asyncio.run(health.describe(gstreamer_camera, timeout_s=10)) == ""
     missing = asyncio.run(health.describe(gstreamer_camera.replace("/cam", "/none"), timeout_s=10))
     assert missing == "rtsp answered RTSP/1.0 404 Not Found"
+
+
+def test_describe_answers_a_digest_challenge_with_the_cameras_credentials() -> None:
+    fleet = CameraFleet.of_size(1)
+    fleet.cameras[camera_host(0)].rtsp_credentials = ("agent", "s3cret")
+
+    async def scenario() -> list[str]:
+        await fleet.start()
+        try:
+            address = fleet.rtsp_url(camera_host(0))
+            return [
+                await health.describe(address, timeout_s=5),
+                await health.describe(address, timeout_s=5, credentials=Credentials("agent", "x")),
+                await health.describe(
+                    address, timeout_s=5, credentials=Credentials("agent", "s3cret")
+                ),
+            ]
+        finally:
+            await fleet.stop()
+
+    anonymous, wrong, right = asyncio.run(scenario())
+    assert anonymous == "rtsp answered RTSP/1.0 401 Unauthorized"
+    assert wrong == "rtsp answered RTSP/1.0 401 Unauthorized"
+    assert right == ""

@@ -286,6 +286,24 @@ ROUTE_CALLS: dict[tuple[str, str], Callable[[Planted], Call]] = {
     ("POST", "/api/v1/opendata/datasets/{dataset_id}/unpublish"): lambda p: NO_BODY,
     ("GET", "/api/v1/opendata/datasets/{dataset_id}/validation"): lambda p: NO_BODY,
     ("GET", "/api/v1/opendata/datasets/{dataset_id}/files/{file_name}"): lambda p: NO_BODY,
+    ("GET", "/api/v1/video/vv/categories"): lambda p: NO_BODY,
+    ("PUT", "/api/v1/video/vv/natinf"): lambda p: Call(
+        files={"natinf": ("natinf.csv", b"natinf;libelle;categorie;vehicule_a_l_arret\n")}
+    ),
+    ("GET", "/api/v1/video/vv/natinf"): lambda p: Call(query={"member_id": p.member_id}),
+    ("GET", "/api/v1/video/vv/agents"): lambda p: NO_BODY,
+    ("POST", "/api/v1/video/vv/agents"): lambda p: Call(
+        json={"member_id": p.member_id, "user_id": 1, "competence": "municipal_police"}
+    ),
+    ("POST", "/api/v1/video/vv/findings"): lambda p: Call(
+        files={
+            "snapshots": ("1.jpg", b"\xff\xd8\xff" + b"x" * 10, "image/jpeg"),
+            "camera_asset_id": (None, str(p.asset_id)),
+            "natinf_code": (None, "1"),
+            "taken_at": (None, "2026-06-01T10:00:00+00:00"),
+        }
+    ),
+    ("GET", "/api/v1/video/vv/statistics"): lambda p: NO_BODY,
     ("GET", "/api/v1/video/systems"): lambda p: NO_BODY,
     ("POST", "/api/v1/video/systems"): lambda p: Call(json=intruding_system(p.member_id)),
     ("GET", "/api/v1/video/systems/{system_id}"): lambda p: NO_BODY,
@@ -375,6 +393,7 @@ ROUTE_CALLS: dict[tuple[str, str], Callable[[Planted], Call]] = {
     ("POST", "/api/v1/maintenance/tickets/{ticket_id}/resume"): lambda p: Call(json={}),
     ("POST", "/api/v1/maintenance/tickets/{ticket_id}/restore"): lambda p: Call(json={}),
     ("POST", "/api/v1/maintenance/tickets/{ticket_id}/close"): lambda p: Call(json={}),
+    ("GET", "/api/v1/maintenance/tickets/{ticket_id}/exclusions"): lambda p: NO_BODY,
     ("POST", "/api/v1/maintenance/tickets/{ticket_id}/exclusions"): lambda p: Call(
         json={
             "reason": "vandalism",
@@ -389,6 +408,8 @@ ROUTE_CALLS: dict[tuple[str, str], Callable[[Planted], Call]] = {
     ),
     ("GET", "/api/v1/maintenance/photos/{photo_id}"): lambda p: NO_BODY,
     ("GET", "/api/v1/maintenance/assets/{asset_id}/report-link"): lambda p: NO_BODY,
+    ("GET", "/api/v1/maintenance/assets/{asset_id}/report-qr.png"): lambda p: NO_BODY,
+    ("GET", "/api/v1/maintenance/assets/{asset_id}/report-qr.svg"): lambda p: NO_BODY,
     ("GET", "/api/v1/maintenance/inspections"): lambda p: NO_BODY,
     ("POST", "/api/v1/maintenance/inspections"): lambda p: Call(
         json={"asset_id": p.asset_id, "due_on": "2027-01-01"}

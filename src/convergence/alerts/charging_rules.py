@@ -2,6 +2,8 @@
 
 - a charger in fault: ``ocpp.status`` with ``charge_point_faulted = true`` (any connector
   Faulted, or the whole charge point); the next status without a fault resolves it;
+- a charger unavailable: ``ocpp.status`` with ``charge_point_unavailable = true`` (any
+  connector Unavailable, or the whole charge point: out of service, though not faulted);
 - a charger offline: ``ocpp.connection`` with ``state = offline``, stored once nothing was
   heard for ``offline_after_intervals`` heartbeat intervals; ``online`` resolves it;
 - repeated failed sessions: ``ocpp.session`` with ``repeated_failures = true`` once
@@ -26,6 +28,12 @@ def default_rules(member_id: int) -> list[RuleCreate]:
     """The charging alert rules every member with chargers wants."""
     rules = (
         ("Borne en défaut", EventKind.status, {"charge_point_faulted": TRUE}, Severity.critical),
+        (
+            "Borne indisponible",
+            EventKind.status,
+            {"charge_point_unavailable": TRUE},
+            Severity.warning,
+        ),
         ("Borne hors ligne", EventKind.connection, {"state": "offline"}, Severity.warning),
         (
             "Échecs de charge répétés",

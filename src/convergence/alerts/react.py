@@ -19,7 +19,7 @@ from convergence.alerts.config import AlertsConfig
 from convergence.alerts.delivery import send_pending
 from convergence.alerts.evaluation import ReadingRow, StoredEvent, evaluate_batch
 from convergence.alerts.lifecycle import Outcome
-from convergence.timeseries.committed import Committed, Reactor
+from convergence.timeseries.committed import Committed, Stage
 
 
 def react(
@@ -40,12 +40,14 @@ def react(
     return outcome
 
 
-def alert_reactor(engine: Engine, *, on_queued: Callable[[], None] | None = None) -> Reactor:
-    """The react stage of alert rules; ``on_queued`` is told when notifications wait to go."""
+def alert_stage(engine: Engine, *, on_queued: Callable[[], None] | None = None) -> Stage:
+    """The react stage of alert rules, saying which alerts it fired or resolved;
+    ``on_queued`` is told when notifications wait to go."""
 
-    def reactor(committed: Committed) -> None:
+    def stage(committed: Committed) -> list[int]:
         outcome = react(engine, stored=committed.readings, events=committed.events)
         if outcome.deliveries and on_queued is not None:
             on_queued()
+        return [*outcome.fired, *outcome.resolved]
 
-    return reactor
+    return stage

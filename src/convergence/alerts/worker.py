@@ -20,6 +20,7 @@ from convergence.alerts.config import AlertsConfig
 from convergence.alerts.delivery import send_pending
 from convergence.alerts.schedule import evaluate_schedule
 from convergence.db.types import utcnow
+from convergence.timeseries.committed import Committed, Reactor, notify
 
 logger = logging.getLogger(__name__)
 JOIN_TIMEOUT_S = 10.0
@@ -33,6 +34,8 @@ class AlertWorker:
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="alerts", daemon=True)
+        # Told of each scheduled run and the alerts it fired or resolved (the lines' reactors).
+        self.followers: tuple[Reactor, ...] = ()
 
     def wake(self) -> None:
         """Notifications are waiting: send them now rather than at the next period."""
@@ -53,7 +56,9 @@ class AlertWorker:
         now = now or utcnow()
         if self.schedule and scheduled:
             with self.engine.begin() as conn:
-                evaluate_schedule(conn, now=now)
+                outcome = evaluate_schedule(conn, now=now)
+            changed = [*outcome.fired, *outcome.resolved]
+            notify(self.followers, Committed(alerts_changed=changed, periodic=True))
         send_pending(self.engine, config=self.config, now=now)
 
     def _run(self) -> None:

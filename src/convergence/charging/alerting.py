@@ -7,6 +7,7 @@ rules among them). The three charging alerts are ordinary event rules of the ale
 
 - a charger in fault: ``ocpp.status`` with ``charge_point_faulted = true`` (any connector
   Faulted, or the whole charge point); the next status without a fault resolves it;
+- a charger unavailable: ``ocpp.status`` with ``charge_point_unavailable = true``;
 - a charger offline: ``ocpp.connection`` with ``state = offline``, stored once nothing was
   heard for ``offline_after_intervals`` heartbeat intervals; ``online`` resolves it;
 - repeated failed sessions: ``ocpp.session`` with ``repeated_failures = true`` once

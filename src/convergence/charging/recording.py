@@ -105,7 +105,7 @@ def record_status(
         "status": report.status,
         "point_status": report.point_status.value,
         "error_code": report.error_code or "NoError",
-        "charge_point_faulted": TRUE if _any_fault(conn, ref) else FALSE,
+        **_out_of_service(conn, ref),
         **report.detail,
     }
     event = charging_event(
@@ -147,6 +147,9 @@ _ANY_FAULT = select(
     select(_c.connector_id)
     .where(_c.asset_id == bindparam("aid"), _c.point_status == PointStatus.faulted.value)
     .exists(),
+    select(_c.connector_id)
+    .where(_c.asset_id == bindparam("aid"), _c.point_status == PointStatus.unavailable.value)
+    .exists(),
 ).where(charge_points.c.asset_id == bindparam("aid"))
 
 
@@ -164,10 +167,16 @@ def _set_connector_status(conn: Connection, ref: ChargePointRef, report: StatusR
     return bool(conn.execute(_SET_CONNECTOR_STATUS, params).rowcount)
 
 
-def _any_fault(conn: Connection, ref: ChargePointRef) -> bool:
-    """Whether a connector, or the whole charge point, is Faulted (one query)."""
+def _out_of_service(conn: Connection, ref: ChargePointRef) -> dict[str, str]:
+    """Whether a connector, or the whole charge point, is Faulted, and whether one is
+    Unavailable (one query): the two flags the default alert rules match."""
     found = conn.execute(_ANY_FAULT, {"aid": ref.asset_id}).first()
-    return found is not None and (found[0] == "Faulted" or bool(found[1]))
+    faulted = found is not None and (found[0] == "Faulted" or bool(found[1]))
+    unavailable = found is not None and (found[0] == "Unavailable" or bool(found[2]))
+    return {
+        "charge_point_faulted": TRUE if faulted else FALSE,
+        "charge_point_unavailable": TRUE if unavailable else FALSE,
+    }
 
 
 def record_connection(

@@ -22,10 +22,11 @@ app = typer.Typer(help="Maintenance : tickets, contrats, délais.", no_args_is_h
 
 
 def sync_once(engine: Engine, config: AlertsConfig, reopen_window: timedelta) -> str:
-    """One pass: tickets from the alerts written since the last, then every due e-mail (the
+    """One pass: tickets from the alerts written since the last and from the assets flagged
+    faulty (status, quality), then every due e-mail (the
     reactors of serve and ingest mqtt may have opened tickets and queued theirs)."""
     now = utcnow()
-    outcome = run_sync(engine, reopen_window=reopen_window, now=now)
+    outcome = run_sync(engine, reopen_window=reopen_window, now=now, flagged=True)
     with engine.begin() as conn:
         reminders = remind_due(conn, today=now.astimezone(PARIS).date(), now=now)
     report = send_pending(engine, config=config, now=now)

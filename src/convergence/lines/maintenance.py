@@ -21,7 +21,8 @@ def tickets_reactor(
 ) -> Reactor:
     """Tickets opened, updated and reopened by the alerts each transaction fired."""
     window = timedelta(seconds=settings.maintenance_reopen_window_s)
-    return ticket_reactor(engine, reopen_window=window, on_queued=on_queued)
+    every = timedelta(seconds=settings.maintenance_flagged_period_s)
+    return ticket_reactor(engine, reopen_window=window, on_queued=on_queued, flagged_every=every)
 
 
 LINE = ServiceLine(

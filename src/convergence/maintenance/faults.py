@@ -5,9 +5,14 @@ append-only journal; this module reads it from where it stopped (``maintenance_c
 turns the alerts that mean « the equipment is at fault » into tickets. Alerts about the
 measured world (a pollution threshold, a flood level) are not equipment faults and open none.
 
+A charge point ``Faulted`` or ``Unavailable`` (the default rules « Borne en défaut » and
+« Borne indisponible ») is one problem, ``charge_point_fault``: it does not serve, and its
+ticket keeps the OCPP ``errorCode`` and ``vendorErrorCode`` of the status.
+
 Restoration is verified by telemetry: a charge point's ticket is restored when its latest
-status notification shows no fault (back to ``Available``), at the time the charge point
-gave; an alert ended by hand without that proof leaves the ticket open, with a note.
+status notification shows neither fault nor unavailability (back to ``Available``), at the
+time the charge point gave; an alert ended by hand without that proof leaves the ticket open,
+with a note.
 """
 
 from __future__ import annotations
@@ -49,7 +54,9 @@ TITLES = {
     Problem.sensor_silent: "Capteur muet",
     Problem.sensor_faulty: "Capteur en défaut",
 }
+UNAVAILABLE_TITLE = "Borne indisponible"
 NOT_SERVING = frozenset({"Faulted", "Unavailable"})
+OUT_OF_SERVICE_FLAGS = ("charge_point_faulted", "charge_point_unavailable")
 
 
 @dataclass(slots=True)
@@ -155,12 +162,15 @@ def _claim(conn: Connection, start: int, end: int) -> bool:
 def _fault(row: Row[Any], problem: Problem) -> Fault:
     payload = dict((row.details or {}).get("payload") or {})
     error_code = payload.get("error_code")
+    title = TITLES[problem]
+    if problem is Problem.charge_point_fault and payload.get("status") == "Unavailable":
+        title = UNAVAILABLE_TITLE
     return Fault(
         asset_id=row.asset_id,
         member_id=row.member_id,
         problem=problem,
         ts=row.trigger_ts,
-        title=f"{TITLES[problem]} — {row.asset_name}",
+        title=f"{title} — {row.asset_name}",
         description=row.message,
         origin=Origin.alert,
         error_code=None if error_code in (None, "NoError") else str(error_code)[:100],
@@ -212,7 +222,8 @@ def _back_in_service(conn: Connection, *, asset_id: int, since: datetime) -> dat
     if latest is None:
         return None
     payload = latest.payload or {}
-    if payload.get("charge_point_faulted") == "true" or payload.get("status") in NOT_SERVING:
+    flagged = any(payload.get(flag) == "true" for flag in OUT_OF_SERVICE_FLAGS)
+    if flagged or payload.get("status") in NOT_SERVING:
         return None
     ts: datetime = latest.ts
     return ts

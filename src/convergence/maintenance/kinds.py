@@ -21,6 +21,8 @@ class Origin(StrEnum):
     alert = "alert"
     manual = "manual"
     public = "public"
+    status = "status"  # the asset's status set to faulty in the registry
+    quality = "quality"  # most of its recent values judged invalid
 
 
 class TicketStatus(StrEnum):

@@ -15,6 +15,7 @@ from convergence.maintenance.schemas import (
     ClockOut,
     ContractorOut,
     ContractOut,
+    ExclusionOut,
     TicketEventOut,
     TicketOut,
 )
@@ -186,3 +187,16 @@ def ticket_history(conn: Connection, *, scope: MemberScope, ticket_id: int) -> l
         .order_by(ticket_events.c.id)
     )
     return [TicketEventOut.model_validate(r._asdict()) for r in rows]
+
+
+def list_exclusions(conn: Connection, *, scope: MemberScope, ticket_id: int) -> list[ExclusionOut]:
+    """The agreed exclusions of a ticket the caller reads, with their evidence, oldest first."""
+    found = conn.execute(
+        select(tickets.c.id).where(tickets.c.id == ticket_id, ticket_clause(conn, scope))
+    ).first()
+    if found is None:
+        raise NotFound(f"ticket {ticket_id} introuvable / ticket {ticket_id} not found")
+    rows = conn.execute(
+        select(exclusions).where(exclusions.c.ticket_id == ticket_id).order_by(exclusions.c.id)
+    )
+    return [ExclusionOut.model_validate(row._asdict()) for row in rows]

@@ -150,3 +150,16 @@ class TicketEventOut(BaseModel):
     action: TicketAction
     actor: str
     note: str
+
+
+class ExclusionOut(BaseModel):
+    """An agreed exclusion and what proves it."""
+
+    id: int
+    ticket_id: int
+    reason: ExclusionReason
+    started_at: datetime
+    ended_at: datetime
+    evidence: str
+    recorded_by: str
+    recorded_at: datetime

@@ -15,6 +15,7 @@ from convergence.errors import Conflict, InvalidInput, NotFound
 from convergence.maintenance import notify, queries
 from convergence.maintenance.access import require_member_writer, require_ticket_worker
 from convergence.maintenance.faults import SyncOutcome, sync_tickets
+from convergence.maintenance.flagged import sync_flagged
 from convergence.maintenance.interventions import closure_proposed_at
 from convergence.maintenance.kinds import (
     OPEN_STATUSES,
@@ -263,7 +264,15 @@ def _writable_ticket(conn: Connection, *, scope: MemberScope, ticket_id: int) ->
 
 def sync_from_alerts(conn: Connection, *, reopen_window: timedelta, now: datetime) -> SyncOutcome:
     """Open, reopen and restore tickets from the alerts' history; queue the contractors' e-mails."""
-    outcome = sync_tickets(conn, reopen_window=reopen_window)
+    return _queue_notices(conn, sync_tickets(conn, reopen_window=reopen_window), now)
+
+
+def sync_from_flags(conn: Connection, *, reopen_window: timedelta, now: datetime) -> SyncOutcome:
+    """Tickets of the assets flagged faulty by their status or their data; the e-mails."""
+    return _queue_notices(conn, sync_flagged(conn, now=now, reopen_window=reopen_window), now)
+
+
+def _queue_notices(conn: Connection, outcome: SyncOutcome, now: datetime) -> SyncOutcome:
     notices = [(i, TicketAction.opened) for i in outcome.opened]
     notices += [(i, TicketAction.reopened) for i in outcome.reopened]
     notices += [(i, TicketAction.restored) for i in outcome.restored]

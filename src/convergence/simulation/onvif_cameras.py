@@ -11,6 +11,7 @@ times out, as with a camera gone from the network).
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -29,6 +30,10 @@ class SimulatedCamera:
     clock_offset_s: float = 0.0
     streaming: bool = True
     powered: bool = True
+    # The WS-Security user names its ONVIF requests carried (what a test checks was sent).
+    users_seen: list[str] = field(default_factory=list)
+    # When set, RTSP asks for Digest authentication with these (user, password).
+    rtsp_credentials: tuple[str, str] | None = None
 
 
 def camera_host(index: int) -> str:
@@ -77,6 +82,9 @@ class CameraFleet:
                 await reader.read()  # switched off: nothing answers until the caller gives up
             else:
                 body = await _read_http(reader)
+                user = re.search(r"<(?:\w+:)?Username>([^<]*)</", body)
+                if user:
+                    camera.users_seen.append(user.group(1))
                 writer.write(_http_response(_soap_answer(camera, body)))
                 await writer.drain()
         except (ConnectionError, asyncio.IncompleteReadError):
@@ -155,9 +163,31 @@ def _rtsp_answer(camera: SimulatedCamera, head: str) -> bytes:
     method = head.split(" ", 1)[0]
     if not camera.streaming:
         return f"RTSP/1.0 503 Service Unavailable\r\nCSeq: {seq}\r\n\r\n".encode()
+    if method == "DESCRIBE" and not _authorised(camera, head):
+        return (
+            f"RTSP/1.0 401 Unauthorized\r\nCSeq: {seq}\r\nWWW-Authenticate: Digest "
+            f'realm="{REALM}", nonce="{NONCE}"\r\n\r\n'
+        ).encode()
     if method == "DESCRIBE":
         return (
             f"RTSP/1.0 200 OK\r\nCSeq: {seq}\r\nContent-Type: application/sdp\r\n"
             f"Content-Length: {len(SDP)}\r\n\r\n{SDP}"
         ).encode()
     return f"RTSP/1.0 200 OK\r\nCSeq: {seq}\r\nPublic: OPTIONS, DESCRIBE\r\n\r\n".encode()
+
+
+REALM, NONCE = "SimCamera", "0a4f113b"
+
+
+def _authorised(camera: SimulatedCamera, head: str) -> bool:
+    """Whether a DESCRIBE carries the Digest answer the camera expects (or needs none)."""
+    if camera.rtsp_credentials is None:
+        return True
+    found = re.search(r'^authorization:\s*digest .*response="([0-9a-f]+)"', head,
+                      re.IGNORECASE | re.MULTILINE)  # fmt: skip
+    uri = head.split(" ", 2)[1]
+    user, password = camera.rtsp_credentials
+    ha1 = hashlib.md5(f"{user}:{REALM}:{password}".encode(), usedforsecurity=False).hexdigest()
+    ha2 = hashlib.md5(f"DESCRIBE:{uri}".encode(), usedforsecurity=False).hexdigest()
+    expected = hashlib.md5(f"{ha1}:{NONCE}:{ha2}".encode(), usedforsecurity=False).hexdigest()
+    return found is not None and found.group(1) == expected

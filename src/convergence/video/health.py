@@ -23,6 +23,8 @@ from convergence.db.types import utcnow
 from convergence.registry.tables import assets
 from convergence.timeseries.store import NewEvent, NewReading
 from convergence.video.alerting import CLOCK_DRIFT, STREAM_EVENT, Sink
+from convergence.video.credentials import Credentials, Sealer
+from convergence.video.rtsp_auth import authorization, challenge_of
 from convergence.video.tables import video_cameras
 
 
@@ -33,6 +35,7 @@ class HealthTarget:
     host: str
     onvif_port: int | None
     rtsp_url: str | None
+    credentials: Credentials | None = None  # opened from the sealed column for the cycle
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +53,9 @@ class HealthResult:
         return self.reachable and self.stream_ok
 
 
-def health_targets_unscoped(conn: Connection) -> list[HealthTarget]:
-    """Every camera with an address, whichever member: the health process serves them all."""
+def health_targets_unscoped(conn: Connection, sealer: Sealer | None = None) -> list[HealthTarget]:
+    """Every camera with an address, whichever member: the health process serves them all;
+    with ``sealer``, each with its credentials opened."""
     query = (
         select(
             video_cameras.c.asset_id,
@@ -59,28 +63,35 @@ def health_targets_unscoped(conn: Connection) -> list[HealthTarget]:
             video_cameras.c.host,
             video_cameras.c.onvif_port,
             video_cameras.c.rtsp_url,
+            video_cameras.c.credentials,
         )
         .join(assets, assets.c.id == video_cameras.c.asset_id)
         .where(video_cameras.c.host.is_not(None), assets.c.status != "retired")
         .order_by(video_cameras.c.asset_id)
     )
-    return [HealthTarget(**row._mapping) for row in conn.execute(query)]
+    return [
+        HealthTarget(
+            row.asset_id,
+            row.member_id,
+            row.host,
+            row.onvif_port,
+            row.rtsp_url,
+            sealer.open(row.credentials) if sealer and row.credentials else None,
+        )
+        for row in conn.execute(query)
+    ]
 
 
-async def describe(url: str, *, timeout_s: float) -> str:
-    """RTSP DESCRIBE of ``url``: "" when the camera offers a video stream, else why not."""
-    parts = urlsplit(url)
+async def describe(url: str, *, timeout_s: float, credentials: Credentials | None = None) -> str:
+    """RTSP DESCRIBE of ``url``: "" when the camera offers a video stream, else why not.
+    A 401 is answered once with the camera's credentials (Digest or Basic), if it has any."""
     try:
         async with asyncio.timeout(timeout_s):
-            reader, writer = await asyncio.open_connection(parts.hostname, parts.port or 554)
-            try:
-                request = f"DESCRIBE {url} RTSP/1.0\r\nCSeq: 2\r\nAccept: application/sdp\r\n\r\n"
-                writer.write(request.encode())
-                head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1")
-                length = re.search(r"content-length:\s*(\d+)", head, re.IGNORECASE)
-                body = await reader.readexactly(int(length.group(1))) if length else b""
-            finally:
-                writer.close()
+            head, body = await _describe_once(url, None)
+            challenge = challenge_of(head) if " 401 " in head.split("\r\n", 1)[0] + " " else None
+            if challenge is not None and credentials is not None:
+                answer = authorization(challenge, credentials, method="DESCRIBE", uri=url)
+                head, body = await _describe_once(url, answer)
     except (OSError, TimeoutError, asyncio.IncompleteReadError) as error:
         return f"rtsp unreachable: {error or type(error).__name__}"
     status = head.split("\r\n", 1)[0]
@@ -89,11 +100,32 @@ async def describe(url: str, *, timeout_s: float) -> str:
     return "" if b"m=video" in body else "rtsp offers no video stream"
 
 
-async def ask_onvif(host: str, port: int, *, timeout_s: float) -> tuple[float, dict[str, str]]:
+async def _describe_once(url: str, authorization_value: str | None) -> tuple[str, bytes]:
+    parts = urlsplit(url)
+    reader, writer = await asyncio.open_connection(parts.hostname, parts.port or 554)
+    try:
+        extra = f"Authorization: {authorization_value}\r\n" if authorization_value else ""
+        cseq = 3 if authorization_value else 2
+        request = (
+            f"DESCRIBE {url} RTSP/1.0\r\nCSeq: {cseq}\r\nAccept: application/sdp\r\n{extra}\r\n"
+        )
+        writer.write(request.encode())
+        head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1")
+        length = re.search(r"content-length:\s*(\d+)", head, re.IGNORECASE)
+        body = await reader.readexactly(int(length.group(1))) if length else b""
+    finally:
+        writer.close()
+    return head, body
+
+
+async def ask_onvif(
+    host: str, port: int, *, timeout_s: float, credentials: Credentials | None = None
+) -> tuple[float, dict[str, str]]:
     """The camera's clock drift (seconds, signed) and identity, through ONVIF."""
-    # Camera credentials are not stored yet: the clock is asked without authentication (as
-    # ONVIF allows), the identity with an empty user, which cameras open to it accept.
-    camera = ONVIFCamera(host, port, "", "")
+    # The clock is asked without authentication (as ONVIF allows); the identity with the
+    # camera's credentials, or an empty user, which cameras open to it accept.
+    user, password = (credentials.user, credentials.password) if credentials else ("", "")
+    camera = ONVIFCamera(host, port, user, password)
     try:
         # Building the service is local work (WSDLs parsed once per process); only the calls
         # to the camera are timed, so a timeout never cancels the library half-way.
@@ -131,7 +163,9 @@ async def check_camera(target: HealthTarget, *, timeout_s: float = 5.0) -> Healt
     reachable = True
     if target.onvif_port is not None:
         try:
-            drift, device = await ask_onvif(target.host, target.onvif_port, timeout_s=timeout_s)
+            drift, device = await ask_onvif(
+                target.host, target.onvif_port, timeout_s=timeout_s, credentials=target.credentials
+            )
         except (OSError, TimeoutError) as error:
             reachable = False
             problems.append(f"onvif unreachable: {error or type(error).__name__}")
@@ -139,7 +173,9 @@ async def check_camera(target: HealthTarget, *, timeout_s: float = 5.0) -> Healt
             problems.append(f"onvif error: {error}"[:200])
     stream_problem = "no rtsp url" if target.rtsp_url is None else ""
     if target.rtsp_url is not None and reachable:
-        stream_problem = await describe(target.rtsp_url, timeout_s=timeout_s)
+        stream_problem = await describe(
+            target.rtsp_url, timeout_s=timeout_s, credentials=target.credentials
+        )
     elif not reachable:
         stream_problem = "camera unreachable"
     problems += [stream_problem] if stream_problem else []
@@ -191,11 +227,15 @@ def observations(results: Sequence[HealthResult]) -> Sink:
 
 
 async def run_cycle(
-    engine: Engine, *, concurrency: int = 200, timeout_s: float = 5.0
+    engine: Engine,
+    *,
+    concurrency: int = 200,
+    timeout_s: float = 5.0,
+    sealer: Sealer | None = None,
 ) -> list[HealthResult]:
     """One health cycle of the whole fleet, stored and fed to the alert rules."""
     with engine.connect() as conn:
-        targets = health_targets_unscoped(conn)
+        targets = health_targets_unscoped(conn, sealer)
     results = await check_fleet(targets, concurrency=concurrency, timeout_s=timeout_s)
     sink = observations(results)
     with engine.begin() as conn:

@@ -75,6 +75,7 @@ def system_out(row: Row[Any], cameras: int, today: date | None = None) -> System
         contact=row.contact,
         viewers=row.viewers,
         recorder=row.recorder,
+        recorder_credentials_set=row.recorder_credentials is not None,
         cameras=cameras,
     )
 
@@ -136,6 +137,7 @@ def cameras_query() -> Any:
             video_cameras.c.onvif_port,
             video_cameras.c.rtsp_url,
             func.coalesce(video_cameras.c.vv_authorised, False).label("vv_authorised"),
+            video_cameras.c.credentials.is_not(None).label("credentials_set"),
             video_systems.c.perimeter,
         )
         .select_from(assets)
@@ -185,3 +187,9 @@ def camera_unscoped(conn: Connection, *, asset_id: int) -> CameraOut | None:
     """A camera whatever the caller's member: habilitations decide who sees it, not the scope."""
     row = conn.execute(cameras_query().where(assets.c.id == asset_id)).first()
     return None if row is None else camera_out(row)
+
+
+def system_unscoped(conn: Connection, *, system_id: int) -> SystemOut | None:
+    """A system whatever the caller's member: the camera's own, read to check its purposes."""
+    row = conn.execute(select(video_systems).where(video_systems.c.id == system_id)).first()
+    return None if row is None else system_out(row, 0)

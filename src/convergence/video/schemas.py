@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, Field, field_validator, model_validator
+from pydantic import AwareDatetime, BaseModel, Field, SecretStr, field_validator, model_validator
 
 from convergence.video.kinds import (
     AccessAction,
@@ -43,6 +43,9 @@ class SystemCreate(BaseModel):
     contact: str = Field(default="", max_length=200)
     viewers: list[str] = Field(default_factory=list)
     recorder: str | None = Field(default=None, max_length=300)
+    # Write-only: sealed, never shown back (a user:password@ in ``recorder`` is moved here).
+    recorder_user: str | None = Field(default=None, max_length=100)
+    recorder_password: SecretStr | None = Field(default=None, max_length=200)
 
 
 class SystemUpdate(BaseModel):
@@ -56,6 +59,8 @@ class SystemUpdate(BaseModel):
     contact: str | None = Field(default=None, max_length=200)
     viewers: list[str] | None = None
     recorder: str | None = Field(default=None, max_length=300)
+    recorder_user: str | None = Field(default=None, max_length=100)
+    recorder_password: SecretStr | None = Field(default=None, max_length=200)
 
 
 class SystemOut(BaseModel):
@@ -76,6 +81,7 @@ class SystemOut(BaseModel):
     contact: str
     viewers: list[str]
     recorder: str | None
+    recorder_credentials_set: bool = False
     cameras: int
 
 
@@ -86,6 +92,9 @@ class CameraLink(BaseModel):
     onvif_port: int | None = Field(default=None, ge=1, le=65535)
     rtsp_url: str | None = Field(default=None, max_length=500)
     vv_authorised: bool = False
+    # Write-only, sealed (a user:password@ in ``rtsp_url`` is moved here).
+    username: str | None = Field(default=None, max_length=100)
+    password: SecretStr | None = Field(default=None, max_length=200)
 
 
 class CameraOut(BaseModel):
@@ -101,6 +110,7 @@ class CameraOut(BaseModel):
     onvif_port: int | None
     rtsp_url: str | None
     vv_authorised: bool
+    credentials_set: bool = False
     flags: list[str]  # no_system, no_position, outside_perimeter
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import SecretStr
 from sqlalchemy import Connection, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -14,15 +15,20 @@ from convergence.errors import Conflict, InvalidInput, NotFound
 from convergence.members import audit
 from convergence.members.scope import MemberScope, require_admin, require_write
 from convergence.video.alerting import install_default_rules
-from convergence.video.connectors.factory import check_recorder
+from convergence.video.connectors.base import RecorderConnector
+from convergence.video.connectors.factory import check_recorder, connector_for
+from convergence.video.credentials import Credentials, Sealer, split_address, split_reference
 from convergence.video.perimeter import check_perimeter
 from convergence.video.queries import five_years_after, get_camera, get_system
 from convergence.video.schemas import CameraLink, CameraOut, SystemCreate, SystemOut, SystemUpdate
 from convergence.video.tables import video_cameras, video_systems
 
 
-def create_system(conn: Connection, *, scope: MemberScope, data: SystemCreate) -> SystemOut:
-    """Declare a system covered by one prefectoral authorisation (admins of its member)."""
+def create_system(
+    conn: Connection, *, scope: MemberScope, data: SystemCreate, sealer: Sealer | None = None
+) -> SystemOut:
+    """Declare a system covered by one prefectoral authorisation (admins of its member);
+    its recorder's credentials are sealed with ``sealer``."""
     member_id = data.member_id or scope.member_id
     require_write(require_admin(scope), member_id)
     _check_number_free(conn, member_id, data.authorisation_number)
@@ -47,7 +53,7 @@ def create_system(conn: Connection, *, scope: MemberScope, data: SystemCreate) -
         controller=data.controller,
         contact=data.contact,
         viewers=data.viewers,
-        recorder=check_recorder(data.recorder),
+        **_recorder_values(data.recorder, data.recorder_user, data.recorder_password, sealer),
         created_at=now,
         updated_at=now,
     )
@@ -75,40 +81,73 @@ def _check_number_free(conn: Connection, member_id: int, number: str) -> None:
 
 
 def update_system(
-    conn: Connection, *, scope: MemberScope, system_id: int, data: SystemUpdate
+    conn: Connection,
+    *,
+    scope: MemberScope,
+    system_id: int,
+    data: SystemUpdate,
+    sealer: Sealer | None = None,
 ) -> SystemOut:
     system = get_system(conn, scope=scope, system_id=system_id)
     require_write(require_admin(scope), system.member_id)
-    changes: dict[str, Any] = data.model_dump(exclude_unset=True, mode="json")
+    changes: dict[str, Any] = data.model_dump(
+        exclude_unset=True, mode="json", exclude={"recorder_user", "recorder_password"}
+    )
     if "perimeter" in changes:
         check_perimeter(changes["perimeter"])
-    if "recorder" in changes:
-        check_recorder(changes["recorder"])
+    if {"recorder", "recorder_user", "recorder_password"} & data.model_fields_set:
+        reference = data.recorder if "recorder" in data.model_fields_set else system.recorder
+        values = _recorder_values(reference, data.recorder_user, data.recorder_password, sealer)
+        clearing = data.recorder_user == "" and not (
+            data.recorder_password and data.recorder_password.get_secret_value()
+        )
+        if clearing:
+            values["recorder_credentials"] = None
+        elif values["recorder_credentials"] is None:
+            values.pop("recorder_credentials")  # a new address alone keeps the sealed ones
+        changes |= values
     if changes:
         conn.execute(
             update(video_systems)
             .where(video_systems.c.id == system_id)
             .values(**changes, updated_at=utcnow())
         )
-        _audit(conn, scope, "video.system.update", system_id, system.member_id, changes)
+        shown = {k: v for k, v in changes.items() if k != "recorder_credentials"}
+        if "recorder_credentials" in changes:
+            shown["recorder_credentials"] = "changed"  # never the credentials themselves
+        _audit(conn, scope, "video.system.update", system_id, system.member_id, shown)
     return get_system(conn, scope=scope, system_id=system_id)
 
 
 def link_camera(
-    conn: Connection, *, scope: MemberScope, asset_id: int, data: CameraLink
+    conn: Connection,
+    *,
+    scope: MemberScope,
+    asset_id: int,
+    data: CameraLink,
+    sealer: Sealer | None = None,
 ) -> CameraOut:
-    """Attach a registry camera to a system of the same member, with its recorder reference."""
+    """Attach a registry camera to a system of the same member, with its recorder reference;
+    its ONVIF/RTSP credentials are sealed with ``sealer``."""
     camera = get_camera(conn, scope=scope, asset_id=asset_id)
     require_write(scope, camera.member_id)
     if data.system_id is not None:
         system = get_system(conn, scope=scope, system_id=data.system_id)
         if system.member_id != camera.member_id:
             raise NotFound(f"système {data.system_id} introuvable / video system not found")
-    values = data.model_dump() | {"member_id": camera.member_id, "updated_at": utcnow()}
+    values = data.model_dump(exclude={"username", "password"})
+    rtsp_url, found = split_address(data.rtsp_url) if data.rtsp_url else (None, None)
+    given = _given(data.username, data.password) or found
+    values |= {"rtsp_url": rtsp_url, "credentials": _seal(sealer, given)}
+    values |= {"member_id": camera.member_id, "updated_at": utcnow()}
     insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
     statement = insert(video_cameras).values(asset_id=asset_id, **values)
-    conn.execute(statement.on_conflict_do_update(index_elements=["asset_id"], set_=values))
-    _audit(conn, scope, "video.camera.link", asset_id, camera.member_id, data.model_dump())
+    # Never shown back, so never sent back: a link without credentials keeps the sealed ones.
+    kept = {k: v for k, v in values.items() if k != "credentials" or given is not None}
+    conn.execute(statement.on_conflict_do_update(index_elements=["asset_id"], set_=kept))
+    shown = {k: v for k, v in values.items() if k not in ("credentials", "updated_at")}
+    shown["credentials_set"] = given is not None
+    _audit(conn, scope, "video.camera.link", asset_id, camera.member_id, shown)
     return get_camera(conn, scope=scope, asset_id=asset_id)
 
 
@@ -128,3 +167,44 @@ def _audit(
         target=str(target_id),
         details=details,
     )
+
+
+def _given(user: str | None, password: SecretStr | None) -> Credentials | None:
+    if user is None and password is None:
+        return None
+    return Credentials(user=user or "", password=password.get_secret_value() if password else "")
+
+
+def _seal(sealer: Sealer | None, credentials: Credentials | None) -> str | None:
+    if credentials is None:
+        return None
+    if sealer is None:  # fail closed: credentials are never stored unsealed
+        raise InvalidInput("credentials need the platform's sealing key / identifiants refusés")
+    return sealer.seal(credentials)
+
+
+def _recorder_values(
+    reference: str | None, user: str | None, password: SecretStr | None, sealer: Sealer | None
+) -> dict[str, Any]:
+    """``recorder`` without credentials, and ``recorder_credentials`` sealed."""
+    clean, found = split_reference(check_recorder(reference))
+    return {
+        "recorder": clean,
+        "recorder_credentials": _seal(sealer, _given(user, password) or found),
+    }
+
+
+def recorder_connector(
+    conn: Connection, *, scope: MemberScope, system_id: int, sealer: Sealer
+) -> RecorderConnector:
+    """The connector to a system's recorder, with its credentials opened from the database."""
+    system = get_system(conn, scope=scope, system_id=system_id)
+    if system.recorder is None:
+        raise InvalidInput(
+            f"aucun enregistreur déclaré pour le système {system.id} / no recorder declared "
+            "for this system: set its `recorder` (e.g. zoneminder:http://nvr:8080/zm)"
+        )
+    sealed = conn.execute(
+        select(video_systems.c.recorder_credentials).where(video_systems.c.id == system.id)
+    ).scalar()
+    return connector_for(system.recorder, sealer.open(sealed) if sealed else None)

@@ -39,6 +39,8 @@ video_systems = Table(
     Column("viewers", JSON, nullable=False),
     # The recorder holding the footage, e.g. "zoneminder:http://nvr.example:8080/zm".
     Column("recorder", String(300), nullable=True),
+    # Its user and password, sealed (Fernet, ``video.credentials``): never in ``recorder``.
+    Column("recorder_credentials", Text, nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     UniqueConstraint("member_id", "authorisation_number"),
@@ -56,6 +58,8 @@ video_cameras = Table(
     Column("onvif_port", Integer, nullable=True),
     Column("rtsp_url", String(500), nullable=True),
     Column("vv_authorised", Boolean, nullable=False, default=False),
+    # The camera's ONVIF / RTSP user and password, sealed as the recorder's.
+    Column("credentials", Text, nullable=True),
     Column("updated_at", UTCDateTime, nullable=False),
     Index("ix_video_cameras_system", "system_id"),
 )
@@ -172,4 +176,48 @@ video_access_requests = Table(
     Column("status", String(10), nullable=False),
     Column("answer", Text, nullable=False, default=""),
     Column("answered_at", UTCDateTime, nullable=True),
+)
+
+# Vidéoverbalisation (Code de la route R130-11). The NatInf codes the operator loaded from
+# the official catalogue, each under one R130-11 category: reference data, no member's.
+video_natinf = Table(
+    "video_natinf",
+    metadata,
+    Column("code", String(10), primary_key=True),
+    Column("label", String(300), nullable=False),
+    Column("category", String(40), nullable=False),
+    # Whether the offence concerns a stationary vehicle (stopping, parking): what an ASVP
+    # may record; the operator says so in its file, from the catalogue's wording.
+    Column("stationary", Boolean, nullable=False),
+    Column("loaded_at", UTCDateTime, nullable=False),
+)
+
+# The commune's agents who record VV offences, with their competence.
+video_vv_agents = Table(
+    "video_vv_agents",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("member_id", ForeignKey("members.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("competence", String(20), nullable=False),
+    Column("designated_by", String(100), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("member_id", "user_id"),
+)
+
+# One evidence export handed to the PVe editor (the platform transmits no fine).
+video_vv_findings = Table(
+    "video_vv_findings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("member_id", ForeignKey("members.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("camera_asset_id", ForeignKey("assets.id", ondelete="CASCADE"), nullable=False),
+    Column("commune_insee", String(5), nullable=True),
+    Column("natinf_code", String(10), nullable=False),
+    Column("category", String(40), nullable=False),
+    Column("agent", String(100), nullable=False),
+    Column("taken_at", UTCDateTime, nullable=False),
+    Column("export_sha256", String(64), nullable=False),
+    Column("register_entry_id", Integer, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
 )

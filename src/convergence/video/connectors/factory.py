@@ -9,6 +9,7 @@ from convergence.errors import InvalidInput
 from convergence.video.connectors.base import RecorderConnector
 from convergence.video.connectors.segments import SegmentDirectoryRecorder
 from convergence.video.connectors.zoneminder import ZoneMinderRecorder
+from convergence.video.credentials import Credentials
 
 KINDS = ("zoneminder", "segments")
 
@@ -28,8 +29,9 @@ def check_recorder(reference: str | None) -> str | None:
     return reference
 
 
-def connector_for(reference: str) -> RecorderConnector:
-    """A connector to the recorder; credentials may sit in a ZoneMinder URL (user:pass@)."""
+def connector_for(reference: str, credentials: Credentials | None = None) -> RecorderConnector:
+    """A connector to the recorder with its credentials (opened from the database), else
+    those of a ZoneMinder URL written before they were sealed (user:pass@)."""
     kind, _, location = (check_recorder(reference) or "").partition(":")
     if kind == "segments":
         return SegmentDirectoryRecorder(Path(location))
@@ -38,4 +40,6 @@ def connector_for(reference: str) -> RecorderConnector:
     if parts.port:
         netloc += f":{parts.port}"
     base = urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+    if credentials is not None:
+        return ZoneMinderRecorder(base, user=credentials.user, password=credentials.password)
     return ZoneMinderRecorder(base, user=parts.username, password=parts.password)

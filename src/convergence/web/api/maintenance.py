@@ -16,17 +16,20 @@ from convergence.maintenance.interventions import MAX_PHOTO_BYTES, Photo
 from convergence.maintenance.kinds import TicketStatus
 from convergence.maintenance.monthly import monthly_sla, parse_month
 from convergence.maintenance.monthly_files import monthly_csv, monthly_pdf
-from convergence.maintenance.public import check_readable_asset, report_token
+from convergence.maintenance.public import check_readable_asset
+from convergence.maintenance.qrcodes import qr_png, qr_svg, report_address
 from convergence.maintenance.schemas import (
     ContractCreate,
     ContractorCreate,
     ContractorOut,
     ContractOut,
     ExclusionCreate,
+    ExclusionOut,
     TicketCreate,
     TicketEventOut,
     TicketOut,
 )
+from convergence.settings import Settings
 from convergence.web.deps import EngineDep, ScopeDep, SettingsDep
 
 router = APIRouter(prefix="/maintenance", tags=["maintenance"])
@@ -170,6 +173,13 @@ def close(ticket_id: int, data: Note, engine: EngineDep, scope: ScopeDep) -> Tic
         )
 
 
+@router.get("/tickets/{ticket_id}/exclusions", response_model=list[ExclusionOut])
+def list_exclusions(ticket_id: int, engine: EngineDep, scope: ScopeDep) -> list[ExclusionOut]:
+    """The agreed exclusions of a ticket, with their evidence."""
+    with engine.connect() as conn:
+        return queries.list_exclusions(conn, scope=scope, ticket_id=ticket_id)
+
+
 @router.post("/tickets/{ticket_id}/exclusions", response_model=TicketOut)
 def exclude(ticket_id: int, data: ExclusionCreate, engine: EngineDep, scope: ScopeDep) -> TicketOut:
     """Exclude a proven period from the delays (member administrators)."""
@@ -259,9 +269,39 @@ def report_link(
     require_reader(scope)
     with engine.connect() as conn:
         check_readable_asset(conn, scope=scope, asset_id=asset_id)
-    token = report_token(settings.secret_key.get_secret_value(), asset_id)
-    base = str(request.base_url).rstrip("/")
-    return ReportLink(asset_id=asset_id, url=f"{base}/signalement/{token}")
+    return ReportLink(asset_id=asset_id, url=_address(request, settings, asset_id))
+
+
+def _address(request: Request, settings: Settings, asset_id: int) -> str:
+    return report_address(
+        settings.public_url or str(request.base_url),
+        secret=settings.secret_key.get_secret_value(),
+        asset_id=asset_id,
+    )
+
+
+@router.get("/assets/{asset_id}/report-qr.png", response_class=Response)
+def report_qr_png(
+    asset_id: int, request: Request, engine: EngineDep, scope: ScopeDep, settings: SettingsDep
+) -> Response:
+    """The QR code of the public report form, as a PNG image to print."""
+    require_reader(scope)
+    with engine.connect() as conn:
+        check_readable_asset(conn, scope=scope, asset_id=asset_id)
+    png = qr_png(_address(request, settings, asset_id))
+    return Response(png, media_type="image/png")
+
+
+@router.get("/assets/{asset_id}/report-qr.svg", response_class=Response)
+def report_qr_svg(
+    asset_id: int, request: Request, engine: EngineDep, scope: ScopeDep, settings: SettingsDep
+) -> Response:
+    """The QR code of the public report form, as an SVG image (any print size)."""
+    require_reader(scope)
+    with engine.connect() as conn:
+        check_readable_asset(conn, scope=scope, asset_id=asset_id)
+    svg = qr_svg(_address(request, settings, asset_id))
+    return Response(svg, media_type="image/svg+xml")
 
 
 @router.get("/inspections", response_model=list[InspectionOut])

@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from convergence.errors import InvalidInput
 from convergence.members.scope import require_admin, require_write
+from convergence.settings import Settings
 from convergence.video import (
     access,
     access_requests,
@@ -21,8 +22,7 @@ from convergence.video import (
     retention,
     service,
 )
-from convergence.video.connectors.base import RecorderConnector
-from convergence.video.connectors.factory import connector_for
+from convergence.video.credentials import Sealer
 from convergence.video.kinds import AccessAction
 from convergence.video.schemas import (
     AccessIn,
@@ -43,6 +43,7 @@ from convergence.video.schemas import (
     SystemOut,
     SystemUpdate,
 )
+from convergence.web.api.video_vv import router as vv_router
 from convergence.web.deps import EngineDep, ReadScope, SettingsDep
 
 router = APIRouter(prefix="/video", tags=["video"])
@@ -56,9 +57,11 @@ def list_systems(engine: EngineDep, scope: ReadScope) -> list[SystemOut]:
 
 
 @router.post("/systems", response_model=SystemOut, status_code=status.HTTP_201_CREATED)
-def create_system(data: SystemCreate, engine: EngineDep, scope: ReadScope) -> SystemOut:
+def create_system(
+    data: SystemCreate, engine: EngineDep, scope: ReadScope, settings: SettingsDep
+) -> SystemOut:
     with engine.begin() as conn:
-        return service.create_system(conn, scope=scope, data=data)
+        return service.create_system(conn, scope=scope, data=data, sealer=_sealer(settings))
 
 
 @router.get("/systems/{system_id}", response_model=SystemOut)
@@ -69,10 +72,12 @@ def get_system(system_id: int, engine: EngineDep, scope: ReadScope) -> SystemOut
 
 @router.patch("/systems/{system_id}", response_model=SystemOut)
 def update_system(
-    system_id: int, data: SystemUpdate, engine: EngineDep, scope: ReadScope
+    system_id: int, data: SystemUpdate, engine: EngineDep, scope: ReadScope, settings: SettingsDep
 ) -> SystemOut:
     with engine.begin() as conn:
-        return service.update_system(conn, scope=scope, system_id=system_id, data=data)
+        return service.update_system(
+            conn, scope=scope, system_id=system_id, data=data, sealer=_sealer(settings)
+        )
 
 
 @router.get("/cameras", response_model=list[CameraOut])
@@ -89,10 +94,15 @@ def list_cameras(
 
 
 @router.put("/cameras/{camera_id}", response_model=CameraOut)
-def link_camera(camera_id: int, data: CameraLink, engine: EngineDep, scope: ReadScope) -> CameraOut:
-    """Attach a registry camera (its asset id) to a system, with its recorder details."""
+def link_camera(
+    camera_id: int, data: CameraLink, engine: EngineDep, scope: ReadScope, settings: SettingsDep
+) -> CameraOut:
+    """Attach a registry camera (its asset id) to a system, with its recorder details; its
+    credentials are sealed, never shown back."""
     with engine.begin() as conn:
-        return service.link_camera(conn, scope=scope, asset_id=camera_id, data=data)
+        return service.link_camera(
+            conn, scope=scope, asset_id=camera_id, data=data, sealer=_sealer(settings)
+        )
 
 
 @router.get("/habilitations", response_model=list[HabilitationOut])
@@ -187,22 +197,22 @@ def check_register(
         return register.verify(conn, member_id=target)
 
 
-def _connector(system: SystemOut) -> RecorderConnector:
-    if system.recorder is None:
-        raise InvalidInput(
-            f"aucun enregistreur déclaré pour le système {system.id} / no recorder declared "
-            "for this system: set its `recorder` (e.g. zoneminder:http://nvr:8080/zm)"
-        )
-    return connector_for(system.recorder)
+def _sealer(settings: Settings) -> Sealer:
+    return Sealer(settings.resolved_video_credentials_key)
 
 
 @router.post("/systems/{system_id}/purge", response_model=PurgeReport)
-def purge_system(system_id: int, engine: EngineDep, scope: ReadScope) -> PurgeReport:
+def purge_system(
+    system_id: int, engine: EngineDep, scope: ReadScope, settings: SettingsDep
+) -> PurgeReport:
     """Purge footage older than the authorised retention through the recorder (admins)."""
     with engine.begin() as conn:
         system = queries.get_system(conn, scope=scope, system_id=system_id)
         require_write(require_admin(scope), system.member_id)
-        with closing(_connector(system)) as connector:
+        connector = service.recorder_connector(
+            conn, scope=scope, system_id=system.id, sealer=_sealer(settings)
+        )
+        with closing(connector):
             return retention.enforce(conn, system=system, connector=connector)
 
 
@@ -238,7 +248,10 @@ def extract_requisition(
     with engine.begin() as conn:
         found = requisitions.get_requisition(conn, scope=scope, requisition_id=requisition_id)
         system = queries.get_system(conn, scope=scope, system_id=found.system_id)
-        with closing(_connector(system)) as connector:
+        connector = service.recorder_connector(
+            conn, scope=scope, system_id=system.id, sealer=_sealer(settings)
+        )
+        with closing(connector):
             done, refusal = requisitions.extract(
                 conn,
                 scope=scope,
@@ -311,3 +324,6 @@ def answer_access_request(
     """Grant, or refuse on a stated ground; the letter is written from the template."""
     with engine.begin() as conn:
         return access_requests.answer(conn, scope=scope, request_id=access_request_id, data=data)
+
+
+router.include_router(vv_router)

@@ -21,14 +21,18 @@ from convergence.members.scope import writable_member_ids
 from convergence.web.deps import EngineDep, check_csrf
 from convergence.web.pages.dashboard_rendering import render_data_page
 from convergence.web.pages.form_errors import french_part
+from convergence.web.pages.maintenance_forms import router as forms_router
 from convergence.web.pages.maintenance_labels import MAINTENANCE_LABELS, cents, minutes
 from convergence.web.pages.maintenance_public import router as public_router
+from convergence.web.pages.maintenance_qr import router as qr_router
 from convergence.web.pages.rendering import flash
 from convergence.web.pages.session import CurrentUserPage, PageUser
 from convergence.web.pages.submitted import CSRF_FIELD, FormDep
 
 router = APIRouter()
 router.include_router(public_router)
+router.include_router(qr_router)
+router.include_router(forms_router)  # before the ticket actions' catch-all path
 NOTE_MAX = 2000
 
 
@@ -67,14 +71,21 @@ def ticket_page(
         ticket = queries.get_ticket(conn, scope=viewer.scope, ticket_id=ticket_id, now=utcnow())
         history = queries.ticket_history(conn, scope=viewer.scope, ticket_id=ticket_id)
         works = interventions.list_interventions(conn, scope=viewer.scope, ticket_id=ticket_id)
+        excluded = queries.list_exclusions(conn, scope=viewer.scope, ticket_id=ticket_id)
     is_open = ticket.status in OPEN_STATUSES
     may_work = viewer.scope.is_contractor or _may_decide(viewer, ticket.member_id)
     return render_data_page(
         request, "maintenance/ticket.html", viewer=viewer, ticket=ticket, history=history,
         works=works, can_acknowledge=may_work and ticket.status is TicketStatus.open,
         can_report=may_work and (is_open or ticket.status is TicketStatus.resolved),
-        can_decide=_may_decide(viewer, ticket.member_id), values={}, errors={}, **_helpers(),
+        can_decide=_may_decide(viewer, ticket.member_id), values={}, errors={},
+        exclusions=excluded, can_exclude=_may_exclude(viewer, ticket.member_id), **_helpers(),
     )  # fmt: skip
+
+
+def _may_exclude(viewer: PageUser, member_id: int) -> bool:
+    """Exclusions are agreed by the member's administrators (the contract's signatories)."""
+    return _may_decide(viewer, member_id) and viewer.scope.can_administer
 
 
 def _back(ticket_id: int) -> Response:

@@ -34,6 +34,8 @@ MAINTENANCE_LABELS: Mapping[str, Mapping[str, str]] = {
         Origin.alert: "Alerte automatique",
         Origin.manual: "Saisie manuelle",
         Origin.public: "Signalement public (QR code)",
+        Origin.status: "Équipement déclaré en panne",
+        Origin.quality: "Contrôle qualité des mesures",
     },
     "action": {
         TicketAction.opened: "Ouverture",
