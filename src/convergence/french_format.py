@@ -1,10 +1,16 @@
-"""Numbers, dates and months written as French readers expect them (pages and PDF report)."""
+"""Numbers, amounts, dates and months written as French readers expect them.
+
+The one place that writes for a French reader (pages, PDF reports, e-mails, proposals, the
+CLI): a decimal comma, digits grouped by a narrow no-break space (U+202F, which no line
+break splits), the same narrow space before « % », a true minus sign, and times read in Paris.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 
-from convergence.indicators.timewindows import PARIS
+from convergence.paris_time import PARIS
 
 NARROW_SPACE = "\u202f"
 MONTHS = (
@@ -20,6 +26,44 @@ def number(value: float | None, decimals: int = 1, *, space: str = NARROW_SPACE)
         return "—"
     text = f"{value:,.{decimals}f}".replace(",", " ").replace(".", ",")
     return text.replace(" ", space)
+
+
+def compact(value: float, decimals: int = 2) -> str:
+    """``3,42``, ``−1,5``, ``12``: at most ``decimals`` decimals, trailing zeros dropped."""
+    text = f"{value:,.{decimals}f}".rstrip("0").rstrip(".") if decimals else f"{value:,.0f}"
+    text = text.replace(",", NARROW_SPACE).replace(".", ",")
+    return text.replace("-", "−")
+
+
+def thousands(value: int) -> str:
+    """``96 000``: a whole number with its digits grouped."""
+    return number(value, 0)
+
+
+def euros(amount: Decimal | float | None, *, cents: bool = False) -> str:
+    """``96 000 €`` rounded half up to the euro, or ``1 250,00 €`` with cents; a dash for none."""
+    if amount is None:
+        return "—"
+    step = Decimal("0.01") if cents else Decimal(1)
+    exact = Decimal(str(amount)).quantize(step, rounding=ROUND_HALF_UP)
+    return f"{number(float(exact), 2 if cents else 0)} €"
+
+
+def price(amount: Decimal | float | None) -> str:
+    """``45 000,50 €``, or ``45 000 €`` when the amount is whole; a dash for none."""
+    if amount is None:
+        return "—"
+    return euros(amount, cents=True).replace(",00 €", " €")
+
+
+def cents(value: int) -> str:
+    """``1 250,00 €`` from a count of euro cents."""
+    return euros(Decimal(value) / 100, cents=True)
+
+
+def percent(ratio: float) -> str:
+    """``35 %`` for a ratio of 0.35, rounded to the unit."""
+    return with_unit(ratio * 100, "%", 0)
 
 
 def with_unit(value: float | None, unit: str, decimals: int = 1) -> str:
@@ -51,6 +95,11 @@ def local_time(instant: datetime | None) -> str:
     return instant.astimezone(PARIS).strftime("%d/%m/%Y %H:%M")
 
 
+def when(instant: datetime) -> str:
+    """``28/11/2026 à 10:40`` in Paris time, as a sentence says it."""
+    return instant.astimezone(PARIS).strftime("%d/%m/%Y à %H:%M")
+
+
 def signed_percent(value: float | None) -> str:
     """``+12 %`` or ``−3 %`` (a true minus sign); a dash for none."""
     if value is None:
@@ -62,6 +111,11 @@ def signed_percent(value: float | None) -> str:
 def clock(instant: datetime) -> str:
     """``09:15`` in Paris time."""
     return instant.astimezone(PARIS).strftime("%H:%M")
+
+
+def without_narrow_spaces(text: str) -> str:
+    """``text`` with no-break spaces for narrow ones: PDF standard fonts have no U+202F."""
+    return text.replace(NARROW_SPACE, "\u00a0")
 
 
 def sentence(text: str) -> str:

@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Row, select
 
@@ -30,9 +29,9 @@ from convergence.charging.status import PointStatus
 from convergence.charging.tables import charge_point_connectors, charge_points
 from convergence.members.scope import MemberScope, member_clause
 from convergence.members.tables import members
+from convergence.paris_time import PARIS
 from convergence.registry.tables import assets
 
-PARIS = ZoneInfo("Europe/Paris")
 IN_THE_FIELD = ("installed", "active", "faulty")
 
 

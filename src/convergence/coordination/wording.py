@@ -5,24 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 
+from convergence import french_format as fr
 from convergence.registry.kinds import Domain, NetworkTechnology
-
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +105,7 @@ def technology_label(technology: str) -> str:
 
 def count_of(number: int, singular: str, plural: str) -> str:
     """« 1 capteur », « 24 capteurs », « 1 200 capteurs »."""
-    return f"{thousands(number)} {singular if number == 1 else plural}"
+    return f"{fr.thousands(number)} {singular if number == 1 else plural}"
 
 
 def join_names(names: Sequence[str], *, limit: int | None = None) -> str:
@@ -143,28 +128,7 @@ def month_span(dates: Iterable[date]) -> str:
     ordered = sorted(dates)
     first, last = ordered[0], ordered[-1]
     if (first.year, first.month) == (last.year, last.month):
-        return f"en {MONTHS[first.month - 1]} {first.year}"
+        return f"en {fr.month(first.year, first.month)}"
     if first.year == last.year:
-        return f"entre {MONTHS[first.month - 1]} et {MONTHS[last.month - 1]} {last.year}"
-    return f"entre {MONTHS[first.month - 1]} {first.year} et {MONTHS[last.month - 1]} {last.year}"
-
-
-def thousands(number: int) -> str:
-    """« 96 000 »: French digit grouping."""
-    return f"{number:,}".replace(",", " ")
-
-
-def euros(amount: Decimal | float) -> str:
-    """« 96 000 € », rounded to the euro."""
-    rounded = int(Decimal(str(amount)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-    return f"{thousands(rounded)} €"
-
-
-def percent(ratio: float) -> str:
-    """« 35 % »."""
-    return f"{thousands(round(ratio * 100))} %"
-
-
-def decimal_fr(value: float, digits: int = 1) -> str:
-    """« 3,2 »: a decimal comma."""
-    return f"{value:.{digits}f}".replace(".", ",")
+        return f"entre {fr.MONTHS[first.month - 1]} et {fr.month(last.year, last.month)}"
+    return f"entre {fr.month(first.year, first.month)} et {fr.month(last.year, last.month)}"

@@ -27,13 +27,13 @@ from convergence.indicators.regulations.noise import (
 from convergence.indicators.results import Completeness, Measure, Unit
 from convergence.indicators.timewindows import (
     HOUR,
-    PARIS,
     NoisePeriod,
     as_utc,
     days_between,
     noise_period_of,
     noise_period_window,
 )
+from convergence.paris_time import PARIS
 
 NOISE_REQUIRED_RATIO = 0.75
 _LEVEL_RULE = f"{DIRECTIVE_2002_49_ANNEX_I.text} ; {NOISE_COVERAGE_RULE.text}"

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Request
 from sqlalchemy import Connection
 from starlette.responses import RedirectResponse, Response
 
+from convergence import french_format as fr
 from convergence.db.types import utcnow
 from convergence.errors import NotFound
 from convergence.indicators.schemas import MeasureOut
@@ -18,7 +19,6 @@ from convergence.indicators.timewindows import local_day_of
 from convergence.members.queries import get_member
 from convergence.members.roles import MemberKind
 from convergence.members.scope import MemberScope
-from convergence.reports import formatting as fr
 from convergence.reports.colours import NEUTRAL
 from convergence.reports.overview import (
     CommuneIndicators,

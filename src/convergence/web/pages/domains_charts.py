@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from convergence.indicators.timewindows import PARIS
+from convergence.paris_time import PARIS
 
 # Distinguishable lines with at least 3:1 against white (RGAA 3.3), in a fixed order.
 PALETTE = (

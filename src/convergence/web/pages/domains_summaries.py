@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from convergence.reports import formatting as fr
+from convergence import french_format as fr
 from convergence.timeseries.buckets import Bucket
 from convergence.timeseries.query_schemas import Aggregation, Point
 from convergence.timeseries.rollups import energetic_mean
