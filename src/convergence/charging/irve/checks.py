@@ -6,10 +6,10 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 
-from convergence.charging.irve_models import NOT_IN_ROAMING
-from convergence.charging.irve_problems import ExportProblem, ProblemKind, SubjectKind, problem
-from convergence.charging.irve_schemas import IrveKind
-from convergence.charging.irve_static import POINT_COLUMNS
+from convergence.charging.irve.models import NOT_IN_ROAMING
+from convergence.charging.irve.problems import ExportProblem, ProblemKind, SubjectKind, problem
+from convergence.charging.irve.schemas import IrveKind
+from convergence.charging.irve.static import POINT_COLUMNS
 
 _SOCKET_COLUMNS = tuple(column for column in sorted(POINT_COLUMNS) if column.startswith("prise_"))
 # Metropolitan France and Corsica, with a margin; swapped coordinates land outside.

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
-from convergence.charging.irve_schemas import IrveKind, schema_columns
+from convergence.charging.irve.schemas import IrveKind, schema_columns
 from convergence.csv_output import SafeWriter
 
 MEDIA_TYPE = "text/csv; charset=utf-8"

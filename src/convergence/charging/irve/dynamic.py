@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from convergence.charging.irve_csv import timestamp_cell
-from convergence.charging.irve_models import PointLiveStatus, SocketType
+from convergence.charging.irve.csv_files import timestamp_cell
+from convergence.charging.irve.models import PointLiveStatus, SocketType
 from convergence.charging.status import irve_status
 
 # The dynamic schema has no column for "autre" sockets.

@@ -13,13 +13,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from convergence.charging.irve_csv import MEDIA_TYPE, read_csv_rows, write_csv
-from convergence.charging.irve_dynamic import build_dynamic_rows
-from convergence.charging.irve_models import NOT_IN_ROAMING, PointLiveStatus, Station
-from convergence.charging.irve_problems import ExportProblem, ProblemKind, SubjectKind, problem
-from convergence.charging.irve_schemas import IrveKind
-from convergence.charging.irve_static import build_static_rows
-from convergence.charging.irve_validation import validate_irve_csv
+from convergence.charging.irve.csv_files import MEDIA_TYPE, read_csv_rows, write_csv
+from convergence.charging.irve.dynamic import build_dynamic_rows
+from convergence.charging.irve.models import NOT_IN_ROAMING, PointLiveStatus, Station
+from convergence.charging.irve.problems import ExportProblem, ProblemKind, SubjectKind, problem
+from convergence.charging.irve.schemas import IrveKind
+from convergence.charging.irve.static import build_static_rows
+from convergence.charging.irve.validation import validate_irve_csv
 from convergence.errors import InvalidInput
 
 

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
-from convergence.charging.irve_schemas import IrveKind
+from convergence.charging.irve.schemas import IrveKind
 
 
 class ProblemKind(StrEnum):

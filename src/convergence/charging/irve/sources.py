@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, select
 
-from convergence.charging.irve_models import (
+from convergence.charging.irve.models import (
     NOT_IN_ROAMING,
     Developer,
     PointLiveStatus,

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from convergence.charging.irve_csv import (
+from convergence.charging.irve.csv_files import (
     date_cell,
     flag_cell,
     format_coordinates,
     number_cell,
     text_cell,
 )
-from convergence.charging.irve_models import Payment, PointOfCharge, SocketType, Station
-from convergence.charging.irve_schemas import IrveKind, schema_columns
+from convergence.charging.irve.models import Payment, PointOfCharge, SocketType, Station
+from convergence.charging.irve.schemas import IrveKind, schema_columns
 
 # Columns that describe one point; every other static column describes its station.
 POINT_COLUMNS: frozenset[str] = frozenset(

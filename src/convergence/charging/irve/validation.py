@@ -9,9 +9,9 @@ from typing import Any
 from frictionless import Error, Resource, Schema
 from frictionless.errors import CellError, LabelError, RowError
 
-from convergence.charging.irve_checks import platform_problems, row_subject
-from convergence.charging.irve_csv import read_csv_rows
-from convergence.charging.irve_problems import (
+from convergence.charging.irve.checks import platform_problems, row_subject
+from convergence.charging.irve.csv_files import read_csv_rows
+from convergence.charging.irve.problems import (
     ExportProblem,
     ProblemKind,
     SubjectKind,
@@ -23,7 +23,7 @@ from convergence.charging.irve_problems import (
     problem,
     type_hint,
 )
-from convergence.charging.irve_schemas import IrveKind, offline_descriptor, schema_field
+from convergence.charging.irve.schemas import IrveKind, offline_descriptor, schema_field
 
 # Station-level errors repeat on every row of the station; they are merged afterwards, so
 # the limit must be far above what one export can hold.
