@@ -15,7 +15,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 from websockets.typing import Subprotocol
 
-from convergence.charging import handshake_auth
+from convergence.charging.ocpp import handshake_auth
 from convergence.members.tables import auth_failures
 from tests.charging.conftest import PASSWORD, LiveServer, register_charge_point, rows, run
 from tests.support import Territory

@@ -24,17 +24,18 @@ from typing import Protocol as Interface
 from ocpp.exceptions import OCPPError
 from sqlalchemy import Connection, Engine
 
-from convergence.charging import commands, handshake_auth, recording
+from convergence.charging import commands, recording
 from convergence.charging.alerting import Sink
 from convergence.charging.config import CentralConfig
 from convergence.charging.credentials import basic_credentials
 from convergence.charging.kinds import CommandName, CommandStatus, Protocol
-from convergence.charging.link import Link
-from convergence.charging.observations import ChargePointRef
-from convergence.charging.ocpp16 import commands as commands16
-from convergence.charging.ocpp16 import handlers as handlers16
-from convergence.charging.ocpp201 import commands as commands201
-from convergence.charging.ocpp201 import handlers as handlers201
+from convergence.charging.ocpp import handshake_auth
+from convergence.charging.ocpp.link import Link
+from convergence.charging.ocpp.observations import ChargePointRef
+from convergence.charging.ocpp.v16 import commands as commands16
+from convergence.charging.ocpp.v16 import handlers as handlers16
+from convergence.charging.ocpp.v201 import commands as commands201
+from convergence.charging.ocpp.v201 import handlers as handlers201
 from convergence.charging.queries import identify_unscoped
 from convergence.charging.schemas import CommandOut, CommandParams
 from convergence.charging.writer import BatchWriter

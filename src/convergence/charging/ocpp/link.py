@@ -21,7 +21,7 @@ from convergence.charging.alerting import Sink
 from convergence.charging.config import CentralConfig
 from convergence.charging.credentials import hash_id_tag
 from convergence.charging.kinds import Protocol, Registration
-from convergence.charging.observations import (
+from convergence.charging.ocpp.observations import (
     BootInfo,
     ChargePointRef,
     MeterSample,

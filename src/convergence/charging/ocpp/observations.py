@@ -1,6 +1,6 @@
 """What a charge point reported, in the same words whatever its OCPP version.
 
-The version subpackages (``ocpp16``, ``ocpp201``) turn their messages into these; storage
+The version subpackages (``v16``, ``v201``) turn their messages into these; storage
 (``recording``, ``transactions``) only knows these. Id tags arrive here already hashed.
 """
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from convergence.charging.observations import MeterSample
+from convergence.charging.ocpp.observations import MeterSample
 
 ENERGY_MEASURAND = "Energy.Active.Import.Register"
 POWER_MEASURAND = "Power.Active.Import"

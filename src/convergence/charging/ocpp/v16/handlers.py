@@ -15,19 +15,19 @@ from ocpp.v16 import ChargePoint, call_result
 from ocpp.v16.enums import Action
 
 from convergence.charging.kinds import Protocol
-from convergence.charging.link import Link
-from convergence.charging.observations import (
+from convergence.charging.ocpp.link import Link
+from convergence.charging.ocpp.observations import (
     BootInfo,
     StatusReport,
     TransactionEnd,
     TransactionStart,
 )
-from convergence.charging.ocpp16.meter import samples_of
-from convergence.charging.routing import on_action
+from convergence.charging.ocpp.routing import on_action
+from convergence.charging.ocpp.timestamps import ocpp_time, parse_ocpp_time
+from convergence.charging.ocpp.v16.meter import samples_of
 from convergence.charging.status import status_from_ocpp16
-from convergence.charging.timestamps import ocpp_time, parse_ocpp_time
 
-LOGGER = logging.getLogger("convergence.charging.ocpp16")
+LOGGER = logging.getLogger("convergence.charging.ocpp.v16")
 _DETAIL_FIELDS = ("info", "vendor_id", "vendor_error_code")
 
 

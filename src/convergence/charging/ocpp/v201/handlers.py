@@ -15,20 +15,20 @@ from ocpp.v201 import ChargePoint, call_result
 from ocpp.v201.enums import Action
 
 from convergence.charging.kinds import Protocol
-from convergence.charging.link import Link
-from convergence.charging.observations import (
+from convergence.charging.ocpp.link import Link
+from convergence.charging.ocpp.observations import (
     BootInfo,
     MeterSample,
     StatusReport,
     TransactionEnd,
     TransactionStart,
 )
-from convergence.charging.ocpp201.meter import samples_of
-from convergence.charging.routing import on_action
+from convergence.charging.ocpp.routing import on_action
+from convergence.charging.ocpp.timestamps import ocpp_time, parse_ocpp_time
+from convergence.charging.ocpp.v201.meter import samples_of
 from convergence.charging.status import status_from_ocpp201
-from convergence.charging.timestamps import ocpp_time, parse_ocpp_time
 
-LOGGER = logging.getLogger("convergence.charging.ocpp201")
+LOGGER = logging.getLogger("convergence.charging.ocpp.v201")
 
 
 def _token_status(accepted: bool) -> dict[str, str]:

@@ -6,9 +6,9 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from convergence.charging.observations import MeterSample
-from convergence.charging.sampling import ENERGY_MEASURAND, SampledValue, combine, scaled
-from convergence.charging.timestamps import parse_ocpp_time
+from convergence.charging.ocpp.observations import MeterSample
+from convergence.charging.ocpp.sampling import ENERGY_MEASURAND, SampledValue, combine, scaled
+from convergence.charging.ocpp.timestamps import parse_ocpp_time
 
 
 def samples_of(
