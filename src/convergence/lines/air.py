@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import Connection
 
 from convergence.indicators.service import ComparisonSpec
-from convergence.indicators.service_air import (
+from convergence.indicators.services.air import (
     AIR_METRIC,
     air_indicators,
     bad_air_days,

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import Connection
 
 from convergence.alerts.charging_rules import default_rules
-from convergence.indicators.service_charging import charging_indicators
+from convergence.indicators.services.charging import charging_indicators
 from convergence.lines.periods import last_days
 from convergence.members.scope import MemberScope
 from convergence.reports.figures_services import charging_figure

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy import Connection
 
 from convergence.indicators.service import ComparisonSpec
-from convergence.indicators.service_lighting import (
+from convergence.indicators.services.lighting import (
     LIGHTING_METRIC,
     compute_lighting,
     lighting_indicators,

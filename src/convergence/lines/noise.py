@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy import Connection
 
 from convergence.indicators.service import ComparisonSpec
-from convergence.indicators.service_noise import (
+from convergence.indicators.services.noise import (
     NOISE_METRIC,
     compute_noise,
     loudest_lden,

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy import Connection
 
 from convergence.indicators.service import ComparisonSpec
-from convergence.indicators.service_traffic import (
+from convergence.indicators.services.traffic import (
     TRAFFIC_METRIC,
     busiest_tmj,
     compute_traffic,

@@ -8,7 +8,7 @@ from sqlalchemy import Connection
 
 from convergence.indicators.schemas import IndicatorQuery
 from convergence.indicators.service import ComparisonSpec
-from convergence.indicators.service_water import (
+from convergence.indicators.services.water import (
     WATER_METRIC,
     compute_water,
     water_indicators,
