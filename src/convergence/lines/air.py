@@ -20,7 +20,7 @@ from convergence.reports.monthly_environment import air_section
 from convergence.reports.overview import days_query
 from convergence.reports.schemas import KeyFigure, Section
 from convergence.servicelines import DashboardCard, DomainPage, ServiceLine
-from convergence.web.pages.domains_indicators import air_days, air_index_figure
+from convergence.web.pages.domains.indicators import air_days, air_index_figure
 
 
 def key_figure(conn: Connection, *, scope: MemberScope, commune: str, today: date) -> KeyFigure:

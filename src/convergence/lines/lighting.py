@@ -20,7 +20,7 @@ from convergence.reports.monthly_services import lighting_section
 from convergence.reports.overview import days_query
 from convergence.reports.schemas import KeyFigure, Section
 from convergence.servicelines import DashboardCard, DomainPage, ServiceLine
-from convergence.web.pages.domains_indicators import lighting_energy_figure
+from convergence.web.pages.domains.indicators import lighting_energy_figure
 
 
 def key_figure(conn: Connection, *, scope: MemberScope, commune: str, today: date) -> KeyFigure:

@@ -21,7 +21,7 @@ from convergence.reports.monthly_environment import noise_section
 from convergence.reports.overview import days_query
 from convergence.reports.schemas import KeyFigure, Section
 from convergence.servicelines import DashboardCard, DomainPage, ServiceLine
-from convergence.web.pages.domains_indicators import loudest_stations, noise_lden_figure
+from convergence.web.pages.domains.indicators import loudest_stations, noise_lden_figure
 
 
 def key_figure(conn: Connection, *, scope: MemberScope, commune: str, today: date) -> KeyFigure:

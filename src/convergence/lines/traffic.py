@@ -20,7 +20,7 @@ from convergence.reports.monthly_services import traffic_section
 from convergence.reports.overview import days_query
 from convergence.reports.schemas import KeyFigure, Section
 from convergence.servicelines import DashboardCard, DomainPage, ServiceLine
-from convergence.web.pages.domains_indicators import busiest_sites, traffic_days_figure
+from convergence.web.pages.domains.indicators import busiest_sites, traffic_days_figure
 
 TRAFFIC_DAYS = 14
 

@@ -149,7 +149,7 @@ class MenuEntry:
 
 @dataclass(frozen=True, slots=True)
 class DomainPage:
-    """The standard domain page the core builds for the line (``web/pages/domains.py``).
+    """The standard domain page the core builds for the line (``web/pages/domains/pages.py``).
 
     It shows one commune or one station over a chosen period: the indicator service's
     result rendered by ``template`` (which extends ``domains/_layout.html``), the daily

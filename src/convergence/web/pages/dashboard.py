@@ -35,7 +35,7 @@ from convergence.web.deps import EngineDep
 from convergence.web.pages.comparison_rows import compared_rows, rank_text
 from convergence.web.pages.dashboard_cache import CacheDep, visibility
 from convergence.web.pages.dashboard_rendering import render_data_page
-from convergence.web.pages.domains_charts import day_iso, sparkline
+from convergence.web.pages.domains.charts import day_iso, sparkline
 from convergence.web.pages.rendering import commune_name
 from convergence.web.pages.session import CurrentUserPage, PageUser
 

@@ -17,7 +17,7 @@ from convergence.registry import queries
 from convergence.registry.schemas import AssetOut, DeviceModelOut, InitiativeOut
 from convergence.timeseries.flags import REASON_LABELS
 from convergence.web.deps import EngineDep, SettingsDep
-from convergence.web.pages.domains_asset import asset_measures
+from convergence.web.pages.domains.asset import asset_measures
 from convergence.web.pages.inventory_filters import PAGE_SIZE, InventoryFiltersDep
 from convergence.web.pages.quality_summary import asset_quality
 from convergence.web.pages.rendering import commune_name, render_page

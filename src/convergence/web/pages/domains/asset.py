@@ -13,8 +13,8 @@ from convergence.registry.schemas import AssetOut
 from convergence.timeseries.queries import list_series
 from convergence.timeseries.query_schemas import SeriesFilter, TimeRange
 from convergence.timeseries.schemas import SeriesOut
-from convergence.web.pages.domains_series import QuantityView, quantity_label, quantity_view
-from convergence.web.pages.domains_specs import domain_pages
+from convergence.web.pages.domains.series import QuantityView, quantity_label, quantity_view
+from convergence.web.pages.domains.specs import domain_pages
 
 ASSET_DAYS = 7
 

@@ -3,7 +3,7 @@
 The server never imports plotly: a figure is a dict ``{data, layout, config}`` that
 ``static/js/charts.js`` hands to the plotly.js the plotly package ships. Times are written
 in Paris local time, as people read them. Every figure comes with its text alternative,
-built next to it from the same numbers (``domains_summaries.py``).
+built next to it from the same numbers (``summaries.py``).
 """
 
 from __future__ import annotations

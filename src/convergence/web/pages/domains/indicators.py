@@ -28,7 +28,7 @@ from convergence.members.scope import MemberScope
 from convergence.reports.colours import NEUTRAL
 from convergence.reports.figures_services import tmj
 from convergence.servicelines import ServiceLine
-from convergence.web.pages.domains_charts import Line, bar_figure, day_iso, line_figure
+from convergence.web.pages.domains.charts import Line, bar_figure, day_iso, line_figure
 
 CHARTED = 8  # stations drawn one line each and tabulated day by day; the busiest ones
 

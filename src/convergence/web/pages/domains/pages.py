@@ -36,14 +36,14 @@ from convergence.timeseries.series_queries import find_series
 from convergence.web.deps import EngineDep
 from convergence.web.pages.dashboard_cache import CacheDep, visibility
 from convergence.web.pages.dashboard_rendering import render_data_page
-from convergence.web.pages.domains_indicators import (
+from convergence.web.pages.domains.indicators import (
     charted_stations,
     indicator_figure,
     indicators_of,
 )
-from convergence.web.pages.domains_period import DomainQuery, DomainQueryDep
-from convergence.web.pages.domains_series import quantity_view
-from convergence.web.pages.domains_specs import menu_entries
+from convergence.web.pages.domains.period import DomainQuery, DomainQueryDep
+from convergence.web.pages.domains.series import quantity_view
+from convergence.web.pages.domains.specs import menu_entries
 from convergence.web.pages.rendering import commune_name
 from convergence.web.pages.session import CurrentUserPage, PageUser
 

@@ -25,8 +25,8 @@ from convergence.timeseries.series_queries import (
     find_series,
     selection_values,
 )
-from convergence.web.pages.domains_charts import Line, line_figure, local_iso
-from convergence.web.pages.domains_summaries import DailyRow, SeriesSummary, daily_rows, summarise
+from convergence.web.pages.domains.charts import Line, line_figure, local_iso
+from convergence.web.pages.domains.summaries import DailyRow, SeriesSummary, daily_rows, summarise
 
 MAX_LINES = 8
 RESOLUTIONS = {

@@ -21,7 +21,7 @@ from convergence.members.scope import MemberScope
 from convergence.web.deps import EngineDep, SettingsDep
 from convergence.web.pages.dashboard_rendering import render_data_page
 from convergence.web.pages.form_errors import FieldErrors, domain_errors, field_errors
-from convergence.web.pages.ingest_admin_labels import INGEST_LABELS
+from convergence.web.pages.ingest_admin.labels import INGEST_LABELS
 from convergence.web.pages.member_choice import chosen_member, member_options
 from convergence.web.pages.rendering import flash
 from convergence.web.pages.session import AdminPage, PageUser

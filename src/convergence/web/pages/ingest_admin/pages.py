@@ -17,7 +17,7 @@ from convergence.ingest.schemas import DeadLetterFilters, ReplayReport
 from convergence.members.queries import member_names
 from convergence.web.deps import EngineDep, RuntimeDep
 from convergence.web.pages.dashboard_rendering import render_data_page
-from convergence.web.pages.ingest_admin_labels import INGEST_LABELS
+from convergence.web.pages.ingest_admin.labels import INGEST_LABELS
 from convergence.web.pages.rendering import flash
 from convergence.web.pages.session import WriterPage
 from convergence.web.pages.submitted import FormDep
