@@ -26,9 +26,9 @@ from convergence.web.pages import (
     territory_dashboard,
     territory_map,
 )
+from convergence.web.pages.ingest_admin import deadletters as ingest_admin
 from convergence.web.pages.ingest_admin import devices as ingest_admin_devices
 from convergence.web.pages.ingest_admin import integrations as ingest_admin_integrations
-from convergence.web.pages.ingest_admin import pages as ingest_admin
 
 router = APIRouter(include_in_schema=False)
 for module in (
