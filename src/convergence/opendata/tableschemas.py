@@ -50,11 +50,6 @@ OFFICIAL_PAGES: dict[str, str] = {
 }
 
 
-def is_official(name: SchemaName | str) -> bool:
-    """True when the packaged file is the official one (IRVE only)."""
-    return name in _IRVE
-
-
 @cache
 def _packaged_text(name: SchemaName) -> str:
     path = files("convergence.opendata") / "data" / "schemas" / f"{name.value}.json"
