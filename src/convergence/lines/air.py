@@ -15,11 +15,13 @@ from convergence.indicators.services.air import (
 )
 from convergence.lines.periods import TREND_DAYS, last_days
 from convergence.members.scope import MemberScope
+from convergence.opendata.specs import LON_LAT, SENSORS, Cadence, KindSpec, ResourceSpec
+from convergence.opendata.tableschemas import SchemaName
 from convergence.reports.figures_environment import air_figure
 from convergence.reports.monthly_environment import air_section
 from convergence.reports.overview import days_query
 from convergence.reports.schemas import KeyFigure, Section
-from convergence.servicelines import DashboardCard, DomainPage, ServiceLine
+from convergence.servicelines import DashboardCard, DomainPage, OpenDataset, ServiceLine
 from convergence.web.pages.domains.indicators import air_days, air_index_figure
 
 
@@ -35,6 +37,19 @@ def report_section(
     """The month's indices and exceedances of the commune."""
     query = days_query(first, last, commune=commune)
     return air_section(air_indicators(conn, scope=scope, query=query))
+
+
+# The daily (hourly for water) measurements members publish as open data.
+AIR_DAILY = KindSpec(
+    "Qualité de l'air : mesures journalières — {member}",
+    "Moyennes, minima et maxima journaliers des polluants mesurés par les capteurs de la "
+    "collectivité (mesures indicatives, pas des stations réglementaires).",
+    ("qualité de l'air", "pollution", "NO2", "PM10", "PM2.5", SENSORS),
+    ("ENVI", "HEAL"),
+    Cadence.daily,
+    (ResourceSpec("air_daily", SchemaName.air_daily, "Mesures journalières", LON_LAT),),
+    "air",
+)
 
 
 LINE = ServiceLine(
@@ -54,5 +69,6 @@ LINE = ServiceLine(
     ),
     dashboard=DashboardCard(key_figure, colour="#0063cb"),
     report_section=report_section,
+    datasets=(OpenDataset("air_daily", AIR_DAILY),),
     docs="docs/service-lines.md#air",
 )

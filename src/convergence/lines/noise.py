@@ -16,11 +16,13 @@ from convergence.indicators.services.noise import (
 from convergence.indicators.timewindows import days_between
 from convergence.lines.periods import TREND_DAYS, last_days
 from convergence.members.scope import MemberScope
+from convergence.opendata.specs import LON_LAT, SENSORS, Cadence, KindSpec, ResourceSpec
+from convergence.opendata.tableschemas import SchemaName
 from convergence.reports.figures_environment import noise_figure
 from convergence.reports.monthly_environment import noise_section
 from convergence.reports.overview import days_query
 from convergence.reports.schemas import KeyFigure, Section
-from convergence.servicelines import DashboardCard, DomainPage, ServiceLine
+from convergence.servicelines import DashboardCard, DomainPage, OpenDataset, ServiceLine
 from convergence.web.pages.domains.indicators import loudest_stations, noise_lden_figure
 
 
@@ -40,6 +42,19 @@ def report_section(
     )
 
 
+# The daily (hourly for water) measurements members publish as open data.
+NOISE_DAILY = KindSpec(
+    "Bruit : niveaux sonores journaliers — {member}",
+    "Niveau sonore moyen journalier (moyenne énergétique des LAeq), minimum et maximum de "
+    "chaque sonomètre de la collectivité.",
+    ("bruit", "environnement sonore", "LAeq", SENSORS),
+    ("ENVI", "HEAL"),
+    Cadence.daily,
+    (ResourceSpec("noise_daily", SchemaName.noise_daily, "Niveaux journaliers", LON_LAT),),
+    "noise",
+)
+
+
 LINE = ServiceLine(
     name="noise",
     label="Bruit",
@@ -57,5 +72,6 @@ LINE = ServiceLine(
     ),
     dashboard=DashboardCard(key_figure, colour="#7d4e5b"),
     report_section=report_section,
+    datasets=(OpenDataset("noise_daily", NOISE_DAILY),),
     docs="docs/service-lines.md#noise",
 )
