@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from convergence import french_format as fr
 from convergence.coordination.wording import (
-    DomainWords,
     count_of,
     join_names,
     month_span,
@@ -17,6 +16,7 @@ from convergence.coordination.wording import (
     together,
 )
 from convergence.registry.kinds import NetworkTechnology
+from convergence.servicelines import EquipmentWords
 
 PURCHASING_CENTRE = "la centrale d'achat du syndicat"
 NAMES_SHOWN = 5  # a sentence names at most this many members, then says how many more
@@ -39,7 +39,7 @@ class PurchaseVolume:
     budget_eur: Decimal | None
 
 
-def joint_purchase_title(words: DomainWords, names: Sequence[str]) -> str:
+def joint_purchase_title(words: EquipmentWords, names: Sequence[str]) -> str:
     return f"Achat groupé — {words.label} : {join_names(names, limit=NAMES_SHOWN)}"
 
 
@@ -47,7 +47,7 @@ def joint_purchase_text(
     *,
     names: Sequence[str],
     relation: str,
-    words: DomainWords,
+    words: EquipmentWords,
     start_dates: Sequence[date],
     volume: PurchaseVolume,
 ) -> str:
@@ -60,7 +60,7 @@ def joint_purchase_text(
     )
 
 
-def _volume(words: DomainWords, volume: PurchaseVolume) -> str:
+def _volume(words: EquipmentWords, volume: PurchaseVolume) -> str:
     if volume.units is None:
         text = count_of(volume.projects, "projet", "projets")
     else:
@@ -99,7 +99,7 @@ def shared_network_text(
     )
 
 
-def coverage_gap_title(words: DomainWords, name: str) -> str:
+def coverage_gap_title(words: EquipmentWords, name: str) -> str:
     return f"Prochaine vague — {words.label} : {name}"
 
 
@@ -113,7 +113,7 @@ class GapFigures:
     candidates: int
 
 
-def coverage_gap_text(*, name: str, words: DomainWords, figures: GapFigures) -> str:
+def coverage_gap_text(*, name: str, words: EquipmentWords, figures: GapFigures) -> str:
     """« Viroflay (17 237 habitants) n'a aucun capteur… alors que 3 de ses 5 voisines… »"""
     return (
         f"{name} ({fr.thousands(figures.population)} habitants) n'a {words.none} alors que "

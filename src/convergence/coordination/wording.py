@@ -3,72 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
 
 from convergence import french_format as fr
 from convergence.registry.kinds import Domain, NetworkTechnology
+from convergence.servicelines import EquipmentWords, service_lines
 
-
-@dataclass(frozen=True, slots=True)
-class DomainWords:
-    things: str  # what a commune deploys, with its article: « des capteurs de qualité de l'air »
-    none: str  # « aucun capteur de qualité de l'air »
-    unit: str  # one piece of equipment
-    units: str  # several
-    label: str  # the domain as a title says it
-
-
+# Words of the core's domains that no service line brings; a line brings its own
+# (``ServiceLine.words``).
 DOMAIN_WORDS = {
-    Domain.air: DomainWords(
-        "des capteurs de qualité de l'air",
-        "aucun capteur de qualité de l'air",
-        "capteur",
-        "capteurs",
-        "qualité de l'air",
-    ),
-    Domain.noise: DomainWords(
-        "des capteurs de bruit", "aucun capteur de bruit", "capteur", "capteurs", "bruit"
-    ),
-    Domain.traffic: DomainWords(
-        "des compteurs de trafic", "aucun compteur de trafic", "compteur", "compteurs", "trafic"
-    ),
-    Domain.water: DomainWords(
-        "des capteurs de niveau d'eau",
-        "aucun capteur de niveau d'eau",
-        "capteur",
-        "capteurs",
-        "eau et crues",
-    ),
-    Domain.lighting: DomainWords(
-        "de l'éclairage public connecté",
-        "aucun éclairage public connecté",
-        "point lumineux",
-        "points lumineux",
-        "éclairage public",
-    ),
-    Domain.charging: DomainWords(
-        "des bornes de recharge",
-        "aucune borne de recharge",
-        "point de charge",
-        "points de charge",
-        "recharge électrique",
-    ),
-    Domain.video: DomainWords(
-        "des caméras de vidéoprotection",
-        "aucune caméra de vidéoprotection",
-        "caméra",
-        "caméras",
-        "vidéoprotection",
-    ),
-    Domain.network: DomainWords(
+    Domain.network: EquipmentWords(
         "des équipements de réseau",
         "aucun équipement de réseau",
         "équipement",
         "équipements",
         "réseaux",
     ),
-    Domain.other: DomainWords(
+    Domain.other: EquipmentWords(
         "des équipements connectés",
         "aucun équipement connecté",
         "équipement",
@@ -91,8 +42,11 @@ TECHNOLOGY_LABELS = {
 TOGETHER = {2: "toutes deux", 3: "toutes trois", 4: "toutes quatre"}
 
 
-def domain_words(domain: str) -> DomainWords:
-    """The words of a domain; an unknown domain reads as generic equipment."""
+def domain_words(domain: str) -> EquipmentWords:
+    """The words of a domain: its service line's, else the core's; else generic equipment."""
+    lines = service_lines()
+    if domain in lines and (words := lines.get(domain).words) is not None:
+        return words
     known = {d.value: words for d, words in DOMAIN_WORDS.items()}
     return known.get(domain, DOMAIN_WORDS[Domain.other])
 

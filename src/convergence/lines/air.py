@@ -21,7 +21,13 @@ from convergence.reports.figures_environment import air_figure
 from convergence.reports.monthly_environment import air_section
 from convergence.reports.overview import days_query
 from convergence.reports.schemas import KeyFigure, Section
-from convergence.servicelines import DashboardCard, DomainPage, OpenDataset, ServiceLine
+from convergence.servicelines import (
+    DashboardCard,
+    DomainPage,
+    EquipmentWords,
+    OpenDataset,
+    ServiceLine,
+)
 from convergence.web.pages.domains.indicators import air_days, air_index_figure
 
 
@@ -70,5 +76,12 @@ LINE = ServiceLine(
     dashboard=DashboardCard(key_figure, colour="#0063cb"),
     report_section=report_section,
     datasets=(OpenDataset("air_daily", AIR_DAILY),),
+    words=EquipmentWords(
+        "des capteurs de qualité de l'air",
+        "aucun capteur de qualité de l'air",
+        "capteur",
+        "capteurs",
+        "qualité de l'air",
+    ),
     docs="docs/service-lines.md#air",
 )

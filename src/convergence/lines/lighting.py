@@ -19,7 +19,7 @@ from convergence.reports.figures_services import lighting_figure
 from convergence.reports.monthly_services import lighting_section
 from convergence.reports.overview import days_query
 from convergence.reports.schemas import KeyFigure, Section
-from convergence.servicelines import DashboardCard, DomainPage, ServiceLine
+from convergence.servicelines import DashboardCard, DomainPage, EquipmentWords, ServiceLine
 from convergence.web.pages.domains.indicators import lighting_energy_figure
 
 
@@ -54,5 +54,12 @@ LINE = ServiceLine(
     ),
     dashboard=DashboardCard(key_figure, colour="#716043"),
     report_section=report_section,
+    words=EquipmentWords(
+        "de l'éclairage public connecté",
+        "aucun éclairage public connecté",
+        "point lumineux",
+        "points lumineux",
+        "éclairage public",
+    ),
     docs="docs/service-lines.md#lighting",
 )

@@ -22,7 +22,13 @@ from convergence.reports.figures_environment import noise_figure
 from convergence.reports.monthly_environment import noise_section
 from convergence.reports.overview import days_query
 from convergence.reports.schemas import KeyFigure, Section
-from convergence.servicelines import DashboardCard, DomainPage, OpenDataset, ServiceLine
+from convergence.servicelines import (
+    DashboardCard,
+    DomainPage,
+    EquipmentWords,
+    OpenDataset,
+    ServiceLine,
+)
 from convergence.web.pages.domains.indicators import loudest_stations, noise_lden_figure
 
 
@@ -73,5 +79,12 @@ LINE = ServiceLine(
     dashboard=DashboardCard(key_figure, colour="#7d4e5b"),
     report_section=report_section,
     datasets=(OpenDataset("noise_daily", NOISE_DAILY),),
+    words=EquipmentWords(
+        "des capteurs de bruit",
+        "aucun capteur de bruit",
+        "capteur",
+        "capteurs",
+        "bruit",
+    ),
     docs="docs/service-lines.md#noise",
 )

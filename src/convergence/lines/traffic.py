@@ -19,7 +19,7 @@ from convergence.reports.figures_services import busiest_site, tmja, traffic_fig
 from convergence.reports.monthly_services import traffic_section
 from convergence.reports.overview import days_query
 from convergence.reports.schemas import KeyFigure, Section
-from convergence.servicelines import DashboardCard, DomainPage, ServiceLine
+from convergence.servicelines import DashboardCard, DomainPage, EquipmentWords, ServiceLine
 from convergence.web.pages.domains.indicators import busiest_sites, traffic_days_figure
 
 TRAFFIC_DAYS = 14
@@ -65,5 +65,12 @@ LINE = ServiceLine(
     ),
     dashboard=DashboardCard(key_figure, colour="#a94600"),
     report_section=report_section,
+    words=EquipmentWords(
+        "des compteurs de trafic",
+        "aucun compteur de trafic",
+        "compteur",
+        "compteurs",
+        "trafic",
+    ),
     docs="docs/service-lines.md#traffic",
 )

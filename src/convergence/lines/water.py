@@ -22,7 +22,13 @@ from convergence.reports.figures_environment import water_figure
 from convergence.reports.monthly_environment import water_section
 from convergence.reports.overview import days_query
 from convergence.reports.schemas import KeyFigure, Section, TrendPoint
-from convergence.servicelines import DashboardCard, DomainPage, OpenDataset, ServiceLine
+from convergence.servicelines import (
+    DashboardCard,
+    DomainPage,
+    EquipmentWords,
+    OpenDataset,
+    ServiceLine,
+)
 from convergence.timeseries.buckets import daily_buckets
 from convergence.timeseries.query_schemas import SeriesFilter, TimeRange
 from convergence.timeseries.series_queries import find_series
@@ -90,5 +96,12 @@ LINE = ServiceLine(
     dashboard=DashboardCard(key_figure, colour="#006a6f"),
     report_section=report_section,
     datasets=(OpenDataset("water_levels", WATER_LEVELS),),
+    words=EquipmentWords(
+        "des capteurs de niveau d'eau",
+        "aucun capteur de niveau d'eau",
+        "capteur",
+        "capteurs",
+        "eau et crues",
+    ),
     docs="docs/service-lines.md#water",
 )
