@@ -21,8 +21,8 @@ from sqlalchemy import Connection, Engine
 from convergence.alerts.config import config_from_settings as alerts_config
 from convergence.alerts.react import alert_stage
 from convergence.alerts.worker import AlertWorker
-from convergence.charging.central import CentralSystem
 from convergence.charging.config import config_from_settings as central_config
+from convergence.charging.ocpp.central import CentralSystem
 from convergence.db.engine import make_engine
 from convergence.ingest.catchup import CatchUp
 from convergence.ingest.deadletters import DeadLetterLimits

@@ -19,8 +19,8 @@ import uvicorn
 from sqlalchemy import Engine
 
 from convergence.charging import service as charging_service
-from convergence.charging.central import CentralSystem
 from convergence.charging.config import CentralConfig
+from convergence.charging.ocpp.central import CentralSystem
 from convergence.members.scope import command_line_scope
 from convergence.registry import service as registry_service
 from convergence.registry.schemas import AssetCreate

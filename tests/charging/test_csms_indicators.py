@@ -10,7 +10,7 @@ from convergence.charging.alerting import charging_event, connection_event
 from convergence.charging.indicator_inputs import charging_indicators
 from convergence.charging.indicators import point_durations
 from convergence.charging.kinds import ConnectionState, EventKind
-from convergence.charging.observations import ChargePointRef
+from convergence.charging.ocpp.observations import ChargePointRef
 from convergence.charging.status import PointStatus
 from convergence.members.scope import command_line_scope
 from convergence.simulation.chargepoint import run_charge_point

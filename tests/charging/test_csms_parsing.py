@@ -15,10 +15,10 @@ from convergence.charging.credentials import (
     verify_authorization_key,
 )
 from convergence.charging.metering import ConnectorMeter
-from convergence.charging.observations import MeterSample
-from convergence.charging.ocpp16.meter import samples_of as samples16
-from convergence.charging.ocpp201.meter import samples_of as samples201
-from convergence.charging.timestamps import parse_ocpp_time
+from convergence.charging.ocpp.observations import MeterSample
+from convergence.charging.ocpp.timestamps import parse_ocpp_time
+from convergence.charging.ocpp.v16.meter import samples_of as samples16
+from convergence.charging.ocpp.v201.meter import samples_of as samples201
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 json_values = st.recursive(

@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from websockets.asyncio.client import connect
 from websockets.typing import Subprotocol
 
-from convergence.charging.frames import MAX_DEPTH, too_deep
+from convergence.charging.ocpp.frames import MAX_DEPTH, too_deep
 from tests.charging.conftest import PASSWORD, LiveServer, register_charge_point, run
 from tests.support import Territory
 

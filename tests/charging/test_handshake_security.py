@@ -15,8 +15,8 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 from websockets.typing import Subprotocol
 
-from convergence.charging import handshake_auth
 from convergence.charging.config import config_from_settings
+from convergence.charging.ocpp import handshake_auth
 from convergence.members.tables import auth_failures
 from convergence.settings import Settings
 from tests.charging.conftest import PASSWORD, LiveServer, register_charge_point, rows, run

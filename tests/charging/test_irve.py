@@ -16,7 +16,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from convergence.charging.irve import (
+from convergence.charging.irve.csv_files import format_coordinates
+from convergence.charging.irve.exports import (
     IrveExport,
     IrveRefusal,
     export_dynamic,
@@ -24,8 +25,7 @@ from convergence.charging.irve import (
     validate_dynamic_csv,
     validate_static_csv,
 )
-from convergence.charging.irve_csv import format_coordinates
-from convergence.charging.irve_models import (
+from convergence.charging.irve.models import (
     AccessCondition,
     Developer,
     GridConnection,
@@ -38,8 +38,8 @@ from convergence.charging.irve_models import (
     SocketType,
     Station,
 )
-from convergence.charging.irve_problems import ProblemKind, SubjectKind
-from convergence.charging.irve_schemas import IrveKind, load_schema, schema_columns
+from convergence.charging.irve.problems import ProblemKind, SubjectKind
+from convergence.charging.irve.schemas import IrveKind, load_schema, schema_columns
 from convergence.charging.status import PointStatus
 
 DATA = Path(__file__).parent / "data"

@@ -32,9 +32,9 @@ def test_a_commune_whose_neighbours_are_mostly_equipped_is_a_candidate(build: Bu
     assert [m.id for m in proposal.members] == [build.territory.boulogne.id]
     assert [c.insee for c in proposal.communes] == [BOULOGNE]
     assert proposal.explanation == (
-        "Boulogne-Billancourt (119 019 habitants) n'a aucun capteur de qualité de l'air alors "
-        "que 2 de ses 4 communes voisines en sont équipées, soit 69 % de leur population : elle "
-        "est candidate pour la prochaine vague de déploiement (rang 1 sur 1 par population)."
+        "Boulogne-Billancourt (119\u202f019 habitants) n'a aucun capteur de qualité de l'air alors "
+        "que 2 de ses 4 communes voisines en sont équipées, soit 69\u202f% de leur population : "
+        "elle est candidate pour la prochaine vague de déploiement (rang 1 sur 1 par population)."
     )
     assert proposal.evidence["equipped_population_share"] == round(114_003 / 166_161, 4)
     assert proposal.score == 119_019

@@ -23,7 +23,7 @@ def test_one_device_model_bought_at_different_prices_is_flagged(build: Builder) 
     assert proposal.explanation == (
         "Versailles et Boulogne-Billancourt achètent séparément le même modèle Milesight AM307 "
         "à des prix différents : 310 € l'unité pour Versailles, 420 € pour Boulogne-Billancourt "
-        "(écart de 35 %). Un marché commun via la centrale d'achat du syndicat alignerait les "
+        "(écart de 35\u202f%). Un marché commun via la centrale d'achat du syndicat alignerait les "
         "prix : au prix le plus bas, l'économie aurait été de 110 €."
     )
     assert proposal.evidence["prices"] == [
@@ -77,10 +77,10 @@ def test_one_supplier_paid_different_unit_prices_by_two_members_is_flagged(
     [proposal] = build.proposals()
     assert proposal.explanation == (
         "Versailles et Boulogne-Billancourt achètent séparément des capteurs de qualité de l'air "
-        "au même fournisseur, Acme Capteurs, à des prix différents : 3 000 € l'unité pour "
-        "Versailles, 4 000 € pour Boulogne-Billancourt (écart de 33 %). Un marché commun via la "
-        "centrale d'achat du syndicat alignerait les prix : au prix le plus bas, l'économie "
-        "aurait été de 5 000 €."
+        "au même fournisseur, Acme Capteurs, à des prix différents : 3\u202f000 € l'unité pour "
+        "Versailles, 4\u202f000 € pour Boulogne-Billancourt (écart de 33\u202f%). Un marché "
+        "commun via la centrale d'achat du syndicat alignerait les prix : au prix le plus bas, "
+        "l'économie aurait été de 5\u202f000 €."
     )
     assert [p["initiative_ids"] for p in proposal.evidence["prices"]] == [[first], [second]]
 

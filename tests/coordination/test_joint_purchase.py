@@ -31,7 +31,7 @@ def test_two_adjacent_communes_planning_air_sensors_get_one_joint_purchase(
     assert proposal.explanation == (
         "Versailles et Le Chesnay-Rocquencourt, communes voisines, prévoient toutes deux des "
         "capteurs de qualité de l'air entre mars et juin 2027 : un achat groupé via la centrale "
-        "d'achat du syndicat porterait sur 24 capteurs pour un budget cumulé de 96 000 €."
+        "d'achat du syndicat porterait sur 24 capteurs pour un budget cumulé de 96\u202f000 €."
     )
     assert {m.id for m in proposal.members} == {versailles, chesnay}
     assert [c.insee for c in proposal.communes] == [LE_CHESNAY, VERSAILLES]

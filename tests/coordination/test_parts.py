@@ -21,8 +21,9 @@ from convergence.coordination.schemas import (
 )
 from convergence.coordination.service import fingerprint
 from convergence.coordination.tables import comments, proposal_members, proposals
-from convergence.coordination.wording import euros, join_names, month_span, together
+from convergence.coordination.wording import join_names, month_span, together
 from convergence.db.schema import load_all_tables
+from convergence.french_format import euros
 from convergence.registry.kinds import Domain
 from convergence.settings import Settings
 
@@ -42,8 +43,8 @@ def test_month_spans_read_as_people_say_them(dates: list[date], said: str) -> No
 def test_names_amounts_and_counts_in_french() -> None:
     assert join_names(["Versailles"]) == "Versailles"
     assert join_names(["A", "B", "C"]) == "A, B et C"
-    assert euros(Decimal("96000.4")) == "96 000 €"
-    assert euros(Decimal("1234567.5")) == "1 234 568 €"
+    assert euros(Decimal("96000.4")) == "96\u202f000 €"
+    assert euros(Decimal("1234567.5")) == "1\u202f234\u202f568 €"
     assert (together(2), together(3), together(7)) == ("toutes deux", "toutes trois", "toutes")
 
 

@@ -10,9 +10,9 @@ from convergence.alerts.tables import alert_rules, alerts
 from convergence.demo.build import Demo
 from convergence.indicators.air import IndexStatus
 from convergence.indicators.schemas import IndicatorQuery
-from convergence.indicators.service_air import compute_air
+from convergence.indicators.services.air import compute_air
 from convergence.members.scope import command_line_scope
-from convergence.timeseries.rollups import PARIS
+from convergence.paris_time import PARIS
 from convergence.timeseries.tables import readings, readings_daily, readings_hourly, series
 
 

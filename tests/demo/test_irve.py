@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from convergence.charging.irve import IrveExport, export_dynamic, export_static
-from convergence.charging.irve_sources import live_statuses, registry_stations
+from convergence.charging.irve.exports import IrveExport, export_dynamic, export_static
+from convergence.charging.irve.sources import live_statuses, registry_stations
 from convergence.demo.build import Demo
 from convergence.members.scope import command_line_scope
 from convergence.simulation.fleet import SimKind

@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from convergence.indicators.air import IndexStatus
 from convergence.indicators.regulations.air import Pollutant
 from convergence.indicators.schemas import IndicatorQuery
-from convergence.indicators.service_air import air_indicators
+from convergence.indicators.services.air import air_indicators
 from convergence.indicators.timewindows import local_day_window
 from convergence.members.roles import ShareLevel
 from convergence.members.schemas import MemberSettings

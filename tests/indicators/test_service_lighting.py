@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import Engine
 
 from convergence.indicators.schemas import IndicatorQuery, LightingSite
-from convergence.indicators.service_lighting import lighting_indicators
-from convergence.indicators.service_sites import set_site_settings
+from convergence.indicators.services.lighting import lighting_indicators
+from convergence.indicators.services.sites import set_site_settings
 from convergence.indicators.timewindows import local_day_window, local_days_window
 from convergence.members.scope import command_line_scope
 from tests.indicators.planting import make_site, scope_of, store

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import Engine
 
 from convergence.indicators.schemas import IndicatorQuery, NoiseSite
-from convergence.indicators.service_noise import noise_indicators
-from convergence.indicators.service_sites import set_site_settings
+from convergence.indicators.services.noise import noise_indicators
+from convergence.indicators.services.sites import set_site_settings
 from convergence.indicators.timewindows import local_day_window, local_wall_time
 from convergence.members.scope import command_line_scope
 from tests.indicators.planting import make_site, scope_of, store

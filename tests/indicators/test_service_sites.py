@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from convergence.db.schema import load_all_tables
 from convergence.errors import InvalidInput
 from convergence.indicators.schemas import SeriesSource, TrafficDirection, TrafficSite
-from convergence.indicators.service_sites import set_site_settings
+from convergence.indicators.services.sites import set_site_settings
 from convergence.indicators.tables import site_settings
 from convergence.members.scope import command_line_scope
 from tests.indicators.planting import make_site

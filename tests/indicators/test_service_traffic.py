@@ -18,8 +18,8 @@ from convergence.indicators.schemas import (
     TrafficDirection,
     TrafficSite,
 )
-from convergence.indicators.service_sites import set_site_settings
-from convergence.indicators.service_traffic import traffic_indicators
+from convergence.indicators.services.sites import set_site_settings
+from convergence.indicators.services.traffic import traffic_indicators
 from convergence.indicators.timewindows import local_day_window, local_days_window
 from convergence.members.scope import command_line_scope
 from tests.indicators.planting import make_site, scope_of, store

@@ -12,8 +12,8 @@ from sqlalchemy import Engine
 
 from convergence.errors import InvalidInput, NotFound, PermissionDenied
 from convergence.indicators.schemas import IndicatorQuery, NoiseSite, WaterSite
-from convergence.indicators.service_sites import get_site_settings, set_site_settings
-from convergence.indicators.service_water import water_indicators
+from convergence.indicators.services.sites import get_site_settings, set_site_settings
+from convergence.indicators.services.water import water_indicators
 from convergence.members.scope import command_line_scope
 from tests.indicators.planting import make_site, scope_of, store
 from tests.support import Territory

@@ -9,7 +9,6 @@ from sqlalchemy import Engine
 
 from convergence.errors import Conflict, InvalidInput
 from convergence.maintenance import service
-from convergence.maintenance.clocks import PARIS
 from convergence.maintenance.kinds import ExclusionReason, TicketStatus
 from convergence.maintenance.schemas import (
     ContractCreate,
@@ -18,6 +17,7 @@ from convergence.maintenance.schemas import (
     TicketCreate,
 )
 from convergence.members.scope import command_line_scope
+from convergence.paris_time import PARIS
 from tests.maintenance.planting import WINDOW, charge_point, contract
 from tests.support import Territory
 

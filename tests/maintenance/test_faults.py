@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine, select
 
 from convergence.alerts.tables import alert_deliveries
-from convergence.maintenance.clocks import PARIS
 from convergence.maintenance.kinds import Problem, TicketAction, TicketStatus
 from convergence.maintenance.queries import list_tickets, ticket_history
 from convergence.maintenance.schemas import TicketOut
 from convergence.members.scope import command_line_scope
+from convergence.paris_time import PARIS
 from tests.maintenance.planting import charge_point, contract, status
 from tests.support import Territory
 

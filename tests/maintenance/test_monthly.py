@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import Engine
 
 from convergence.maintenance import service
-from convergence.maintenance.clocks import PARIS
 from convergence.maintenance.monthly import monthly_sla
 from convergence.maintenance.monthly_files import monthly_csv, monthly_pdf
 from convergence.members.scope import command_line_scope
+from convergence.paris_time import PARIS
 from tests.maintenance.planting import charge_point, contract, status
 from tests.maintenance.test_faults import tickets_of
 from tests.support import Territory

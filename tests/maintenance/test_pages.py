@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from convergence.db.types import utcnow
-from convergence.maintenance.clocks import PARIS
 from convergence.members.roles import Role
+from convergence.paris_time import PARIS
 from tests.maintenance.test_contractors import _company, _ticket_under_contract
 from tests.support import Territory
 from tests.web.session import log_in

@@ -16,7 +16,6 @@ from fastapi.testclient import TestClient
 
 from convergence.opendata.config import OpenDataConfig
 from convergence.opendata.gate import PublicGate
-from convergence.opendata.kinds import DatasetKind
 from convergence.opendata.specs import KIND_SPECS
 from convergence.opendata.tableschemas import SchemaName
 from convergence.web.deps import runtime_of
@@ -54,8 +53,8 @@ def plant(client: TestClient, territory: Territory) -> tuple[list[int], int]:
     store_series(engine, territory.versailles, quiet, "laeq", [55, 58])
     hidden = [
         create_dataset(client, territory.versailles, kind, title=f"{MARKER} {kind}")
-        for kind in DatasetKind
-        if kind is not DatasetKind.noise_daily
+        for kind in KIND_SPECS
+        if kind != "noise_daily"
     ]
     shown = create_dataset(client, territory.versailles, "noise_daily")
     publish(client, territory.versailles, shown)

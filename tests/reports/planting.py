@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Engine
 
 from convergence.indicators.schemas import WaterSite
-from convergence.indicators.service_sites import set_site_settings
+from convergence.indicators.services.sites import set_site_settings
 from convergence.indicators.timewindows import local_wall_time
 from convergence.members.scope import command_line_scope
 from convergence.registry import service

@@ -11,8 +11,8 @@ from sqlalchemy import Engine, update
 
 from convergence.members.roles import Role
 from convergence.members.scope import MemberScope
+from convergence.paris_time import PARIS
 from convergence.video import access, register
-from convergence.video.habilitations import PARIS
 from convergence.video.kinds import AccessAction, Motive
 from convergence.video.schemas import AccessIn
 from convergence.video.tables import video_register

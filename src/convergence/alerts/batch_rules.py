@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, func, not_, select
 
+from convergence import french_format as fr
 from convergence.alerts.conditions import (
     ConditionState,
     payload_matches,
@@ -19,13 +20,7 @@ from convergence.alerts.kinds import Comparison, RuleKind
 from convergence.alerts.lifecycle import Outcome, Trigger, settle
 from convergence.alerts.schemas import EventParams, RateParams, ThresholdParams
 from convergence.alerts.targets import Asset, Rule
-from convergence.alerts.wording import (
-    COMPARISON_FR,
-    duration,
-    number,
-    quantity_label,
-    quantity_unit,
-)
+from convergence.alerts.wording import COMPARISON_FR, duration, quantity_label, quantity_unit
 from convergence.timeseries.tables import readings
 
 if TYPE_CHECKING:
@@ -92,12 +87,12 @@ def threshold_message(params: ThresholdParams, value: float) -> str:
     """« Dioxyde d'azote : 473 µg/m³, au-dessus du seuil d'alerte (400 µg/m³) »."""
     unit = quantity_unit(params.quantity)
     side = COMPARISON_FR[params.comparison]
-    limit = f"{number(params.limit)}{unit}"
+    limit = f"{fr.compact(params.limit)}{unit}"
     if params.threshold_label:
         where = f"{side.removesuffix(' de')} du {params.threshold_label} ({limit})"
     else:
         where = f"{side} {limit}"
-    return f"{quantity_label(params.quantity)} : {number(value)}{unit}, {where}"
+    return f"{quantity_label(params.quantity)} : {fr.compact(value)}{unit}, {where}"
 
 
 def _held_since(
@@ -139,9 +134,9 @@ def _rate(context: BatchContext) -> Outcome:
         hysteresis=params.hysteresis,
     )
     message = (
-        f"{quantity_label(params.quantity)} : variation de {number(slope, 3)} par heure "
+        f"{quantity_label(params.quantity)} : variation de {fr.compact(slope, 3)} par heure "
         f"sur {duration(window)}, {COMPARISON_FR[params.comparison]} "
-        f"{number(params.rate_per_hour, 3)} par heure"
+        f"{fr.compact(params.rate_per_hour, 3)} par heure"
     )
     details = {"quantity": params.quantity, "rate_per_hour": slope, "points": len(points)}
     return _settle(context, state, Trigger(ts=end, value=slope, message=message, details=details))

@@ -15,12 +15,13 @@ from html import escape
 
 from sqlalchemy import Connection, or_, select
 
+from convergence import french_format as fr
 from convergence.alerts.kinds import Cadence, Channel, DeliveryEvent
 from convergence.alerts.notifications import queue_delivery
 from convergence.alerts.queries import alerts_of_period, readable_member
 from convergence.alerts.schemas import AlertOut
 from convergence.alerts.tables import alert_subscriptions
-from convergence.alerts.wording import PARIS, SEVERITY_FR, commune_label
+from convergence.alerts.wording import SEVERITY_FR, commune_label
 from convergence.indicators.timewindows import local_day_window
 from convergence.members.queries import get_member
 from convergence.members.roles import Role
@@ -86,7 +87,7 @@ def build_digest(
 
 
 def _line(alert: AlertOut) -> str:
-    hour = alert.opened_at.astimezone(PARIS).strftime("%H:%M")
+    hour = fr.clock(alert.opened_at)
     return (
         f"n° {alert.id} ({SEVERITY_FR[alert.severity]}) {alert.rule_name} — {alert.asset_name} "
         f": {alert.message} (depuis {hour})"

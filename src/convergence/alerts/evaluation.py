@@ -16,12 +16,12 @@ from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Connection, select
 
+from convergence import french_format as fr
 from convergence.alerts import batch_rules
 from convergence.alerts.kinds import BATCH_KINDS, AlertStatus, RuleKind
 from convergence.alerts.lifecycle import SYSTEM_ACTOR, OpenAlert, Outcome, Trigger, resolve
 from convergence.alerts.tables import alert_rules, alerts
 from convergence.alerts.targets import applies_to, load_assets, load_rules
-from convergence.alerts.wording import local_time
 from convergence.db.types import utcnow
 from convergence.timeseries.tables import series
 
@@ -151,7 +151,7 @@ def _end_silences(
             alert_rules.c.kind == RuleKind.silence.value,
         )
     ).all()
-    trigger = Trigger(ts=now, value=None, message=f"données reçues le {local_time(now)}")
+    trigger = Trigger(ts=now, value=None, message=f"données reçues le {fr.when(now)}")
     for row in rows:
         watched = row.params.get("quantity")
         if watched is None or watched in quantities[row.asset_id]:

@@ -10,19 +10,20 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import Connection, select
 
+from convergence import french_format as fr
 from convergence.alerts.conditions import ConditionState
 from convergence.alerts.kinds import IndicatorName, Severity
 from convergence.alerts.levels import level_code
 from convergence.alerts.lifecycle import Trigger, find_open
 from convergence.alerts.schemas import IndicatorParams
 from convergence.alerts.targets import Asset, Rule
-from convergence.alerts.wording import local_time, number
 from convergence.indicators.air import AtmoLikeIndex, IndexStatus, station_atmo_like_index
 from convergence.indicators.notation import pollutant
 from convergence.indicators.regulations.air import ATMO_LIKE_LABEL_FR, Pollutant
 from convergence.indicators.regulations.water import VigilanceLevel
-from convergence.indicators.timewindows import PARIS, HourlySample, local_day_window
+from convergence.indicators.timewindows import HourlySample, local_day_window
 from convergence.indicators.water import SiteThresholds, vigilance_level
+from convergence.paris_time import PARIS
 from convergence.timeseries.tables import readings_hourly, series
 
 WATER_QUANTITY = "water_level"
@@ -75,10 +76,10 @@ def water_message(height: float, level: VigilanceLevel, site: SiteThresholds, at
     """« 6,34 m, au-dessus du seuil rouge (5,92 m) », the level, value and threshold named."""
     heights = dict(site.bounds())
     if level is VigilanceLevel.VERT:
-        position = f"en dessous du seuil jaune ({number(site.jaune)} m)"
+        position = f"en dessous du seuil jaune ({fr.compact(site.jaune)} m)"
     else:
-        position = f"au-dessus du seuil {level.name.lower()} ({number(heights[level])} m)"
-    return f"hauteur d'eau {number(height)} m, {position}, le {local_time(at)}"
+        position = f"au-dessus du seuil {level.name.lower()} ({fr.compact(heights[level])} m)"
+    return f"hauteur d'eau {fr.compact(height)} m, {position}, le {fr.when(at)}"
 
 
 def _latest_valid_height(conn: Connection, asset_id: int) -> tuple[datetime, float] | None:

@@ -38,8 +38,3 @@ def check_min_level(indicator: IndicatorName, name: str) -> str:
 def level_code(indicator: IndicatorName, name: str) -> int:
     """The class code of a level name (water 1–4, air 1–6)."""
     return LEVELS[indicator][_slug(name)]
-
-
-def level_name(indicator: IndicatorName, code: int) -> str:
-    """The name of a class code, e.g. 3 → "orange" for water, "degrade" for air."""
-    return next(name for name, value in LEVELS[indicator].items() if value == code)

@@ -6,9 +6,10 @@ import json
 from dataclasses import dataclass
 from html import escape
 
+from convergence import french_format as fr
 from convergence.alerts.kinds import DeliveryEvent
 from convergence.alerts.schemas import AlertOut
-from convergence.alerts.wording import SEVERITY_FR, commune_label, local_time
+from convergence.alerts.wording import SEVERITY_FR, commune_label
 
 SIGNATURE = "— Convergence, plateforme territoriale de données"
 
@@ -36,11 +37,11 @@ def _facts(alert: AlertOut, event: DeliveryEvent) -> list[tuple[str, str]]:
         ("Équipement", f"{alert.asset_name} (n° {alert.asset_id})"),
         ("Commune", commune_label(alert.commune_insee)),
         ("Gravité", SEVERITY_FR[alert.severity]),
-        ("Déclenchée le", f"{local_time(alert.opened_at)} (heure de Paris)"),
+        ("Déclenchée le", f"{fr.when(alert.opened_at)} (heure de Paris)"),
         ("Constat", alert.message),
     ]
     if event is DeliveryEvent.resolved and alert.resolved_at is not None:
-        facts.append(("Levée le", f"{local_time(alert.resolved_at)} (heure de Paris)"))
+        facts.append(("Levée le", f"{fr.when(alert.resolved_at)} (heure de Paris)"))
     return facts
 
 

@@ -11,13 +11,14 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, func, select
 
+from convergence import french_format as fr
 from convergence.alerts import indicator_rules
 from convergence.alerts.conditions import ConditionState
 from convergence.alerts.kinds import SCHEDULE_KINDS, RuleKind
 from convergence.alerts.lifecycle import Outcome, Trigger, settle
 from convergence.alerts.schemas import SilenceParams
 from convergence.alerts.targets import Asset, Rule, load_rules, watched_assets
-from convergence.alerts.wording import duration, local_time, quantity_label
+from convergence.alerts.wording import duration, quantity_label
 from convergence.timeseries.tables import series
 
 # Public functions here read or write members' rows without a scope (a system module):
@@ -61,12 +62,10 @@ def _silence(
     limit = timedelta(seconds=params.max_silence_s)
     what = f"de {quantity_label(params.quantity)}" if params.quantity else ""
     if now - last < limit:
-        trigger = Trigger(
-            ts=last, value=None, message=f"données {what} reçues le {local_time(last)}"
-        )
+        trigger = Trigger(ts=last, value=None, message=f"données {what} reçues le {fr.when(last)}")
         return ConditionState.clear, trigger
     message = (
-        f"aucune donnée {what} depuis {duration(now - last)} (dernière le {local_time(last)}, "
+        f"aucune donnée {what} depuis {duration(now - last)} (dernière le {fr.when(last)}, "
         f"silence toléré : {duration(limit)})"
     ).replace("  ", " ")
     details = {"last_data_at": last.isoformat(), "max_silence_s": params.max_silence_s}

@@ -2,32 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
+from convergence import french_format as fr
 from convergence.alerts.kinds import Comparison, Severity
 from convergence.decoders.quantities import find_quantity
 from convergence.errors import NotFound
 from convergence.territory.reference import load_territory
 
-PARIS = ZoneInfo("Europe/Paris")
 SEVERITY_FR = {
     Severity.info: "information",
     Severity.warning: "avertissement",
     Severity.critical: "critique",
 }
 COMPARISON_FR = {Comparison.above: "au-dessus de", Comparison.below: "en dessous de"}
-
-
-def number(value: float, decimals: int = 2) -> str:
-    """A number the French way: 3,42 (decimal comma, trailing zeros dropped)."""
-    text = f"{value:.{decimals}f}".rstrip("0").rstrip(".") if decimals else f"{value:.0f}"
-    return text.replace("-", "−").replace(".", ",")
-
-
-def local_time(instant: datetime) -> str:
-    """A UTC instant as read in Paris: 28/11/2026 à 10:40."""
-    return instant.astimezone(PARIS).strftime("%d/%m/%Y à %H:%M")
 
 
 def duration(span: timedelta) -> str:
@@ -50,7 +38,7 @@ def with_unit(value: float, quantity: str) -> str:
     """« 5,61 m », « 82,5 µg/m³ »: a number in the quantity's unit, none for counts."""
     found = find_quantity(quantity)
     unit = found.unit if found is not None else ""
-    return number(value) if unit in UNITLESS else f"{number(value)} {unit}"
+    return fr.compact(value) if unit in UNITLESS else f"{fr.compact(value)} {unit}"
 
 
 def quantity_label(quantity: str) -> str:

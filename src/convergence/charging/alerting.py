@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from convergence.charging.kinds import ConnectionState, EventKind
-from convergence.charging.observations import ChargePointRef
+from convergence.charging.ocpp.observations import ChargePointRef
 from convergence.timeseries.committed import Committed
 from convergence.timeseries.store import NewEvent, NewReading, insert_events, store_readings
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from convergence.charging.handshake_auth import HandshakeThrottle
+from convergence.charging.ocpp.handshake_auth import HandshakeThrottle
 from convergence.ingest.deadletters import DeadLetterLimits
 from convergence.members.throttle import ThrottlePolicy
 from convergence.settings import Settings

@@ -21,7 +21,7 @@ from sqlalchemy import Connection, bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from convergence.charging.observations import ChargePointRef, MeterSample
+from convergence.charging.ocpp.observations import ChargePointRef, MeterSample
 from convergence.charging.tables import charge_point_connectors
 from convergence.db.types import utcnow
 from convergence.decoders.quantities import get_quantity

@@ -13,9 +13,9 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Row, or_, select
 
-from convergence.charging.irve_models import PointOfCharge, Station
+from convergence.charging.irve.models import PointOfCharge, Station
 from convergence.charging.kinds import EventKind
-from convergence.charging.observations import ChargePointRef
+from convergence.charging.ocpp.observations import ChargePointRef
 from convergence.charging.schemas import (
     ChargePointOut,
     CommandOut,

@@ -18,7 +18,7 @@ from convergence.charging.alerting import FALSE, TRUE, Sink, charging_event, con
 from convergence.charging.config import CentralConfig
 from convergence.charging.kinds import ConnectionState, EventKind, Protocol, Registration
 from convergence.charging.metering import ensure_connectors
-from convergence.charging.observations import BootInfo, ChargePointRef, StatusReport
+from convergence.charging.ocpp.observations import BootInfo, ChargePointRef, StatusReport
 from convergence.charging.status import PointStatus
 from convergence.charging.tables import charge_point_connectors, charge_points
 from convergence.db.types import utcnow

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from convergence.charging.irve_models import PointOfCharge, Station
+from convergence.charging.irve.models import PointOfCharge, Station
 from convergence.charging.kinds import CommandName, CommandStatus, Protocol, SessionStatus
 from convergence.charging.status import PointStatus
 from convergence.errors import InvalidInput

@@ -16,7 +16,7 @@ from convergence.charging.credentials import (
     new_authorization_key,
 )
 from convergence.charging.metering import ensure_connectors
-from convergence.charging.observations import ChargePointRef
+from convergence.charging.ocpp.observations import ChargePointRef
 from convergence.charging.queries import charge_point_asset, get_charge_point, is_charge_point
 from convergence.charging.recording import ensure_charge_point
 from convergence.charging.schemas import ChargePointOut, PasswordSetOut, StationSetup

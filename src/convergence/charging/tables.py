@@ -33,7 +33,7 @@ charge_points = Table(
     # HTTP Basic password (OCPP AuthorizationKey), hashed: see charging/credentials.py.
     Column("password_hash", String(200), nullable=True),
     Column("password_set_at", UTCDateTime, nullable=True),
-    # IRVE station details (irve_models.Station without its points), set by people.
+    # IRVE station details (irve.models.Station without its points), set by people.
     Column("station", JSONDoc, nullable=True),
     Column("protocol", String(12), nullable=True),
     Column("vendor", String(50), nullable=True),
@@ -72,7 +72,7 @@ charge_point_connectors = Table(
     Column("register_at", UTCDateTime, nullable=True),
     Column("delivered_wh", Float, nullable=False, default=0.0),
     Column("power_w", Float, nullable=True),
-    # IRVE point of charge (irve_models.PointOfCharge), set by people.
+    # IRVE point of charge (irve.models.PointOfCharge), set by people.
     Column("pdc", JSONDoc, nullable=True),
     Column("updated_at", UTCDateTime, nullable=False),
     UniqueConstraint("asset_id", "connector_id"),

@@ -20,7 +20,7 @@ from convergence.charging.alerting import FALSE, TRUE, Sink, charging_event
 from convergence.charging.config import CentralConfig
 from convergence.charging.kinds import EventKind, Protocol, SessionFailure, SessionStatus
 from convergence.charging.metering import meter_readings, power_stops
-from convergence.charging.observations import (
+from convergence.charging.ocpp.observations import (
     ChargePointRef,
     MeterSample,
     TransactionEnd,

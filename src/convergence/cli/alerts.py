@@ -9,17 +9,18 @@ import typer
 from rich.table import Table
 from sqlalchemy import Engine
 
+from convergence import french_format as fr
 from convergence.alerts.config import AlertsConfig, config_from_settings
 from convergence.alerts.delivery import SendReport, send_pending
 from convergence.alerts.digest import build_digest, digest_text, queue_digest
 from convergence.alerts.kinds import DeliveryStatus
 from convergence.alerts.queries import list_alerts, list_deliveries
 from convergence.alerts.schedule import evaluate_schedule
-from convergence.alerts.wording import PARIS, local_time
 from convergence.cli.context import console, fail, handle_errors, open_engine
 from convergence.db.types import utcnow
 from convergence.members.queries import find_member
 from convergence.members.scope import command_line_scope
+from convergence.paris_time import PARIS
 from convergence.settings import get_settings
 
 app = typer.Typer(help="Alertes : évaluation, liste, synthèse quotidienne.", no_args_is_help=True)
@@ -31,7 +32,7 @@ def run_once(engine: Engine, config: AlertsConfig, now: datetime) -> str:
         outcome = evaluate_schedule(conn, now=now)
     report: SendReport = send_pending(engine, config=config, now=now)
     return (
-        f"{local_time(now)} : {len(outcome.fired)} alerte(s) déclenchée(s), "
+        f"{fr.when(now)} : {len(outcome.fired)} alerte(s) déclenchée(s), "
         f"{len(outcome.resolved)} levée(s) ; {len(report.sent)} envoi(s) réussi(s), "
         f"{len(report.retrying)} à réessayer, {len(report.failed)} en échec"
     )
@@ -74,7 +75,7 @@ def list_(
     table = Table("n°", "état", "gravité", "déclenchée", "règle", "équipement", "constat")
     for alert in found:
         table.add_row(
-            str(alert.id), alert.status.value, alert.severity.value, local_time(alert.opened_at),
+            str(alert.id), alert.status.value, alert.severity.value, fr.when(alert.opened_at),
             alert.rule_name, alert.asset_name, alert.message,
         )  # fmt: skip
     console.print(table)

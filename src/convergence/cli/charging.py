@@ -8,10 +8,11 @@ from pathlib import Path
 import typer
 
 from convergence.alerts.charging_rules import install_default_rules
-from convergence.charging import irve, service
+from convergence.charging import service
 from convergence.charging.alerting import Sink
 from convergence.charging.config import config_from_settings
-from convergence.charging.irve_sources import live_statuses, registry_stations
+from convergence.charging.irve import exports as irve
+from convergence.charging.irve.sources import live_statuses, registry_stations
 from convergence.charging.recording import sweep_offline
 from convergence.cli.context import (
     CLI_ACTOR,

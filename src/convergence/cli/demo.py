@@ -21,6 +21,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from convergence import french_format as fr
 from convergence.cli.context import console, fail, handle_errors
 from convergence.collector import tune_collector
 from convergence.demo.build import DEFAULT_DAYS, Demo, DemoOptions, build_demo
@@ -92,7 +93,7 @@ def _print_summary(demo: Demo, url: str) -> None:
     history = demo.history
     console.print(
         f"Démo prête en [bold]{demo.stopwatch.total:.0f} s[/] ({phases}) : "
-        f"{len(demo.fleet.asset_ids)} équipements, {_thousands(history.inserted)} mesures "
+        f"{len(demo.fleet.asset_ids)} équipements, {fr.thousands(history.inserted)} mesures "
         f"enregistrées, {history.alerts_fired + demo.scheduled_alerts} alertes déclenchées, "
         f"{demo.proposals} propositions de partenariat.",
         highlight=False,
@@ -103,10 +104,6 @@ def _print_summary(demo: Demo, url: str) -> None:
         f"{demo.settings.data_dir} — Ctrl+C pour arrêter.",
         highlight=False,
     )
-
-
-def _thousands(number: int) -> str:
-    return f"{number:,}".replace(",", "\u202f")
 
 
 def _logins_table(demo: Demo) -> Table:

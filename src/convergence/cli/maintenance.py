@@ -8,14 +8,14 @@ from datetime import timedelta
 import typer
 from sqlalchemy import Engine
 
+from convergence import french_format as fr
 from convergence.alerts.config import AlertsConfig, config_from_settings
 from convergence.alerts.delivery import send_pending
-from convergence.alerts.wording import local_time
 from convergence.cli.context import console, handle_errors, open_engine
 from convergence.db.types import utcnow
-from convergence.maintenance.clocks import PARIS
 from convergence.maintenance.inspections import remind_due
 from convergence.maintenance.react import run_sync
+from convergence.paris_time import PARIS
 from convergence.settings import get_settings
 
 app = typer.Typer(help="Maintenance : tickets, contrats, délais.", no_args_is_help=True)
@@ -31,7 +31,7 @@ def sync_once(engine: Engine, config: AlertsConfig, reopen_window: timedelta) ->
         reminders = remind_due(conn, today=now.astimezone(PARIS).date(), now=now)
     report = send_pending(engine, config=config, now=now)
     return (
-        f"{local_time(now)} : {len(outcome.opened)} ticket(s) ouvert(s), "
+        f"{fr.when(now)} : {len(outcome.opened)} ticket(s) ouvert(s), "
         f"{len(outcome.reopened)} rouvert(s), {len(outcome.restored)} rétabli(s), "
         f"{len(reminders)} rappel(s) de contrôle ; "
         f"{len(report.sent)} courriel(s) envoyé(s)"

@@ -7,19 +7,16 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from convergence import french_format as fr
 from convergence.coordination.wording import (
-    DomainWords,
     count_of,
-    decimal_fr,
-    euros,
     join_names,
     month_span,
-    percent,
     technology_label,
-    thousands,
     together,
 )
 from convergence.registry.kinds import NetworkTechnology
+from convergence.servicelines import EquipmentWords
 
 PURCHASING_CENTRE = "la centrale d'achat du syndicat"
 NAMES_SHOWN = 5  # a sentence names at most this many members, then says how many more
@@ -42,7 +39,7 @@ class PurchaseVolume:
     budget_eur: Decimal | None
 
 
-def joint_purchase_title(words: DomainWords, names: Sequence[str]) -> str:
+def joint_purchase_title(words: EquipmentWords, names: Sequence[str]) -> str:
     return f"Achat groupé — {words.label} : {join_names(names, limit=NAMES_SHOWN)}"
 
 
@@ -50,7 +47,7 @@ def joint_purchase_text(
     *,
     names: Sequence[str],
     relation: str,
-    words: DomainWords,
+    words: EquipmentWords,
     start_dates: Sequence[date],
     volume: PurchaseVolume,
 ) -> str:
@@ -63,14 +60,14 @@ def joint_purchase_text(
     )
 
 
-def _volume(words: DomainWords, volume: PurchaseVolume) -> str:
+def _volume(words: EquipmentWords, volume: PurchaseVolume) -> str:
     if volume.units is None:
         text = count_of(volume.projects, "projet", "projets")
     else:
         at_least = "au moins " if volume.units_missing else ""
         text = at_least + count_of(volume.units, words.unit, words.units)
     if volume.budget_eur is not None:
-        text += f" pour un budget cumulé de {euros(volume.budget_eur)}"
+        text += f" pour un budget cumulé de {fr.euros(volume.budget_eur)}"
     return text
 
 
@@ -92,17 +89,17 @@ def shared_network_text(
     if technology in OPERATED_NETWORKS:
         return (
             f"{who} ont chacune leur propre abonnement {label} sur des zones qui se recouvrent "
-            f"({decimal_fr(shared_km2)} km² en commun) : un contrat de connectivité commun, "
+            f"({fr.number(shared_km2)} km² en commun) : un contrat de connectivité commun, "
             "négocié par le syndicat, ferait baisser le prix par objet connecté."
         )
     return (
         f"{who} ont chacune leur propre réseau {label} et leurs couvertures se recouvrent sur "
-        f"{decimal_fr(shared_km2)} km² : un réseau {label} partagé éviterait de doubler les "
+        f"{fr.number(shared_km2)} km² : un réseau {label} partagé éviterait de doubler les "
         "antennes, le serveur de réseau et leur maintenance."
     )
 
 
-def coverage_gap_title(words: DomainWords, name: str) -> str:
+def coverage_gap_title(words: EquipmentWords, name: str) -> str:
     return f"Prochaine vague — {words.label} : {name}"
 
 
@@ -116,12 +113,12 @@ class GapFigures:
     candidates: int
 
 
-def coverage_gap_text(*, name: str, words: DomainWords, figures: GapFigures) -> str:
+def coverage_gap_text(*, name: str, words: EquipmentWords, figures: GapFigures) -> str:
     """« Viroflay (17 237 habitants) n'a aucun capteur… alors que 3 de ses 5 voisines… »"""
     return (
-        f"{name} ({thousands(figures.population)} habitants) n'a {words.none} alors que "
+        f"{name} ({fr.thousands(figures.population)} habitants) n'a {words.none} alors que "
         f"{figures.equipped_neighbours} de ses {figures.neighbours} communes voisines en sont "
-        f"équipées, soit {percent(figures.equipped_share)} de leur population : elle est "
+        f"équipées, soit {fr.percent(figures.equipped_share)} de leur population : elle est "
         f"candidate pour la prochaine vague de déploiement (rang {figures.rank} sur "
         f"{figures.candidates} par population)."
     )
@@ -138,9 +135,9 @@ def duplicate_text(
     names = [name for name, _ in prices]
     return (
         f"{join_names(names, limit=NAMES_SHOWN)} achètent séparément {subject} à des prix "
-        f"différents : {_unit_prices(prices)} (écart de {percent(spread)}). Un marché commun via "
-        f"{PURCHASING_CENTRE} alignerait les prix : au prix le plus bas, l'économie aurait été "
-        f"de {euros(savings)}."
+        f"différents : {_unit_prices(prices)} (écart de {fr.percent(spread)}). "
+        f"Un marché commun via {PURCHASING_CENTRE} alignerait les prix : au prix le plus bas, "
+        f"l'économie aurait été de {fr.euros(savings)}."
     )
 
 
@@ -149,10 +146,10 @@ def _unit_prices(prices: Sequence[tuple[str, Decimal]]) -> str:
     if len(prices) > PRICES_SHOWN:
         (low_name, low), (high_name, high) = prices[0], prices[-1]
         return (
-            f"de {euros(low)} l'unité pour {low_name} à {euros(high)} pour {high_name}, "
+            f"de {fr.euros(low)} l'unité pour {low_name} à {fr.euros(high)} pour {high_name}, "
             f"entre {len(prices)} adhérents"
         )
     return ", ".join(
-        f"{euros(price)} l'unité pour {name}" if i == 0 else f"{euros(price)} pour {name}"
+        f"{fr.euros(price)} l'unité pour {name}" if i == 0 else f"{fr.euros(price)} pour {name}"
         for i, (name, price) in enumerate(prices)
     )

@@ -3,87 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 
+from convergence import french_format as fr
 from convergence.registry.kinds import Domain, NetworkTechnology
+from convergence.servicelines import EquipmentWords, service_lines
 
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-
-
-@dataclass(frozen=True, slots=True)
-class DomainWords:
-    things: str  # what a commune deploys, with its article: « des capteurs de qualité de l'air »
-    none: str  # « aucun capteur de qualité de l'air »
-    unit: str  # one piece of equipment
-    units: str  # several
-    label: str  # the domain as a title says it
-
-
+# Words of the core's domains that no service line brings; a line brings its own
+# (``ServiceLine.words``).
 DOMAIN_WORDS = {
-    Domain.air: DomainWords(
-        "des capteurs de qualité de l'air",
-        "aucun capteur de qualité de l'air",
-        "capteur",
-        "capteurs",
-        "qualité de l'air",
-    ),
-    Domain.noise: DomainWords(
-        "des capteurs de bruit", "aucun capteur de bruit", "capteur", "capteurs", "bruit"
-    ),
-    Domain.traffic: DomainWords(
-        "des compteurs de trafic", "aucun compteur de trafic", "compteur", "compteurs", "trafic"
-    ),
-    Domain.water: DomainWords(
-        "des capteurs de niveau d'eau",
-        "aucun capteur de niveau d'eau",
-        "capteur",
-        "capteurs",
-        "eau et crues",
-    ),
-    Domain.lighting: DomainWords(
-        "de l'éclairage public connecté",
-        "aucun éclairage public connecté",
-        "point lumineux",
-        "points lumineux",
-        "éclairage public",
-    ),
-    Domain.charging: DomainWords(
-        "des bornes de recharge",
-        "aucune borne de recharge",
-        "point de charge",
-        "points de charge",
-        "recharge électrique",
-    ),
-    Domain.video: DomainWords(
-        "des caméras de vidéoprotection",
-        "aucune caméra de vidéoprotection",
-        "caméra",
-        "caméras",
-        "vidéoprotection",
-    ),
-    Domain.network: DomainWords(
+    Domain.network: EquipmentWords(
         "des équipements de réseau",
         "aucun équipement de réseau",
         "équipement",
         "équipements",
         "réseaux",
     ),
-    Domain.other: DomainWords(
+    Domain.other: EquipmentWords(
         "des équipements connectés",
         "aucun équipement connecté",
         "équipement",
@@ -106,8 +42,11 @@ TECHNOLOGY_LABELS = {
 TOGETHER = {2: "toutes deux", 3: "toutes trois", 4: "toutes quatre"}
 
 
-def domain_words(domain: str) -> DomainWords:
-    """The words of a domain; an unknown domain reads as generic equipment."""
+def domain_words(domain: str) -> EquipmentWords:
+    """The words of a domain: its service line's, else the core's; else generic equipment."""
+    lines = service_lines()
+    if domain in lines and (words := lines.get(domain).words) is not None:
+        return words
     known = {d.value: words for d, words in DOMAIN_WORDS.items()}
     return known.get(domain, DOMAIN_WORDS[Domain.other])
 
@@ -120,7 +59,7 @@ def technology_label(technology: str) -> str:
 
 def count_of(number: int, singular: str, plural: str) -> str:
     """« 1 capteur », « 24 capteurs », « 1 200 capteurs »."""
-    return f"{thousands(number)} {singular if number == 1 else plural}"
+    return f"{fr.thousands(number)} {singular if number == 1 else plural}"
 
 
 def join_names(names: Sequence[str], *, limit: int | None = None) -> str:
@@ -143,28 +82,7 @@ def month_span(dates: Iterable[date]) -> str:
     ordered = sorted(dates)
     first, last = ordered[0], ordered[-1]
     if (first.year, first.month) == (last.year, last.month):
-        return f"en {MONTHS[first.month - 1]} {first.year}"
+        return f"en {fr.month(first.year, first.month)}"
     if first.year == last.year:
-        return f"entre {MONTHS[first.month - 1]} et {MONTHS[last.month - 1]} {last.year}"
-    return f"entre {MONTHS[first.month - 1]} {first.year} et {MONTHS[last.month - 1]} {last.year}"
-
-
-def thousands(number: int) -> str:
-    """« 96 000 »: French digit grouping."""
-    return f"{number:,}".replace(",", " ")
-
-
-def euros(amount: Decimal | float) -> str:
-    """« 96 000 € », rounded to the euro."""
-    rounded = int(Decimal(str(amount)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-    return f"{thousands(rounded)} €"
-
-
-def percent(ratio: float) -> str:
-    """« 35 % »."""
-    return f"{thousands(round(ratio * 100))} %"
-
-
-def decimal_fr(value: float, digits: int = 1) -> str:
-    """« 3,2 »: a decimal comma."""
-    return f"{value:.{digits}f}".replace(".", ",")
+        return f"entre {fr.MONTHS[first.month - 1]} et {fr.month(last.year, last.month)}"
+    return f"entre {fr.month(first.year, first.month)} et {fr.month(last.year, last.month)}"

@@ -20,7 +20,7 @@ from convergence.decoders.predecoded import (
     normalise_predecoded,
     predecoded_result,
 )
-from convergence.decoders.quantities import CATALOGUE, Domain, Quantity, find_quantity, get_quantity
+from convergence.decoders.quantities import CATALOGUE, Quantity, find_quantity, get_quantity
 from convergence.decoders.registry import ENTRY_POINT_GROUP, DecoderRegistry, load_decoders
 from convergence.decoders.sdk import (
     DecodeError,
@@ -41,7 +41,6 @@ __all__ = [
     "DecodeResult",
     "Decoder",
     "DecoderRegistry",
-    "Domain",
     "Example",
     "Fact",
     "FieldMapping",

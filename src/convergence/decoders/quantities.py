@@ -8,7 +8,6 @@ both are kept as aliases so that data arriving in either vocabulary finds its qu
 
 from __future__ import annotations
 
-from enum import StrEnum
 from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict
@@ -24,21 +23,6 @@ from convergence.servicelines import (
 )
 
 
-class Domain(StrEnum):
-    """The business domain a quantity belongs to (drives pages and indicators)."""
-
-    air = "air"
-    weather = "weather"
-    noise = "noise"
-    water = "water"
-    traffic = "traffic"
-    parking = "parking"
-    people = "people"
-    energy = "energy"
-    lighting = "lighting"
-    device = "device"
-
-
 class Quantity(BaseModel):
     """A canonical quantity: readings are always stored in its unit."""
 
@@ -49,7 +33,9 @@ class Quantity(BaseModel):
     unit: str
     minimum: float
     maximum: float
-    domain: Domain | str  # a ``Domain``, or the name of the service line bringing it
+    # The family a quantity belongs to: an asset domain (air, noise…), a family no asset
+    # domain names (weather, parking, people, energy, device), or the line bringing it.
+    domain: str
     decibel: bool = False
     ttn_names: tuple[str, ...] = ()
     fiware_names: tuple[str, ...] = ()
@@ -65,7 +51,7 @@ def _q(
     label_fr: str,
     unit_: str,
     bounds: tuple[float, float],
-    domain: Domain,
+    domain: str,
     **names: object,
 ) -> Quantity:
     return Quantity.model_validate(
@@ -81,15 +67,8 @@ def _q(
     )
 
 
-A, W, N, H2O = Domain.air, Domain.weather, Domain.noise, Domain.water
-T, P, PPL, E, L, D = (
-    Domain.traffic,
-    Domain.parking,
-    Domain.people,
-    Domain.energy,
-    Domain.lighting,
-    Domain.device,
-)
+A, W, N, H2O = "air", "weather", "noise", "water"
+T, P, PPL, E, L, D = "traffic", "parking", "people", "energy", "lighting", "device"
 # Plausible ranges are physical sanity bounds for a French territory, not alert thresholds.
 CATALOGUE: tuple[Quantity, ...] = (
     _q(

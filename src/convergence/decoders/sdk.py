@@ -120,10 +120,6 @@ class Manifest(BaseModel):
     device_repository_codecs: tuple[str, ...] = ()
     examples: tuple[Example, ...] = ()
 
-    def accepts_port(self, fport: int) -> bool:
-        """True when the codec declares no ports or declares this one."""
-        return not self.ports or fport in self.ports
-
 
 @runtime_checkable
 class Decoder(Protocol):

@@ -211,8 +211,3 @@ def convert(value: float, source: str, target: str, *, factor: float | None = No
         return value
     base = value * from_unit.factor + from_unit.offset
     return (base - to_unit.offset) / to_unit.factor
-
-
-def same_unit(first: str, second: str) -> bool:
-    """True when two spellings name the same unit."""
-    return unit(first) == unit(second)

@@ -26,7 +26,7 @@ from convergence.alerts.schemas import (
 from convergence.alerts.service import create_rule
 from convergence.alerts.tables import alert_rules
 from convergence.indicators.schemas import WaterSite
-from convergence.indicators.service_sites import set_site_settings
+from convergence.indicators.services.sites import set_site_settings
 from convergence.members.scope import MemberScope
 from convergence.registry.kinds import Domain
 from convergence.simulation.fleet import AssetPlan, FleetPlan, SimKind

@@ -15,13 +15,13 @@ from sqlalchemy import Connection, select, update
 from convergence.db.types import utcnow
 from convergence.demo.catalogue import CONTRACTOR_AGENT
 from convergence.maintenance import queries, service
-from convergence.maintenance.clocks import PARIS
 from convergence.maintenance.kinds import Origin, Problem, TicketAction, TicketStatus
 from convergence.maintenance.schemas import ContractCreate, ContractorCreate
 from convergence.maintenance.tables import contracts, tickets
 from convergence.maintenance.tickets import Fault, history, open_or_update, restore
 from convergence.members.scope import MemberScope, command_line_scope
 from convergence.members.tables import users
+from convergence.paris_time import PARIS
 from convergence.registry.kinds import AssetKind
 from convergence.registry.tables import assets
 

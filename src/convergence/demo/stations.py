@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 from sqlalchemy import Connection, select
 
-from convergence.charging.irve_models import (
+from convergence.charging.irve.models import (
     AccessCondition,
     Operator,
     Payment,

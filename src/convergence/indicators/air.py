@@ -33,12 +33,12 @@ from convergence.indicators.regulations.air import (
 )
 from convergence.indicators.results import Completeness, Measure, Unit
 from convergence.indicators.timewindows import (
-    PARIS,
     HourlySample,
     hours_in_local_day,
     in_window,
     local_day_window,
 )
+from convergence.paris_time import PARIS
 
 # Directive 2008/50/EC annex XI A: a 24-h value needs 75 % of its hourly values (18 of 24).
 DAILY_REQUIRED_RATIO = 0.75

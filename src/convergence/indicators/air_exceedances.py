@@ -24,7 +24,6 @@ from convergence.indicators.regulations.air import (
 from convergence.indicators.results import Completeness, Measure, Unit
 from convergence.indicators.timewindows import (
     HOUR,
-    PARIS,
     HourlySample,
     TimeWindow,
     group_by_local_day,
@@ -32,6 +31,7 @@ from convergence.indicators.timewindows import (
     in_window,
     local_days_in,
 )
+from convergence.paris_time import PARIS
 
 PERIOD_REQUIRED_RATIO = 0.90
 DAILY_REQUIRED_RATIO = 0.75

@@ -24,7 +24,6 @@ from convergence.indicators.results import Completeness, Measure, Unit
 from convergence.indicators.sun import night_after
 from convergence.indicators.timewindows import (
     HOUR,
-    PARIS,
     HourlySample,
     TimeWindow,
     as_utc,
@@ -33,6 +32,7 @@ from convergence.indicators.timewindows import (
     local_day_window,
     local_days_window,
 )
+from convergence.paris_time import PARIS
 
 ENERGY_REQUIRED_RATIO = 1.0  # a missing meter hour would understate consumption
 

@@ -24,7 +24,8 @@ from convergence.indicators.regulations.lighting import (
     MAX_ULR_NEW_PERCENT,
 )
 from convergence.indicators.results import Measure, Unit
-from convergence.indicators.timewindows import PARIS, TimeWindow
+from convergence.indicators.timewindows import TimeWindow
+from convergence.paris_time import PARIS
 
 _NOON = 12 * 60
 

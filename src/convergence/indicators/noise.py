@@ -17,7 +17,6 @@ from convergence.indicators.regulations.noise import (
     ARRETE_4_AVRIL_2006_BANDS,
     DIRECTIVE_2002_49_ANNEX_I,
     EXPOSURE_BAND_LOWER_BOUNDS,
-    FACADE_CORRECTION_DB,
     NOISE_COVERAGE_RULE,
     PERIOD_PENALTY_DB,
     PERIOD_WEIGHT_HOURS,
@@ -27,13 +26,13 @@ from convergence.indicators.regulations.noise import (
 from convergence.indicators.results import Completeness, Measure, Unit
 from convergence.indicators.timewindows import (
     HOUR,
-    PARIS,
     NoisePeriod,
     as_utc,
     days_between,
     noise_period_of,
     noise_period_window,
 )
+from convergence.paris_time import PARIS
 
 NOISE_REQUIRED_RATIO = 0.75
 _LEVEL_RULE = f"{DIRECTIVE_2002_49_ANNEX_I.text} ; {NOISE_COVERAGE_RULE.text}"
@@ -95,11 +94,6 @@ def lden_from_levels(ld: float, le: float, ln: float) -> float:
     levels = [lv + PERIOD_PENALTY_DB[p] for p, lv in periods.items()]
     weights = [float(PERIOD_WEIGHT_HOURS[p]) for p in periods]
     return energetic_mean(levels, weights)
-
-
-def incident_from_facade(level: float) -> float:
-    """Incident level from a level measured in front of a façade (−3 dB, annex I, unverified)."""
-    return level + FACADE_CORRECTION_DB
 
 
 @dataclass(slots=True)
@@ -233,13 +227,6 @@ def noise_levels_from_energy(
     """
     days = _span(first_day, last_day or first_day)
     return _levels(_from_energy(hours, samples_per_hour), days, tz, required_ratio)
-
-
-def annual_noise_levels(
-    samples: Sequence[LaeqSample], year: int, *, tz: ZoneInfo = PARIS
-) -> NoiseLevels:
-    """Annual Ld, Le, Ln, Lden of a calendar year (nights starting 1 Jan to 31 Dec)."""
-    return noise_levels(samples, date(year, 1, 1), date(year, 12, 31), tz=tz)
 
 
 def annual_noise_levels_from_energy(

@@ -16,7 +16,8 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 from convergence.indicators.comparison import PerInhabitant, Rank, TerritoryLevel
 from convergence.indicators.regulations.noise import NoiseSource
 from convergence.indicators.results import Completeness, Measure
-from convergence.indicators.timewindows import PARIS, local_day_of
+from convergence.indicators.timewindows import local_day_of
+from convergence.paris_time import PARIS
 
 MAX_PERIOD = timedelta(days=400)  # a calendar year and its margins, never more
 TRAFFIC_QUANTITY = "vehicle_count"

@@ -4,12 +4,12 @@ Every function takes the caller's member scope: stations come from members the c
 in full or whose aggregates are shared with it, never from others. A service line declares
 its service and its ``ComparisonSpec`` (``convergence.lines``). The built-in ones:
 
-- air (``service_air``): daily ATMO-type index and EAQI per station and zone, exceedances;
-- noise (``service_noise``): Ld, Le, Ln, Lden per day, period and calendar year, limits;
-- traffic (``service_traffic``): daily counts per direction, TMJA, TMJO, peaks, %PL, speeds;
-- water (``service_water``): level against the site's thresholds, rate, next threshold;
-- lighting (``service_lighting``): energy per day and month, burning hours, savings;
-- charging (``service_charging``): the charging domain's availability, sessions and energy.
+- air (``services.air``): daily ATMO-type index and EAQI per station and zone, exceedances;
+- noise (``services.noise``): Ld, Le, Ln, Lden per day, period and calendar year, limits;
+- traffic (``services.traffic``): daily counts per direction, TMJA, TMJO, peaks, %PL, speeds;
+- water (``services.water``): level against the site's thresholds, rate, next threshold;
+- lighting (``services.lighting``): energy per day and month, burning hours, savings;
+- charging (``services.charging``): the charging domain's availability, sessions and energy.
 """
 
 from __future__ import annotations

@@ -16,8 +16,8 @@ from typing import Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from convergence.errors import InvalidInput
+from convergence.paris_time import PARIS
 
-PARIS = ZoneInfo("Europe/Paris")
 HOUR = timedelta(hours=1)
 
 

@@ -27,13 +27,13 @@ from convergence.indicators.regulations.traffic import (
 )
 from convergence.indicators.results import Completeness, Measure, Unit
 from convergence.indicators.timewindows import (
-    PARIS,
     as_utc,
     days_between,
     hours_in_local_day,
     in_window,
     local_day_window,
 )
+from convergence.paris_time import PARIS
 
 BOTH_DIRECTIONS = "both"
 MONTH_REQUIRED_RATIO = 0.75

@@ -16,7 +16,7 @@ class Source(StrEnum):
     chirpstack = "chirpstack"  # ChirpStack v4 (or v3) uplink JSON, by HTTP or MQTT
     tts = "tts"  # The Things Stack v3 uplink JSON, by webhook or MQTT
     mqtt = "mqtt"  # the generic topic scheme convergence/{siren}/{device}/up
-    ocpp = "ocpp"  # a charge point's WebSocket handshake (charging/central.py)
+    ocpp = "ocpp"  # a charge point's WebSocket handshake (charging/ocpp/central.py)
 
 
 class Stage(StrEnum):

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import Connection
 
 from convergence.indicators.service import ComparisonSpec
-from convergence.indicators.service_air import (
+from convergence.indicators.services.air import (
     AIR_METRIC,
     air_indicators,
     bad_air_days,
@@ -15,12 +15,20 @@ from convergence.indicators.service_air import (
 )
 from convergence.lines.periods import TREND_DAYS, last_days
 from convergence.members.scope import MemberScope
+from convergence.opendata.specs import LON_LAT, SENSORS, Cadence, KindSpec, ResourceSpec
+from convergence.opendata.tableschemas import SchemaName
 from convergence.reports.figures_environment import air_figure
 from convergence.reports.monthly_environment import air_section
 from convergence.reports.overview import days_query
 from convergence.reports.schemas import KeyFigure, Section
-from convergence.servicelines import DashboardCard, DomainPage, ServiceLine
-from convergence.web.pages.domains_indicators import air_days, air_index_figure
+from convergence.servicelines import (
+    DashboardCard,
+    DomainPage,
+    EquipmentWords,
+    OpenDataset,
+    ServiceLine,
+)
+from convergence.web.pages.domains.indicators import air_days, air_index_figure
 
 
 def key_figure(conn: Connection, *, scope: MemberScope, commune: str, today: date) -> KeyFigure:
@@ -35,6 +43,19 @@ def report_section(
     """The month's indices and exceedances of the commune."""
     query = days_query(first, last, commune=commune)
     return air_section(air_indicators(conn, scope=scope, query=query))
+
+
+# The daily (hourly for water) measurements members publish as open data.
+AIR_DAILY = KindSpec(
+    "Qualité de l'air : mesures journalières — {member}",
+    "Moyennes, minima et maxima journaliers des polluants mesurés par les capteurs de la "
+    "collectivité (mesures indicatives, pas des stations réglementaires).",
+    ("qualité de l'air", "pollution", "NO2", "PM10", "PM2.5", SENSORS),
+    ("ENVI", "HEAL"),
+    Cadence.daily,
+    (ResourceSpec("air_daily", SchemaName.air_daily, "Mesures journalières", LON_LAT),),
+    "air",
+)
 
 
 LINE = ServiceLine(
@@ -54,5 +75,13 @@ LINE = ServiceLine(
     ),
     dashboard=DashboardCard(key_figure, colour="#0063cb"),
     report_section=report_section,
+    datasets=(OpenDataset("air_daily", AIR_DAILY),),
+    words=EquipmentWords(
+        "des capteurs de qualité de l'air",
+        "aucun capteur de qualité de l'air",
+        "capteur",
+        "capteurs",
+        "qualité de l'air",
+    ),
     docs="docs/service-lines.md#air",
 )

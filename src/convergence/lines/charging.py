@@ -7,14 +7,14 @@ from datetime import date
 from sqlalchemy import Connection
 
 from convergence.alerts.charging_rules import default_rules
-from convergence.indicators.service_charging import charging_indicators
+from convergence.indicators.services.charging import charging_indicators
 from convergence.lines.periods import last_days
 from convergence.members.scope import MemberScope
 from convergence.reports.figures_services import charging_figure
 from convergence.reports.monthly_services import charging_section
 from convergence.reports.overview import days_query
 from convergence.reports.schemas import KeyFigure, Section
-from convergence.servicelines import DashboardCard, DomainPage, ServiceLine
+from convergence.servicelines import DashboardCard, DomainPage, EquipmentWords, ServiceLine
 
 CHARGING_DAYS = 7
 
@@ -47,6 +47,13 @@ LINE = ServiceLine(
     ),
     dashboard=DashboardCard(key_figure, colour="#18753c"),
     report_section=report_section,
+    words=EquipmentWords(
+        "des bornes de recharge",
+        "aucune borne de recharge",
+        "point de charge",
+        "points de charge",
+        "recharge électrique",
+    ),
     docs="docs/service-lines.md#charging",
     alert_rules=default_rules,
 )

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy import Connection
 
 from convergence.indicators.service import ComparisonSpec
-from convergence.indicators.service_lighting import (
+from convergence.indicators.services.lighting import (
     LIGHTING_METRIC,
     compute_lighting,
     lighting_indicators,
@@ -19,8 +19,8 @@ from convergence.reports.figures_services import lighting_figure
 from convergence.reports.monthly_services import lighting_section
 from convergence.reports.overview import days_query
 from convergence.reports.schemas import KeyFigure, Section
-from convergence.servicelines import DashboardCard, DomainPage, ServiceLine
-from convergence.web.pages.domains_indicators import lighting_energy_figure
+from convergence.servicelines import DashboardCard, DomainPage, EquipmentWords, ServiceLine
+from convergence.web.pages.domains.indicators import lighting_energy_figure
 
 
 def key_figure(conn: Connection, *, scope: MemberScope, commune: str, today: date) -> KeyFigure:
@@ -54,5 +54,12 @@ LINE = ServiceLine(
     ),
     dashboard=DashboardCard(key_figure, colour="#716043"),
     report_section=report_section,
+    words=EquipmentWords(
+        "de l'éclairage public connecté",
+        "aucun éclairage public connecté",
+        "point lumineux",
+        "points lumineux",
+        "éclairage public",
+    ),
     docs="docs/service-lines.md#lighting",
 )

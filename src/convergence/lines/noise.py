@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy import Connection
 
 from convergence.indicators.service import ComparisonSpec
-from convergence.indicators.service_noise import (
+from convergence.indicators.services.noise import (
     NOISE_METRIC,
     compute_noise,
     loudest_lden,
@@ -16,12 +16,20 @@ from convergence.indicators.service_noise import (
 from convergence.indicators.timewindows import days_between
 from convergence.lines.periods import TREND_DAYS, last_days
 from convergence.members.scope import MemberScope
+from convergence.opendata.specs import LON_LAT, SENSORS, Cadence, KindSpec, ResourceSpec
+from convergence.opendata.tableschemas import SchemaName
 from convergence.reports.figures_environment import noise_figure
 from convergence.reports.monthly_environment import noise_section
 from convergence.reports.overview import days_query
 from convergence.reports.schemas import KeyFigure, Section
-from convergence.servicelines import DashboardCard, DomainPage, ServiceLine
-from convergence.web.pages.domains_indicators import loudest_stations, noise_lden_figure
+from convergence.servicelines import (
+    DashboardCard,
+    DomainPage,
+    EquipmentWords,
+    OpenDataset,
+    ServiceLine,
+)
+from convergence.web.pages.domains.indicators import loudest_stations, noise_lden_figure
 
 
 def key_figure(conn: Connection, *, scope: MemberScope, commune: str, today: date) -> KeyFigure:
@@ -38,6 +46,19 @@ def report_section(
     return noise_section(
         noise_indicators(conn, scope=scope, query=query), days_between(first, last)
     )
+
+
+# The daily (hourly for water) measurements members publish as open data.
+NOISE_DAILY = KindSpec(
+    "Bruit : niveaux sonores journaliers — {member}",
+    "Niveau sonore moyen journalier (moyenne énergétique des LAeq), minimum et maximum de "
+    "chaque sonomètre de la collectivité.",
+    ("bruit", "environnement sonore", "LAeq", SENSORS),
+    ("ENVI", "HEAL"),
+    Cadence.daily,
+    (ResourceSpec("noise_daily", SchemaName.noise_daily, "Niveaux journaliers", LON_LAT),),
+    "noise",
+)
 
 
 LINE = ServiceLine(
@@ -57,5 +78,13 @@ LINE = ServiceLine(
     ),
     dashboard=DashboardCard(key_figure, colour="#7d4e5b"),
     report_section=report_section,
+    datasets=(OpenDataset("noise_daily", NOISE_DAILY),),
+    words=EquipmentWords(
+        "des capteurs de bruit",
+        "aucun capteur de bruit",
+        "capteur",
+        "capteurs",
+        "bruit",
+    ),
     docs="docs/service-lines.md#noise",
 )

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy import Connection
 
 from convergence.indicators.service import ComparisonSpec
-from convergence.indicators.service_traffic import (
+from convergence.indicators.services.traffic import (
     TRAFFIC_METRIC,
     busiest_tmj,
     compute_traffic,
@@ -19,8 +19,8 @@ from convergence.reports.figures_services import busiest_site, tmja, traffic_fig
 from convergence.reports.monthly_services import traffic_section
 from convergence.reports.overview import days_query
 from convergence.reports.schemas import KeyFigure, Section
-from convergence.servicelines import DashboardCard, DomainPage, ServiceLine
-from convergence.web.pages.domains_indicators import busiest_sites, traffic_days_figure
+from convergence.servicelines import DashboardCard, DomainPage, EquipmentWords, ServiceLine
+from convergence.web.pages.domains.indicators import busiest_sites, traffic_days_figure
 
 TRAFFIC_DAYS = 14
 
@@ -65,5 +65,12 @@ LINE = ServiceLine(
     ),
     dashboard=DashboardCard(key_figure, colour="#a94600"),
     report_section=report_section,
+    words=EquipmentWords(
+        "des compteurs de trafic",
+        "aucun compteur de trafic",
+        "compteur",
+        "compteurs",
+        "trafic",
+    ),
     docs="docs/service-lines.md#traffic",
 )

@@ -11,7 +11,13 @@ from sqlalchemy import Connection
 from convergence.demo.video import video_demo
 from convergence.members.scope import MemberScope
 from convergence.reports.schemas import NO_DATA, KeyFigure, ReportTable, Section
-from convergence.servicelines import DashboardCard, MenuEntry, QuantitySpec, ServiceLine
+from convergence.servicelines import (
+    DashboardCard,
+    EquipmentWords,
+    MenuEntry,
+    QuantitySpec,
+    ServiceLine,
+)
 from convergence.video import summary
 from convergence.video.alerting import CLOCK_DRIFT, default_rules
 from convergence.video.kinds import (
@@ -98,5 +104,12 @@ LINE = ServiceLine(
         "video_habilitation": {k.value: v for k, v in HABILITATION_LABELS.items()},
         "video_requisition": {k.value: v for k, v in REQUISITION_LABELS.items()},
     },
+    words=EquipmentWords(
+        "des caméras de vidéoprotection",
+        "aucune caméra de vidéoprotection",
+        "caméra",
+        "caméras",
+        "vidéoprotection",
+    ),
     docs="docs/service-lines.md#video",
 )

@@ -8,7 +8,7 @@ from sqlalchemy import Connection
 
 from convergence.indicators.schemas import IndicatorQuery
 from convergence.indicators.service import ComparisonSpec
-from convergence.indicators.service_water import (
+from convergence.indicators.services.water import (
     WATER_METRIC,
     compute_water,
     water_indicators,
@@ -16,11 +16,19 @@ from convergence.indicators.service_water import (
 )
 from convergence.lines.periods import TREND_DAYS, last_days
 from convergence.members.scope import MemberScope
+from convergence.opendata.specs import LON_LAT, SENSORS, Cadence, KindSpec, ResourceSpec
+from convergence.opendata.tableschemas import SchemaName
 from convergence.reports.figures_environment import water_figure
 from convergence.reports.monthly_environment import water_section
 from convergence.reports.overview import days_query
 from convergence.reports.schemas import KeyFigure, Section, TrendPoint
-from convergence.servicelines import DashboardCard, DomainPage, ServiceLine
+from convergence.servicelines import (
+    DashboardCard,
+    DomainPage,
+    EquipmentWords,
+    OpenDataset,
+    ServiceLine,
+)
 from convergence.timeseries.buckets import daily_buckets
 from convergence.timeseries.query_schemas import SeriesFilter, TimeRange
 from convergence.timeseries.series_queries import find_series
@@ -59,6 +67,19 @@ def report_section(
     )
 
 
+# The daily (hourly for water) measurements members publish as open data.
+WATER_LEVELS = KindSpec(
+    "Hauteurs d'eau horaires — {member}",
+    "Hauteurs d'eau horaires (moyenne, minimum, maximum) mesurées par les capteurs de la "
+    "collectivité : limnimètres, détecteurs de crue.",
+    ("hauteur d'eau", "crue", "inondation", SENSORS),
+    ("ENVI",),
+    Cadence.hourly,
+    (ResourceSpec("water_levels", SchemaName.water_levels, "Hauteurs horaires", LON_LAT),),
+    "water",
+)
+
+
 LINE = ServiceLine(
     name=NAME,
     label="Eau et crues",
@@ -74,5 +95,13 @@ LINE = ServiceLine(
     ),
     dashboard=DashboardCard(key_figure, colour="#006a6f"),
     report_section=report_section,
+    datasets=(OpenDataset("water_levels", WATER_LEVELS),),
+    words=EquipmentWords(
+        "des capteurs de niveau d'eau",
+        "aucun capteur de niveau d'eau",
+        "capteur",
+        "capteurs",
+        "eau et crues",
+    ),
     docs="docs/service-lines.md#water",
 )

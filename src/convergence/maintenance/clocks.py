@@ -15,13 +15,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import holidays
 
 from convergence.maintenance.kinds import HoursBasis
+from convergence.paris_time import PARIS
 
-PARIS = ZoneInfo("Europe/Paris")
 Interval = tuple[datetime, datetime]
 
 

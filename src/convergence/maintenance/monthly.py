@@ -19,9 +19,9 @@ from convergence.maintenance.availability import (
     charge_point_availability,
     station_availability,
 )
-from convergence.maintenance.clocks import PARIS
 from convergence.maintenance.schemas import ContractOut, TicketOut
 from convergence.members.scope import MemberScope
+from convergence.paris_time import PARIS
 from convergence.registry.tables import assets
 
 

@@ -13,8 +13,9 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from convergence.maintenance.clocks import PARIS
+from convergence import french_format as fr
 from convergence.maintenance.monthly import ContractMonth
+from convergence.paris_time import PARIS
 
 CSV_COLUMNS = (
     "kind", "contract", "ticket_id", "asset", "problem", "opened_at", "intervention_min",
@@ -54,7 +55,11 @@ def monthly_csv(months: Sequence[ContractMonth]) -> str:
 
 
 def _french_pct(value: float | None) -> str:
-    return "données insuffisantes" if value is None else f"{value:.2f} %".replace(".", ",")
+    return "données insuffisantes" if value is None else _pdf(fr.with_unit(value, "%", 2))
+
+
+def _pdf(text: str) -> str:
+    return fr.without_narrow_spaces(text)
 
 
 def _minutes(value: float) -> str:
@@ -69,16 +74,16 @@ def _contract_story(entry: ContractMonth) -> list[Flowable]:
     target = _french_pct(c.availability_target_pct) if c.availability_target_pct else "—"
     summary = (
         f"Prestataire : {c.contractor_name}. Tickets : {len(entry.tickets)}, dont "
-        f"{len(entry.late)} en retard. Pénalités : {entry.penalties_cents / 100:.2f} €. "
+        f"{len(entry.late)} en retard. Pénalités : {_pdf(fr.cents(entry.penalties_cents))}. "
         f"Disponibilité : {_french_pct(entry.availability_pct)} (engagement {target}, {met})."
-    ).replace(".00 €", ",00 €")
+    )
     rows = [["N°", "Équipement", "Ouvert le", "Intervention", "Rétablissement", "Pénalité"]]
     for t in entry.tickets:
         rows.append([
-            str(t.id), t.asset_name, t.opened_at.astimezone(PARIS).strftime("%d/%m/%Y %H:%M"),
+            str(t.id), t.asset_name, fr.local_time(t.opened_at),
             _minutes(t.intervention.elapsed_min) if t.intervention else "—",
             _minutes(t.restoration.elapsed_min) if t.restoration else "—",
-            f"{t.penalty_cents / 100:.2f} €".replace(".", ","),
+            _pdf(fr.cents(t.penalty_cents)),
         ])  # fmt: skip
     table = Table(rows, repeatRows=1)
     table.setStyle(TableStyle([

@@ -13,9 +13,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, select
 
+from convergence import french_format as fr
 from convergence.alerts.kinds import Channel, DeliveryEvent
 from convergence.alerts.notifications import queue_delivery
-from convergence.alerts.wording import local_time
 from convergence.maintenance.kinds import TicketAction
 from convergence.maintenance.tables import contractors, contracts, tickets
 from convergence.registry.tables import assets
@@ -71,13 +71,13 @@ def _body(row: Row[Any], action: TicketAction) -> str:
         f"Ticket : n° {get('id')} — {get('title')}",
         f"Contrat : {get('reference')}",
         f"Équipement : {get('asset_name')} (n° {get('asset_id')})",
-        f"Ouvert le : {local_time(get('opened_at'))} (heure de Paris)",
+        f"Ouvert le : {fr.when(get('opened_at'))} (heure de Paris)",
     ]
     if get("error_code"):
         lines.append(f"Code d'erreur OCPP : {get('error_code')}")
     if get("vendor_error_code"):
         lines.append(f"Code d'erreur constructeur : {get('vendor_error_code')}")
     if get("restored_at"):
-        lines.append(f"Rétabli le : {local_time(get('restored_at'))} (heure de Paris)")
+        lines.append(f"Rétabli le : {fr.when(get('restored_at'))} (heure de Paris)")
     lines += ["", f"Constat : {get('description')}", "", SIGNATURE]
     return "\n".join(lines)

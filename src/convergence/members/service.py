@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, insert, select, update
 
 from convergence.db.inserts import insert_one
 from convergence.db.types import utcnow
@@ -13,7 +13,7 @@ from convergence.members.login_sessions import revoke_user_sessions
 from convergence.members.queries import get_member, get_user
 from convergence.members.roles import MemberKind, Role
 from convergence.members.schemas import MemberCreate, MemberOut, MemberSettings, UserCreate, UserOut
-from convergence.members.scope import MemberScope, require_admin, require_operator
+from convergence.members.scope import MemberScope, require_admin
 from convergence.members.tables import api_tokens, member_communes, members, users
 from convergence.territory.reference import load_territory
 
@@ -111,19 +111,6 @@ def update_member_settings(
             details=values,
         )
     return get_member(conn, member_id=member_id)
-
-
-def delete_member(conn: Connection, *, scope: MemberScope, member_id: int) -> None:
-    """Remove an empty member (no users, no equipment); operator only."""
-    require_operator(scope)
-    conn.execute(delete(members).where(members.c.id == member_id))
-    audit.record(
-        conn,
-        actor=scope.actor,
-        action="member.delete",
-        member_id=member_id,
-        target=f"member:{member_id}",
-    )
 
 
 def create_user(conn: Connection, *, member_id: int, data: UserCreate, actor: str) -> UserOut:

@@ -7,7 +7,7 @@
   frictionless offline** (``validation``) and served only when every file is valid
   (``exports.DatasetBuild.require_valid``); GeoJSON and Parquet are derived from the
   validated CSV (``encoding``).
-- Official schemas where they exist: IRVE through ``convergence.charging.irve``,
+- Official schemas where they exist: IRVE through ``convergence.charging.irve.exports``,
   *comptage des mobilités* through a transcription of the reference note; the platform's
   own schemas otherwise (``data/README.md``).
 - ``catalogue.public_catalogue`` describes published datasets for the public API and pages,

@@ -1,6 +1,6 @@
 """The ``irve_static`` and ``irve_dynamic`` datasets, made and validated by charging.irve.
 
-``convergence.charging.irve`` writes the official IRVE files and validates them (schema and
+``convergence.charging.irve.exports`` writes the official IRVE files and validates them (schema and
 the checks the schema lacks); a refusal's reasons become the dataset's problems.
 """
 
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from sqlalchemy import Connection
 
-from convergence.charging import irve
-from convergence.charging.irve_sources import live_statuses, registry_stations
+from convergence.charging.irve import exports as irve
+from convergence.charging.irve.sources import live_statuses, registry_stations
 from convergence.opendata.drafts import Built, Draft, Source
 from convergence.opendata.kinds import DatasetKind
 from convergence.opendata.schemas import ValidationProblem

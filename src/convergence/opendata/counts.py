@@ -10,7 +10,7 @@ has no row (missing), an hour counted empty has a 0. Tags of the asset refine th
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import Connection
 
@@ -31,7 +31,8 @@ from convergence.opendata.kinds import DatasetKind
 from convergence.opendata.schemas import ValidationProblem
 from convergence.opendata.specs import KIND_SPECS
 from convergence.opendata.tableschemas import schema_columns
-from convergence.opendata.windows import PARIS, time_range
+from convergence.opendata.windows import time_range
+from convergence.paris_time import local_midnight
 from convergence.registry.kinds import Domain
 from convergence.registry.queries import iter_assets
 from convergence.registry.schemas import AssetFilters, AssetOut
@@ -137,7 +138,7 @@ def _channel(
 
 def _started_at(counter: AssetOut) -> datetime:
     if counter.installed_on is not None:
-        return datetime.combine(counter.installed_on, time(0), PARIS)
+        return local_midnight(counter.installed_on)
     return counter.created_at
 
 

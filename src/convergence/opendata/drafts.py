@@ -27,7 +27,7 @@ class Draft:
 
     spec: ResourceSpec
     content: bytes
-    validated: bool = False  # True for IRVE files: convergence.charging.irve validated them
+    validated: bool = False  # True for IRVE files: convergence.charging.irve.exports validated them
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,15 +33,6 @@ from convergence.servicelines import service_lines
 Builder = Callable[[Connection, Source], Built]
 BUILDERS: dict[str, Builder] = {
     DatasetKind.equipment: lambda conn, source: build_equipment(conn, source=source),
-    DatasetKind.air_daily: lambda conn, source: build_measurements(
-        conn, source=source, kind=DatasetKind.air_daily
-    ),
-    DatasetKind.noise_daily: lambda conn, source: build_measurements(
-        conn, source=source, kind=DatasetKind.noise_daily
-    ),
-    DatasetKind.water_levels: lambda conn, source: build_measurements(
-        conn, source=source, kind=DatasetKind.water_levels
-    ),
     DatasetKind.traffic_counts: lambda conn, source: build_traffic_counts(conn, source=source),
     DatasetKind.irve_static: lambda conn, source: build_irve_static(conn, source=source),
     DatasetKind.irve_dynamic: lambda conn, source: build_irve_dynamic(conn, source=source),

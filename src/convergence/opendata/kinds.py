@@ -16,13 +16,11 @@ from convergence.servicelines import service_lines
 
 
 class DatasetKind(StrEnum):
-    """What a member can publish; each kind has one builder and one or more files."""
+    """The core's dataset kinds; each has one builder and one or more files. The lines bring
+    theirs (the sensors' daily measurements among them) through ``ServiceLine.datasets``."""
 
     equipment = "equipment"
-    air_daily = "air_daily"
-    noise_daily = "noise_daily"
     traffic_counts = "traffic_counts"
-    water_levels = "water_levels"
     irve_static = "irve_static"
     irve_dynamic = "irve_dynamic"
 

@@ -58,7 +58,7 @@ class KindSpec:
 
 
 LON_LAT = Geometry(lon="longitude", lat="latitude")
-_SENSORS = "capteurs connectés"
+SENSORS = "capteurs connectés"  # a keyword of every dataset of sensors
 
 CORE_KIND_SPECS: dict[str, KindSpec] = {
     DatasetKind.equipment: KindSpec(
@@ -69,26 +69,6 @@ CORE_KIND_SPECS: dict[str, KindSpec] = {
         ("TECH", "GOVE"),
         Cadence.snapshot,
         (ResourceSpec("equipment", SchemaName.equipment, "Équipements", LON_LAT),),
-    ),
-    DatasetKind.air_daily: KindSpec(
-        "Qualité de l'air : mesures journalières — {member}",
-        "Moyennes, minima et maxima journaliers des polluants mesurés par les capteurs de la "
-        "collectivité (mesures indicatives, pas des stations réglementaires).",
-        ("qualité de l'air", "pollution", "NO2", "PM10", "PM2.5", _SENSORS),
-        ("ENVI", "HEAL"),
-        Cadence.daily,
-        (ResourceSpec("air_daily", SchemaName.air_daily, "Mesures journalières", LON_LAT),),
-        Domain.air,
-    ),
-    DatasetKind.noise_daily: KindSpec(
-        "Bruit : niveaux sonores journaliers — {member}",
-        "Niveau sonore moyen journalier (moyenne énergétique des LAeq), minimum et maximum de "
-        "chaque sonomètre de la collectivité.",
-        ("bruit", "environnement sonore", "LAeq", _SENSORS),
-        ("ENVI", "HEAL"),
-        Cadence.daily,
-        (ResourceSpec("noise_daily", SchemaName.noise_daily, "Niveaux journaliers", LON_LAT),),
-        Domain.noise,
     ),
     DatasetKind.traffic_counts: KindSpec(
         "Comptage des mobilités — {member}",
@@ -105,16 +85,6 @@ CORE_KIND_SPECS: dict[str, KindSpec] = {
             ResourceSpec("measure", SchemaName.counts_measure, "Mesures horaires"),
         ),
         Domain.traffic,
-    ),
-    DatasetKind.water_levels: KindSpec(
-        "Hauteurs d'eau horaires — {member}",
-        "Hauteurs d'eau horaires (moyenne, minimum, maximum) mesurées par les capteurs de la "
-        "collectivité : limnimètres, détecteurs de crue.",
-        ("hauteur d'eau", "crue", "inondation", _SENSORS),
-        ("ENVI",),
-        Cadence.hourly,
-        (ResourceSpec("water_levels", SchemaName.water_levels, "Hauteurs horaires", LON_LAT),),
-        Domain.water,
     ),
     DatasetKind.irve_static: KindSpec(
         "Infrastructures de recharge pour véhicules électriques (IRVE) — {member}",

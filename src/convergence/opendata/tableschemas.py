@@ -15,8 +15,8 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-from convergence.charging.irve_schemas import IrveKind
-from convergence.charging.irve_schemas import load_schema as load_irve_schema
+from convergence.charging.irve.schemas import IrveKind
+from convergence.charging.irve.schemas import load_schema as load_irve_schema
 from convergence.errors import NotFound
 from convergence.servicelines import service_lines
 
@@ -48,11 +48,6 @@ OFFICIAL_PAGES: dict[str, str] = {
         "https://schema.data.gouv.fr/etalab/schema-comptage-mobilites-measure/"
     ),
 }
-
-
-def is_official(name: SchemaName | str) -> bool:
-    """True when the packaged file is the official one (IRVE only)."""
-    return name in _IRVE
 
 
 @cache

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 from convergence.errors import InvalidInput
 from convergence.opendata.config import OpenDataConfig
 from convergence.opendata.schemas import Period
 from convergence.opendata.specs import Cadence
+from convergence.paris_time import local_day, local_midnight
 from convergence.timeseries.query_schemas import TimeRange
-
-PARIS = ZoneInfo("Europe/Paris")
 
 
 def resolve_period(
@@ -28,7 +26,7 @@ def resolve_period(
     daily = cadence is Cadence.daily
     default_days = config.daily_default_days if daily else config.hourly_default_days
     longest = config.daily_max_days if daily else config.hourly_max_days
-    last = end or now.astimezone(PARIS).date()
+    last = end or local_day(now)
     first = start or last - timedelta(days=default_days - 1)
     if first > last:
         raise InvalidInput(
@@ -46,6 +44,6 @@ def resolve_period(
 
 def time_range(period: Period) -> TimeRange:
     """The UTC instants from the first local midnight to the one after the last day."""
-    start = datetime.combine(period.start, time(0), PARIS)
-    end = datetime.combine(period.end + timedelta(days=1), time(0), PARIS)
+    start = local_midnight(period.start)
+    end = local_midnight(period.end + timedelta(days=1))
     return TimeRange(start=start, end=end)

@@ -7,6 +7,7 @@ from sqlalchemy import Connection, select, update
 from convergence.db.types import utcnow
 from convergence.members import audit
 from convergence.members.scope import MemberScope, require_write
+from convergence.paris_time import local_day
 from convergence.quality.schemas import QualityPeriodCreate, QualityPeriodOut
 from convergence.quality.tables import quality_periods
 from convergence.registry.queries import get_asset
@@ -77,7 +78,7 @@ def _flag_readings(conn: Connection, *, asset_id: int, data: QualityPeriodCreate
             conn,
             series_id=series_id,
             decibel=rollups.is_decibel(unit),
-            first=rollups.local_day(data.start),
-            last=rollups.local_day(data.end),
+            first=local_day(data.start),
+            last=local_day(data.end),
         )
     return changed

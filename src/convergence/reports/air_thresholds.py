@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from convergence import french_format as fr
 from convergence.indicators.notation import pollutant
 from convergence.indicators.regulations.air import Averaging, ThresholdKind
 from convergence.indicators.result_schemas import ThresholdOut
-from convergence.reports import formatting as fr
 
 AVERAGING_FR: Mapping[str, str] = {
     Averaging.HOUR: "moyenne horaire",

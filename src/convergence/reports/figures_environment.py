@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 
+from convergence import french_format as fr
 from convergence.indicators.notation import band_words, pollutant
 from convergence.indicators.regulations.air import ATMO_LIKE_LABEL_FR
 from convergence.indicators.result_schemas import (
@@ -22,7 +23,6 @@ from convergence.indicators.result_schemas import (
     WaterIndicators,
     WaterSiteOut,
 )
-from convergence.reports import formatting as fr
 from convergence.reports.colours import WATER_COLOURS
 from convergence.reports.schemas import NO_DATA, Badge, KeyFigure, TrendPoint, station_name
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+from convergence import french_format as fr
 from convergence.indicators.result_schemas import (
     ChargingIndicators,
     LightingIndicators,
@@ -18,7 +19,6 @@ from convergence.indicators.result_schemas import (
     TrafficIndicators,
     TrafficSiteOut,
 )
-from convergence.reports import formatting as fr
 from convergence.reports.schemas import NO_DATA, KeyFigure, TrendPoint, station_name
 
 BOTH = "both"

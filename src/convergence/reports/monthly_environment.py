@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 
+from convergence import french_format as fr
 from convergence.indicators.notation import band_words
 from convergence.indicators.regulations.air import ATMO_LIKE_LABEL_FR
 from convergence.indicators.result_schemas import (
@@ -16,7 +17,6 @@ from convergence.indicators.result_schemas import (
     WaterIndicators,
     WaterSiteOut,
 )
-from convergence.reports import formatting as fr
 from convergence.reports.air_thresholds import threshold_row
 from convergence.reports.colours import NEUTRAL
 from convergence.reports.figures_environment import loudest_per_day

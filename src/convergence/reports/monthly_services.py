@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from convergence import french_format as fr
 from convergence.indicators.result_schemas import (
     ChargingIndicators,
     ChargingPointOut,
@@ -10,7 +11,6 @@ from convergence.indicators.result_schemas import (
     TrafficIndicators,
     TrafficSiteOut,
 )
-from convergence.reports import formatting as fr
 from convergence.reports.figures_services import busiest_site, daily_energy, tmj
 from convergence.reports.schemas import (
     ReportChart,

@@ -26,7 +26,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from convergence.reports import formatting as fr
+from convergence import french_format as fr
 from convergence.reports.pdf_charts import chart_drawing
 from convergence.reports.schemas import ReportTable, Section
 from convergence.reports.service import CommuneReport, MonthlyReport

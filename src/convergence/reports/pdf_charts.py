@@ -8,7 +8,7 @@ from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 
-from convergence.reports import formatting as fr
+from convergence import french_format as fr
 from convergence.reports.schemas import ReportChart
 
 WIDTH, HEIGHT = round(170 * mm), round(55 * mm)

@@ -149,7 +149,7 @@ class MenuEntry:
 
 @dataclass(frozen=True, slots=True)
 class DomainPage:
-    """The standard domain page the core builds for the line (``web/pages/domains.py``).
+    """The standard domain page the core builds for the line (``web/pages/domains/pages.py``).
 
     It shows one commune or one station over a chosen period: the indicator service's
     result rendered by ``template`` (which extends ``domains/_layout.html``), the daily
@@ -172,6 +172,17 @@ class DashboardCard:
 
     key_figure: KeyFigureHook
     colour: str  # a hex colour of sufficient contrast on white (RGAA 3.2)
+
+
+@dataclass(frozen=True, slots=True)
+class EquipmentWords:
+    """How the proposals of coordination name the line's equipment, in French."""
+
+    things: str  # what a commune deploys, with its article: « des capteurs de bruit »
+    none: str  # « aucun capteur de bruit »
+    unit: str  # one piece of equipment: « capteur »
+    units: str  # several: « capteurs »
+    label: str  # the line as a title says it: « bruit »
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +219,7 @@ class ServiceLine:
     - ``datasets``: the open-data dataset kinds it publishes.
     - ``alert_rules``: the default alert rules of a member using it.
     - ``labels``: French words of its own closed sets, by family (``{"camera_type": {...}}``).
+    - ``words``: how coordination's proposals name its equipment (``EquipmentWords``).
     - ``demo``: adds its demonstration data.
     - ``docs``: where its documentation is, a path from the repository root with an optional
       ``#anchor`` (``docs/service-lines.md#air``); the contract test opens it.
@@ -230,6 +242,7 @@ class ServiceLine:
     alert_rules: DefaultAlertRules | None = None
     reactor: ReactorHook | None = None
     labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    words: EquipmentWords | None = None
     demo: DemoHook | None = None
     docs: str = ""
 

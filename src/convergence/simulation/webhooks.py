@@ -12,7 +12,6 @@ import json
 import os
 import secrets
 import socket
-import statistics
 import subprocess
 import sys
 import time
@@ -72,11 +71,6 @@ class FloodResult:
             return 0.0
         ordered = sorted(self.latencies_s)
         return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
-
-    @property
-    def mean_latency_s(self) -> float:
-        """The mean latency in seconds."""
-        return statistics.fmean(self.latencies_s) if self.latencies_s else 0.0
 
 
 async def flood(

@@ -16,8 +16,9 @@ from typing import Any
 from sqlalchemy import Connection, Select, func, select
 
 from convergence.errors import InvalidInput
+from convergence.paris_time import PARIS, local_day
 from convergence.timeseries.query_schemas import Aggregation, TimeRange
-from convergence.timeseries.rollups import PARIS, energetic_mean, hour_start, local_day
+from convergence.timeseries.rollups import energetic_mean, hour_start
 from convergence.timeseries.tables import readings, readings_daily, readings_hourly
 
 # Public functions here read or write members' rows without a scope (a system module):

@@ -8,8 +8,8 @@ from sqlalchemy import Connection, select
 
 from convergence.errors import NotFound
 from convergence.members.scope import MemberScope, member_clause
-from convergence.timeseries.schemas import ReadingOut, RollupOut, SeriesOut
-from convergence.timeseries.tables import readings, readings_daily, readings_hourly, series
+from convergence.timeseries.schemas import RollupOut, SeriesOut
+from convergence.timeseries.tables import readings_daily, readings_hourly, series
 
 
 def list_series(
@@ -36,26 +36,6 @@ def get_series(
     if row is None:
         raise NotFound(f"série {series_id} introuvable / series {series_id} not found")
     return SeriesOut.model_validate(row._asdict())
-
-
-def list_readings(
-    conn: Connection,
-    *,
-    scope: MemberScope,
-    series_id: int,
-    start: datetime | None = None,
-    end: datetime | None = None,
-    limit: int = 10_000,
-) -> list[ReadingOut]:
-    """Raw readings of one series in [start, end), oldest first."""
-    get_series(conn, scope=scope, series_id=series_id)
-    query = select(readings.c.ts, readings.c.value).where(readings.c.series_id == series_id)
-    if start is not None:
-        query = query.where(readings.c.ts >= start)
-    if end is not None:
-        query = query.where(readings.c.ts < end)
-    rows = conn.execute(query.order_by(readings.c.ts).limit(limit))
-    return [ReadingOut(ts=r.ts, value=r.value) for r in rows]
 
 
 def hourly(

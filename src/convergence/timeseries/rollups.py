@@ -11,13 +11,13 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, delete, select
 
+from convergence.paris_time import local_day, local_midnight
 from convergence.timeseries import bulk
 from convergence.timeseries.tables import (
     readings,
@@ -29,7 +29,6 @@ from convergence.timeseries.tables import (
 # Public functions here read or write members' rows without a scope (a system module):
 UNSCOPED_REASON = "rollups are rebuilt from the rows of the series given, a storage job"
 
-PARIS = ZoneInfo("Europe/Paris")
 DECIBEL_UNITS = frozenset({"db", "dba", "db(a)", "dbc", "db(c)", "dbz", "db(z)"})
 
 
@@ -42,11 +41,6 @@ def is_decibel(unit: str) -> bool:
 def hour_start(ts: datetime) -> datetime:
     """The UTC hour that contains ``ts``."""
     return ts.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
-
-
-def local_day(ts: datetime) -> date:
-    """The Europe/Paris calendar day that contains ``ts``."""
-    return ts.astimezone(PARIS).date()
 
 
 @dataclass(slots=True)
@@ -164,7 +158,7 @@ def rebuild_days(
     daily_where = [readings_daily.c.series_id == series_id]
     aside_where = [readings_set_aside.c.series_id == series_id]
     if first is not None and last is not None:
-        start, end = _day_start(first), _day_start(date.fromordinal(last.toordinal() + 1))
+        start, end = local_midnight(first), local_midnight(last + timedelta(days=1))
         query = query.where(readings.c.ts >= start, readings.c.ts < end)
         hourly_where += [readings_hourly.c.start >= start, readings_hourly.c.start < end]
         daily_where += [readings_daily.c.day >= first, readings_daily.c.day <= last]
@@ -179,10 +173,6 @@ def rebuild_days(
     conn.execute(delete(readings_set_aside).where(*aside_where))
     apply_delta(conn, delta)
     bulk.add_set_aside(conn, set_aside_counts(rows))
-
-
-def _day_start(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=PARIS).astimezone(UTC)
 
 
 def energetic_mean(energy_sum: float | None, count: int) -> float | None:

@@ -19,11 +19,6 @@ class SeriesOut(BaseModel):
     last_value: float | None
 
 
-class ReadingOut(BaseModel):
-    ts: datetime
-    value: float
-
-
 class RollupOut(BaseModel):
     """One bucket: ``start`` is a UTC hour for hourly rollups, ``day`` a Paris date for daily."""
 

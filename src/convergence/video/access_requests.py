@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Row, select, update
 
+from convergence import french_format as fr
 from convergence.db.inserts import insert_one
 from convergence.db.types import utcnow
 from convergence.errors import Conflict, NotFound
 from convergence.members import audit
 from convergence.members.scope import MemberScope, member_clause, require_write
+from convergence.paris_time import PARIS, local_day
 from convergence.video.kinds import AccessRequestStatus
 from convergence.video.schemas import (
     AccessRequestAnswer,
@@ -27,7 +28,6 @@ from convergence.video.schemas import (
 )
 from convergence.video.tables import video_access_requests
 
-PARIS = ZoneInfo("Europe/Paris")
 GROUNDS = {
     RefusalGround.third_parties: "la communication porterait atteinte à la vie privée de tiers "
     "visibles sur les images",
@@ -104,14 +104,11 @@ def answer(
 
 
 def letter(found: AccessRequestOut, data: AccessRequestAnswer) -> str:
-    def day(moment: datetime) -> str:
-        return moment.astimezone(PARIS).strftime("%d/%m/%Y à %H:%M")
-
     fields = {
         "place": found.place,
-        "start": day(found.window_start),
-        "end": day(found.window_end),
-        "received": found.received_at.astimezone(PARIS).strftime("%d/%m/%Y"),
+        "start": fr.when(found.window_start),
+        "end": fr.when(found.window_end),
+        "received": fr.day(local_day(found.received_at)),
         "note": f"{data.note.strip()}\n" if data.note.strip() else "",
     }
     if data.granted:

@@ -7,17 +7,16 @@ import io
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from convergence.paris_time import PARIS
 from convergence.video.kinds import ACTION_LABELS
 from convergence.video.schemas import RegisterEntryOut, RequisitionOut
 
-PARIS = ZoneInfo("Europe/Paris")
 CSV_COLUMNS = (
     "id",
     "ts",

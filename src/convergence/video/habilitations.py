@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Row, select, update
 
@@ -19,6 +18,7 @@ from convergence.errors import NotFound
 from convergence.members import audit
 from convergence.members.queries import get_user
 from convergence.members.scope import MemberScope, member_clause, require_admin, require_write
+from convergence.paris_time import PARIS
 from convergence.video.kinds import HabilitationKind
 from convergence.video.queries import get_system
 from convergence.video.schemas import HabilitationCreate, HabilitationOut, Slot
@@ -28,8 +28,6 @@ from convergence.video.tables import video_habilitations
 UNSCOPED_REASON = (
     "habilitations are checked for the user at the moment of access, whoever they serve"
 )
-
-PARIS = ZoneInfo("Europe/Paris")
 
 
 def grant(conn: Connection, *, scope: MemberScope, data: HabilitationCreate) -> HabilitationOut:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from convergence.servicelines import ServiceLines
-from convergence.web.pages.domains import line_page
+from convergence.web.pages.domains.pages import line_page
 
 API_PREFIX = "/api/v1"
 

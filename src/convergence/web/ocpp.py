@@ -13,9 +13,9 @@ from fastapi import APIRouter, WebSocket
 from starlette.responses import PlainTextResponse
 from starlette.websockets import WebSocketDisconnect
 
-from convergence.charging import frames
-from convergence.charging.central import ConnectionLost, Handshake, HandshakeRefused
 from convergence.charging.kinds import SUBPROTOCOL_PREFERENCE, Protocol
+from convergence.charging.ocpp import frames
+from convergence.charging.ocpp.central import ConnectionLost, Handshake, HandshakeRefused
 from convergence.web.deps import runtime_of
 
 router = APIRouter()

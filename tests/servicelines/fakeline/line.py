@@ -19,6 +19,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 from sqlalchemy import Connection
 
+from convergence import french_format as fr
 from convergence.indicators.schemas import IndicatorQuery
 from convergence.indicators.timewindows import local_wall_time
 from convergence.members.scope import MemberScope
@@ -26,7 +27,6 @@ from convergence.opendata.specs import LON_LAT, Cadence, KindSpec, ResourceSpec
 from convergence.opendata.tableschemas import SchemaName, load_schema
 from convergence.registry.queries import iter_assets
 from convergence.registry.schemas import AssetFilters
-from convergence.reports import formatting as fr
 from convergence.reports.schemas import NO_DATA, KeyFigure, ReportTable, Section
 from convergence.servicelines import (
     AssetKindSpec,

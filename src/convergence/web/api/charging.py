@@ -10,10 +10,11 @@ from fastapi.responses import Response
 
 from convergence.alerts.charging_rules import install_default_rules
 from convergence.alerts.schemas import RuleOut
-from convergence.charging import irve, queries, service
+from convergence.charging import queries, service
 from convergence.charging.indicator_inputs import charging_indicators
 from convergence.charging.indicators import ChargingIndicators
-from convergence.charging.irve_sources import live_statuses, registry_stations
+from convergence.charging.irve import exports as irve
+from convergence.charging.irve.sources import live_statuses, registry_stations
 from convergence.charging.kinds import CommandName
 from convergence.charging.schemas import (
     ChargePointOut,

@@ -18,7 +18,6 @@ from pydantic import ValidationError
 
 from convergence.db.types import utcnow
 from convergence.errors import InvalidInput
-from convergence.indicators import service_sites
 from convergence.indicators.result_schemas import (
     AirIndicators,
     ChargingIndicators,
@@ -34,12 +33,13 @@ from convergence.indicators.schemas import (
     SiteSettingsOut,
 )
 from convergence.indicators.service import compare
-from convergence.indicators.service_air import air_indicators
-from convergence.indicators.service_charging import charging_indicators
-from convergence.indicators.service_lighting import lighting_indicators
-from convergence.indicators.service_noise import noise_indicators
-from convergence.indicators.service_traffic import traffic_indicators
-from convergence.indicators.service_water import water_indicators
+from convergence.indicators.services import sites as service_sites
+from convergence.indicators.services.air import air_indicators
+from convergence.indicators.services.charging import charging_indicators
+from convergence.indicators.services.lighting import lighting_indicators
+from convergence.indicators.services.noise import noise_indicators
+from convergence.indicators.services.traffic import traffic_indicators
+from convergence.indicators.services.water import water_indicators
 from convergence.indicators.timewindows import local_day_of, local_wall_time
 from convergence.timeseries.query_schemas import INSEE_PATTERN
 from convergence.web.deps import EngineDep, ReadScope

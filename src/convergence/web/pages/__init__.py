@@ -18,9 +18,6 @@ from convergence.web.pages import (
     dashboard,
     decoder_workbench,
     home,
-    ingest_admin,
-    ingest_admin_devices,
-    ingest_admin_integrations,
     initiatives,
     inventory,
     opendata,
@@ -29,6 +26,9 @@ from convergence.web.pages import (
     territory_dashboard,
     territory_map,
 )
+from convergence.web.pages.ingest_admin import deadletters as ingest_admin
+from convergence.web.pages.ingest_admin import devices as ingest_admin_devices
+from convergence.web.pages.ingest_admin import integrations as ingest_admin_integrations
 
 router = APIRouter(include_in_schema=False)
 for module in (

@@ -11,9 +11,9 @@ from pydantic import ValidationError
 from starlette.responses import Response
 
 from convergence.errors import ConvergenceError
+from convergence.paris_time import PARIS
 from convergence.quality import service
 from convergence.quality.schemas import QualityPeriodCreate
-from convergence.timeseries.rollups import PARIS
 from convergence.web.deps import EngineDep
 from convergence.web.pages.form_errors import field_errors
 from convergence.web.pages.rendering import flash

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from convergence import french_format as fr
 from convergence.indicators.schemas import ComparedOut, ComparisonOut
-from convergence.reports import formatting as fr
 
 MIN_PEERS = 3
 ALONE = "seule la commune partage ses données à cette échelle : pas de comparaison"

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Request
 from sqlalchemy import Connection
 from starlette.responses import RedirectResponse, Response
 
+from convergence import french_format as fr
 from convergence.db.types import utcnow
 from convergence.errors import NotFound
 from convergence.indicators.schemas import MeasureOut
@@ -18,7 +19,6 @@ from convergence.indicators.timewindows import local_day_of
 from convergence.members.queries import get_member
 from convergence.members.roles import MemberKind
 from convergence.members.scope import MemberScope
-from convergence.reports import formatting as fr
 from convergence.reports.colours import NEUTRAL
 from convergence.reports.overview import (
     CommuneIndicators,
@@ -35,7 +35,7 @@ from convergence.web.deps import EngineDep
 from convergence.web.pages.comparison_rows import compared_rows, rank_text
 from convergence.web.pages.dashboard_cache import CacheDep, visibility
 from convergence.web.pages.dashboard_rendering import render_data_page
-from convergence.web.pages.domains_charts import day_iso, sparkline
+from convergence.web.pages.domains.charts import day_iso, sparkline
 from convergence.web.pages.rendering import commune_name
 from convergence.web.pages.session import CurrentUserPage, PageUser
 

@@ -11,8 +11,8 @@ from typing import Any
 from fastapi import Request
 from starlette.responses import Response
 
+from convergence import french_format
 from convergence.indicators.notation import band_words, pollutant
-from convergence.reports import formatting
 from convergence.reports.colours import WATER_COLOURS, text_class
 from convergence.web.pages.alerts_labels import ALERT_LABELS
 from convergence.web.pages.rendering import render_page
@@ -28,7 +28,7 @@ def render_data_page(
         name,
         viewer=viewer,
         status_code=status_code,
-        fr=formatting,
+        fr=french_format,
         text_class=text_class,
         water_colours=WATER_COLOURS,
         alert_labels=ALERT_LABELS,

@@ -8,10 +8,10 @@ from fastapi import APIRouter, Request
 from pydantic import ValidationError
 from starlette.responses import Response
 
+from convergence import french_format
 from convergence.db.types import utcnow
 from convergence.decoders.workbench import TryAnswer, TryRequest, try_decoder
 from convergence.errors import ConvergenceError
-from convergence.reports import formatting
 from convergence.runtime import Runtime
 from convergence.web.deps import RuntimeDep
 from convergence.web.pages.form_errors import FieldErrors, domain_errors, field_errors
@@ -83,5 +83,5 @@ def _page(
         values=values,
         errors=errors or {},
         answer=answer,
-        fr=formatting,
+        fr=french_format,
     )

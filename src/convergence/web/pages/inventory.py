@@ -8,16 +8,16 @@ from fastapi import APIRouter, Request
 from sqlalchemy import Connection
 from starlette.responses import Response
 
+from convergence import french_format
 from convergence.db.types import utcnow
 from convergence.ingest.unmapped import unmapped_for_asset
 from convergence.members.queries import member_names
 from convergence.members.scope import MemberScope, writable_member_ids
 from convergence.registry import queries
 from convergence.registry.schemas import AssetOut, DeviceModelOut, InitiativeOut
-from convergence.reports import formatting
 from convergence.timeseries.flags import REASON_LABELS
 from convergence.web.deps import EngineDep, SettingsDep
-from convergence.web.pages.domains_asset import asset_measures
+from convergence.web.pages.domains.asset import asset_measures
 from convergence.web.pages.inventory_filters import PAGE_SIZE, InventoryFiltersDep
 from convergence.web.pages.quality_summary import asset_quality
 from convergence.web.pages.rendering import commune_name, render_page
@@ -82,7 +82,7 @@ def asset_page(
         quality=quality,
         reason_labels=REASON_LABELS,
         unmapped=unmapped,
-        fr=formatting,
+        fr=french_format,
     )
 
 

@@ -10,19 +10,20 @@ from fastapi.responses import RedirectResponse
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
+from convergence import french_format as fr
 from convergence.db.types import utcnow
 from convergence.errors import Conflict, ConvergenceError, InvalidInput
 from convergence.maintenance import inspections, interventions, queries, service
-from convergence.maintenance.clocks import PARIS
 from convergence.maintenance.interventions import MAX_PHOTO_BYTES, MAX_PHOTOS, Photo
 from convergence.maintenance.kinds import OPEN_STATUSES, TicketStatus
 from convergence.maintenance.monthly import monthly_sla, parse_month
 from convergence.members.scope import writable_member_ids
+from convergence.paris_time import PARIS
 from convergence.web.deps import EngineDep, check_csrf
 from convergence.web.pages.dashboard_rendering import render_data_page
 from convergence.web.pages.form_errors import french_part
 from convergence.web.pages.maintenance_forms import router as forms_router
-from convergence.web.pages.maintenance_labels import MAINTENANCE_LABELS, cents, minutes
+from convergence.web.pages.maintenance_labels import MAINTENANCE_LABELS, minutes
 from convergence.web.pages.maintenance_public import router as public_router
 from convergence.web.pages.maintenance_qr import router as qr_router
 from convergence.web.pages.rendering import flash
@@ -37,7 +38,7 @@ NOTE_MAX = 2000
 
 
 def _helpers() -> dict[str, Any]:
-    return {"m_labels": MAINTENANCE_LABELS, "minutes": minutes, "cents": cents}
+    return {"m_labels": MAINTENANCE_LABELS, "minutes": minutes, "cents": fr.cents}
 
 
 @router.get("/maintenance")

@@ -13,10 +13,10 @@ from starlette.responses import Response
 from convergence.db.types import utcnow
 from convergence.errors import ConvergenceError
 from convergence.maintenance import inspections, service
-from convergence.maintenance.clocks import PARIS
 from convergence.maintenance.inspections import InspectionCreate, InspectionDone, InspectionKind
 from convergence.maintenance.schemas import ExclusionCreate
 from convergence.members.scope import writable_member_ids
+from convergence.paris_time import PARIS
 from convergence.registry.queries import list_assets
 from convergence.registry.schemas import AssetFilters
 from convergence.web.deps import EngineDep

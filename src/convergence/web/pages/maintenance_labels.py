@@ -71,9 +71,3 @@ def minutes(value: float | None) -> str:
     if days:
         return f"{days} j {hours} h {mins:02d}"
     return f"{hours} h {mins:02d}" if hours else f"{mins} min"
-
-
-def cents(value: int) -> str:
-    """Euro cents as French people write the amount: 1 250,00 €."""
-    text = f"{value / 100:,.2f}".replace(",", "\u202f").replace(".", ",")
-    return f"{text} €"

@@ -10,7 +10,7 @@ from starlette.responses import Response
 from convergence.errors import ConvergenceError
 from convergence.opendata import catalogue, queries, service
 from convergence.opendata.config import config_from_settings
-from convergence.opendata.kinds import DatasetKind
+from convergence.opendata.kinds import DatasetKindName, known_dataset_kinds
 from convergence.opendata.schemas import DatasetCreate, DatasetOut
 from convergence.opendata.specs import KIND_SPECS
 from convergence.web.deps import EngineDep, SettingsDep
@@ -39,21 +39,22 @@ def opendata_page(
     with engine.connect() as conn:
         published = catalogue.public_catalogue(conn, base_url=base)
         mine = own_datasets(queries.list_datasets(conn, scope=viewer.scope), viewer.scope.member_id)
+    kinds = known_dataset_kinds()
     return render_data_page(
         request,
         "opendata/index.html",
         viewer=viewer,
         published=published,
         mine=mine,
-        kinds=[(k.value, KIND_SPECS[k].description) for k in DatasetKind],
-        kind_titles={k.value: KIND_SPECS[k].title.replace(" — {member}", "") for k in DatasetKind},
+        kinds=[(k, KIND_SPECS[k].description) for k in kinds],
+        kind_titles={k: KIND_SPECS[k].title.replace(" — {member}", "") for k in kinds},
     )
 
 
 @router.post(f"{PATH}/{{kind}}/publier")
 def publish(
     request: Request,
-    kind: DatasetKind,
+    kind: DatasetKindName,
     viewer: AdminPage,
     engine: EngineDep,
     settings: SettingsDep,
@@ -63,7 +64,7 @@ def publish(
     try:
         with engine.begin() as conn:
             found = own_datasets(queries.list_datasets(conn, scope=scope), scope.member_id)
-            dataset = found.get(kind.value) or service.create_dataset(
+            dataset = found.get(kind) or service.create_dataset(
                 conn, scope=scope, data=DatasetCreate(kind=kind)
             )
             service.publish_dataset(
@@ -77,12 +78,12 @@ def publish(
 
 @router.post(f"{PATH}/{{kind}}/retirer")
 def unpublish(
-    request: Request, kind: DatasetKind, viewer: AdminPage, engine: EngineDep, form: FormDep
+    request: Request, kind: DatasetKindName, viewer: AdminPage, engine: EngineDep, form: FormDep
 ) -> Response:
     scope = viewer.scope
     with engine.begin() as conn:
         found = own_datasets(queries.list_datasets(conn, scope=scope), scope.member_id)
-        if kind.value in found:
-            service.unpublish_dataset(conn, scope=scope, dataset_id=found[kind.value].id)
-            flash(request, f"« {found[kind.value].title} » n'est plus publié.")
+        if kind in found:
+            service.unpublish_dataset(conn, scope=scope, dataset_id=found[kind].id)
+            flash(request, f"« {found[kind].title} » n'est plus publié.")
     return RedirectResponse(PATH, status_code=303)

@@ -8,9 +8,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Connection
 
 from convergence.members.scope import MemberScope
+from convergence.paris_time import local_day
 from convergence.quality import queries
 from convergence.quality.schemas import QualityPeriodOut, SetAsideSummary
-from convergence.timeseries.rollups import local_day
 
 ASSET_DAYS = 30
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from fastapi import Request
 from starlette.responses import Response
 
+from convergence import french_format as fr
 from convergence.errors import NotFound
 from convergence.territory.reference import load_territory
 from convergence.web.pages.labels import STATUS_LETTERS, label, page_labels
@@ -25,14 +25,6 @@ def commune_name(insee: str | None) -> str:
         return load_territory().commune(insee).name
     except NotFound:
         return insee
-
-
-def euros(amount: Decimal | None) -> str:
-    """An amount as French people write it: 45 000,50 €."""
-    if amount is None:
-        return "—"
-    text = f"{amount:,.2f}".replace(",", "\u202f").replace(".", ",")
-    return f"{text.removesuffix(',00')} €"
 
 
 def flash(request: Request, message: str) -> None:
@@ -53,7 +45,7 @@ def render_page(
         label=label,
         status_letters=STATUS_LETTERS,
         commune_name=commune_name,
-        euros=euros,
+        euros=fr.price,
         flash=request.session.pop(FLASH_KEY, None),
         **context,
     )

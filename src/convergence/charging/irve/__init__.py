@@ -1,0 +1,1 @@
+"""IRVE: the official open-data files of charging stations, built, checked and validated."""

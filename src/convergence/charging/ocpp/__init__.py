@@ -1,0 +1,1 @@
+"""The OCPP side of the central system: connections, handshakes, and one sub-package per version."""

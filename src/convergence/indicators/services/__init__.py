@@ -1,0 +1,1 @@
+"""Each domain's indicator service: stations of a query, their indicators, the zone's figures."""

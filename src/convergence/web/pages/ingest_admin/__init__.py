@@ -1,0 +1,1 @@
+"""Ingestion administration pages: dead letters, devices, integrations."""
