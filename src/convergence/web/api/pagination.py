@@ -1,0 +1,162 @@
+"""One envelope for every list of the API, walked with an opaque cursor (keyset pagination).
+
+Every list answers ``{"items": [...], "next_cursor": "…" | null, "limit": n}``. A client
+asks for the first page without ``cursor`` and follows ``next_cursor`` until it is null.
+Pages are cut on a unique key (the row id): a row added or removed while the client walks
+the list never makes it see another row twice or miss one that was there all along, and the
+database reads one page however deep the client has gone (no offset to skip).
+
+The cursor is the base64url of a small JSON document naming the list it belongs to and the
+last key served; it is checked when it comes back, and a cursor that was altered, cut, or
+taken from another list is refused with a 400 that says to start again without it.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Annotated, Any, Generic, TypeVar
+
+from fastapi import Depends, Query, Request
+from pydantic import BaseModel, Field
+from sqlalchemy import Connection, Row, Select, select
+
+from convergence.errors import ConvergenceError
+
+T = TypeVar("T")
+Key = int | str
+
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 1000
+
+
+class InvalidCursor(ConvergenceError):
+    """A ``cursor`` that this server did not hand out for this list."""
+
+    code = "invalid_cursor"
+    http_status = 400
+
+
+class Page(BaseModel, Generic[T]):
+    """One page of a list."""
+
+    items: list[T]
+    next_cursor: str | None = Field(
+        description="Pass it as `cursor` to read the next page; null on the last page."
+    )
+    limit: int = Field(description="The most items a page of this request holds.")
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """What the caller asked for: at most ``limit`` items after the key in its cursor."""
+
+    limit: int
+    after: Key | None
+    list_path: str
+
+    def cursor_after(self, key: Key) -> str:
+        """The cursor of the page that follows the item of key ``key``."""
+        document = json.dumps({"list": self.list_path, "after": key}, separators=(",", ":"))
+        return base64.urlsafe_b64encode(document.encode()).decode().rstrip("=")
+
+
+def page_request(
+    request: Request,
+    limit: Annotated[
+        int,
+        Query(
+            ge=1,
+            le=MAX_LIMIT,
+            description=f"Items per page (default {DEFAULT_LIMIT}, at most {MAX_LIMIT}).",
+        ),
+    ] = DEFAULT_LIMIT,
+    cursor: Annotated[
+        str | None,
+        Query(description="The `next_cursor` of the previous page; omit it for the first page."),
+    ] = None,
+) -> PageRequest:
+    """The page asked for by ``limit`` and ``cursor``; InvalidCursor if the cursor is not ours."""
+    path = request.url.path
+    after = None if cursor is None else _decode(cursor, list_path=path)
+    return PageRequest(limit=limit, after=after, list_path=path)
+
+
+PageDep = Annotated[PageRequest, Depends(page_request)]
+
+
+def _decode(cursor: str, *, list_path: str) -> Key:
+    refused = InvalidCursor(
+        "curseur de pagination invalide ou d'une autre liste : reprenez la liste depuis le "
+        "début, sans « cursor » / invalid pagination cursor (altered, cut, or from another "
+        "list): read the list again from the start without `cursor`",
+        cursor=cursor[:64],
+    )
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        document = json.loads(raw.decode())
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        raise refused from None
+    if not isinstance(document, dict) or set(document) != {"list", "after"}:
+        raise refused
+    after = document["after"]
+    if document["list"] != list_path or isinstance(after, bool) or not isinstance(after, Key):
+        raise refused
+    return after
+
+
+def paginate(
+    conn: Connection,
+    statement: Select[Any],
+    page: PageRequest,
+    *,
+    to_item: Callable[[Row[Any]], T],
+    key: str = "id",
+    newest_first: bool = False,
+) -> Page[T]:
+    """Run one page of ``statement``, cut on its unique column ``key``.
+
+    The statement's own order is replaced by ``key``'s (descending when ``newest_first``);
+    it must not carry a limit of its own.
+    """
+    listed = statement.order_by(None).subquery("listed")
+    column = listed.c[key]
+    query = select(listed)
+    if page.after is not None:
+        _check_kind(page.after, column.type.python_type)
+        query = query.where(column < page.after if newest_first else column > page.after)
+    order = column.desc() if newest_first else column.asc()
+    rows = conn.execute(query.order_by(order).limit(page.limit + 1)).all()
+    shown = rows[: page.limit]
+    following = page.cursor_after(shown[-1]._mapping[key]) if len(rows) > page.limit else None
+    return Page[T](items=[to_item(r) for r in shown], next_cursor=following, limit=page.limit)
+
+
+def paginate_sequence(
+    values: Sequence[T], page: PageRequest, *, key: Callable[[T], Key]
+) -> Page[T]:
+    """One page of a list computed in memory (a catalogue, a short list built from files).
+
+    The same keyset rule as :func:`paginate`, for lists that are not one SQL statement.
+    """
+    ordered = sorted(values, key=key)
+    if page.after is not None and ordered:
+        after = page.after
+        _check_kind(after, type(key(ordered[0])))
+        ordered = [v for v in ordered if key(v) > after]  # type: ignore[operator]
+    shown = ordered[: page.limit]
+    following = page.cursor_after(key(shown[-1])) if len(ordered) > page.limit else None
+    return Page[T](items=shown, next_cursor=following, limit=page.limit)
+
+
+def _check_kind(after: Key, expected: type) -> None:
+    """A cursor's key is of the list's key type (a text key on an id list was altered)."""
+    if not isinstance(after, expected):
+        raise InvalidCursor(
+            "curseur de pagination invalide pour cette liste : reprenez-la depuis le début, "
+            "sans « cursor » / invalid pagination cursor for this list: read it again from "
+            "the start without `cursor`"
+        )
