@@ -18,16 +18,17 @@ import binascii
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query, Request
 from pydantic import BaseModel, Field
-from sqlalchemy import Connection, Row, Select, select
+from sqlalchemy import Connection, Row, Select, select, tuple_
 
 from convergence.errors import ConvergenceError
 
 T = TypeVar("T")
-Key = int | str
+Key = int | str  # one column of a key, as the cursor carries it (a time as ISO 8601 text)
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
@@ -55,12 +56,13 @@ class PageRequest:
     """What the caller asked for: at most ``limit`` items after the key in its cursor."""
 
     limit: int
-    after: Key | None
+    after: tuple[Key, ...] | None
     list_path: str
 
-    def cursor_after(self, key: Key) -> str:
-        """The cursor of the page that follows the item of key ``key``."""
-        document = json.dumps({"list": self.list_path, "after": key}, separators=(",", ":"))
+    def cursor_after(self, key: Sequence[object]) -> str:
+        """The cursor of the page that follows the item whose key is ``key``."""
+        plain = [v.isoformat() if isinstance(v, datetime) else v for v in key]
+        document = json.dumps({"list": self.list_path, "after": plain}, separators=(",", ":"))
         return base64.urlsafe_b64encode(document.encode()).decode().rstrip("=")
 
 
@@ -88,24 +90,33 @@ def page_request(
 PageDep = Annotated[PageRequest, Depends(page_request)]
 
 
-def _decode(cursor: str, *, list_path: str) -> Key:
-    refused = InvalidCursor(
-        "curseur de pagination invalide ou d'une autre liste : reprenez la liste depuis le "
-        "début, sans « cursor » / invalid pagination cursor (altered, cut, or from another "
-        "list): read the list again from the start without `cursor`",
-        cursor=cursor[:64],
+def _refused(detail: str = "") -> InvalidCursor:
+    return InvalidCursor(
+        "curseur de pagination invalide (modifié, tronqué ou d'une autre liste) : reprenez la "
+        "liste depuis le début, sans « cursor » / invalid pagination cursor (altered, cut, or "
+        "from another list): read the list again from the start without `cursor`",
+        **({"detail": detail} if detail else {}),
     )
+
+
+def _decode(cursor: str, *, list_path: str) -> tuple[Key, ...]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         document = json.loads(raw.decode())
     except (binascii.Error, ValueError, UnicodeDecodeError):
-        raise refused from None
+        raise _refused() from None
     if not isinstance(document, dict) or set(document) != {"list", "after"}:
-        raise refused
+        raise _refused()
+    if document["list"] != list_path:
+        raise _refused("this cursor belongs to another list")
     after = document["after"]
-    if document["list"] != list_path or isinstance(after, bool) or not isinstance(after, Key):
-        raise refused
-    return after
+    if (
+        not isinstance(after, list)
+        or not after
+        or not all(isinstance(v, Key) and not isinstance(v, bool) for v in after)
+    ):
+        raise _refused()
+    return tuple(after)
 
 
 def paginate(
@@ -113,26 +124,40 @@ def paginate(
     statement: Select[Any],
     page: PageRequest,
     *,
-    to_item: Callable[[Row[Any]], T],
-    key: str = "id",
+    to_item: Callable[[Row[Any]], T] | None = None,
+    to_items: Callable[[Sequence[Row[Any]]], list[T]] | None = None,
+    key: str | tuple[str, ...] = "id",
     newest_first: bool = False,
 ) -> Page[T]:
-    """Run one page of ``statement``, cut on its unique column ``key``.
+    """Run one page of ``statement``, cut on its unique column ``key`` (or columns, in order).
 
-    The statement's own order is replaced by ``key``'s (descending when ``newest_first``);
-    it must not carry a limit of its own.
+    The statement's own order is replaced by the key's (descending when ``newest_first``);
+    it must not carry a limit of its own. Rows become items one by one through ``to_item``,
+    or as a whole page through ``to_items`` (when an item needs other rows).
     """
     listed = statement.order_by(None).subquery("listed")
-    column = listed.c[key]
+    names = (key,) if isinstance(key, str) else key
+    columns = [listed.c[name] for name in names]
     query = select(listed)
     if page.after is not None:
-        _check_kind(page.after, column.type.python_type)
-        query = query.where(column < page.after if newest_first else column > page.after)
-    order = column.desc() if newest_first else column.asc()
-    rows = conn.execute(query.order_by(order).limit(page.limit + 1)).all()
+        values = _typed(page.after, [c.type.python_type for c in columns])
+        bound, value = (columns[0], values[0]) if len(columns) == 1 else (
+            tuple_(*columns), tuple_(*values)
+        )  # fmt: skip
+        query = query.where(bound < value if newest_first else bound > value)
+    query = query.order_by(*(c.desc() if newest_first else c.asc() for c in columns))
+    rows = conn.execute(query.limit(page.limit + 1)).all()
     shown = rows[: page.limit]
-    following = page.cursor_after(shown[-1]._mapping[key]) if len(rows) > page.limit else None
-    return Page[T](items=[to_item(r) for r in shown], next_cursor=following, limit=page.limit)
+    following = None
+    if len(rows) > page.limit:
+        following = page.cursor_after([shown[-1]._mapping[name] for name in names])
+    if to_items is not None:
+        items = to_items(shown)
+    elif to_item is not None:
+        items = [to_item(r) for r in shown]
+    else:
+        raise TypeError("paginate needs to_item or to_items")
+    return Page[T](items=items, next_cursor=following, limit=page.limit)
 
 
 def paginate_sequence(
@@ -144,19 +169,26 @@ def paginate_sequence(
     """
     ordered = sorted(values, key=key)
     if page.after is not None and ordered:
-        after = page.after
-        _check_kind(after, type(key(ordered[0])))
+        [after] = _typed(page.after, [type(key(ordered[0]))])
         ordered = [v for v in ordered if key(v) > after]  # type: ignore[operator]
     shown = ordered[: page.limit]
-    following = page.cursor_after(key(shown[-1])) if len(ordered) > page.limit else None
+    following = page.cursor_after([key(shown[-1])]) if len(ordered) > page.limit else None
     return Page[T](items=shown, next_cursor=following, limit=page.limit)
 
 
-def _check_kind(after: Key, expected: type) -> None:
-    """A cursor's key is of the list's key type (a text key on an id list was altered)."""
-    if not isinstance(after, expected):
-        raise InvalidCursor(
-            "curseur de pagination invalide pour cette liste : reprenez-la depuis le début, "
-            "sans « cursor » / invalid pagination cursor for this list: read it again from "
-            "the start without `cursor`"
-        )
+def _typed(after: tuple[Key, ...], expected: list[type]) -> list[object]:
+    """The cursor's key as the list's key columns hold it; InvalidCursor if it cannot be."""
+    if len(after) != len(expected):
+        raise _refused("this cursor belongs to another list")
+    typed: list[object] = []
+    for value, kind in zip(after, expected, strict=True):
+        if kind is datetime and isinstance(value, str):
+            try:
+                typed.append(datetime.fromisoformat(value))
+            except ValueError:
+                raise _refused() from None
+        elif isinstance(value, kind) and not isinstance(value, bool):
+            typed.append(value)
+        else:
+            raise _refused("this cursor belongs to another list")
+    return typed
