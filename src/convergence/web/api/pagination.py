@@ -28,7 +28,7 @@ from sqlalchemy import Connection, Row, Select, select, tuple_
 from convergence.errors import ConvergenceError
 
 T = TypeVar("T")
-Key = int | str  # one column of a key, as the cursor carries it (a time as ISO 8601 text)
+Key = int | float | str  # a key column as the cursor carries it (a time as ISO 8601 text)
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
@@ -187,6 +187,8 @@ def _typed(after: tuple[Key, ...], expected: list[type]) -> list[object]:
                 typed.append(datetime.fromisoformat(value))
             except ValueError:
                 raise _refused() from None
+        elif kind is float and isinstance(value, int) and not isinstance(value, bool):
+            typed.append(float(value))
         elif isinstance(value, kind) and not isinstance(value, bool):
             typed.append(value)
         else:
