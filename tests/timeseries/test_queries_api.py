@@ -43,7 +43,9 @@ def planted(engine: Engine, territory: Territory) -> dict[str, int]:
 
 
 def _series_ids(client: TestClient, territory: Territory) -> dict[str, int]:
-    listed = client.get("/api/v1/series", headers=territory.versailles.bearer("read")).json()
+    listed = client.get("/api/v1/series", headers=territory.versailles.bearer("read")).json()[
+        "items"
+    ]
     return {s["quantity"]: s["id"] for s in listed}
 
 
@@ -98,7 +100,7 @@ def test_values_by_commune_merged_into_one_curve(
     }
     body = client.get(
         "/api/v1/series/values", params=params, headers=territory.versailles.bearer("read")
-    ).json()
+    ).json()["items"]
     assert body["quantity"] == "no2"
     assert [p["value"] for p in body["points"]] == [144.0, 144.0, 144.0]
 

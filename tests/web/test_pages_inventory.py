@@ -186,7 +186,7 @@ def test_forms_without_their_csrf_token_are_refused(
         for response in (missing, forged):
             assert response.status_code == 403, path
             assert "jeton CSRF manquant ou invalide" in response.text
-    listed = client.get("/api/v1/assets", headers=territory.versailles.bearer()).json()
+    listed = client.get("/api/v1/assets", headers=territory.versailles.bearer()).json()["items"]
     assert [a["name"] for a in listed["items"]] == ["Capteur"]
 
 
