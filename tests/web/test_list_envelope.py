@@ -47,6 +47,7 @@ def walk(
         cursor = body["next_cursor"]
         if cursor is None:
             return items, pages
+        assert pages < 100, "the cursor does not move on"
         if between_pages is not None:
             between_pages(pages)
 

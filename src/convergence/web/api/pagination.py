@@ -23,7 +23,8 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query, Request
 from pydantic import BaseModel, Field
-from sqlalchemy import Connection, Row, Select, select, tuple_
+from sqlalchemy import Connection, Row, Select, TypeDecorator, literal, select, tuple_
+from sqlalchemy.types import TypeEngine
 
 from convergence.errors import ConvergenceError
 
@@ -140,9 +141,11 @@ def paginate(
     columns = [listed.c[name] for name in names]
     query = select(listed)
     if page.after is not None:
-        values = _typed(page.after, [c.type.python_type for c in columns])
-        bound, value = (columns[0], values[0]) if len(columns) == 1 else (
-            tuple_(*columns), tuple_(*values)
+        values = _typed(page.after, [_python_type(c.type) for c in columns])
+        # Each value is bound with its column's type (a time is stored as its column says).
+        typed = [literal(v, c.type) for v, c in zip(values, columns, strict=True)]
+        bound, value = (columns[0], typed[0]) if len(columns) == 1 else (
+            tuple_(*columns), tuple_(*typed)
         )  # fmt: skip
         query = query.where(bound < value if newest_first else bound > value)
     query = query.order_by(*(c.desc() if newest_first else c.asc() for c in columns))
@@ -174,6 +177,13 @@ def paginate_sequence(
     shown = ordered[: page.limit]
     following = page.cursor_after([key(shown[-1])]) if len(ordered) > page.limit else None
     return Page[T](items=shown, next_cursor=following, limit=page.limit)
+
+
+def _python_type(kind: TypeEngine[Any]) -> type:
+    """The Python type a column holds, through a decorated type (``UTCDateTime``) too."""
+    if isinstance(kind, TypeDecorator):
+        return _python_type(kind.impl_instance)
+    return kind.python_type
 
 
 def _typed(after: tuple[Key, ...], expected: list[type]) -> list[object]:
