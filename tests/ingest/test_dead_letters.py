@@ -57,12 +57,8 @@ def test_dead_letters_are_listed_for_their_member_only(
         f"/api/v1/dead-letters/{letter['id']}", headers=territory.boulogne.bearer("read")
     )
     assert hidden.status_code == 404
-    assert (
-        client.get("/api/v1/dead-letters", headers=territory.operator.bearer("admin")).json()[
-            "total"
-        ]
-        == 1
-    )
+    everyone = client.get("/api/v1/dead-letters", headers=territory.operator.bearer("admin"))
+    assert len(everyone.json()["items"]) == 1
 
 
 def _refused_for_want_of_a_codec(

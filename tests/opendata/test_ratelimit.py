@@ -41,7 +41,7 @@ def test_the_public_api_answers_429_with_retry_after(client: TestClient) -> None
     refused = client.get("/api/public/v1/datasets")
     assert refused.status_code == 429
     assert int(refused.headers["Retry-After"]) >= 1
-    error = refused.json()["items"]["error"]
+    error = refused.json()["error"]
     assert error["code"] == "rate_limited"
     assert error["details"]["retry_after_s"] == int(refused.headers["Retry-After"])
     assert client.get("/opendata/catalog.jsonld").status_code == 429

@@ -155,7 +155,7 @@ def test_errors_are_json_with_a_stable_code(client: TestClient, territory: Terri
 def test_no_token_no_access(client: TestClient, territory: Territory) -> None:
     response = client.get("/api/v1/assets")
     assert response.status_code == 401
-    assert response.json()["items"]["error"]["code"] == "not_authenticated"
+    assert response.json()["error"]["code"] == "not_authenticated"
     revoked = client.get("/api/v1/assets", headers={"Authorization": "Bearer cvg_nope"})
     assert revoked.status_code == 401
 

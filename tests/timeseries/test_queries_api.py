@@ -100,7 +100,7 @@ def test_values_by_commune_merged_into_one_curve(
     }
     body = client.get(
         "/api/v1/series/values", params=params, headers=territory.versailles.bearer("read")
-    ).json()["items"]
+    ).json()
     assert body["quantity"] == "no2"
     assert [p["value"] for p in body["points"]] == [144.0, 144.0, 144.0]
 

@@ -152,8 +152,7 @@ def test_footage_the_recorder_will_not_destroy_opens_a_critical_alert(
     ).json()
     assert report["failed"] == 1
     assert report["overdue_cameras"] == [camera]
-    alerts = client.get("/api/v1/alerts", headers=territory.versailles.bearer()).json()["items"]
-    items = alerts["items"] if isinstance(alerts, dict) else alerts
+    items = client.get("/api/v1/alerts", headers=territory.versailles.bearer()).json()["items"]
     critical = [a for a in items if a["asset_id"] == camera and a["severity"] == "critical"]
     assert len(critical) == 1
     assert critical[0]["status"] == "firing"

@@ -34,9 +34,7 @@ def plant_ingest(client: TestClient, territory: Territory, marker: str) -> None:
 
 def ingest_params(client: TestClient, territory: Territory) -> dict[str, Any]:
     """Path parameters pointing at Versailles' dead letter."""
-    page = client.get("/api/v1/dead-letters", headers=territory.versailles.bearer("read")).json()[
-        "items"
-    ]
+    page = client.get("/api/v1/dead-letters", headers=territory.versailles.bearer("read")).json()
     return {"dead_letter_id": page["items"][0]["id"]}
 
 

@@ -64,7 +64,7 @@ def test_a_good_file_is_imported_and_counted(client: TestClient, territory: Terr
     assert page.startswith("200\n")
     assert "2 équipements importés" in page
     assets = client.get("/api/v1/assets", headers=territory.versailles.bearer()).json()["items"]
-    assert sorted(a["name"] for a in assets["items"]) == ["A", "B"]
+    assert sorted(a["name"] for a in assets) == ["A", "B"]
 
 
 def test_a_wrong_header_or_an_empty_file_says_why(client: TestClient, territory: Territory) -> None:

@@ -187,7 +187,7 @@ def test_forms_without_their_csrf_token_are_refused(
             assert response.status_code == 403, path
             assert "jeton CSRF manquant ou invalide" in response.text
     listed = client.get("/api/v1/assets", headers=territory.versailles.bearer()).json()["items"]
-    assert [a["name"] for a in listed["items"]] == ["Capteur"]
+    assert [a["name"] for a in listed] == ["Capteur"]
 
 
 @pytest.mark.parametrize("role", [Role.elected, Role.viewer])

@@ -80,7 +80,7 @@ def test_the_api_keeps_its_json_errors(client: TestClient, territory: Territory)
     client.cookies.clear()
     anonymous = client.get("/api/v1/assets")
     assert anonymous.status_code == 401
-    assert anonymous.json()["items"]["error"]["code"] == "not_authenticated"
+    assert anonymous.json()["error"]["code"] == "not_authenticated"
 
 
 def test_a_refused_page_is_a_french_403_page(client: TestClient, territory: Territory) -> None:
