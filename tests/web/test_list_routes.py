@@ -16,6 +16,8 @@ from tests.support import Territory
 from tests.web.test_isolation import plant, route_calls, route_params
 
 ENVELOPE = {"items", "next_cursor", "limit"}
+# Routes whose {asset_id} must be an asset of a given kind among Versailles' planted ones.
+ASSET_KIND_OF = {"/api/v1/charging/": "charge_point", "/api/v1/indicators/sites/": "counter"}
 
 
 def _app_routes(client: TestClient) -> list[Any]:
@@ -71,7 +73,7 @@ def test_every_list_route_answers_the_envelope_and_follows_its_cursor(
     for path in list_routes(client):
         make = calls.get(("GET", path))
         query = (make(planted).query if make else None) or {}
-        url = path.format(**params)
+        url = path.format(**(params | _asset_of_kind(client, headers, path)))
         first = client.get(url, params={**query, "limit": 1}, headers=headers)
         if first.status_code != 200 or not isinstance(first.json(), dict):
             problems.append(f"{path}: {first.status_code} {first.text[:200]}")
@@ -90,5 +92,13 @@ def test_every_list_route_answers_the_envelope_and_follows_its_cursor(
             problems.append(f"{path}: the cursor did not lead on ({second.status_code})")
         elif second.json()["items"] == body["items"]:
             problems.append(f"{path}: the second page repeats the first")
-    assert problems == []
+    assert problems == [], "\n".join(problems)
     assert walked_further >= 10  # the planting gives many lists a second page
+
+
+def _asset_of_kind(client: TestClient, headers: dict[str, str], path: str) -> dict[str, int]:
+    for prefix, kind in ASSET_KIND_OF.items():
+        if path.startswith(prefix) and "{asset_id}" in path:
+            found = client.get("/api/v1/assets", params={"kind": kind}, headers=headers).json()
+            return {"asset_id": found["items"][0]["id"]}
+    return {}
