@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import base64
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine, insert
 
+from convergence.charging.tables import charging_sessions
 from tests.support import VERSAILLES_TOWN_HALL, Territory
 
 ENVELOPE = {"items", "next_cursor", "limit"}
@@ -52,14 +55,16 @@ def walk(
             between_pages(pages)
 
 
-def create_asset(client: TestClient, territory: Territory, name: str) -> int:
+def create_asset(
+    client: TestClient, territory: Territory, name: str, kind: str = "sensor", domain: str = "air"
+) -> int:
     response = client.post(
         "/api/v1/assets",
         headers=territory.versailles.bearer(),
         json={
             "name": name,
-            "kind": "sensor",
-            "domain": "air",
+            "kind": kind,
+            "domain": domain,
             "lon": VERSAILLES_TOWN_HALL[0],
             "lat": VERSAILLES_TOWN_HALL[1],
         },
@@ -163,6 +168,33 @@ def test_a_list_keyed_on_time_and_series_is_walked_across_equal_times(
     assert len(found) == len(set(found)) == 10
     assert [ts for ts, _ in found] == sorted((ts for ts, _ in found), reverse=True)
     assert pages == 4
+
+
+def test_charging_sessions_are_read_past_the_former_thousand(
+    client: TestClient, engine: Engine, territory: Territory
+) -> None:
+    """The sessions list stopped at 1,000 with no way on; it is now walked to its end."""
+    charge_point = create_asset(client, territory, "borne", "charge_point", "charging")
+    start = datetime(2026, 11, 1, tzinfo=UTC)
+    with engine.begin() as conn:
+        conn.execute(
+            insert(charging_sessions),
+            [
+                {"asset_id": charge_point, "member_id": territory.versailles.id,
+                 "connector_id": 1, "protocol": "ocpp1.6", "status": "completed",
+                 "started_at": start + timedelta(minutes=n), "updated_at": start}
+                for n in range(1_005)
+            ],
+        )  # fmt: skip
+
+    seen, pages = walk(
+        client, "/api/v1/charging/sessions", territory.versailles.bearer(), limit=1_000
+    )
+
+    assert pages == 2
+    ids = [s["id"] for s in seen]
+    assert len(ids) == len(set(ids)) == 1_005
+    assert ids == sorted(ids, reverse=True)  # newest first
 
 
 def _cursor(document: object) -> str:
