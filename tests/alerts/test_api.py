@@ -32,13 +32,13 @@ def test_another_commune_sees_none_of_versailles_rules_and_alerts(
     assert created.json()["kind"] == "threshold"
     ingest(engine, asset_id=river_sensor, member_id=territory.versailles.id,
            points=[(T0, 3.5)], now=T0)  # fmt: skip
-    assert len(client.get("/api/v1/alerts", headers=versailles).json()) == 1
+    assert len(client.get("/api/v1/alerts", headers=versailles).json()["items"]) == 1
     for other in (territory.boulogne, territory.epci):
-        assert client.get("/api/v1/alert-rules", headers=other.bearer()).json() == []
-        assert client.get("/api/v1/alerts", headers=other.bearer()).json() == []
-        assert client.get("/api/v1/alert-deliveries", headers=other.bearer()).json() == []
+        assert client.get("/api/v1/alert-rules", headers=other.bearer()).json()["items"] == []
+        assert client.get("/api/v1/alerts", headers=other.bearer()).json()["items"] == []
+        assert client.get("/api/v1/alert-deliveries", headers=other.bearer()).json()["items"] == []
     operator = client.get("/api/v1/alerts", headers=territory.operator.bearer())
-    assert len(operator.json()) == 1  # the operator's explicit all-members scope
+    assert len(operator.json()["items"]) == 1  # the operator's explicit all-members scope
 
 
 def test_writers_manage_rules_and_alerts_elected_officials_read(
@@ -62,7 +62,7 @@ def test_writers_manage_rules_and_alerts_elected_officials_read(
     assert wrong_kind.status_code == 422
     ingest(engine, asset_id=river_sensor, member_id=territory.versailles.id,
            points=[(T0, 3.5)], now=T0)  # fmt: skip
-    [alert] = client.get("/api/v1/alerts?open=true").json()
+    [alert] = client.get("/api/v1/alerts?open=true").json()["items"]
     acked = client.post(f"/api/v1/alerts/{alert['id']}/acknowledge", json={"note": "vu"},
                         headers=headers)  # fmt: skip
     assert acked.json()["status"] == "acknowledged"
@@ -71,7 +71,7 @@ def test_writers_manage_rules_and_alerts_elected_officials_read(
     resolved = client.post(f"/api/v1/alerts/{alert['id']}/resolve", headers=headers).json()
     assert resolved["status"] == "resolved"
     assert [h["action"] for h in resolved["history"]] == ["fired", "acknowledged", "resolved"]
-    assert client.get("/api/v1/alerts?open=true").json() == []
+    assert client.get("/api/v1/alerts?open=true").json()["items"] == []
     assert client.delete(f"/api/v1/alert-rules/{rule['id']}", headers=headers).status_code == 204
 
 
@@ -99,7 +99,7 @@ def test_a_failed_delivery_is_listed_and_retried_through_the_api(
         config=AlertsConfig(alert_retry_max_attempts=1, webhook_allowed_hosts=["127.0.0.1"]),
         now=T0,
     )
-    [failed] = client.get("/api/v1/alert-deliveries?status=failed", headers=headers).json()
+    [failed] = client.get("/api/v1/alert-deliveries?status=failed", headers=headers).json()["items"]
     assert failed["last_error"].startswith("WebhookRefused: HTTP 500")
     retried = client.post(f"/api/v1/alert-deliveries/{failed['id']}/retry", headers=headers)
     assert retried.status_code == 200, retried.text

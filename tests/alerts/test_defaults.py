@@ -31,7 +31,7 @@ def test_a_member_created_through_the_api_gets_the_air_thresholds(
     member_id = created.json()["id"]
     rules = client.get(
         "/api/v1/alert-rules", headers=territory.operator.bearer(), params={"member_id": member_id}
-    ).json()
+    ).json()["items"]
     mine = [r for r in rules if r["member_id"] == member_id]
     limits = sorted((r["params"]["quantity"], r["params"]["limit"], r["severity"]) for r in mine)
     assert limits == [

@@ -87,7 +87,7 @@ def test_only_member_administrators_create_webhooks(
         json={"channel": "webhook", "webhook_url": "https://sig.versailles.fr/hook"},
     )
     assert refused.status_code == 403, refused.text
-    assert client.get("/api/v1/alert-subscriptions").json() == []
+    assert client.get("/api/v1/alert-subscriptions").json()["items"] == []
 
 
 def test_an_internal_webhook_is_refused_without_the_allow_list(

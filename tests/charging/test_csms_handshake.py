@@ -64,7 +64,7 @@ def test_a_registered_charge_point_with_its_password_is_accepted(
     assert row.password_hash.startswith("pbkdf2_sha256$")
     assert PASSWORD not in row.password_hash
     with live.api(territory.versailles.bearer("read")) as api:
-        [listed] = api.get("/api/v1/charging/charge-points").json()
+        [listed] = api.get("/api/v1/charging/charge-points").json()["items"]
     assert listed["ocpp_id"] == "CP-OK"
     assert listed["registration"] == "Accepted"
     assert [c["status"] for c in listed["connectors"]] == ["Available", "Available"]

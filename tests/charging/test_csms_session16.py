@@ -115,10 +115,12 @@ def test_a_remote_stop_ends_the_session(
     assert (session.status, session.stop_reason) == ("completed", "Remote")
     assert session.energy_wh == report.sessions[0].energy_wh
     with live.api(headers) as api:
-        [logged] = api.get(f"/api/v1/charging/{asset_id}/commands").json()
+        [logged] = api.get(f"/api/v1/charging/{asset_id}/commands").json()["items"]
         assert logged == command
         assert api.get(f"/api/v1/charging/commands/{command['id']}").json() == command
-        [listed] = api.get("/api/v1/charging/sessions", params={"asset_id": asset_id}).json()
+        [listed] = api.get("/api/v1/charging/sessions", params={"asset_id": asset_id}).json()[
+            "items"
+        ]
     assert listed["stop_reason"] == "Remote"
     assert "id_tag" not in listed
 

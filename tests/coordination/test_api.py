@@ -70,7 +70,7 @@ def test_the_operator_generates_reads_and_moves_proposals(
     assert detail["explanation"].startswith("Versailles et Le Chesnay-Rocquencourt")
     assert [c["author_member_id"] for c in detail["comments"]] == [territory.versailles.id]
     listing = client.get(f"{API}/proposals", params={"kind": "joint_purchase"}, headers=operator)
-    assert listing.json()["total"] == 1
+    assert len(listing.json()["items"]) == 1
     accepted = client.post(
         f"{API}/proposals/{proposal_id}/status",
         json={"status": "accepted", "comment": "Convention signée."},
@@ -114,7 +114,7 @@ def test_a_member_concerned_reads_and_comments_but_decides_nothing(
     client: TestClient, territory: Territory, proposal_id: int
 ) -> None:
     versailles = territory.versailles.bearer()
-    assert client.get(f"{API}/proposals", headers=versailles).json()["total"] == 1
+    assert len(client.get(f"{API}/proposals", headers=versailles).json()["items"]) == 1
     assert client.get(f"{API}/proposals/{proposal_id}", headers=versailles).status_code == 200
     decided = client.post(
         f"{API}/proposals/{proposal_id}/status", json={"status": "accepted"}, headers=versailles
@@ -135,7 +135,7 @@ def test_tokens_of_members_not_concerned_see_and_change_nothing(
     member = getattr(territory, other)
     for scope in ("ingest", "read", "admin"):
         assert _walk(client, proposal_id, member.bearer(scope)) == [], scope
-    assert client.get(f"{API}/proposals", headers=member.bearer()).json()["total"] == 0
+    assert client.get(f"{API}/proposals", headers=member.bearer()).json()["items"] == []
     detail = client.get(f"{API}/proposals/{proposal_id}", headers=territory.operator.bearer())
     assert detail.json()["status"] == "sent"
     assert len(detail.json()["comments"]) == 1

@@ -154,7 +154,7 @@ def _send_from_unregistered(client: TestClient, territory: Territory) -> None:
 def _discovered(client: TestClient, member: MemberFixture) -> list[dict[str, Any]]:
     response = client.get("/api/v1/discovered-devices", headers=member.bearer("read"))
     assert response.status_code == 200
-    found: list[dict[str, Any]] = response.json()
+    found: list[dict[str, Any]] = response.json()["items"]
     return found
 
 
@@ -179,7 +179,7 @@ def test_an_unregistered_device_is_discovered(
     assert device["sample"]["metadata"]["device_name"] == "ecole-jaures-salle-12"
     assert _discovered(client, territory.boulogne) == []
     operator = client.get("/api/v1/discovered-devices", headers=territory.operator.bearer("admin"))
-    assert [d["device_ref"] for d in operator.json()] == [UNREGISTERED_EUI]
+    assert [d["device_ref"] for d in operator.json()["items"]] == [UNREGISTERED_EUI]
 
 
 def test_a_discovered_device_is_replayed_when_registered(

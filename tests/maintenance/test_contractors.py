@@ -50,7 +50,7 @@ def _ticket_under_contract(
 def _agent(client: TestClient, territory: Territory, member: MemberFixture, company: int) -> str:
     operator = territory.operator.bearer()
     email = member.user(Role.contractor)
-    users = client.get(f"/api/v1/members/{member.id}/users", headers=operator).json()
+    users = client.get(f"/api/v1/members/{member.id}/users", headers=operator).json()["items"]
     user_id = next(u["id"] for u in users if u["email"] == email)
     response = client.post(
         f"/api/v1/maintenance/contractors/{company}/users",
@@ -71,10 +71,14 @@ def test_contractor_a_sees_and_works_on_its_tickets_only(
     csrf = log_in(client, _agent(client, territory, territory.versailles, company_a))
     headers = {"X-CSRF-Token": csrf}
 
-    listed = client.get("/api/v1/maintenance/tickets").json()
+    listed = client.get("/api/v1/maintenance/tickets").json()["items"]
     assert [t["id"] for t in listed] == [ticket_a]
-    assert [c["title"] for c in client.get("/api/v1/maintenance/contracts").json()] == ["panne A"]
-    assert [c["id"] for c in client.get("/api/v1/maintenance/contractors").json()] == [company_a]
+    assert [c["title"] for c in client.get("/api/v1/maintenance/contracts").json()["items"]] == [
+        "panne A"
+    ]
+    assert [c["id"] for c in client.get("/api/v1/maintenance/contractors").json()["items"]] == [
+        company_a
+    ]
     assert client.get(f"/api/v1/maintenance/tickets/{ticket_b}").status_code == 404
     assert client.get("/api/v1/assets").status_code == 403  # no member data at all
     page = client.get("/maintenance")
@@ -104,7 +108,7 @@ def test_contractor_a_sees_and_works_on_its_tickets_only(
         ],
     )
     assert report.status_code == 200, report.text
-    works = client.get(f"/api/v1/maintenance/tickets/{ticket_a}/interventions").json()
+    works = client.get(f"/api/v1/maintenance/tickets/{ticket_a}/interventions").json()["items"]
     assert works[0]["proposes_closure"] is True
     assert len(works[0]["photo_ids"]) == 2
     photo = client.get(f"/api/v1/maintenance/photos/{works[0]['photo_ids'][0]}")
@@ -145,5 +149,5 @@ def test_an_agent_tied_to_no_company_sees_nothing(client: TestClient, territory:
     company = _company(client, territory, "Prestataire D")
     _ticket_under_contract(client, territory.versailles, company, "panne D")
     log_in(client, territory.versailles.user(Role.contractor))
-    assert client.get("/api/v1/maintenance/tickets").json() == []
-    assert client.get("/api/v1/maintenance/contracts").json() == []
+    assert client.get("/api/v1/maintenance/tickets").json()["items"] == []
+    assert client.get("/api/v1/maintenance/contracts").json()["items"] == []

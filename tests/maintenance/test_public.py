@@ -46,13 +46,13 @@ def test_a_passer_by_reports_a_fault_without_an_account(
     tickets = client.get(
         "/api/v1/maintenance/tickets", headers=territory.versailles.bearer("read"),
         params={"asset_id": asset_id},
-    ).json()  # fmt: skip
+    ).json()["items"]  # fmt: skip
     # The asset already had a reported ticket: the passer-by's report adds to it.
     [ticket] = tickets
     history = client.get(
         f"/api/v1/maintenance/tickets/{ticket['id']}/history",
         headers=territory.versailles.bearer("read"),
-    ).json()
+    ).json()["items"]
     assert [(e["action"], e["actor"], e["note"]) for e in history][-1] == (
         "updated", "public", "l'écran reste noir"
     )  # fmt: skip

@@ -29,7 +29,7 @@ def test_tokens_of_a_disabled_creator_are_flagged(
         live = service.disable_user(conn, email=email, actor="cli")
     assert live == ["capteurs du parc"]
     assert client.get("/api/v1/tokens").status_code == 401  # the session ended with the account
-    listed = client.get("/api/v1/tokens", headers=territory.versailles.bearer()).json()
+    listed = client.get("/api/v1/tokens", headers=territory.versailles.bearer()).json()["items"]
     flags = {t["name"]: t["creator_active"] for t in listed}
     assert flags["capteurs du parc"] is False
     assert None in flags.values()  # tokens made by the command line have no person behind

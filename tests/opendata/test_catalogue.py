@@ -59,7 +59,7 @@ def test_the_public_list_shows_only_published_datasets(
     client: TestClient, territory: Territory
 ) -> None:
     air, counts, hidden = _published_and_hidden(client, territory)
-    listed = client.get("/api/public/v1/datasets").json()
+    listed = client.get("/api/public/v1/datasets").json()["items"]
     assert sorted(item["id"] for item in listed) == sorted([air, counts])
     first = next(item for item in listed if item["id"] == air)
     assert first["licence"] == "etalab-2.0"
@@ -78,7 +78,9 @@ def test_unpublishing_removes_a_dataset_from_the_catalogue(
         f"/api/v1/opendata/datasets/{air}/unpublish", headers=territory.boulogne.bearer()
     )
     assert response.status_code == 200
-    assert [item["id"] for item in client.get("/api/public/v1/datasets").json()] == [counts]
+    assert [item["id"] for item in client.get("/api/public/v1/datasets").json()["items"]] == [
+        counts
+    ]
     assert client.get(f"/api/public/v1/datasets/{air}").status_code == 404
     assert client.get(f"/api/public/v1/datasets/{air}/files/air_daily.csv").status_code == 404
 

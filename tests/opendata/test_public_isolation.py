@@ -81,7 +81,7 @@ def test_no_public_route_shows_unpublished_data(client: TestClient, territory: T
         OpenDataConfig(public_rate_per_minute=1_000_000)
     )
     hidden, shown = plant(client, territory)
-    published = [item["id"] for item in client.get("/api/public/v1/datasets").json()]
+    published = [item["id"] for item in client.get("/api/public/v1/datasets").json()["items"]]
     assert shown in published
     assert not set(hidden) & set(published)
     leaks, served = [], 0

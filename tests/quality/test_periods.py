@@ -72,7 +72,7 @@ def test_an_invalidated_period_leaves_the_rollups_and_is_audited_then_revalidate
     summary = _set_aside(client, territory, asset["id"])
     assert (summary["total"], summary["by_reason"]) == (3, {"invalidated_by_person": 3})
     listed = client.get(summary["readings_url"], headers=territory.versailles.bearer("read"))
-    assert [(r["flag"], r["reason"]) for r in listed.json()] == [
+    assert [(r["flag"], r["reason"]) for r in listed.json()["items"]] == [
         ("invalid", "invalidated_by_person")
     ] * 3
 
@@ -90,7 +90,7 @@ def test_an_invalidated_period_leaves_the_rollups_and_is_audited_then_revalidate
             "quality.invalidate",
             "quality.revalidate",
         ]
-    periods = client.get(path, headers=territory.versailles.bearer("read")).json()
+    periods = client.get(path, headers=territory.versailles.bearer("read")).json()["items"]
     assert [p["valid"] for p in periods] == [True, False]
 
 

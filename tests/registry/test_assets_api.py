@@ -37,8 +37,8 @@ def test_another_commune_gets_404_for_that_asset(client: TestClient, territory: 
         response = client.get(path, headers=territory.boulogne.bearer())
         assert response.status_code == 404
         assert response.json()["error"]["code"] == "not_found"
-    listing = client.get("/api/v1/assets", headers=territory.boulogne.bearer()).json()
-    assert listing["total"] == 0
+    listing = client.get("/api/v1/assets", headers=territory.boulogne.bearer()).json()["items"]
+    assert listing == []
     patch = client.patch(
         f"/api/v1/assets/{created['id']}", json={"name": "x"}, headers=territory.boulogne.bearer()
     )
@@ -110,14 +110,18 @@ def test_lists_filter_by_commune_kind_and_status(client: TestClient, territory: 
     )
 
     def total(query: str) -> int:
-        return int(client.get(f"/api/v1/assets?{query}", headers=headers).json()["total"])
+        return len(client.get(f"/api/v1/assets?{query}", headers=headers).json()["items"])
 
     assert total("commune=78646") == 3
     assert total("commune=78646&kind=sensor") == 2
     assert total("status=faulty") == 1
     assert total("commune=92012") == 1
-    page = client.get("/api/v1/assets?limit=2&offset=2", headers=headers).json()
-    assert (len(page["items"]), page["total"]) == (2, 4)
+    first = client.get("/api/v1/assets?limit=3", headers=headers).json()
+    assert (len(first["items"]), first["limit"]) == (3, 3)
+    rest = client.get(
+        "/api/v1/assets", params={"limit": 3, "cursor": first["next_cursor"]}, headers=headers
+    ).json()
+    assert (len(rest["items"]), rest["next_cursor"]) == (1, None)
 
 
 def test_an_epci_reads_aggregates_but_not_the_rows_of_its_communes(

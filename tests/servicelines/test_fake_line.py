@@ -80,7 +80,7 @@ def assert_published(client: TestClient, territory: Territory) -> None:
     """Versailles publishes the line's dataset: it is listed, described, downloadable."""
     dataset_id = create_dataset(client, territory.versailles, "compost_daily")
     publish(client, territory.versailles, dataset_id)
-    (listed,) = client.get("/api/public/v1/datasets").json()
+    (listed,) = client.get("/api/public/v1/datasets").json()["items"]
     assert (listed["kind"], listed["title"]) == (
         "compost_daily",
         "Compostage : remplissage journalier — Versailles",

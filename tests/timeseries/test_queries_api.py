@@ -43,7 +43,9 @@ def planted(engine: Engine, territory: Territory) -> dict[str, int]:
 
 
 def _series_ids(client: TestClient, territory: Territory) -> dict[str, int]:
-    listed = client.get("/api/v1/series", headers=territory.versailles.bearer("read")).json()
+    listed = client.get("/api/v1/series", headers=territory.versailles.bearer("read")).json()[
+        "items"
+    ]
     return {s["quantity"]: s["id"] for s in listed}
 
 

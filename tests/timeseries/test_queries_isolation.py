@@ -136,6 +136,6 @@ def test_the_epci_gets_rollups_but_neither_names_nor_raw_rows(
     )
     assert raw.status_code == 404
     latest = client.get("/api/v1/latest", headers=headers)
-    assert latest.json() == []
+    assert latest.json()["items"] == []
     listed = client.get("/api/v1/series", headers=headers)
     assert MARKER not in listed.text

@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from convergence.errors import InvalidInput, NotFound
 from convergence.members.scope import command_line_scope
 from convergence.timeseries.query_schemas import Aggregation, Resolution, SeriesFilter, TimeRange
-from convergence.timeseries.series_json import selection_values_json, series_values_json
+from convergence.timeseries.series_json import dumps, selection_points, series_values_json
 from convergence.timeseries.series_queries import find_series, selection_values, series_values
 from tests.support import Territory
 from tests.timeseries.queries_support import make_asset, regular, store
@@ -71,7 +71,9 @@ def test_a_selection_is_the_same_json_and_refusals_are_the_same(
     scope = command_line_scope()
     with engine.connect() as conn:
         model = selection_values(conn, scope=scope, selection=SeriesFilter(), time_range=period)
-        fast = selection_values_json(conn, scope=scope, selection=SeriesFilter(), time_range=period)
+        fast = dumps(
+            selection_points(conn, scope=scope, selection=SeriesFilter(), time_range=period)
+        )
         assert json.loads(fast) == [json.loads(m.model_dump_json()) for m in model]
         assert len(json.loads(fast)) == 2
         with pytest.raises(InvalidInput):

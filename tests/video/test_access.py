@@ -37,7 +37,7 @@ def test_an_agent_without_a_current_habilitation_is_refused_and_the_refusal_is_r
     )
     assert refused.status_code == 403
     assert "habilitation" in refused.json()["error"]["message"]
-    lines = client.get("/api/v1/video/register", headers=versailles.bearer()).json()
+    lines = client.get("/api/v1/video/register", headers=versailles.bearer()).json()["items"]
     assert [(e["action"], e["outcome"], e["camera_asset_id"]) for e in lines] == [
         ("live_view", "refused", camera)
     ]
@@ -66,7 +66,7 @@ def test_a_designated_agent_is_granted_and_the_view_is_registered(
     }
     granted = client.post("/api/v1/video/access", headers={"X-CSRF-Token": csrf}, json=replay)
     assert granted.status_code == 201, granted.text
-    line = client.get("/api/v1/video/register", headers=versailles.bearer()).json()[0]
+    line = client.get("/api/v1/video/register", headers=versailles.bearer()).json()["items"][0]
     assert line["outcome"] == "granted"
     assert line["procedure_number"] == "PV 2026/118"
     assert line["clips"][0]["camera_asset_id"] == str(camera)
@@ -111,7 +111,7 @@ def test_a_pooled_operator_sees_a_communes_cameras_only_inside_its_slot(
     grant(client, boulogne, system_id=b_system, email=operator_agent,
           kind="pooled_operator", slots=[_slot_around(now, shift_days=1)])  # fmt: skip
     csrf = log_in(client, operator_agent)
-    visible = client.get("/api/v1/video/watch/cameras").json()
+    visible = client.get("/api/v1/video/watch/cameras").json()["items"]
     assert [c["asset_id"] for c in visible] == [v_camera]
     headers = {"X-CSRF-Token": csrf}
     ok = client.post(
@@ -159,7 +159,7 @@ def test_the_register_is_chained_and_a_changed_line_breaks_it(
         "broken_entry_id": None,
         "reason": "",
     }
-    lines = client.get("/api/v1/video/register", headers=versailles.bearer()).json()
+    lines = client.get("/api/v1/video/register", headers=versailles.bearer()).json()["items"]
     with engine.begin() as conn:
         conn.execute(
             update(video_register)

@@ -84,7 +84,9 @@ def test_a_requisition_is_extracted_hashed_and_its_receipt_carries_the_hash(
     )
     assert export["sha256"] in text
     assert "2026/00417" in text
-    lines = client.get("/api/v1/video/register", headers=territory.versailles.bearer()).json()
+    lines = client.get("/api/v1/video/register", headers=territory.versailles.bearer()).json()[
+        "items"
+    ]
     actions = [(e["action"], e["outcome"], e["export_sha256"]) for e in reversed(lines)]
     assert actions == [
         ("legal_hold", "done", ""),
@@ -120,7 +122,7 @@ def test_the_purge_destroys_expired_footage_keeps_held_footage_and_registers_the
     assert recent.exists()
     [proof] = client.get(
         "/api/v1/video/register", headers=headers, params={"action": "purge"}
-    ).json()
+    ).json()["items"]
     assert proof["camera_asset_id"] == camera
     assert proof["agent"] == "system:retention"
     assert proof["details"]["recorder_answer"] == f"cam1/{old.name}: deleted"
@@ -150,12 +152,11 @@ def test_footage_the_recorder_will_not_destroy_opens_a_critical_alert(
     ).json()
     assert report["failed"] == 1
     assert report["overdue_cameras"] == [camera]
-    alerts = client.get("/api/v1/alerts", headers=territory.versailles.bearer()).json()
-    items = alerts["items"] if isinstance(alerts, dict) else alerts
+    items = client.get("/api/v1/alerts", headers=territory.versailles.bearer()).json()["items"]
     critical = [a for a in items if a["asset_id"] == camera and a["severity"] == "critical"]
     assert len(critical) == 1
     assert critical[0]["status"] == "firing"
     [proof] = client.get(
         "/api/v1/video/register", headers=territory.versailles.bearer(), params={"action": "purge"}
-    ).json()
+    ).json()["items"]
     assert proof["outcome"] == "failed"

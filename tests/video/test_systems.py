@@ -101,12 +101,12 @@ def test_cameras_outside_the_perimeter_or_in_no_system_are_flagged(
     inside = create_camera(client, versailles, "parvis", system_id=system_id)
     outside = create_camera(client, versailles, "gare", OUTSIDE, system_id=system_id)
     loose = create_camera(client, versailles, "marché")
-    cameras = client.get("/api/v1/video/cameras", headers=versailles.bearer()).json()
+    cameras = client.get("/api/v1/video/cameras", headers=versailles.bearer()).json()["items"]
     flags = {c["asset_id"]: c["flags"] for c in cameras}
     assert flags == {inside: [], outside: ["outside_perimeter"], loose: ["no_system"]}
     flagged = client.get(
         "/api/v1/video/cameras", headers=versailles.bearer(), params={"flagged": True}
-    ).json()
+    ).json()["items"]
     assert sorted(c["asset_id"] for c in flagged) == sorted([outside, loose])
 
 

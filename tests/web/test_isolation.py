@@ -101,7 +101,7 @@ def plant(client: TestClient, territory: Territory) -> Planted:
     )
     assert sent.status_code == 200, sent.text
     query = {"first": "2026-11-01", "last": "2026-11-30", "asset_id": asset["id"]}
-    aside = client.get("/api/v1/set-aside/readings", headers=headers, params=query).json()
+    aside = client.get("/api/v1/set-aside/readings", headers=headers, params=query).json()["items"]
     assert [r["asset_name"] for r in aside] == [f"{MARKER} capteur"]
     plant_proposal(client, territory, MARKER)
     plant_alerts(client, territory, asset["id"], MARKER)
@@ -476,10 +476,9 @@ def test_every_route_is_in_the_walk(client: TestClient) -> None:
     assert stale == [], "these ROUTE_CALLS entries name routes that no longer exist"
 
 
-def walk(client: TestClient, planted: Planted, headers: dict[str, str]) -> list[str]:
-    """Call every route against Versailles' objects; return what leaked or succeeded."""
-    problems = []
-    params = {
+def route_params(client: TestClient, planted: Planted) -> dict[str, Any]:
+    """The path parameters of every route, naming Versailles' planted objects."""
+    return {
         "member_id": planted.member_id,
         "asset_id": planted.asset_id,
         "initiative_id": planted.initiative_id,
@@ -495,6 +494,12 @@ def walk(client: TestClient, planted: Planted, headers: dict[str, str]) -> list[
         "series_id": planted.asset_id,  # Versailles' series are walked in tests/timeseries
         "domain": "traffic",
     }
+
+
+def walk(client: TestClient, planted: Planted, headers: dict[str, str]) -> list[str]:
+    """Call every route against Versailles' objects; return what leaked or succeeded."""
+    problems = []
+    params = route_params(client, planted)
     for (method, path), make in route_calls().items():
         call = make(planted)
         response = client.request(
@@ -533,11 +538,13 @@ def assert_versailles_intact(client: TestClient, territory: Territory, planted: 
     asset = client.get(f"/api/v1/assets/{planted.asset_id}", headers=headers)
     assert asset.status_code == 200
     assert asset.json()["name"] == f"{MARKER} capteur"
-    tokens = client.get("/api/v1/tokens", headers=headers).json()
+    tokens = client.get("/api/v1/tokens", headers=headers).json()["items"]
     assert all(t["revoked_at"] is None for t in tokens)
     member = client.get(f"/api/v1/members/{planted.member_id}", headers=headers).json()
     assert member["share_level"] == "aggregates"
-    users = client.get(f"/api/v1/members/{planted.member_id}/users", headers=headers).json()
+    users = client.get(f"/api/v1/members/{planted.member_id}/users", headers=headers).json()[
+        "items"
+    ]
     assert all("intrus" not in u["email"] for u in users)
 
 
@@ -567,22 +574,7 @@ def test_users_of_another_commune_see_and_change_nothing(
 
 def test_anonymous_callers_get_401_everywhere(client: TestClient, territory: Territory) -> None:
     planted = plant(client, territory)
-    params = {
-        "member_id": planted.member_id,
-        "asset_id": planted.asset_id,
-        "initiative_id": planted.initiative_id,
-        "token_id": planted.token_id,
-        **proposal_params(client),
-        **alert_params(client),
-        **charging_params(client),
-        **opendata_params(client),
-        **video_params(client),
-        **maintenance_params(client),
-        "dead_letter_id": planted.dead_letter_id,
-        "device_model_id": 1,  # the shared catalogue: only the operator changes it
-        "series_id": planted.asset_id,  # Versailles' series are walked in tests/timeseries
-        "domain": "traffic",
-    }
+    params = route_params(client, planted)
     for (method, path), make in route_calls().items():
         call = make(planted)
         response = client.request(
@@ -639,7 +631,9 @@ def test_a_contractor_of_another_company_sees_and_changes_nothing(
         json={"name": "Autre Prestataire", "email": "b@autre.example"},
     ).json()
     email = territory.boulogne.user(Role.contractor)
-    users = client.get(f"/api/v1/members/{territory.boulogne.id}/users", headers=operator).json()
+    users = client.get(f"/api/v1/members/{territory.boulogne.id}/users", headers=operator).json()[
+        "items"
+    ]
     user_id = next(u["id"] for u in users if u["email"] == email)
     response = client.post(
         f"/api/v1/maintenance/contractors/{company['id']}/users",

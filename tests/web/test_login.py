@@ -56,7 +56,9 @@ def test_a_revoked_token_stops_working_at_once(client: TestClient, territory: Te
     secret = created["secret"]
     assert client.get("/api/v1/assets", headers={"Authorization": f"Bearer {secret}"}).is_success
     listed = [
-        t for t in client.get("/api/v1/tokens", headers=headers).json() if t["id"] == created["id"]
+        t
+        for t in client.get("/api/v1/tokens", headers=headers).json()["items"]
+        if t["id"] == created["id"]
     ]
     assert listed[0]["last_used_at"] is not None
     assert "secret" not in listed[0]

@@ -34,7 +34,7 @@ def fire_alert(client: TestClient, territory: Territory, name: str = f"{MARKER} 
     with engine.begin() as conn:
         outcome = evaluate_batch(conn, stored=store_readings(conn, [reading]).inserted)
     assert len(outcome.fired) == 1
-    alerts = client.get("/api/v1/alerts", headers=territory.versailles.bearer()).json()
+    alerts = client.get("/api/v1/alerts", headers=territory.versailles.bearer()).json()["items"]
     alert_id: int = alerts[0]["id"]
     return alert_id
 
@@ -152,13 +152,13 @@ def test_an_elected_official_subscribes_by_email(client: TestClient, territory: 
     assert "vous recevrez les alertes par courriel" in page
     assert "Résumé quotidien" in page
     assert "Eau et crues" in page
-    subscriptions = client.get("/api/v1/alert-subscriptions").json()
+    subscriptions = client.get("/api/v1/alert-subscriptions").json()["items"]
     assert [(s["channel"], s["webhook_url"]) for s in subscriptions] == [("email", None)]
     delete = client.post(
         f"/alertes/abonnements/{subscriptions[0]['id']}/supprimer", data={"csrf_token": csrf}
     )
     assert "L&#39;abonnement est supprimé." in delete.text
-    assert client.get("/api/v1/alert-subscriptions").json() == []
+    assert client.get("/api/v1/alert-subscriptions").json()["items"] == []
 
 
 def test_a_webhook_secret_is_shown_once(client: TestClient, territory: Territory) -> None:
@@ -186,7 +186,7 @@ def test_subscriptions_stay_within_their_member(client: TestClient, territory: T
         data={"csrf_token": csrf, "channel": "webhook", "cadence": "immediate",
               "min_severity": "info", "webhook_url": f"https://{MARKER}.example/h"},
     )  # fmt: skip
-    subscription_id = client.get("/api/v1/alert-subscriptions").json()[0]["id"]
+    subscription_id = client.get("/api/v1/alert-subscriptions").json()["items"][0]["id"]
     csrf = log_in_as(client, territory.boulogne, Role.member_admin)
     assert MARKER not in client.get("/alertes/abonnements").text
     response = client.post(

@@ -135,7 +135,7 @@ def test_a_discovered_device_is_registered_from_a_prefilled_form(
     assert response.status_code == 303, response.text
     assert "Aucun appareil inconnu" in client.get("/admin/appareils-decouverts").text
     asset_id = int(response.headers["location"].rsplit("/", 1)[1])
-    series = client.get(f"/api/v1/series?asset_id={asset_id}").json()
+    series = client.get(f"/api/v1/series?asset_id={asset_id}").json()["items"]
     assert [s["quantity"] for s in series] == ["laeq"]
 
 
@@ -159,7 +159,7 @@ def test_an_integration_gets_a_token_shown_once(client: TestClient, territory: T
     assert created.headers["cache-control"] == "no-store"
     secret = re.findall(r'value="(cvg_[^"]+)"', created.text)[0]
     assert f"<code>Bearer {secret}</code>" in created.text
-    tokens = client.get("/api/v1/tokens", headers=territory.versailles.bearer()).json()
+    tokens = client.get("/api/v1/tokens", headers=territory.versailles.bearer()).json()["items"]
     bound = [t for t in tokens if t["integration_id"] == int(integration_id)]
     assert [(t["scopes"], t["member_id"]) for t in bound] == [(["ingest"], territory.versailles.id)]
     uplink = client.post(

@@ -186,8 +186,8 @@ def test_forms_without_their_csrf_token_are_refused(
         for response in (missing, forged):
             assert response.status_code == 403, path
             assert "jeton CSRF manquant ou invalide" in response.text
-    listed = client.get("/api/v1/assets", headers=territory.versailles.bearer()).json()
-    assert [a["name"] for a in listed["items"]] == ["Capteur"]
+    listed = client.get("/api/v1/assets", headers=territory.versailles.bearer()).json()["items"]
+    assert [a["name"] for a in listed] == ["Capteur"]
 
 
 @pytest.mark.parametrize("role", [Role.elected, Role.viewer])

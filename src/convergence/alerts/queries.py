@@ -62,15 +62,24 @@ def get_rule(conn: Connection, *, scope: MemberScope, rule_id: int) -> RuleOut:
     return RuleOut.model_validate(row._asdict())
 
 
+def select_rules(*, scope: MemberScope, kind: RuleKind | None = None) -> Select[Any]:
+    """The statement of the rules the scope may read, optionally of one kind."""
+    query = select(alert_rules).where(member_clause(scope, alert_rules.c.member_id))
+    if kind is not None:
+        query = query.where(alert_rules.c.kind == kind.value)
+    return query
+
+
+def rule_out(row: Row[Any]) -> RuleOut:
+    return RuleOut.model_validate(row._asdict())
+
+
 def list_rules(
     conn: Connection, *, scope: MemberScope, kind: RuleKind | None = None
 ) -> list[RuleOut]:
     """The rules the scope may read, optionally of one kind."""
-    query = select(alert_rules).where(member_clause(scope, alert_rules.c.member_id))
-    if kind is not None:
-        query = query.where(alert_rules.c.kind == kind.value)
-    rows = conn.execute(query.order_by(alert_rules.c.id))
-    return [RuleOut.model_validate(r._asdict()) for r in rows]
+    rows = conn.execute(select_rules(scope=scope, kind=kind).order_by(alert_rules.c.id))
+    return [rule_out(r) for r in rows]
 
 
 def _alerts_query() -> Select[Any]:
@@ -87,7 +96,7 @@ def _alerts_query() -> Select[Any]:
     )
 
 
-def _alert_out(row: Row[Any]) -> AlertOut:
+def alert_out(row: Row[Any]) -> AlertOut:
     return AlertOut.model_validate(row._asdict())
 
 
@@ -98,13 +107,13 @@ def get_alert(conn: Connection, *, scope: MemberScope, alert_id: int) -> AlertOu
     ).first()
     if row is None:
         raise NotFound(f"alerte {alert_id} introuvable / alert {alert_id} not found")
-    return _alert_out(row).model_copy(update={"history": alert_history(conn, alert_id=alert_id)})
+    return alert_out(row).model_copy(update={"history": alert_history(conn, alert_id=alert_id)})
 
 
 def load_alert_unscoped(conn: Connection, *, alert_id: int) -> AlertOut:
     """One alert as the platform sees it (evaluation, notifications); no member scope."""
     row = conn.execute(_alerts_query().where(alerts.c.id == alert_id)).one()
-    return _alert_out(row)
+    return alert_out(row)
 
 
 def alert_history(conn: Connection, *, alert_id: int) -> list[AlertEventOut]:
@@ -115,6 +124,27 @@ def alert_history(conn: Connection, *, alert_id: int) -> list[AlertEventOut]:
         .order_by(alert_events.c.ts, alert_events.c.id)
     )
     return [AlertEventOut.model_validate(r._asdict()) for r in rows]
+
+
+def select_alerts(
+    *,
+    scope: MemberScope,
+    status: AlertStatus | None = None,
+    open_only: bool = False,
+    commune_insee: str | None = None,
+    since: datetime | None = None,
+) -> Select[Any]:
+    """The statement of the alerts the scope may read, filtered by status, commune and date."""
+    query = _alerts_query().where(member_clause(scope, alerts.c.member_id))
+    if status is not None:
+        query = query.where(alerts.c.status == status.value)
+    if open_only:
+        query = query.where(alerts.c.status != AlertStatus.resolved.value)
+    if commune_insee is not None:
+        query = query.where(assets.c.commune_insee == commune_insee)
+    if since is not None:
+        query = query.where(alerts.c.opened_at >= since)
+    return query
 
 
 def list_alerts(
@@ -128,19 +158,13 @@ def list_alerts(
     limit: int = 100,
 ) -> list[AlertOut]:
     """Alerts the scope may read, newest first, filtered by status, commune and date."""
-    query = _alerts_query().where(member_clause(scope, alerts.c.member_id))
-    if status is not None:
-        query = query.where(alerts.c.status == status.value)
-    if open_only:
-        query = query.where(alerts.c.status != AlertStatus.resolved.value)
-    if commune_insee is not None:
-        query = query.where(assets.c.commune_insee == commune_insee)
-    if since is not None:
-        query = query.where(alerts.c.opened_at >= since)
+    query = select_alerts(
+        scope=scope, status=status, open_only=open_only, commune_insee=commune_insee, since=since
+    )
     rows = conn.execute(
         query.order_by(alerts.c.opened_at.desc(), alerts.c.id.desc()).limit(min(limit, MAX_LIMIT))
     )
-    return [_alert_out(r) for r in rows]
+    return [alert_out(r) for r in rows]
 
 
 def get_subscription(
@@ -158,14 +182,19 @@ def get_subscription(
     return SubscriptionOut.model_validate(row._asdict())
 
 
+def select_subscriptions(*, scope: MemberScope) -> Select[Any]:
+    """The statement of the subscriptions of the members the scope may read."""
+    return select(alert_subscriptions).where(member_clause(scope, alert_subscriptions.c.member_id))
+
+
+def subscription_out(row: Row[Any]) -> SubscriptionOut:
+    return SubscriptionOut.model_validate(row._asdict())
+
+
 def list_subscriptions(conn: Connection, *, scope: MemberScope) -> list[SubscriptionOut]:
     """Subscriptions of the members the scope may read."""
-    rows = conn.execute(
-        select(alert_subscriptions)
-        .where(member_clause(scope, alert_subscriptions.c.member_id))
-        .order_by(alert_subscriptions.c.id)
-    )
-    return [SubscriptionOut.model_validate(r._asdict()) for r in rows]
+    rows = conn.execute(select_subscriptions(scope=scope).order_by(alert_subscriptions.c.id))
+    return [subscription_out(r) for r in rows]
 
 
 def get_delivery(conn: Connection, *, scope: MemberScope, delivery_id: int) -> DeliveryOut:
@@ -187,6 +216,22 @@ def get_delivery(conn: Connection, *, scope: MemberScope, delivery_id: int) -> D
     return DeliveryOut.model_validate(row._asdict() | {"attempt_log": attempts})
 
 
+def select_deliveries(
+    *, scope: MemberScope, status: DeliveryStatus | None = None, alert_id: int | None = None
+) -> Select[Any]:
+    """The statement of the deliveries the scope may read, by status or alert."""
+    query = select(alert_deliveries).where(member_clause(scope, alert_deliveries.c.member_id))
+    if status is not None:
+        query = query.where(alert_deliveries.c.status == status.value)
+    if alert_id is not None:
+        query = query.where(alert_deliveries.c.alert_id == alert_id)
+    return query
+
+
+def delivery_out(row: Row[Any]) -> DeliveryOut:
+    return DeliveryOut.model_validate(row._asdict())
+
+
 def list_deliveries(
     conn: Connection,
     *,
@@ -196,13 +241,9 @@ def list_deliveries(
     limit: int = 100,
 ) -> list[DeliveryOut]:
     """Deliveries the scope may read, newest first; ``status=failed`` lists what to retry."""
-    query = select(alert_deliveries).where(member_clause(scope, alert_deliveries.c.member_id))
-    if status is not None:
-        query = query.where(alert_deliveries.c.status == status.value)
-    if alert_id is not None:
-        query = query.where(alert_deliveries.c.alert_id == alert_id)
+    query = select_deliveries(scope=scope, status=status, alert_id=alert_id)
     rows = conn.execute(query.order_by(alert_deliveries.c.id.desc()).limit(min(limit, MAX_LIMIT)))
-    return [DeliveryOut.model_validate(r._asdict()) for r in rows]
+    return [delivery_out(r) for r in rows]
 
 
 def alerts_of_period(
@@ -218,4 +259,4 @@ def alerts_of_period(
         .where(alerts.c.member_id == member_id, member_clause(scope, alerts.c.member_id), active)
         .order_by(alerts.c.opened_at, alerts.c.id)
     )
-    return [_alert_out(r) for r in rows]
+    return [alert_out(r) for r in rows]

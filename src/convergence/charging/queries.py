@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Row, or_, select
+from sqlalchemy import ColumnElement, Connection, Row, Select, or_, select
 
 from convergence.charging.irve.models import PointOfCharge, Station
 from convergence.charging.kinds import EventKind
@@ -181,10 +181,8 @@ def _connector_out(row: Row[Any], whole: PointStatus | None, online: bool) -> Co
     )
 
 
-def list_sessions(
-    conn: Connection, *, scope: MemberScope, filters: SessionFilters
-) -> list[SessionOut]:
-    """Charging sessions the scope reads, newest first."""
+def select_sessions(*, scope: MemberScope, filters: SessionFilters) -> Select[Any]:
+    """The statement of the charging sessions the scope reads, filtered."""
     s = charging_sessions.c
     query = select(charging_sessions).where(member_clause(scope, s.member_id))
     if filters.asset_id is not None:
@@ -195,30 +193,34 @@ def list_sessions(
         query = query.where(s.started_at >= filters.since)
     if filters.until is not None:
         query = query.where(s.started_at < filters.until)
-    rows = conn.execute(query.order_by(s.started_at.desc(), s.id.desc()).limit(filters.limit))
-    return [SessionOut.model_validate(r._asdict()) for r in rows]
+    return query
 
 
-def status_history(
-    conn: Connection,
-    *,
-    scope: MemberScope,
-    asset_id: int,
-    since: datetime | None = None,
-    limit: int = 200,
-) -> list[StatusEventOut]:
-    """The charge point's status, connection and session events, newest first."""
+def session_out(row: Row[Any]) -> SessionOut:
+    return SessionOut.model_validate(row._asdict())
+
+
+def select_status_events(
+    conn: Connection, *, scope: MemberScope, asset_id: int, since: datetime | None = None
+) -> Select[Any]:
+    """The statement of a charge point's status, connection and session events.
+
+    NotFound when the scope does not read that charge point.
+    """
     charge_point_asset(conn, scope=scope, asset_id=asset_id)
     kinds = [kind.value for kind in EventKind]
-    query = select(events.c.ts, events.c.kind, events.c.payload).where(
+    query = select(events.c.id, events.c.ts, events.c.kind, events.c.payload).where(
         events.c.asset_id == asset_id,
         events.c.kind.in_(kinds),
         member_clause(scope, events.c.member_id),
     )
     if since is not None:
         query = query.where(events.c.ts >= since)
-    rows = conn.execute(query.order_by(events.c.ts.desc()).limit(limit))
-    return [StatusEventOut(ts=r.ts, kind=r.kind, payload=r.payload) for r in rows]
+    return query
+
+
+def status_event_out(row: Row[Any]) -> StatusEventOut:
+    return StatusEventOut(ts=row.ts, kind=row.kind, payload=row.payload)
 
 
 def command_out(row: Row[Any]) -> CommandOut:
@@ -238,16 +240,10 @@ def get_command(conn: Connection, *, scope: MemberScope, command_id: int) -> Com
     return command_out(row)
 
 
-def list_commands(
-    conn: Connection, *, scope: MemberScope, asset_id: int, limit: int = 100
-) -> list[CommandOut]:
-    """The command log of a charge point, newest first."""
+def select_commands(conn: Connection, *, scope: MemberScope, asset_id: int) -> Select[Any]:
+    """The statement of a charge point's command log; NotFound outside the scope."""
     charge_point_asset(conn, scope=scope, asset_id=asset_id)
     c = charging_commands.c
-    rows = conn.execute(
-        select(charging_commands)
-        .where(c.asset_id == asset_id, member_clause(scope, c.member_id))
-        .order_by(c.requested_at.desc(), c.id.desc())
-        .limit(limit)
+    return select(charging_commands).where(
+        c.asset_id == asset_id, member_clause(scope, c.member_id)
     )
-    return [command_out(r) for r in rows]

@@ -151,7 +151,6 @@ class SessionFilters(BaseModel):
     status: SessionStatus | None = None
     since: datetime | None = None
     until: datetime | None = None
-    limit: int = Field(default=100, ge=1, le=1000)
 
 
 class ConnectorSetup(PointOfCharge):

@@ -32,6 +32,7 @@ from convergence.coordination.schemas import (
     ProposalFilters,
     ProposalOut,
     ProposalPage,
+    ProposalSelection,
     ProposalStatus,
     TerritoryOverview,
 )
@@ -85,7 +86,17 @@ def list_proposals(
     )
 
 
-def _filtered(scope: MemberScope, filters: ProposalFilters) -> Select[Any]:
+def select_proposals(*, scope: MemberScope, filters: ProposalSelection) -> Select[Any]:
+    """The statement of the proposals the scope may see, filtered."""
+    return _filtered(scope, filters)
+
+
+def proposal_outs(conn: Connection, rows: Sequence[Row[Any]]) -> list[ProposalOut]:
+    """The proposals of ``rows``, with the members they concern."""
+    return _proposal_outs(conn, rows)
+
+
+def _filtered(scope: MemberScope, filters: ProposalSelection) -> Select[Any]:
     query = select(proposals).where(visible_clause(scope))
     for column, value in (
         (proposals.c.kind, filters.kind),

@@ -145,12 +145,19 @@ class ProposalDetail(ProposalOut):
     comments: list[CommentOut]
 
 
-class ProposalFilters(BaseModel):
+class ProposalSelection(BaseModel):
+    """Which proposals: by kind, domain, status or member concerned."""
+
     kind: ProposalKind | None = None
     domain: Domain | None = None
     status: ProposalStatus | None = None
     member_id: int | None = None
     include_stale: bool = False
+
+
+class ProposalFilters(ProposalSelection):
+    """A selection and a page of it, by offset (the proposals page, the CLI)."""
+
     limit: int = Field(default=100, ge=1, le=1000)
     offset: int = Field(default=0, ge=0)
 

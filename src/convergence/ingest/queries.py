@@ -15,6 +15,7 @@ from convergence.ingest.envelope import UNKNOWN_DEVICE, Status
 from convergence.ingest.schemas import (
     DeadLetterFilters,
     DeadLetterOut,
+    DeadLetterSelection,
     DiscoveredDevice,
     raw_views,
 )
@@ -67,7 +68,12 @@ def pending_with_reason(conn: Connection, *, scope: MemberScope, reason_code: st
     return list(conn.execute(query.order_by(dead_letters.c.id)).scalars())
 
 
-def _filtered(scope: MemberScope, filters: DeadLetterFilters) -> Select[Any]:
+def select_dead_letters(*, scope: MemberScope, filters: DeadLetterSelection) -> Select[Any]:
+    """The statement of the dead letters the scope may read, filtered."""
+    return _filtered(scope, filters)
+
+
+def _filtered(scope: MemberScope, filters: DeadLetterSelection) -> Select[Any]:
     query = select(dead_letters).where(member_clause(scope, dead_letters.c.member_id))
     equalities: dict[Any, Any] = {
         dead_letters.c.status: filters.status.value if filters.status else None,

@@ -98,12 +98,19 @@ class IntegrationOut(BaseModel):
     created_at: datetime
 
 
-class DeadLetterFilters(BaseModel):
+class DeadLetterSelection(BaseModel):
+    """Which dead letters: pending by default, by reason, source, device or member."""
+
     status: Status | None = Status.pending
     reason_code: str | None = None
     source: Source | None = None
     device: str | None = None
     member_id: int | None = None
+
+
+class DeadLetterFilters(DeadLetterSelection):
+    """A selection and a page of it, by offset (the administration page, the CLI)."""
+
     limit: int = Field(default=100, ge=1, le=1000)
     offset: int = Field(default=0, ge=0)
 

@@ -162,6 +162,32 @@ def get_ticket(conn: Connection, *, scope: MemberScope, ticket_id: int, now: dat
     return ticket_out(conn, row, now=now)
 
 
+def select_tickets(
+    conn: Connection,
+    *,
+    scope: MemberScope,
+    status: TicketStatus | None = None,
+    asset_id: int | None = None,
+) -> Select[Any]:
+    """The statement of the tickets the caller may read, by status and asset."""
+    query = _tickets_query(conn, scope)
+    if status is not None:
+        query = query.where(tickets.c.status == status.value)
+    if asset_id is not None:
+        query = query.where(tickets.c.asset_id == asset_id)
+    return query
+
+
+def select_ticket_history(conn: Connection, *, scope: MemberScope, ticket_id: int) -> Select[Any]:
+    """The statement of a ticket's events; NotFound when the caller does not read the ticket."""
+    ticket_row(conn, scope=scope, ticket_id=ticket_id)
+    return select(ticket_events).where(ticket_events.c.ticket_id == ticket_id)
+
+
+def ticket_event_out(row: Row[Any]) -> TicketEventOut:
+    return TicketEventOut.model_validate(row._asdict())
+
+
 def list_tickets(
     conn: Connection,
     *,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, select
+from sqlalchemy import Connection, Row, Select, func, select
 
 from convergence.errors import NotFound
 from convergence.members.scope import MemberScope, member_clause
@@ -37,12 +37,15 @@ def not_found(dataset_id: int) -> NotFound:
     return NotFound(f"jeu de données {dataset_id} introuvable / dataset {dataset_id} not found")
 
 
+def select_datasets(*, scope: MemberScope) -> Select[Any]:
+    """The statement of the datasets of the members the scope reads in full."""
+    return select(datasets).where(member_clause(scope, datasets.c.member_id))
+
+
 def list_datasets(conn: Connection, *, scope: MemberScope) -> list[DatasetOut]:
     """The datasets of the members the scope reads in full."""
     rows = conn.execute(
-        select(datasets)
-        .where(member_clause(scope, datasets.c.member_id))
-        .order_by(datasets.c.member_id, datasets.c.kind)
+        select_datasets(scope=scope).order_by(datasets.c.member_id, datasets.c.kind)
     )
     return [dataset_out(row) for row in rows]
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import ColumnElement, Connection, func, select
+from sqlalchemy import ColumnElement, Connection, Row, Select, func, select
 
 from convergence.members.scope import MemberScope, member_clause
 from convergence.quality.schemas import QualityPeriodOut, SetAsideReading, SetAsideSummary
@@ -17,6 +18,16 @@ from convergence.timeseries.flags import Flag, Reason
 from convergence.timeseries.tables import readings, readings_set_aside, series
 
 READINGS_LIMIT = 1000
+
+
+def select_periods(conn: Connection, *, scope: MemberScope, asset_id: int) -> Select[Any]:
+    """The statement of the periods set on one asset the scope may read; NotFound otherwise."""
+    get_asset(conn, scope=scope, asset_id=asset_id)
+    return select(quality_periods).where(quality_periods.c.asset_id == asset_id)
+
+
+def period_out(row: Row[Any]) -> QualityPeriodOut:
+    return QualityPeriodOut.model_validate(row._asdict())
 
 
 def list_periods(conn: Connection, *, scope: MemberScope, asset_id: int) -> list[QualityPeriodOut]:
@@ -85,8 +96,7 @@ def set_aside_summary(
     )
 
 
-def set_aside_readings(
-    conn: Connection,
+def select_set_aside_readings(
     *,
     scope: MemberScope,
     first: date,
@@ -94,16 +104,16 @@ def set_aside_readings(
     commune: str | None = None,
     domain: str | None = None,
     asset_id: int | None = None,
-    limit: int = READINGS_LIMIT,
-) -> list[SetAsideReading]:
-    """The values set aside over [first, last], newest first, at most ``limit``."""
+) -> Select[Any]:
+    """The statement of the values set aside over [first, last], keyed by (ts, series_id)."""
     end = day_start(last + timedelta(days=1))
-    rows = conn.execute(
+    return (
         select(
-            assets.c.id,
-            assets.c.name,
+            assets.c.id.label("asset_id"),
+            assets.c.name.label("asset_name"),
             series.c.quantity,
             series.c.unit,
+            readings.c.series_id,
             readings.c.ts,
             readings.c.value,
             readings.c.quality,
@@ -120,19 +130,36 @@ def set_aside_readings(
             readings.c.quality != int(Flag.valid),
             *_where(scope, commune=commune, domain=domain, asset_id=asset_id),
         )
-        .order_by(readings.c.ts.desc())
-        .limit(limit)
     )
-    return [
-        SetAsideReading(
-            asset_id=r[0],
-            asset_name=r[1],
-            quantity=r[2],
-            unit=r[3],
-            ts=r[4],
-            value=r[5],
-            flag=Flag(r[6]).name,
-            reason=r[7],
-        )
-        for r in rows
-    ]
+
+
+def set_aside_reading_out(row: Row[Any]) -> SetAsideReading:
+    return SetAsideReading(
+        asset_id=row.asset_id,
+        asset_name=row.asset_name,
+        quantity=row.quantity,
+        unit=row.unit,
+        ts=row.ts,
+        value=row.value,
+        flag=Flag(row.quality).name,
+        reason=row.quality_reason,
+    )
+
+
+def set_aside_readings(
+    conn: Connection,
+    *,
+    scope: MemberScope,
+    first: date,
+    last: date,
+    commune: str | None = None,
+    domain: str | None = None,
+    asset_id: int | None = None,
+    limit: int = READINGS_LIMIT,
+) -> list[SetAsideReading]:
+    """The values set aside over [first, last], newest first, at most ``limit``."""
+    query = select_set_aside_readings(
+        scope=scope, first=first, last=last, commune=commune, domain=domain, asset_id=asset_id
+    )
+    rows = conn.execute(query.order_by(readings.c.ts.desc()).limit(limit))
+    return [set_aside_reading_out(r) for r in rows]

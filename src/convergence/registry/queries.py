@@ -11,6 +11,7 @@ from convergence.members.scope import MemberScope, member_clause
 from convergence.registry.schemas import (
     AssetFilters,
     AssetOut,
+    AssetSelection,
     DeviceModelOut,
     FieldMapping,
     InitiativeOut,
@@ -42,13 +43,18 @@ def list_assets(conn: Connection, *, scope: MemberScope, filters: AssetFilters) 
     )
 
 
-def iter_assets(conn: Connection, *, scope: MemberScope, filters: AssetFilters) -> list[AssetOut]:
+def iter_assets(conn: Connection, *, scope: MemberScope, filters: AssetSelection) -> list[AssetOut]:
     """Every asset matching the filters, without paging (exports)."""
     rows = conn.execute(_filtered_assets(scope, filters).order_by(assets.c.id))
     return [asset_out(r) for r in rows]
 
 
-def _filtered_assets(scope: MemberScope, filters: AssetFilters) -> Select[Any]:
+def select_assets(*, scope: MemberScope, filters: AssetSelection) -> Select[Any]:
+    """The statement of the assets the scope may read, filtered."""
+    return _filtered_assets(scope, filters)
+
+
+def _filtered_assets(scope: MemberScope, filters: AssetSelection) -> Select[Any]:
     query = select(assets).where(member_clause(scope, assets.c.member_id))
     equalities = {
         assets.c.member_id: filters.member_id,
@@ -83,17 +89,22 @@ def get_device_model(conn: Connection, *, device_model_id: int) -> DeviceModelOu
     row = conn.execute(select(device_models).where(device_models.c.id == device_model_id)).first()
     if row is None:
         raise NotFound(f"modèle {device_model_id} introuvable / device model not found")
-    return _device_model_out(row)
+    return device_model_out(row)
+
+
+def select_device_models() -> Select[Any]:
+    """The statement of the shared catalogue of device models."""
+    return select(device_models)
 
 
 def list_device_models(conn: Connection) -> list[DeviceModelOut]:
     rows = conn.execute(
-        select(device_models).order_by(device_models.c.vendor, device_models.c.model)
+        select_device_models().order_by(device_models.c.vendor, device_models.c.model)
     )
-    return [_device_model_out(r) for r in rows]
+    return [device_model_out(r) for r in rows]
 
 
-def _device_model_out(row: Row[Any]) -> DeviceModelOut:
+def device_model_out(row: Row[Any]) -> DeviceModelOut:
     mapping = {k: FieldMapping.model_validate(v) for k, v in row.field_map.items()}
     return DeviceModelOut(
         id=row.id,
@@ -117,6 +128,22 @@ def get_initiative(conn: Connection, *, scope: MemberScope, initiative_id: int) 
     return InitiativeOut.model_validate(row._asdict())
 
 
+def select_initiatives(
+    *, scope: MemberScope, domain: str | None = None, status: str | None = None
+) -> Select[Any]:
+    """The statement of the initiatives the scope may read, by domain and status."""
+    query = select(initiatives).where(member_clause(scope, initiatives.c.member_id))
+    if domain:
+        query = query.where(initiatives.c.domain == domain)
+    if status:
+        query = query.where(initiatives.c.status == status)
+    return query
+
+
+def initiative_out(row: Row[Any]) -> InitiativeOut:
+    return InitiativeOut.model_validate(row._asdict())
+
+
 def list_initiatives(
     conn: Connection,
     *,
@@ -126,11 +153,7 @@ def list_initiatives(
     limit: int = 100,
     offset: int = 0,
 ) -> Page[InitiativeOut]:
-    query = select(initiatives).where(member_clause(scope, initiatives.c.member_id))
-    if domain:
-        query = query.where(initiatives.c.domain == domain)
-    if status:
-        query = query.where(initiatives.c.status == status)
+    query = select_initiatives(scope=scope, domain=domain, status=status)
     total = conn.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     rows = conn.execute(query.order_by(initiatives.c.id).limit(limit).offset(offset))
     return Page[InitiativeOut](

@@ -197,7 +197,9 @@ class AssetOut(AssetFields):
     updated_at: datetime
 
 
-class AssetFilters(BaseModel):
+class AssetSelection(BaseModel):
+    """Which assets: by member, commune, kind, status, domain, project or a search."""
+
     member_id: int | None = None
     commune: str | None = None
     kind: AssetKindName | None = None
@@ -205,6 +207,11 @@ class AssetFilters(BaseModel):
     domain: DomainName | None = None
     initiative_id: int | None = None
     q: str | None = Field(default=None, description="search in name, serial, DevEUI, OCPP id")
+
+
+class AssetFilters(AssetSelection):
+    """A selection and a page of it, by offset (the inventory pages)."""
+
     limit: int = Field(default=100, ge=1, le=1000)
     offset: int = Field(default=0, ge=0)
 

@@ -54,7 +54,7 @@ def series_values_json(
     limit: int = series_queries.RAW_LIMIT,
 ) -> bytes:
     """``series_queries.series_values`` as JSON bytes."""
-    found = _values(
+    found = selection_points(
         conn,
         scope=scope,
         selection=SeriesFilter(series_ids=(series_id,)),
@@ -65,33 +65,15 @@ def series_values_json(
     )
     if not found:
         raise NotFound(f"série {series_id} introuvable / series {series_id} not found")
-    return orjson.dumps(found[0], option=orjson.OPT_UTC_Z)
+    return dumps(found[0])
 
 
-def selection_values_json(
-    conn: Connection,
-    *,
-    scope: MemberScope,
-    selection: SeriesFilter,
-    time_range: TimeRange,
-    resolution: Resolution | None = None,
-    aggregation: Aggregation = Aggregation.mean,
-    limit: int = series_queries.RAW_LIMIT,
-) -> bytes:
-    """``series_queries.selection_values`` as JSON bytes."""
-    found = _values(
-        conn,
-        scope=scope,
-        selection=selection,
-        time_range=time_range,
-        resolution=resolution,
-        aggregation=aggregation,
-        limit=limit,
-    )
-    return orjson.dumps(found, option=orjson.OPT_UTC_Z)
+def dumps(document: object) -> bytes:
+    """JSON bytes as the series endpoints answer them (times in UTC with ``Z``)."""
+    return orjson.dumps(document, option=orjson.OPT_UTC_Z)
 
 
-def _values(
+def selection_points(
     conn: Connection,
     *,
     scope: MemberScope,
@@ -99,8 +81,9 @@ def _values(
     time_range: TimeRange,
     resolution: Resolution | None,
     aggregation: Aggregation,
-    limit: int,
+    limit: int = series_queries.RAW_LIMIT,
 ) -> list[dict[str, Any]]:
+    """``series_queries.selection_values`` as plain objects, ready for :func:`dumps`."""
     chosen, infos = series_queries.plan(
         conn, scope=scope, selection=selection, time_range=time_range, resolution=resolution
     )

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Select, select
+from sqlalchemy import Connection, Row, Select, select
 
 from convergence.errors import InvalidInput, NotFound
 from convergence.members.scope import MemberScope, member_clause
@@ -84,6 +84,15 @@ def _filtered(query: Select[Any], selection: SeriesFilter) -> Select[Any]:
     if selection.domain is not None:
         query = query.where(assets.c.domain == selection.domain)
     return query
+
+
+def select_series(*, scope: MemberScope, selection: SeriesFilter) -> Select[Any]:
+    """The statement of the selected series whose rollups the scope may read."""
+    return _series_select(scope, selection, aggregates=True)
+
+
+def series_info(row: Row[Any]) -> SeriesInfo:
+    return SeriesInfo.model_validate(row._asdict())
 
 
 def find_series(

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, delete, select, text
+from sqlalchemy import Connection, Select, delete, select, text
 
 from convergence.db.types import utcnow
 from convergence.members.scope import MemberScope, member_clause
@@ -140,6 +140,31 @@ def expire(conn: Connection, *, now: datetime | None = None) -> int:
     return result.rowcount or 0
 
 
+def select_entries(
+    *,
+    scope: MemberScope,
+    member_id: int | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    action: AccessAction | None = None,
+) -> Select[Any]:
+    """The statement of the register lines the caller may read, filtered."""
+    query = select(video_register).where(member_clause(scope, video_register.c.member_id))
+    if member_id is not None:
+        query = query.where(video_register.c.member_id == member_id)
+    if since is not None:
+        query = query.where(video_register.c.ts >= since)
+    if until is not None:
+        query = query.where(video_register.c.ts < until)
+    if action is not None:
+        query = query.where(video_register.c.action == action.value)
+    return query
+
+
+def entry_out(row: Any) -> RegisterEntryOut:
+    return _entry_out(row)
+
+
 def list_entries(
     conn: Connection,
     *,
@@ -151,21 +176,11 @@ def list_entries(
     limit: int = 1000,
 ) -> list[RegisterEntryOut]:
     """Register lines the caller may read, newest first."""
-    query = (
-        select(video_register)
-        .where(member_clause(scope, video_register.c.member_id))
-        .order_by(video_register.c.id.desc())
-        .limit(limit)
+    query = select_entries(
+        scope=scope, member_id=member_id, since=since, until=until, action=action
     )
-    if member_id is not None:
-        query = query.where(video_register.c.member_id == member_id)
-    if since is not None:
-        query = query.where(video_register.c.ts >= since)
-    if until is not None:
-        query = query.where(video_register.c.ts < until)
-    if action is not None:
-        query = query.where(video_register.c.action == action.value)
-    return [_entry_out(row) for row in conn.execute(query)]
+    rows = conn.execute(query.order_by(video_register.c.id.desc()).limit(limit))
+    return [_entry_out(row) for row in rows]
 
 
 def _entry_out(row: Any) -> RegisterEntryOut:

@@ -23,16 +23,20 @@ from convergence.alerts.schemas import (
     SubscriptionCreated,
     SubscriptionOut,
 )
+from convergence.web.api.pagination import Page, PageDep, paginate
 from convergence.web.deps import EngineDep, ReadScope, SettingsDep
 
 router = APIRouter(tags=["alerts"])
 
 
-@router.get("/alert-rules", response_model=list[RuleOut])
-def list_rules(engine: EngineDep, scope: ReadScope, kind: RuleKind | None = None) -> list[RuleOut]:
-    """Alert rules of the members the caller reads."""
+@router.get("/alert-rules", response_model=Page[RuleOut])
+def list_rules(
+    engine: EngineDep, scope: ReadScope, page: PageDep, kind: RuleKind | None = None
+) -> Page[RuleOut]:
+    """Alert rules of the members the caller reads, oldest first."""
     with engine.connect() as conn:
-        return queries.list_rules(conn, scope=scope, kind=kind)
+        statement = queries.select_rules(scope=scope, kind=kind)
+        return paginate(conn, statement, page, to_item=queries.rule_out)
 
 
 @router.post("/alert-rules", response_model=RuleOut, status_code=status.HTTP_201_CREATED)
@@ -61,21 +65,21 @@ def delete_rule(rule_id: int, engine: EngineDep, scope: ReadScope) -> Response:
     return Response(status_code=204)
 
 
-@router.get("/alerts", response_model=list[AlertOut])
+@router.get("/alerts", response_model=Page[AlertOut])
 def list_alerts(
     engine: EngineDep,
     scope: ReadScope,
+    page: PageDep,
     status_: AlertStatus | None = Query(default=None, alias="status"),
     open_only: bool = Query(default=False, alias="open"),
     commune: str | None = None,
-    limit: int = Query(default=100, ge=1, le=1000),
-) -> list[AlertOut]:
+) -> Page[AlertOut]:
     """Alerts, newest first; `open=true` for those firing or acknowledged."""
     with engine.connect() as conn:
-        return queries.list_alerts(
-            conn, scope=scope, status=status_, open_only=open_only, commune_insee=commune,
-            limit=limit,
-        )  # fmt: skip
+        statement = queries.select_alerts(
+            scope=scope, status=status_, open_only=open_only, commune_insee=commune
+        )
+        return paginate(conn, statement, page, to_item=queries.alert_out, newest_first=True)
 
 
 @router.get("/alerts/{alert_id}", response_model=AlertOut)
@@ -125,10 +129,11 @@ def get_digest(
     )  # fmt: skip
 
 
-@router.get("/alert-subscriptions", response_model=list[SubscriptionOut])
-def list_subscriptions(engine: EngineDep, scope: ReadScope) -> list[SubscriptionOut]:
+@router.get("/alert-subscriptions", response_model=Page[SubscriptionOut])
+def list_subscriptions(engine: EngineDep, scope: ReadScope, page: PageDep) -> Page[SubscriptionOut]:
     with engine.connect() as conn:
-        return queries.list_subscriptions(conn, scope=scope)
+        statement = queries.select_subscriptions(scope=scope)
+        return paginate(conn, statement, page, to_item=queries.subscription_out)
 
 
 @router.post(
@@ -151,19 +156,18 @@ def delete_subscription(subscription_id: int, engine: EngineDep, scope: ReadScop
     return Response(status_code=204)
 
 
-@router.get("/alert-deliveries", response_model=list[DeliveryOut])
+@router.get("/alert-deliveries", response_model=Page[DeliveryOut])
 def list_deliveries(
     engine: EngineDep,
     scope: ReadScope,
+    page: PageDep,
     status_: DeliveryStatus | None = Query(default=None, alias="status"),
     alert_id: int | None = None,
-    limit: int = Query(default=100, ge=1, le=1000),
-) -> list[DeliveryOut]:
-    """Notifications sent or to send; `status=failed` lists those that gave up."""
+) -> Page[DeliveryOut]:
+    """Notifications sent or to send, newest first; `status=failed` lists those that gave up."""
     with engine.connect() as conn:
-        return queries.list_deliveries(
-            conn, scope=scope, status=status_, alert_id=alert_id, limit=limit
-        )
+        statement = queries.select_deliveries(scope=scope, status=status_, alert_id=alert_id)
+        return paginate(conn, statement, page, to_item=queries.delivery_out, newest_first=True)
 
 
 @router.get("/alert-deliveries/{delivery_id}", response_model=DeliveryOut)

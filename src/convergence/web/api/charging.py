@@ -28,19 +28,21 @@ from convergence.charging.schemas import (
     StatusEventOut,
 )
 from convergence.db.types import utcnow
+from convergence.web.api.pagination import Page, PageDep, paginate, paginate_sequence
 from convergence.web.deps import EngineDep, ReadScope, runtime_of
 
 router = APIRouter(prefix="/charging", tags=["charging"])
 SessionFiltersDep = Annotated[SessionFilters, Depends()]
 
 
-@router.get("/charge-points", response_model=list[ChargePointOut])
+@router.get("/charge-points", response_model=Page[ChargePointOut])
 def list_charge_points(
-    engine: EngineDep, scope: ReadScope, commune: str | None = None
-) -> list[ChargePointOut]:
+    engine: EngineDep, scope: ReadScope, page: PageDep, commune: str | None = None
+) -> Page[ChargePointOut]:
     """Charge points with their liveness and the status of each point of charge."""
     with engine.connect() as conn:
-        return queries.list_charge_points(conn, scope=scope, commune=commune)
+        found = queries.list_charge_points(conn, scope=scope, commune=commune)
+    return paginate_sequence(found, page, key=lambda c: c.asset_id)
 
 
 @router.get("/charge-points/{asset_id}", response_model=ChargePointOut)
@@ -67,28 +69,28 @@ def set_password(
         return service.set_password(conn, scope=scope, asset_id=asset_id, password=data.password)
 
 
-@router.get("/charge-points/{asset_id}/events", response_model=list[StatusEventOut])
+@router.get("/charge-points/{asset_id}/events", response_model=Page[StatusEventOut])
 def charge_point_events(
     asset_id: int,
     engine: EngineDep,
     scope: ReadScope,
+    page: PageDep,
     since: datetime | None = None,
-    limit: int = Query(default=200, ge=1, le=5000),
-) -> list[StatusEventOut]:
+) -> Page[StatusEventOut]:
     """Status history, connections, boots and session ends, newest first."""
     with engine.connect() as conn:
-        return queries.status_history(
-            conn, scope=scope, asset_id=asset_id, since=since, limit=limit
-        )
+        statement = queries.select_status_events(conn, scope=scope, asset_id=asset_id, since=since)
+        return paginate(conn, statement, page, to_item=queries.status_event_out, newest_first=True)
 
 
-@router.get("/sessions", response_model=list[SessionOut])
+@router.get("/sessions", response_model=Page[SessionOut])
 def list_sessions(
-    engine: EngineDep, scope: ReadScope, filters: SessionFiltersDep
-) -> list[SessionOut]:
+    engine: EngineDep, scope: ReadScope, filters: SessionFiltersDep, page: PageDep
+) -> Page[SessionOut]:
     """Charging sessions, newest first (id tags appear only as SHA-256 digests)."""
     with engine.connect() as conn:
-        return queries.list_sessions(conn, scope=scope, filters=filters)
+        statement = queries.select_sessions(scope=scope, filters=filters)
+        return paginate(conn, statement, page, to_item=queries.session_out, newest_first=True)
 
 
 @router.post("/{asset_id}/commands/{command}", response_model=CommandOut)
@@ -105,16 +107,14 @@ async def send_command(
     )
 
 
-@router.get("/{asset_id}/commands", response_model=list[CommandOut])
+@router.get("/{asset_id}/commands", response_model=Page[CommandOut])
 def list_commands(
-    asset_id: int,
-    engine: EngineDep,
-    scope: ReadScope,
-    limit: int = Query(default=100, ge=1, le=1000),
-) -> list[CommandOut]:
+    asset_id: int, engine: EngineDep, scope: ReadScope, page: PageDep
+) -> Page[CommandOut]:
     """The command log of a charge point, newest first."""
     with engine.connect() as conn:
-        return queries.list_commands(conn, scope=scope, asset_id=asset_id, limit=limit)
+        statement = queries.select_commands(conn, scope=scope, asset_id=asset_id)
+        return paginate(conn, statement, page, to_item=queries.command_out, newest_first=True)
 
 
 @router.get("/commands/{command_id}", response_model=CommandOut)

@@ -13,17 +13,18 @@ from convergence.coordination.schemas import (
     CoordinationRules,
     GenerationReport,
     ProposalDetail,
-    ProposalFilters,
-    ProposalPage,
+    ProposalOut,
+    ProposalSelection,
     StatusChange,
     TerritoryOverview,
     rules_from_settings,
 )
 from convergence.registry.kinds import Domain
+from convergence.web.api.pagination import Page, PageDep, paginate
 from convergence.web.deps import EngineDep, ReadScope, SettingsDep
 
 router = APIRouter(prefix="/coordination", tags=["coordination"])
-FiltersDep = Annotated[ProposalFilters, Depends()]
+FiltersDep = Annotated[ProposalSelection, Depends()]
 
 
 def coordination_rules(settings: SettingsDep) -> CoordinationRules:
@@ -51,11 +52,22 @@ def generate(engine: EngineDep, scope: ReadScope, rules: RulesDep) -> Generation
         return service.generate_proposals(conn, scope=scope, rules=rules)
 
 
-@router.get("/proposals", response_model=ProposalPage)
-def list_proposals(engine: EngineDep, scope: ReadScope, filters: FiltersDep) -> ProposalPage:
-    """Proposals the caller may see: all for the operator, the sent ones concerning a member."""
+@router.get("/proposals", response_model=Page[ProposalOut])
+def list_proposals(
+    engine: EngineDep, scope: ReadScope, filters: FiltersDep, page: PageDep
+) -> Page[ProposalOut]:
+    """Proposals the caller may see, the weightiest first: all for the operator, the sent ones
+    concerning a member."""
     with engine.connect() as conn:
-        return queries.list_proposals(conn, scope=scope, filters=filters)
+        statement = queries.select_proposals(scope=scope, filters=filters)
+        return paginate(
+            conn,
+            statement,
+            page,
+            to_items=lambda rows: queries.proposal_outs(conn, rows),
+            key=("score", "id"),
+            newest_first=True,
+        )
 
 
 @router.get("/proposals/{proposal_id}", response_model=ProposalDetail)

@@ -9,25 +9,26 @@ from fastapi.responses import Response
 
 from convergence.ingest import queries, replay
 from convergence.ingest.schemas import (
-    DeadLetterFilters,
     DeadLetterOut,
+    DeadLetterSelection,
     DiscoveredDevice,
     ReplayReport,
 )
-from convergence.registry.schemas import Page
+from convergence.web.api.pagination import Page, PageDep, paginate, paginate_sequence
 from convergence.web.deps import EngineDep, ReadScope, RuntimeDep
 
 router = APIRouter(tags=["dead letters"])
-FiltersDep = Annotated[DeadLetterFilters, Depends()]
+FiltersDep = Annotated[DeadLetterSelection, Depends()]
 
 
 @router.get("/dead-letters", response_model=Page[DeadLetterOut])
 def list_dead_letters(
-    engine: EngineDep, scope: ReadScope, filters: FiltersDep
+    engine: EngineDep, scope: ReadScope, filters: FiltersDep, page: PageDep
 ) -> Page[DeadLetterOut]:
     """Messages that could not be taken in (pending by default), newest first."""
     with engine.connect() as conn:
-        return queries.list_dead_letters(conn, scope=scope, filters=filters)
+        statement = queries.select_dead_letters(scope=scope, filters=filters)
+        return paginate(conn, statement, page, to_item=queries.dead_letter_out, newest_first=True)
 
 
 @router.get("/dead-letters/{dead_letter_id}", response_model=DeadLetterOut)
@@ -53,8 +54,12 @@ def discard_dead_letter(dead_letter_id: int, engine: EngineDep, scope: ReadScope
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/discovered-devices", response_model=list[DiscoveredDevice])
-def list_discovered_devices(engine: EngineDep, scope: ReadScope) -> list[DiscoveredDevice]:
-    """Devices heard before being registered (DevEUI, first and last seen, count, a sample)."""
+@router.get("/discovered-devices", response_model=Page[DiscoveredDevice])
+def list_discovered_devices(
+    engine: EngineDep, scope: ReadScope, page: PageDep
+) -> Page[DiscoveredDevice]:
+    """Devices heard before being registered (DevEUI, first and last seen, count, a sample),
+    in the order of their sample message."""
     with engine.connect() as conn:
-        return queries.list_discovered_devices(conn, scope=scope)
+        found = queries.list_discovered_devices(conn, scope=scope)
+    return paginate_sequence(found, page, key=lambda d: d.sample.id)

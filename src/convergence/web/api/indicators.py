@@ -42,6 +42,7 @@ from convergence.indicators.services.traffic import traffic_indicators
 from convergence.indicators.services.water import water_indicators
 from convergence.indicators.timewindows import local_day_of, local_wall_time
 from convergence.timeseries.query_schemas import INSEE_PATTERN
+from convergence.web.api.pagination import Page, PageDep, paginate_sequence
 from convergence.web.deps import EngineDep, ReadScope
 
 router = APIRouter(prefix="/indicators", tags=["indicators"])
@@ -161,11 +162,14 @@ def charging(engine: EngineDep, scope: ReadScope, query: QueryDep) -> ChargingIn
         return charging_indicators(conn, scope=scope, query=query)
 
 
-@router.get("/sites/{asset_id}", response_model=list[SiteSettingsOut])
-def site_settings(asset_id: int, engine: EngineDep, scope: ReadScope) -> list[SiteSettingsOut]:
-    """The indicator settings of one asset (thresholds, directions, …)."""
+@router.get("/sites/{asset_id}", response_model=Page[SiteSettingsOut])
+def site_settings(
+    asset_id: int, engine: EngineDep, scope: ReadScope, page: PageDep
+) -> Page[SiteSettingsOut]:
+    """The indicator settings of one asset (thresholds, directions, …), one per kind."""
     with engine.connect() as conn:
-        return service_sites.get_site_settings(conn, scope=scope, asset_id=asset_id)
+        found = service_sites.get_site_settings(conn, scope=scope, asset_id=asset_id)
+    return paginate_sequence(found, page, key=lambda s: s.settings.kind)
 
 
 @router.put("/sites/{asset_id}", response_model=SiteSettingsOut)

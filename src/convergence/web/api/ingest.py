@@ -49,6 +49,7 @@ from convergence.ingest.service import (
 from convergence.members.scope import MemberScope
 from convergence.runtime import Runtime
 from convergence.settings import Settings
+from convergence.web.api.pagination import Page, PageDep, paginate_sequence
 from convergence.web.deps import EngineDep, IngestScope, ReadScope, RuntimeDep, SettingsDep
 from convergence.web.errors import error_body
 
@@ -304,11 +305,12 @@ def _webhook_answer(outcome: Outcome) -> JSONResponse:
     return JSONResponse(report.model_dump(mode="json"), status_code=accepted)
 
 
-@router.get("/integrations", response_model=list[IntegrationOut])
-def get_integrations(engine: EngineDep, scope: ReadScope) -> list[IntegrationOut]:
+@router.get("/integrations", response_model=Page[IntegrationOut])
+def get_integrations(engine: EngineDep, scope: ReadScope, page: PageDep) -> Page[IntegrationOut]:
     """The integrations (network servers, brokers) of the members the caller may see."""
     with engine.connect() as conn:
-        return list_integrations(conn, scope=scope)
+        found = list_integrations(conn, scope=scope)
+    return paginate_sequence(found, page, key=lambda i: i.id)
 
 
 @router.post("/integrations", response_model=IntegrationOut, status_code=201)

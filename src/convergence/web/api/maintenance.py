@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import cast
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile, status
 from fastapi.responses import Response
@@ -30,6 +31,7 @@ from convergence.maintenance.schemas import (
     TicketOut,
 )
 from convergence.settings import Settings
+from convergence.web.api.pagination import Page, PageDep, paginate, paginate_sequence
 from convergence.web.deps import EngineDep, ScopeDep, SettingsDep
 
 router = APIRouter(prefix="/maintenance", tags=["maintenance"])
@@ -43,8 +45,8 @@ class ContractorUser(BaseModel):
     user_id: int
 
 
-@router.get("/contractors", response_model=list[ContractorOut])
-def list_contractors(engine: EngineDep, scope: ScopeDep) -> list[ContractorOut]:
+@router.get("/contractors", response_model=Page[ContractorOut])
+def list_contractors(engine: EngineDep, scope: ScopeDep, page: PageDep) -> Page[ContractorOut]:
     """Maintenance companies (their name and contact are not member data)."""
     require_reader(scope)
     with engine.connect() as conn:
@@ -52,7 +54,7 @@ def list_contractors(engine: EngineDep, scope: ScopeDep) -> list[ContractorOut]:
         if scope.is_contractor:  # an agent sees its own company only
             company = contractor_of(conn, scope)
             found = [c for c in found if c.id == company]
-        return found
+    return paginate_sequence(found, page, key=lambda c: c.id)
 
 
 @router.post("/contractors", response_model=ContractorOut, status_code=status.HTTP_201_CREATED)
@@ -74,10 +76,11 @@ def link_contractor_user(
     return Response(status_code=204)
 
 
-@router.get("/contracts", response_model=list[ContractOut])
-def list_contracts(engine: EngineDep, scope: ScopeDep) -> list[ContractOut]:
+@router.get("/contracts", response_model=Page[ContractOut])
+def list_contracts(engine: EngineDep, scope: ScopeDep, page: PageDep) -> Page[ContractOut]:
     with engine.connect() as conn:
-        return queries.list_contracts(conn, scope=scope)
+        found = queries.list_contracts(conn, scope=scope)
+    return paginate_sequence(found, page, key=lambda c: c.id)
 
 
 @router.post("/contracts", response_model=ContractOut, status_code=status.HTTP_201_CREATED)
@@ -93,17 +96,24 @@ def get_contract(contract_id: int, engine: EngineDep, scope: ScopeDep) -> Contra
         return queries.get_contract(conn, scope=scope, contract_id=contract_id)
 
 
-@router.get("/tickets", response_model=list[TicketOut])
+@router.get("/tickets", response_model=Page[TicketOut])
 def list_tickets(
     engine: EngineDep,
     scope: ScopeDep,
+    page: PageDep,
     status_: TicketStatus | None = Query(default=None, alias="status"),
     asset_id: int | None = None,
-) -> list[TicketOut]:
+) -> Page[TicketOut]:
     """Tickets with their clocks, newest first."""
+    now = utcnow()
     with engine.connect() as conn:
-        return queries.list_tickets(
-            conn, scope=scope, now=utcnow(), status=status_, asset_id=asset_id
+        statement = queries.select_tickets(conn, scope=scope, status=status_, asset_id=asset_id)
+        return paginate(
+            conn,
+            statement,
+            page,
+            to_item=lambda row: queries.ticket_out(conn, row, now=now),
+            newest_first=True,
         )
 
 
@@ -123,10 +133,14 @@ def get_ticket(ticket_id: int, engine: EngineDep, scope: ScopeDep) -> TicketOut:
         return queries.get_ticket(conn, scope=scope, ticket_id=ticket_id, now=utcnow())
 
 
-@router.get("/tickets/{ticket_id}/history", response_model=list[TicketEventOut])
-def ticket_history(ticket_id: int, engine: EngineDep, scope: ScopeDep) -> list[TicketEventOut]:
+@router.get("/tickets/{ticket_id}/history", response_model=Page[TicketEventOut])
+def ticket_history(
+    ticket_id: int, engine: EngineDep, scope: ScopeDep, page: PageDep
+) -> Page[TicketEventOut]:
+    """What happened to the ticket, oldest first."""
     with engine.connect() as conn:
-        return queries.ticket_history(conn, scope=scope, ticket_id=ticket_id)
+        statement = queries.select_ticket_history(conn, scope=scope, ticket_id=ticket_id)
+        return paginate(conn, statement, page, to_item=queries.ticket_event_out)
 
 
 @router.post("/tickets/{ticket_id}/acknowledge", response_model=TicketOut)
@@ -189,12 +203,14 @@ def exclude(ticket_id: int, data: ExclusionCreate, engine: EngineDep, scope: Sco
         )
 
 
-@router.get("/tickets/{ticket_id}/interventions")
+@router.get("/tickets/{ticket_id}/interventions", response_model=Page[dict[str, object]])
 def list_interventions(
-    ticket_id: int, engine: EngineDep, scope: ScopeDep
-) -> list[dict[str, object]]:
+    ticket_id: int, engine: EngineDep, scope: ScopeDep, page: PageDep
+) -> Page[dict[str, object]]:
+    """Work reported on site, oldest first, with the ids of its photos."""
     with engine.connect() as conn:
-        return interventions.list_interventions(conn, scope=scope, ticket_id=ticket_id)
+        found = interventions.list_interventions(conn, scope=scope, ticket_id=ticket_id)
+    return paginate_sequence(found, page, key=lambda i: cast("int", i["id"]))
 
 
 @router.post("/tickets/{ticket_id}/interventions", response_model=TicketOut)
@@ -304,13 +320,15 @@ def report_qr_svg(
     return Response(svg, media_type="image/svg+xml")
 
 
-@router.get("/inspections", response_model=list[InspectionOut])
+@router.get("/inspections", response_model=Page[InspectionOut])
 def list_inspections(
-    engine: EngineDep, scope: ScopeDep, pending: bool = True
-) -> list[InspectionOut]:
-    """Annual inspections and preventive visits, the soonest due first."""
+    engine: EngineDep, scope: ScopeDep, page: PageDep, pending: bool = True
+) -> Page[InspectionOut]:
+    """Annual inspections and preventive visits, in the order they were scheduled (each
+    carries its due date)."""
     with engine.connect() as conn:
-        return inspections.list_inspections(conn, scope=scope, pending_only=pending)
+        found = inspections.list_inspections(conn, scope=scope, pending_only=pending)
+    return paginate_sequence(found, page, key=lambda i: i.id)
 
 
 @router.post("/inspections", response_model=InspectionOut, status_code=status.HTTP_201_CREATED)

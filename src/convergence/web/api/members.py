@@ -17,16 +17,18 @@ from convergence.members.schemas import (
     UserOut,
 )
 from convergence.members.scope import require_admin, require_operator, require_write
+from convergence.web.api.pagination import Page, PageDep, paginate_sequence
 from convergence.web.deps import EngineDep, ReadScope
 
 router = APIRouter(tags=["members"])
 
 
-@router.get("/members", response_model=list[MemberOut])
-def list_members(engine: EngineDep, scope: ReadScope) -> list[MemberOut]:
+@router.get("/members", response_model=Page[MemberOut])
+def list_members(engine: EngineDep, scope: ReadScope, page: PageDep) -> Page[MemberOut]:
     """Members the caller may see: itself, and the communes sharing with it."""
     with engine.connect() as conn:
-        return queries.list_members(conn, scope=scope)
+        found = queries.list_members(conn, scope=scope)
+    return paginate_sequence(found, page, key=lambda m: m.id)
 
 
 @router.post("/members", response_model=MemberOut, status_code=status.HTTP_201_CREATED)
@@ -57,13 +59,14 @@ def update_member(
         return service.update_member_settings(conn, scope=scope, member_id=member_id, data=data)
 
 
-@router.get("/members/{member_id}/users", response_model=list[UserOut])
-def list_users(member_id: int, engine: EngineDep, scope: ReadScope) -> list[UserOut]:
+@router.get("/members/{member_id}/users", response_model=Page[UserOut])
+def list_users(member_id: int, engine: EngineDep, scope: ReadScope, page: PageDep) -> Page[UserOut]:
     require_admin(scope)
     with engine.connect() as conn:
         queries.require_visible_member(conn, scope=scope, member_id=member_id)
         require_write(scope, member_id)
-        return [u for u in queries.list_users(conn, scope=scope) if u.member_id == member_id]
+        found = [u for u in queries.list_users(conn, scope=scope) if u.member_id == member_id]
+    return paginate_sequence(found, page, key=lambda u: u.id)
 
 
 @router.post("/members/{member_id}/users", response_model=UserOut, status_code=201)
@@ -76,11 +79,12 @@ def create_user(member_id: int, data: UserCreate, engine: EngineDep, scope: Read
         return service.create_user(conn, member_id=member_id, data=data, actor=scope.actor)
 
 
-@router.get("/tokens", response_model=list[TokenOut])
-def list_tokens(engine: EngineDep, scope: ReadScope) -> list[TokenOut]:
+@router.get("/tokens", response_model=Page[TokenOut])
+def list_tokens(engine: EngineDep, scope: ReadScope, page: PageDep) -> Page[TokenOut]:
     require_admin(scope)
     with engine.connect() as conn:
-        return tokens.list_tokens(conn, scope=scope)
+        found = tokens.list_tokens(conn, scope=scope)
+    return paginate_sequence(found, page, key=lambda t: t.id)
 
 
 @router.post("/members/{member_id}/tokens", response_model=TokenCreated, status_code=201)

@@ -19,6 +19,7 @@ from convergence.opendata.schemas import (
     PublicationOut,
     ValidationReport,
 )
+from convergence.web.api.pagination import Page, PageDep, paginate
 from convergence.web.deps import EngineDep, ReadScope, SettingsDep
 
 router = APIRouter(prefix="/opendata", tags=["opendata"])
@@ -45,11 +46,12 @@ def file_response(download: Download) -> Response:
     )
 
 
-@router.get("/datasets", response_model=list[DatasetOut])
-def list_datasets(engine: EngineDep, scope: ReadScope) -> list[DatasetOut]:
+@router.get("/datasets", response_model=Page[DatasetOut])
+def list_datasets(engine: EngineDep, scope: ReadScope, page: PageDep) -> Page[DatasetOut]:
     """The caller's datasets, published or not."""
     with engine.connect() as conn:
-        return queries.list_datasets(conn, scope=scope)
+        statement = queries.select_datasets(scope=scope)
+        return paginate(conn, statement, page, to_item=queries.dataset_out)
 
 
 @router.post("/datasets", response_model=DatasetOut, status_code=status.HTTP_201_CREATED)

@@ -27,6 +27,7 @@ from convergence.opendata.gate import PublicGate
 from convergence.opendata.schemas import PublicDatasetOut
 from convergence.opendata.tableschemas import load_schema, schema_names
 from convergence.web.api.opendata import ConfigDep, FromDay, ToDay, file_response
+from convergence.web.api.pagination import Page, PageDep, paginate_sequence
 from convergence.web.deps import EngineDep, SettingsDep, runtime_of
 from convergence.web.errors import error_body
 
@@ -70,13 +71,15 @@ def base_url(request: Request, settings: SettingsDep) -> str:
     return settings.public_url or str(request.base_url)
 
 
-@router.get(f"{PREFIX}/datasets", response_model=list[PublicDatasetOut])
+@router.get(f"{PREFIX}/datasets", response_model=Page[PublicDatasetOut])
 def list_public_datasets(
-    request: Request, engine: EngineDep, settings: SettingsDep
-) -> list[PublicDatasetOut]:
-    """Every published dataset, with its files, schemas and licence."""
+    request: Request, engine: EngineDep, settings: SettingsDep, page: PageDep
+) -> Page[PublicDatasetOut]:
+    """Every published dataset, with its files, schemas and licence (the DCAT catalogue at
+    `/opendata/catalog.jsonld` holds them all in one document)."""
     with engine.connect() as conn:
-        return catalogue.public_catalogue(conn, base_url=base_url(request, settings))
+        found = catalogue.public_catalogue(conn, base_url=base_url(request, settings))
+    return paginate_sequence(found, page, key=lambda d: d.id)
 
 
 @router.get(f"{PREFIX}/datasets/{{dataset_id}}", response_model=PublicDatasetOut)

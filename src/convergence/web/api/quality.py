@@ -15,17 +15,21 @@ from convergence.quality.schemas import (
     SetAsideSummary,
 )
 from convergence.registry.kinds import Domain
+from convergence.web.api.pagination import Page, PageDep, paginate
 from convergence.web.deps import EngineDep, ReadScope
 
 router = APIRouter(tags=["quality"])
 Commune = Annotated[str | None, Query(pattern=r"^[0-9AB]{5}$")]
 
 
-@router.get("/assets/{asset_id}/quality-periods", response_model=list[QualityPeriodOut])
-def list_periods(asset_id: int, engine: EngineDep, scope: ReadScope) -> list[QualityPeriodOut]:
+@router.get("/assets/{asset_id}/quality-periods", response_model=Page[QualityPeriodOut])
+def list_periods(
+    asset_id: int, engine: EngineDep, scope: ReadScope, page: PageDep
+) -> Page[QualityPeriodOut]:
     """The periods of this asset that people invalidated or re-validated, latest first."""
     with engine.connect() as conn:
-        return queries.list_periods(conn, scope=scope, asset_id=asset_id)
+        statement = queries.select_periods(conn, scope=scope, asset_id=asset_id)
+        return paginate(conn, statement, page, to_item=queries.period_out, newest_first=True)
 
 
 @router.post(
@@ -64,24 +68,32 @@ def set_aside_summary(
         )
 
 
-@router.get("/set-aside/readings", response_model=list[SetAsideReading])
+@router.get("/set-aside/readings", response_model=Page[SetAsideReading])
 def set_aside_readings(
     engine: EngineDep,
     scope: ReadScope,
+    page: PageDep,
     first: date,
     last: date,
     commune: Commune = None,
     domain: Domain | None = None,
     asset_id: int | None = None,
-) -> list[SetAsideReading]:
-    """The values set aside over [first, last], newest first (at most 1,000)."""
+) -> Page[SetAsideReading]:
+    """The values set aside over [first, last], newest first."""
     with engine.connect() as conn:
-        return queries.set_aside_readings(
-            conn,
+        statement = queries.select_set_aside_readings(
             scope=scope,
             first=first,
             last=last,
             commune=commune,
             domain=None if domain is None else str(domain),
             asset_id=asset_id,
+        )
+        return paginate(
+            conn,
+            statement,
+            page,
+            to_item=queries.set_aside_reading_out,
+            key=("ts", "series_id"),
+            newest_first=True,
         )

@@ -13,27 +13,30 @@ from convergence.registry import csv_io, queries, service
 from convergence.registry.kinds import DomainName, InitiativeStatus
 from convergence.registry.schemas import (
     AssetCreate,
-    AssetFilters,
     AssetOut,
+    AssetSelection,
     AssetUpdate,
     DeviceModelCreate,
     DeviceModelOut,
     DeviceModelUpdate,
     InitiativeCreate,
     InitiativeOut,
-    Page,
 )
+from convergence.web.api.pagination import Page, PageDep, paginate
 from convergence.web.deps import EngineDep, ReadScope, RuntimeDep
 
 router = APIRouter(tags=["registry"])
-FiltersDep = Annotated[AssetFilters, Depends()]
+FiltersDep = Annotated[AssetSelection, Depends()]
 
 
 @router.get("/assets", response_model=Page[AssetOut])
-def list_assets(engine: EngineDep, scope: ReadScope, filters: FiltersDep) -> Page[AssetOut]:
+def list_assets(
+    engine: EngineDep, scope: ReadScope, filters: FiltersDep, page: PageDep
+) -> Page[AssetOut]:
     """Equipment the caller may see, filtered by commune, kind, status, domain or project."""
     with engine.connect() as conn:
-        return queries.list_assets(conn, scope=scope, filters=filters)
+        statement = queries.select_assets(scope=scope, filters=filters)
+        return paginate(conn, statement, page, to_item=queries.asset_out)
 
 
 @router.post("/assets", response_model=AssetOut, status_code=status.HTTP_201_CREATED)
@@ -101,11 +104,12 @@ def delete_asset(asset_id: int, engine: EngineDep, scope: ReadScope) -> Response
     return Response(status_code=204)
 
 
-@router.get("/device-models", response_model=list[DeviceModelOut])
-def list_device_models(engine: EngineDep, scope: ReadScope) -> list[DeviceModelOut]:
+@router.get("/device-models", response_model=Page[DeviceModelOut])
+def list_device_models(engine: EngineDep, scope: ReadScope, page: PageDep) -> Page[DeviceModelOut]:
     """The shared catalogue of device models."""
     with engine.connect() as conn:
-        return queries.list_device_models(conn)
+        statement = queries.select_device_models()
+        return paginate(conn, statement, page, to_item=queries.device_model_out)
 
 
 @router.post("/device-models", response_model=DeviceModelOut, status_code=201)
@@ -137,15 +141,13 @@ def update_device_model(
 def list_initiatives(
     engine: EngineDep,
     scope: ReadScope,
+    page: PageDep,
     domain: DomainName | None = None,
     status_: InitiativeStatus | None = Query(default=None, alias="status"),
-    limit: int = Query(default=100, ge=1, le=1000),
-    offset: int = Query(default=0, ge=0),
 ) -> Page[InitiativeOut]:
     with engine.connect() as conn:
-        return queries.list_initiatives(
-            conn, scope=scope, domain=domain, status=status_, limit=limit, offset=offset
-        )
+        statement = queries.select_initiatives(scope=scope, domain=domain, status=status_)
+        return paginate(conn, statement, page, to_item=queries.initiative_out)
 
 
 @router.post("/initiatives", response_model=InitiativeOut, status_code=201)

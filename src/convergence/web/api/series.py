@@ -28,6 +28,7 @@ from convergence.timeseries.query_schemas import (
     SeriesValues,
     TimeRange,
 )
+from convergence.web.api.pagination import Page, PageDep, paginate, paginate_sequence
 from convergence.web.deps import EngineDep, ReadScope
 
 router = APIRouter(tags=["series"])
@@ -86,36 +87,42 @@ def _file(table: FlatTable, export_format: ExportFormat, name: str) -> Response:
     )
 
 
-@router.get("/series", response_model=list[SeriesInfo])
+@router.get("/series", response_model=Page[SeriesInfo])
 def list_series(
     engine: EngineDep,
     scope: ReadScope,
     selection: FilterDep,
+    page: PageDep,
     export_format: FormatQuery = ExportFormat.json,
-) -> list[SeriesInfo] | Response:
-    """Series whose rollups the caller may read, by asset, commune, quantity or domain."""
+) -> Page[SeriesInfo] | Response:
+    """Series whose rollups the caller may read, by asset, commune, quantity or domain.
+
+    CSV and Parquet hold every series; JSON answers a page."""
     with engine.connect() as conn:
+        if export_format is ExportFormat.json:
+            statement = series_queries.select_series(scope=scope, selection=selection)
+            return paginate(conn, statement, page, to_item=series_queries.series_info)
         found = series_queries.find_series(conn, scope=scope, selection=selection)
-    if export_format is ExportFormat.json:
-        return found
     return _file(export.series_table(found), export_format, "series")
 
 
-@router.get("/series/values", response_model=list[SeriesValues] | CombinedValues)
+@router.get("/series/values", response_model=Page[SeriesValues] | CombinedValues)
 def selection_values(
     engine: EngineDep,
     scope: ReadScope,
     selection: FilterDep,
     period: RangeDep,
+    page: PageDep,
     resolution: ResolutionQuery = None,
     aggregation: AggregationQuery = Aggregation.mean,
     combine: bool = Query(default=False, description="merge the series into one curve"),
     export_format: FormatQuery = ExportFormat.json,
-) -> BaseModel | list[SeriesValues] | Response:
-    """Values of the selected series (by commune, quantity, domain), or one merged curve."""
+) -> BaseModel | Response:
+    """Values of the selected series (by commune, quantity, domain) a page of series at a
+    time, or one merged curve; CSV and Parquet hold every series."""
     if export_format is ExportFormat.json and not combine:
         with engine.connect() as conn:
-            body = series_json.selection_values_json(
+            found = series_json.selection_points(
                 conn,
                 scope=scope,
                 selection=selection,
@@ -124,7 +131,9 @@ def selection_values(
                 aggregation=aggregation,
                 limit=_raw_limit(export_format),
             )
-        return Response(body, media_type="application/json")
+        shown = paginate_sequence(found, page, key=lambda v: int(v["series"]["id"]))
+        body = {"items": shown.items, "next_cursor": shown.next_cursor, "limit": shown.limit}
+        return Response(series_json.dumps(body), media_type="application/json")
     with engine.connect() as conn:
         if combine:
             merged = series_queries.combined_values(
@@ -145,13 +154,9 @@ def selection_values(
                 aggregation=aggregation,
                 limit=_raw_limit(export_format),
             )
-    if combine:
-        table = export.combined_table(merged)
-        result: BaseModel | list[SeriesValues] = merged
-    else:
-        table, result = export.values_table(items), items
-    if export_format is ExportFormat.json:
-        return result
+    if combine and export_format is ExportFormat.json:
+        return merged
+    table = export.combined_table(merged) if combine else export.values_table(items)
     return _file(table, export_format, "series-values")
 
 
@@ -192,16 +197,18 @@ def series_values(
     return _file(export.values_table([found]), export_format, f"series-{series_id}")
 
 
-@router.get("/latest", response_model=list[LatestAsset])
+@router.get("/latest", response_model=Page[LatestAsset])
 def latest(
     engine: EngineDep,
     scope: ReadScope,
     selection: FilterDep,
+    page: PageDep,
     export_format: FormatQuery = ExportFormat.json,
-) -> list[LatestAsset] | Response:
-    """Each asset with the latest value of each of its series, for the map."""
+) -> Page[LatestAsset] | Response:
+    """Each asset with the latest value of each of its series, for the map; CSV and Parquet
+    hold every asset."""
     with engine.connect() as conn:
         found = series_queries.latest_by_asset(conn, scope=scope, selection=selection)
     if export_format is ExportFormat.json:
-        return found
+        return paginate_sequence(found, page, key=lambda a: a.asset_id)
     return _file(export.latest_table(found), export_format, "latest")

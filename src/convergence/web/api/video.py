@@ -5,7 +5,7 @@ from __future__ import annotations
 from contextlib import closing
 from datetime import datetime
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, status
 from fastapi.responses import Response
 
 from convergence.errors import InvalidInput
@@ -43,17 +43,20 @@ from convergence.video.schemas import (
     SystemOut,
     SystemUpdate,
 )
+from convergence.web.api.pagination import Page, PageDep, paginate, paginate_sequence
 from convergence.web.api.video_vv import router as vv_router
 from convergence.web.deps import EngineDep, ReadScope, SettingsDep
 
 router = APIRouter(prefix="/video", tags=["video"])
 
 
-@router.get("/systems", response_model=list[SystemOut])
-def list_systems(engine: EngineDep, scope: ReadScope) -> list[SystemOut]:
-    """Systems (prefectoral authorisations) the caller may see, nearest expiry first."""
+@router.get("/systems", response_model=Page[SystemOut])
+def list_systems(engine: EngineDep, scope: ReadScope, page: PageDep) -> Page[SystemOut]:
+    """Systems (prefectoral authorisations) the caller may see, in the order they were entered
+    (each carries its expiry date)."""
     with engine.connect() as conn:
-        return queries.list_systems(conn, scope=scope)
+        found = queries.list_systems(conn, scope=scope)
+    return paginate_sequence(found, page, key=lambda s: s.id)
 
 
 @router.post("/systems", response_model=SystemOut, status_code=status.HTTP_201_CREATED)
@@ -80,17 +83,19 @@ def update_system(
         )
 
 
-@router.get("/cameras", response_model=list[CameraOut])
+@router.get("/cameras", response_model=Page[CameraOut])
 def list_cameras(
     engine: EngineDep,
     scope: ReadScope,
+    page: PageDep,
     system_id: int | None = None,
     flagged: bool = False,
-) -> list[CameraOut]:
+) -> Page[CameraOut]:
     """Registry cameras with their system; `flagged=true` lists those in no system or outside
     their system's perimeter."""
     with engine.connect() as conn:
-        return queries.list_cameras(conn, scope=scope, system_id=system_id, flagged=flagged)
+        found = queries.list_cameras(conn, scope=scope, system_id=system_id, flagged=flagged)
+    return paginate_sequence(found, page, key=lambda c: c.asset_id)
 
 
 @router.put("/cameras/{camera_id}", response_model=CameraOut)
@@ -105,12 +110,13 @@ def link_camera(
         )
 
 
-@router.get("/habilitations", response_model=list[HabilitationOut])
+@router.get("/habilitations", response_model=Page[HabilitationOut])
 def list_habilitations(
-    engine: EngineDep, scope: ReadScope, system_id: int | None = None
-) -> list[HabilitationOut]:
+    engine: EngineDep, scope: ReadScope, page: PageDep, system_id: int | None = None
+) -> Page[HabilitationOut]:
     with engine.connect() as conn:
-        return habilitations.list_habilitations(conn, scope=scope, system_id=system_id)
+        found = habilitations.list_habilitations(conn, scope=scope, system_id=system_id)
+    return paginate_sequence(found, page, key=lambda h: h.id)
 
 
 @router.post("/habilitations", response_model=HabilitationOut, status_code=201)
@@ -129,11 +135,12 @@ def revoke_habilitation(
         return habilitations.revoke(conn, scope=scope, habilitation_id=habilitation_id)
 
 
-@router.get("/watch/cameras", response_model=list[CameraOut])
-def watchable_cameras(engine: EngineDep, scope: ReadScope) -> list[CameraOut]:
+@router.get("/watch/cameras", response_model=Page[CameraOut])
+def watchable_cameras(engine: EngineDep, scope: ReadScope, page: PageDep) -> Page[CameraOut]:
     """Cameras the caller's habilitations open right now (pooled operators: in their slots)."""
     with engine.connect() as conn:
-        return access.watchable_cameras(conn, scope=scope)
+        found = access.watchable_cameras(conn, scope=scope)
+    return paginate_sequence(found, page, key=lambda c: c.asset_id)
 
 
 @router.post("/access", status_code=201)
@@ -145,22 +152,23 @@ def open_access(data: AccessIn, engine: EngineDep, scope: ReadScope) -> dict[str
     return {"granted": True, "entry_id": decision.entry_id}
 
 
-@router.get("/register", response_model=list[RegisterEntryOut])
+@router.get("/register", response_model=Page[RegisterEntryOut])
 def list_register(
     engine: EngineDep,
     scope: ReadScope,
+    page: PageDep,
     member_id: int | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
     action: AccessAction | None = None,
-    limit: int = Query(default=1000, ge=1, le=10000),
-) -> list[RegisterEntryOut]:
-    """Lines of the access register the caller may read, newest first."""
+) -> Page[RegisterEntryOut]:
+    """Lines of the access register the caller may read, newest first (the whole register:
+    `register.csv`, `register.pdf`)."""
     with engine.connect() as conn:
-        return register.list_entries(
-            conn, scope=scope, member_id=member_id, since=since, until=until, action=action,
-            limit=limit,
-        )  # fmt: skip
+        statement = register.select_entries(
+            scope=scope, member_id=member_id, since=since, until=until, action=action
+        )
+        return paginate(conn, statement, page, to_item=register.entry_out, newest_first=True)
 
 
 @router.get("/register.csv", response_class=Response)
@@ -216,13 +224,15 @@ def purge_system(
             return retention.enforce(conn, system=system, connector=connector)
 
 
-@router.get("/requisitions", response_model=list[RequisitionOut])
+@router.get("/requisitions", response_model=Page[RequisitionOut])
 def list_requisitions(
-    engine: EngineDep, scope: ReadScope, open_only: bool = False
-) -> list[RequisitionOut]:
-    """Requisitions the caller may see, nearest deadline first."""
+    engine: EngineDep, scope: ReadScope, page: PageDep, open_only: bool = False
+) -> Page[RequisitionOut]:
+    """Requisitions the caller may see, in the order they were received (each carries its
+    deadline)."""
     with engine.connect() as conn:
-        return requisitions.list_requisitions(conn, scope=scope, open_only=open_only)
+        found = requisitions.list_requisitions(conn, scope=scope, open_only=open_only)
+    return paginate_sequence(found, page, key=lambda r: r.id)
 
 
 @router.post("/requisitions", response_model=RequisitionOut, status_code=201)
@@ -302,11 +312,15 @@ def close_requisition(requisition_id: int, engine: EngineDep, scope: ReadScope) 
         return requisitions.close(conn, scope=scope, requisition_id=requisition_id)
 
 
-@router.get("/access-requests", response_model=list[AccessRequestOut])
-def list_access_requests(engine: EngineDep, scope: ReadScope) -> list[AccessRequestOut]:
-    """Filmed people's requests for their images, nearest one-month deadline first."""
+@router.get("/access-requests", response_model=Page[AccessRequestOut])
+def list_access_requests(
+    engine: EngineDep, scope: ReadScope, page: PageDep
+) -> Page[AccessRequestOut]:
+    """Filmed people's requests for their images, in the order they were received (each
+    carries its one-month deadline)."""
     with engine.connect() as conn:
-        return access_requests.list_requests(conn, scope=scope)
+        found = access_requests.list_requests(conn, scope=scope)
+    return paginate_sequence(found, page, key=lambda r: r.id)
 
 
 @router.post("/access-requests", response_model=AccessRequestOut, status_code=201)
