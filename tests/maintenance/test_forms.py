@@ -17,7 +17,7 @@ def _exclusions(client: TestClient, territory: Territory, ticket: int) -> list[d
     response = client.get(f"/api/v1/maintenance/tickets/{ticket}/exclusions",
                           headers=territory.versailles.bearer("read"))  # fmt: skip
     assert response.status_code == 200, response.text
-    found: list[dict[str, str]] = response.json()
+    found: list[dict[str, str]] = response.json()["items"]
     return found
 
 
@@ -87,7 +87,7 @@ def test_inspections_are_planned_and_recorded_done_by_the_member_only(
     refused = _post(client, "/maintenance/controles", unreadable)
     assert "Planification refusée" in refused
     [due] = client.get("/api/v1/maintenance/inspections",
-                       headers=territory.versailles.bearer("read")).json()  # fmt: skip
+                       headers=territory.versailles.bearer("read")).json()["items"]  # fmt: skip
 
     # Another commune sees none of it and cannot record it done.
     client.cookies.clear()

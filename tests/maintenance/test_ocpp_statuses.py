@@ -15,7 +15,7 @@ from ocpp.v16 import call
 from sqlalchemy import Engine
 
 from convergence.charging import service as charging_service
-from convergence.charging.timestamps import ocpp_time
+from convergence.charging.ocpp.timestamps import ocpp_time
 from convergence.maintenance.kinds import Problem, TicketStatus
 from convergence.members.scope import command_line_scope
 from convergence.simulation.chargepoint import ChargePoint16Simulator

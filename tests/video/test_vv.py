@@ -70,7 +70,7 @@ def test_the_operator_loads_its_file_by_command_and_a_member_cannot(
     assert "ligne 5" in bad.stdout + bad.stderr
 
     categories = client.get("/api/v1/video/vv/categories", headers=territory.versailles.bearer())
-    counts = {c["category"]: c["codes_loaded"] for c in categories.json()}
+    counts = {c["category"]: c["codes_loaded"] for c in categories.json()["items"]}
     assert (counts["reserved_lanes"], counts["red_light_stop"], counts["speed"]) == (2, 1, 0)
     refused = client.put("/api/v1/video/vv/natinf", headers=territory.versailles.bearer("admin"),
                          content=CSV.encode())  # fmt: skip
@@ -117,16 +117,15 @@ def test_the_picker_keeps_to_the_agents_competence(
     _, police, asvp = _setup(client, territory)
     member = {"member_id": territory.versailles.id}
     log_in(client, police)
-    codes = client.get("/api/v1/video/vv/natinf", params=member).json()
+    codes = client.get("/api/v1/video/vv/natinf", params=member).json()["items"]
     assert [c["code"] for c in codes] == ["900001", "900002", "900003"]
     assert codes[0]["category_label"] == "Feux rouges et arrêts « stop »"
     other = client.get("/api/v1/video/vv/natinf", params={"member_id": territory.boulogne.id})
     assert other.status_code == 403  # not Boulogne's agent
     client.cookies.clear()
     log_in(client, asvp)
-    assert [c["code"] for c in client.get("/api/v1/video/vv/natinf", params=member).json()] == [
-        "900003"
-    ]
+    picked = client.get("/api/v1/video/vv/natinf", params=member).json()["items"]
+    assert [c["code"] for c in picked] == ["900003"]
     client.cookies.clear()
     log_in(client, territory.versailles.user(Role.elected))
     assert client.get("/api/v1/video/vv/natinf", params=member).status_code == 403
@@ -174,9 +173,14 @@ def test_evidence_for_the_pve_editor_is_hashed_registered_and_counted(
 
     stats = client.get("/api/v1/video/vv/statistics", headers=territory.versailles.bearer())
     counted = {"red_light_stop": 1, "reserved_lanes": 1}
-    assert stats.json() == [{"commune_insee": "78646", "findings": 2, "by_category": counted}]
+    assert stats.json()["items"] == [
+        {"commune_insee": "78646", "findings": 2, "by_category": counted}
+    ]
     assert (
-        client.get("/api/v1/video/vv/statistics", headers=territory.boulogne.bearer()).json() == []
+        client.get("/api/v1/video/vv/statistics", headers=territory.boulogne.bearer()).json()[
+            "items"
+        ]
+        == []
     )
 
 

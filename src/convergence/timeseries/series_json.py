@@ -79,8 +79,8 @@ def selection_points(
     scope: MemberScope,
     selection: SeriesFilter,
     time_range: TimeRange,
-    resolution: Resolution | None,
-    aggregation: Aggregation,
+    resolution: Resolution | None = None,
+    aggregation: Aggregation = Aggregation.mean,
     limit: int = series_queries.RAW_LIMIT,
 ) -> list[dict[str, Any]]:
     """``series_queries.selection_values`` as plain objects, ready for :func:`dumps`."""

@@ -187,11 +187,14 @@ def close(ticket_id: int, data: Note, engine: EngineDep, scope: ScopeDep) -> Tic
         )
 
 
-@router.get("/tickets/{ticket_id}/exclusions", response_model=list[ExclusionOut])
-def list_exclusions(ticket_id: int, engine: EngineDep, scope: ScopeDep) -> list[ExclusionOut]:
+@router.get("/tickets/{ticket_id}/exclusions", response_model=Page[ExclusionOut])
+def list_exclusions(
+    ticket_id: int, engine: EngineDep, scope: ScopeDep, page: PageDep
+) -> Page[ExclusionOut]:
     """The agreed exclusions of a ticket, with their evidence."""
     with engine.connect() as conn:
-        return queries.list_exclusions(conn, scope=scope, ticket_id=ticket_id)
+        found = queries.list_exclusions(conn, scope=scope, ticket_id=ticket_id)
+    return paginate_sequence(found, page, key=lambda e: e.id)
 
 
 @router.post("/tickets/{ticket_id}/exclusions", response_model=TicketOut)

@@ -13,6 +13,7 @@ from convergence.errors import InvalidInput
 from convergence.video import natinf, vv
 from convergence.video.natinf import CategoryOut, NatinfCode
 from convergence.video.vv import AgentCreate, AgentOut, CommuneStats
+from convergence.web.api.pagination import Page, PageDep, paginate_sequence
 from convergence.web.deps import EngineDep, ReadScope
 
 router = APIRouter(prefix="/vv", tags=["video"])
@@ -23,11 +24,12 @@ class Loaded(BaseModel):
     codes: int
 
 
-@router.get("/categories", response_model=list[CategoryOut])
-def categories(engine: EngineDep, scope: ReadScope) -> list[CategoryOut]:
+@router.get("/categories", response_model=Page[CategoryOut])
+def categories(engine: EngineDep, scope: ReadScope, page: PageDep) -> Page[CategoryOut]:
     """The offence categories of Code de la route R130-11, with the codes loaded for each."""
     with engine.connect() as conn:
-        return natinf.categories(conn)
+        found = natinf.categories(conn)
+    return paginate_sequence(found, page, key=lambda c: str(c.category.value))
 
 
 @router.put("/natinf", response_model=Loaded)
@@ -45,17 +47,19 @@ async def load_natinf(request: Request, engine: EngineDep, scope: ReadScope) -> 
         return Loaded(codes=natinf.load(conn, scope=scope, text=text, now=utcnow()))
 
 
-@router.get("/natinf", response_model=list[NatinfCode])
-def picker(member_id: int, engine: EngineDep, scope: ReadScope) -> list[NatinfCode]:
+@router.get("/natinf", response_model=Page[NatinfCode])
+def picker(member_id: int, engine: EngineDep, scope: ReadScope, page: PageDep) -> Page[NatinfCode]:
     """The codes the caller, a verbalising agent of ``member_id``, may record."""
     with engine.connect() as conn:
-        return vv.picker(conn, scope=scope, member_id=member_id)
+        found = vv.picker(conn, scope=scope, member_id=member_id)
+    return paginate_sequence(found, page, key=lambda c: c.code)
 
 
-@router.get("/agents", response_model=list[AgentOut])
-def list_agents(engine: EngineDep, scope: ReadScope) -> list[AgentOut]:
+@router.get("/agents", response_model=Page[AgentOut])
+def list_agents(engine: EngineDep, scope: ReadScope, page: PageDep) -> Page[AgentOut]:
     with engine.connect() as conn:
-        return vv.list_agents(conn, scope=scope)
+        found = vv.list_agents(conn, scope=scope)
+    return paginate_sequence(found, page, key=lambda a: a.id)
 
 
 @router.post("/agents", response_model=AgentOut, status_code=status.HTTP_201_CREATED)
@@ -97,8 +101,9 @@ def _utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
-@router.get("/statistics", response_model=list[CommuneStats])
-def statistics(engine: EngineDep, scope: ReadScope) -> list[CommuneStats]:
+@router.get("/statistics", response_model=Page[CommuneStats])
+def statistics(engine: EngineDep, scope: ReadScope, page: PageDep) -> Page[CommuneStats]:
     """Evidence handed over per commune and R130-11 category."""
     with engine.connect() as conn:
-        return vv.statistics(conn, scope=scope)
+        found = vv.statistics(conn, scope=scope)
+    return paginate_sequence(found, page, key=lambda s: s.commune_insee or "")
