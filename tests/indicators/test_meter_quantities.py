@@ -6,7 +6,7 @@ local day's bounds, the time between an « on » reading and the following « of
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import Engine
