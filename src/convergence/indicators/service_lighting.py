@@ -43,6 +43,7 @@ from convergence.indicators.result_schemas import (
     LightingIndicators,
     LightingMonthOut,
     LightingSiteOut,
+    LightingZoneDayOut,
     LightingZoneOut,
     SavingsOut,
 )
@@ -190,8 +191,17 @@ def period_energy(site: SiteLighting) -> Measure:
 
 
 def zone_energy(sites: Sequence[SiteLighting]) -> Measure:
-    """kWh of a zone: the sum of its cabinets; completeness: hours present over hours expected."""
-    energies = [period_energy(s) for s in sites]
+    """kWh of a zone over the period: the sum of its cabinets (see ``summed_energy``)."""
+    return summed_energy([period_energy(s) for s in sites])
+
+
+def zone_energy_over(sites: Sequence[SiteLighting], window: TimeWindow) -> Measure:
+    """kWh of a zone over a window: the sum of its cabinets (see ``summed_energy``)."""
+    return summed_energy([energy_of(s, window) for s in sites])
+
+
+def summed_energy(energies: Sequence[Measure]) -> Measure:
+    """The sum of cabinets' kWh; completeness: their hours present over hours expected."""
     with_value = [e.value for e in energies if e.value is not None]
     done = Completeness(
         sum(e.completeness.present for e in energies),
@@ -264,11 +274,18 @@ def _site_out(site: SiteLighting) -> LightingSiteOut:
 
 def _zone_out(zone: Zone, sites: list[SiteLighting]) -> LightingZoneOut:
     total = territory_total(zone, sites, zone_energy)
+    days = days_between(sites[0].first_day, sites[0].last_day) if sites else []
     return LightingZoneOut(
         zone=zone.out(),
         sites=len(sites),
         energy=measure_out(total.total),
         per_inhabitant=per_inhabitant_out(per_inhabitant(total)),
+        days=[
+            LightingZoneDayOut(
+                day=d, energy=measure_out(zone_energy_over(sites, local_day_window(d)))
+            )
+            for d in days
+        ],
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import Connection
 
@@ -24,10 +24,10 @@ from convergence.web.pages.domains_indicators import lighting_energy_figure
 
 
 def key_figure(conn: Connection, *, scope: MemberScope, commune: str, today: date) -> KeyFigure:
-    """Yesterday's energy of the commune's cabinets, with the last days'."""
+    """The last complete day's energy of the commune's cabinets, with the last days'."""
     query = last_days(today, TREND_DAYS, commune=commune)
     result = lighting_indicators(conn, scope=scope, query=query)
-    return lighting_figure(result, today - timedelta(days=1))
+    return lighting_figure(result, today)
 
 
 def report_section(

@@ -109,11 +109,11 @@ def traffic_days_figure(result: TrafficIndicators) -> dict[str, Any]:
 
 
 def lighting_energy_figure(result: LightingIndicators) -> dict[str, Any]:
-    """Energy of each day, summed over the cabinets shown."""
+    """Energy of each complete day, summed over the cabinets shown (the dashboard's trend)."""
     totals: dict[str, float] = {}
     for site in result.stations:
         for day in site.days:
-            if day.energy.value is not None:
+            if day.energy.value is not None and day.energy.publishable:
                 key = day_iso(day.day)
                 totals[key] = totals.get(key, 0.0) + day.energy.value
     days = sorted(totals)
