@@ -50,6 +50,14 @@ class Line:
 
 LINES = [
     Line("lighting", "/eclairage", lambda r: r["communes"][0]["energy"], on_dashboard=True),
+    Line("noise", "/bruit", lambda r: r["stations"][0]["period"]["lden"]),
+    Line("water", "/eau", lambda r: r["stations"][0]["highest"], decimals=2),
+    Line(
+        "traffic",
+        "/trafic",
+        lambda r: next(a["value"] for a in r["stations"][0]["averages"] if a["name"] == "TMJ"),
+        decimals=0,
+    ),
     Line(
         "charging",
         "/recharge",

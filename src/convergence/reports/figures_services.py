@@ -20,16 +20,23 @@ from convergence.indicators.result_schemas import (
     TrafficIndicators,
     TrafficSiteOut,
 )
+from convergence.indicators.schemas import MeasureOut
 from convergence.reports import formatting as fr
 from convergence.reports.schemas import NO_DATA, KeyFigure, TrendPoint, station_name
 
 BOTH = "both"
 
 
+def tmj_measure(site: TrafficSiteOut) -> MeasureOut | None:
+    """The site's mean daily traffic over the period (both directions), with its completeness."""
+    found = [a.value for a in site.averages if a.name == "TMJ"]
+    return found[0] if found else None
+
+
 def tmj(site: TrafficSiteOut) -> float | None:
     """The site's mean daily traffic over the period (both directions)."""
-    found = [a.value.value for a in site.averages if a.name == "TMJ"]
-    return found[0] if found else None
+    found = tmj_measure(site)
+    return found.value if found else None
 
 
 def busiest_site(result: TrafficIndicators) -> TrafficSiteOut | None:

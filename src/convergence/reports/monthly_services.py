@@ -11,7 +11,13 @@ from convergence.indicators.result_schemas import (
     TrafficSiteOut,
 )
 from convergence.reports import formatting as fr
-from convergence.reports.figures_services import busiest_site, daily_energy, points_heard, tmj
+from convergence.reports.figures_services import (
+    busiest_site,
+    daily_energy,
+    points_heard,
+    tmj,
+    tmj_measure,
+)
 from convergence.reports.schemas import (
     ReportChart,
     ReportTable,
@@ -33,9 +39,9 @@ def tmjo(site: TrafficSiteOut) -> float | None:
 def _traffic_row(site: TrafficSiteOut) -> tuple[str, ...]:
     return (
         station_name(site.station),
-        fr.number(tmj(site), 0),
+        fr.figure(tmj_measure(site), 0),
         fr.number(tmjo(site), 0),
-        fr.with_unit(site.heavy_share.value, "%", 1),
+        fr.figure(site.heavy_share, 1),
     )
 
 
@@ -47,7 +53,8 @@ def traffic_section(result: TrafficIndicators) -> Section:
     name = station_name(site.station)
     sentence = (
         f"Point de comptage le plus chargé : « {name} », TMJ du mois "
-        f"{fr.number(tmj(site), 0)} véhicules/jour (jours valides, deux sens confondus)."
+        f"{fr.figure_with_completeness(tmj_measure(site), 0)} (jours valides, deux sens "
+        "confondus)."
     )
     headers = ("Point de comptage", "TMJ", "TMJO", "Poids lourds")
     measured = [s for s in result.stations if tmj(s) is not None]
