@@ -8,8 +8,9 @@ en cas d'épisodes de pollution de l'air ambiant:
 - O3: information 180 µg/m³, alert 240 µg/m³ (hourly mean);
 - NO2: information 200 µg/m³, alert 400 µg/m³ (hourly mean);
 - SO2: information 300 µg/m³ (hourly mean), alert 500 µg/m³ over three consecutive hours;
-- PM10 (50 and 80 µg/m³) are daily means: a threshold on readings cannot state them, so they
-  are left to the daily air indicators (their exceedances table) for now.
+- PM10: information 50 µg/m³, alert 80 µg/m³ (daily mean): compared with the mean of the last
+  24 hours' valid readings (needing 18 hours of them, as the daily air values), so an episode
+  is told while it happens rather than after midnight.
 
 The rules watch the member's air sensors, which report hourly means. An information
 threshold is a warning, an alert threshold is critical.
@@ -29,6 +30,7 @@ from convergence.members.scope import MemberScope, require_write
 from convergence.registry.kinds import Domain
 
 HOUR_S = 3600
+DAY_S = 24 * HOUR_S
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +41,7 @@ class AirThreshold:
     limit: float
     severity: Severity
     min_duration_s: int = 0
+    mean_over_s: int = 0
 
 
 AIR_THRESHOLDS = (
@@ -49,6 +52,12 @@ AIR_THRESHOLDS = (
     AirThreshold("so2", "Dioxyde de soufre", "seuil d'information", 300, Severity.warning),
     # Three consecutive hourly means: the first and the third are two hours apart.
     AirThreshold("so2", "Dioxyde de soufre", "seuil d'alerte", 500, Severity.critical, 2 * HOUR_S),
+    AirThreshold(
+        "pm10", "Particules PM10", "seuil d'information", 50, Severity.warning, 0, 24 * HOUR_S
+    ),
+    AirThreshold(
+        "pm10", "Particules PM10", "seuil d'alerte", 80, Severity.critical, 0, 24 * HOUR_S
+    ),
 )
 
 
@@ -56,7 +65,8 @@ def default_rules(member_id: int) -> list[RuleCreate]:
     """The rules a new member starts with."""
     return [
         RuleCreate(
-            name=f"{t.name_fr} : {t.label} ({t.limit:g} µg/m³)",
+            name=f"{t.name_fr} : {t.label} ({t.limit:g} µg/m³"
+            f"{' en moyenne journalière' if t.mean_over_s else ''})",
             member_id=member_id,
             target_kind=TargetKind.domain,
             domain=Domain.air,
@@ -67,6 +77,7 @@ def default_rules(member_id: int) -> list[RuleCreate]:
                 limit=t.limit,
                 min_duration_s=t.min_duration_s,
                 threshold_label=t.label,
+                mean_over_s=t.mean_over_s,
             ),
             cooldown_s=3 * HOUR_S,
         )

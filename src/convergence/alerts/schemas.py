@@ -40,6 +40,13 @@ class ThresholdParams(BaseModel):
         max_length=60,
         description="what the limit is, named in the alert's text, e.g. « seuil d'alerte »",
     )
+    mean_over_s: int = Field(
+        default=0,
+        ge=0,
+        le=7 * 86400,
+        description="compare the mean of the valid readings over this many seconds ending with "
+        "the latest (86400 for a daily mean, as PM10's thresholds); 0 compares each reading",
+    )
 
 
 class RateParams(BaseModel):
