@@ -23,9 +23,9 @@ from convergence.indicators.tables import site_settings
 from convergence.indicators.timewindows import TimeWindow
 from convergence.members.scope import MemberScope, member_clause
 from convergence.registry.tables import assets
-from convergence.timeseries.buckets import Bucket, hourly_buckets, raw_buckets
+from convergence.timeseries.buckets import Bucket, hourly_buckets, raw_buckets, valid_points
 from convergence.timeseries.query_schemas import TimeRange
-from convergence.timeseries.tables import readings, series
+from convergence.timeseries.tables import series
 
 RAW_LIMIT = 200_000
 SETTINGS_ADAPTER: TypeAdapter[SiteSettings] = TypeAdapter(SiteSettings)
@@ -184,18 +184,9 @@ def instants_of(
     ids = sorted({row.id for row in rows})
     if not ids or window.end_utc <= window.start_utc:
         return {}
-    query = (
-        select(readings.c.series_id, readings.c.ts, readings.c.value)
-        .where(
-            readings.c.series_id.in_(ids),
-            readings.c.ts >= window.start_utc,
-            readings.c.ts < window.end_utc,
-            readings.c.quality == 0,
-        )
-        .order_by(readings.c.series_id, readings.c.ts)
-    )
+    period = TimeRange(start=window.start_utc, end=window.end_utc)
     found: dict[int, list[Instant]] = defaultdict(list)
-    for series_id, ts, value in conn.execute(query):
+    for series_id, ts, value in valid_points(conn, series_ids=ids, time_range=period):
         found[series_id].append(Instant(ts, value))
     return dict(found)
 
