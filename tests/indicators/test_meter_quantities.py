@@ -90,6 +90,18 @@ def test_a_reset_meter_leaves_its_interval_unknown() -> None:
     assert found.covered_hours == pytest.approx(6.0)
 
 
+def test_a_spike_of_the_index_adds_nothing() -> None:
+    # 15:00 reads 9 042 instead of 5 042 (a glitch); 31 January is still 60.0 kWh, and a lone
+    # reading below its neighbours (09:00 at 42) is skipped the same way.
+    spiked = [(at, 9042.0 if at == utc(1, 31, 15) else v) for at, v in INDEX]
+    day = local_day_window(date(2026, 1, 31))
+    found = index_difference(instants(spiked), day)
+    assert found.value == pytest.approx(JANUARY_31, abs=0.1)
+    assert found.covered_hours == 24
+    dipped = [(at, 42.0 if at == utc(1, 31, 9) else v) for at, v in INDEX]
+    assert index_difference(instants(dipped), day).value == pytest.approx(JANUARY_31, abs=0.1)
+
+
 def test_a_state_is_not_held_past_a_day() -> None:
     window = TimeWindow(utc(1, 31, 0), utc(2, 2, 0))
     found = time_on(instants([(utc(1, 31, 18), 1.0)]), window)

@@ -5,8 +5,10 @@ end minus the index at its start, each interpolated linearly between the two rea
 surround the bound — whatever the reporting interval: a meter read every 6 hours and one
 read every minute give the same energy over a month, to the interpolation at the bounds
 (IEC 62053 / EN 50470 active-energy registers count continuously, so a missing reading loses
-nothing between two others). Where the index falls (a meter replaced or reset) the interval
-between the two readings is unknown and lowers the completeness.
+nothing between two others). A lone reading out of the index's order — above both its
+neighbours while they rise, or below both — is a glitch and is skipped, so that a spike never
+adds its height; where the index falls and stays down (a meter replaced or reset) the
+interval between the two readings is unknown and lowers the completeness.
 
 An on/off state holds from the instant it is read until the next reading: the time on is
 the time between an « on » and the following « off », clipped at the window's bounds. A
@@ -47,15 +49,28 @@ class Coverage:
 
 
 def _near(readings: Sequence[Instant], window: TimeWindow) -> Sequence[Instant]:
-    """The readings inside the window, and one on each side of it (time-ordered input)."""
+    """The readings inside the window, and two on each side of it (time-ordered input): one
+    brackets the bound, the other tells whether that one is a glitch."""
     times = [r.at for r in readings]
-    first = max(bisect_left(times, window.start_utc) - 1, 0)
-    last = bisect_right(times, window.end_utc) + 1
+    first = max(bisect_left(times, window.start_utc) - 2, 0)
+    last = bisect_right(times, window.end_utc) + 2
     return readings[first:last]
 
 
 def _overlap(start: datetime, end: datetime, window: TimeWindow) -> timedelta:
     return max(min(end, window.end_utc) - max(start, window.start_utc), timedelta(0))
+
+
+def without_glitches(readings: Sequence[Instant]) -> list[Instant]:
+    """The index readings less the lone ones out of order (time-ordered input and output)."""
+    kept = list(readings[:1])
+    for i in range(1, len(readings) - 1):
+        before, this, after = kept[-1].value, readings[i].value, readings[i + 1].value
+        spike_up = this > after >= before
+        spike_down = this < before <= after
+        if not (spike_up or spike_down):
+            kept.append(readings[i])
+    return kept + list(readings[-1:]) if len(readings) > 1 else kept
 
 
 def index_difference(readings: Sequence[Instant], window: TimeWindow) -> Coverage:
@@ -67,7 +82,7 @@ def index_difference(readings: Sequence[Instant], window: TimeWindow) -> Coverag
     between two readings whose index did not fall.
     """
     energy, covered = 0.0, timedelta(0)
-    for a, b in pairwise(_near(readings, window)):
+    for a, b in pairwise(without_glitches(_near(readings, window))):
         inside = _overlap(a.at, b.at, window)
         if not inside or b.value < a.value or b.at <= a.at:
             continue

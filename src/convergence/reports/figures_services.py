@@ -54,9 +54,14 @@ def tmja(result: TrafficIndicators, year: int) -> TrafficAverageOut | None:
     return None
 
 
-def _vehicles(site: TrafficSiteOut, day: date) -> float | None:
-    found = [d.both.vehicles.value for d in site.days if d.day == day and d.valid]
+def _vehicles_measure(site: TrafficSiteOut, day: date) -> MeasureOut | None:
+    found = [d.both.vehicles for d in site.days if d.day == day and d.valid]
     return found[0] if found else None
+
+
+def _vehicles(site: TrafficSiteOut, day: date) -> float | None:
+    found = _vehicles_measure(site, day)
+    return found.value if found else None
 
 
 def _comparison(count: float, reference: float, name: str) -> str:
@@ -92,9 +97,10 @@ def traffic_figure(
     count, name = _vehicles(site, yesterday), station_name(site.station)
     if count is None:
         return replace(figure, trend=trend, detail=f"Journée incomplète à « {name} ».")
+    measure = _vehicles_measure(site, yesterday)
     headline = f"{fr.number(count, 0)} véhicules"
     detail = f"« {name} » : {_versus(site, count, annual)}."
-    return replace(figure, trend=trend, headline=headline, detail=detail)
+    return replace(figure, trend=trend, headline=headline, detail=detail, measure=measure)
 
 
 def zone_days(result: LightingIndicators) -> list[LightingZoneDayOut]:
