@@ -33,6 +33,9 @@ def test_a_member_created_through_the_api_gets_the_air_thresholds(
         "/api/v1/alert-rules", headers=territory.operator.bearer(), params={"member_id": member_id}
     ).json()
     mine = [r for r in rules if r["member_id"] == member_id]
+    silent = sorted(r["params"]["missed_periods"] for r in mine if r["params"]["kind"] == "silence")
+    assert silent == [3, 3, 3, 3]  # air, noise, traffic, water: three periods of the model
+    mine = [r for r in mine if r["params"]["kind"] == "threshold"]
     limits = sorted((r["params"]["quantity"], r["params"]["limit"], r["severity"]) for r in mine)
     assert limits == [
         ("no2", 200, "warning"),

@@ -1,5 +1,6 @@
 """The alert rules every new member gets, and can change: the French air-quality information
-and alert thresholds.
+and alert thresholds, and a silent sensor of each domain (after three report periods of its
+model, or two hours when its model states none).
 
 Code de l'environnement, article R221-1 (décret n° 2010-1250 du 21 octobre 2010), with the
 procedures of the arrêté du 7 avril 2016 relatif au déclenchement des procédures préfectorales
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, select
 
 from convergence.alerts.kinds import Comparison, Severity, TargetKind
-from convergence.alerts.schemas import RuleCreate, RuleOut, ThresholdParams
+from convergence.alerts.schemas import RuleCreate, RuleOut, SilenceParams, ThresholdParams
 from convergence.alerts.service import create_rule
 from convergence.alerts.tables import alert_rules
 from convergence.members.scope import MemberScope, require_write
@@ -61,9 +62,36 @@ AIR_THRESHOLDS = (
 )
 
 
+SILENT_AFTER_PERIODS = 3
+SILENT_WITHOUT_PERIOD_S = 2 * HOUR_S
+SILENCE_WATCHED = {
+    Domain.air: "qualité de l'air",
+    Domain.noise: "bruit",
+    Domain.traffic: "trafic",
+    Domain.water: "niveau d'eau",
+}
+
+
+def silence_rules(member_id: int) -> list[RuleCreate]:
+    """A sensor of a watched domain silent for three periods of its model (or two hours)."""
+    return [
+        RuleCreate(
+            name=f"Capteur silencieux ({label})",
+            member_id=member_id,
+            target_kind=TargetKind.domain,
+            domain=domain,
+            severity=Severity.warning,
+            params=SilenceParams(
+                max_silence_s=SILENT_WITHOUT_PERIOD_S, missed_periods=SILENT_AFTER_PERIODS
+            ),
+        )
+        for domain, label in SILENCE_WATCHED.items()
+    ]
+
+
 def default_rules(member_id: int) -> list[RuleCreate]:
     """The rules a new member starts with."""
-    return [
+    return silence_rules(member_id) + [
         RuleCreate(
             name=f"{t.name_fr} : {t.label} ({t.limit:g} µg/m³"
             f"{' en moyenne journalière' if t.mean_over_s else ''})",

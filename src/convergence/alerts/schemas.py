@@ -67,7 +67,16 @@ class SilenceParams(BaseModel):
 
     kind: Literal[RuleKind.silence] = RuleKind.silence
     quantity: str | None = Field(default=None, max_length=64)
-    max_silence_s: int = Field(ge=60, le=90 * 86400)
+    max_silence_s: int = Field(
+        ge=60, le=90 * 86400, description="silence tolerated when the model's period is unknown"
+    )
+    missed_periods: int | None = Field(
+        default=None,
+        ge=1,
+        le=1000,
+        description="silent after this many report periods of the device's model, where the "
+        "model states its period (report_period_s); max_silence_s otherwise",
+    )
 
 
 class EventParams(BaseModel):
