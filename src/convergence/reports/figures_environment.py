@@ -53,6 +53,13 @@ def air_figure(result: AirIndicators, today: date) -> KeyFigure:
     return replace(
         figure,
         headline=shown.label,
+        measure=MeasureOut(
+            value=float(shown.code),
+            unit=shown.unit,
+            rule=shown.rule,
+            completeness=shown.completeness,
+            publishable=shown.completeness.complete,
+        ),
         badge=Badge(shown.label, shown.colour),
         detail=f"Indice de {when} ({shown.status}), polluant(s) : {dominant}.",
     )
