@@ -6,14 +6,19 @@ local day's bounds, the time between an « on » reading and the following « of
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine
 
 from convergence.indicators.instants import Instant, index_difference, time_on
 from convergence.indicators.schemas import IndicatorQuery
-from convergence.indicators.service_lighting import lighting_indicators
+from convergence.indicators.service_lighting import (
+    compute_lighting,
+    compute_lighting_totals,
+    lighting_indicators,
+    zone_energy,
+)
 from convergence.indicators.timewindows import TimeWindow, local_day_window, local_days_window
 from tests.indicators.planting import make_site, scope_of, store
 from tests.support import Territory
@@ -143,3 +148,25 @@ def test_a_cabinet_read_every_six_hours_through_the_store(
     assert abs(january.burning_hours.value - BURNING_JANUARY_31) < 1.0
     # The power stops at 1 Feb 01:00 (UTC): its « on » is held 24 hours, to the day's end.
     assert february.burning_hours.completeness.complete
+
+
+def test_comparisons_read_the_index_at_the_bounds_only_and_agree(
+    engine: Engine, territory: Territory
+) -> None:
+    # February 2026, an index read every 6 hours rising by 3 kWh each time: the period's energy
+    # from the readings around its two bounds is the one from every reading (672 / 6 × 3).
+    asset = make_site(engine, territory, domain="lighting", name="Armoire A4")
+    start = utc(1, 29, 3)
+    points = [(start + timedelta(hours=6 * i), 100.0 + 3 * i) for i in range(4 * 34)]
+    store(engine, asset_id=asset, member_id=territory.versailles.id, quantity="energy",
+          points=points)  # fmt: skip
+    window = local_days_window(date(2026, 2, 1), date(2026, 2, 28))
+    query = IndicatorQuery(start=window.start_utc, end=window.end_utc)
+    scope = scope_of(engine, territory.versailles)
+    with engine.connect() as conn:
+        (every,) = compute_lighting(conn, scope=scope, query=query)
+        (bounds,) = compute_lighting_totals(conn, scope=scope, query=query)
+    assert len(bounds.index) < len(every.index) / 3
+    assert zone_energy([bounds]).value == pytest.approx(336.0)
+    assert zone_energy([every]).value == pytest.approx(336.0)
+    assert zone_energy([bounds]).completeness.complete

@@ -125,8 +125,25 @@ def _site_lighting(
     )
 
 
-def compute_lighting(
+def compute_lighting_totals(
     conn: Connection, *, scope: MemberScope, query: IndicatorQuery
+) -> list[SiteLighting]:
+    """As ``compute_lighting``, for the period's energy only (comparisons across many
+    communes): the index is read around the period's two bounds, the states not at all."""
+    return compute_lighting(conn, scope=scope, query=query, bounds_only=True)
+
+
+def _index_reads(window: TimeWindow, bounds_only: bool) -> list[TimeWindow]:
+    """Where the index is read: around the whole period, or around each bound only."""
+    if not bounds_only or window.end_utc - window.start_utc <= 2 * MARGIN:
+        return [TimeWindow(window.start_utc - MARGIN, window.end_utc + MARGIN)]
+    return [
+        TimeWindow(bound - MARGIN, bound + MARGIN) for bound in (window.start_utc, window.end_utc)
+    ]
+
+
+def compute_lighting(
+    conn: Connection, *, scope: MemberScope, query: IndicatorQuery, bounds_only: bool = False
 ) -> list[SiteLighting]:
     """Meter index, states and hourly kWh of every cabinet the query selects."""
     sites = domain_sites(
@@ -136,8 +153,11 @@ def compute_lighting(
     settings = settings_of(conn, scope=scope, asset_ids=ids, kind="lighting")
     rows = series_of(conn, scope=scope, asset_ids=ids, quantities=[ENERGY, POWER])
     days = local_days_window(query.first_day, query.last_day)
-    around = TimeWindow(days.start_utc - MARGIN, days.end_utc + MARGIN)
-    instants = instants_of(conn, rows=rows.values(), window=around)
+    read = [r for r in rows.values() if r.quantity == ENERGY or not bounds_only]
+    instants: dict[int, list[Instant]] = {}
+    for part in _index_reads(days, bounds_only):
+        for series_id, found in instants_of(conn, rows=read, window=part).items():
+            instants.setdefault(series_id, []).extend(found)
     power_rows = [r for r in rows.values() if r.quantity == POWER]
     hours = hourly_of(conn, rows=power_rows, window=days)
 

@@ -9,7 +9,7 @@ from sqlalchemy import Connection
 from convergence.indicators.service import ComparisonSpec
 from convergence.indicators.service_lighting import (
     LIGHTING_METRIC,
-    compute_lighting,
+    compute_lighting_totals,
     lighting_indicators,
     zone_energy,
 )
@@ -43,7 +43,7 @@ LINE = ServiceLine(
     label="Éclairage public",
     order=50,
     indicators=lighting_indicators,
-    comparison=ComparisonSpec(compute_lighting, zone_energy, LIGHTING_METRIC),
+    comparison=ComparisonSpec(compute_lighting_totals, zone_energy, LIGHTING_METRIC),
     page=DomainPage(
         path="/eclairage",
         title="Éclairage public",
