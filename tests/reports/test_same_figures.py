@@ -178,3 +178,15 @@ def test_a_figure_below_its_rule_is_never_a_headline() -> None:
 def test_the_now_is_after_october() -> None:
     # The planted month must be over for its PDF to be a whole month's.
     assert utcnow() > datetime(2026, 11, 1, tzinfo=UTC)
+
+
+def test_the_month_in_progress_is_called_partial(
+    client: TestClient, territory: Territory, planted: Sites
+) -> None:
+    log_in_as(client, territory.versailles, Role.elected)
+    today = local_day_of(utcnow())
+    current = client.get(f"/rapports/{today:%Y-%m}.pdf", params={"commune": VERSAILLES})
+    assert current.status_code == 200
+    assert "mois partiel" in pdf_text(current.content)
+    october = client.get("/rapports/2026-10.pdf", params={"commune": VERSAILLES})
+    assert "mois partiel" not in pdf_text(october.content)
