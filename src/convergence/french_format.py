@@ -7,10 +7,15 @@ break splits), the same narrow space before « % », a true minus sign, and time
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from convergence.paris_time import PARIS
+
+if TYPE_CHECKING:  # a figure is read by its attributes; this module stays below every layer
+    from convergence.indicators.schemas import MeasureOut
 
 NARROW_SPACE = "\u202f"
 MONTHS = (
@@ -129,3 +134,41 @@ def auto(value: float | None, unit: str = "") -> str:
         return "—"
     decimals = 0 if abs(value) >= 100 or float(value).is_integer() else 1 if abs(value) >= 1 else 2
     return with_unit(value, unit, decimals) if unit else number(value, decimals)
+
+
+UNITLESS = frozenset({"nombre", "ratio", "classe"})
+
+
+def share(ratio: float) -> str:
+    """``96 %`` — a share rounded down, so that an incomplete 99,6 % never reads 100 %."""
+    return f"{math.floor(100 * ratio + 1e-9)}{NARROW_SPACE}%"
+
+
+def figure(measure: MeasureOut | None, decimals: int = 1) -> str:
+    """A figure as every page, card and report writes it: ``123,7 kWh`` when its data meet
+    its rule, « données insuffisantes (34 %) » below the rule, a dash without any value."""
+    if measure is None or measure.value is None:
+        return "—"
+    if not measure.publishable:
+        return f"données insuffisantes ({share(measure.completeness.ratio)})"
+    if measure.unit in UNITLESS:
+        return number(measure.value, decimals)
+    return with_unit(measure.value, measure.unit, decimals)
+
+
+def completeness(measure: MeasureOut | None) -> str:
+    """« données : 96 % des heures (règle : 75 %) » — what the figure rests on."""
+    if measure is None:
+        return ""
+    done = measure.completeness
+    return f"données : {share(done.ratio)} des {done.basis} (règle : {share(done.required_ratio)})"
+
+
+def figure_with_completeness(measure: MeasureOut | None, decimals: int = 1) -> str:
+    """« 123,7 kWh (données : 100 % des heures (règle : 100 %)) », for sentences."""
+    if measure is None or measure.value is None:
+        return figure(measure, decimals)
+    if not measure.publishable:
+        return f"{figure(measure, decimals)} (règle : {share(measure.completeness.required_ratio)})"
+    done = measure.completeness
+    return f"{figure(measure, decimals)} (données : {share(done.ratio)} des {done.basis})"

@@ -11,10 +11,14 @@ from convergence.alerts.kinds import AlertStatus
 from convergence.alerts.queries import list_alerts
 from convergence.alerts.schedule import evaluate_schedule
 from convergence.members.roles import Role
+from convergence.members.scope import command_line_scope
+from convergence.registry import service
+from convergence.registry.schemas import AssetCreate, DeviceModelCreate
+from convergence.registry.service import register_device_model
 from convergence.timeseries.store import NewReading, store_readings
 from tests.alerts.conftest import MINUTE, T0, make_asset, user_scope
 from tests.alerts.flow import ingest, rule
-from tests.support import Territory
+from tests.support import VERSAILLES_TOWN_HALL, Territory
 
 
 def run_schedule(engine: Engine, at: timedelta) -> tuple[list[int], list[int]]:
@@ -134,3 +138,53 @@ def test_air_index_mauvais_fires_from_the_hourly_rollups(
         [alert] = list_alerts(conn, scope=technician)
     assert "Mauvais" in alert.message
     assert "non officiel" in alert.message
+
+
+def test_silence_counts_the_periods_of_the_device_model(
+    engine: Engine, territory: Territory
+) -> None:
+    # A model that reports every 15 minutes: silent after 3 periods, 45 minutes. A device of a
+    # model without a stated period falls back on max_silence_s (2 hours).
+    with engine.begin() as conn:
+        quarter = register_device_model(
+            conn,
+            data=DeviceModelCreate(
+                vendor="Hydro", model="L15", domain="water", report_period_s=900
+            ),
+            actor="test",
+        )
+        unknown = register_device_model(
+            conn, data=DeviceModelCreate(vendor="Hydro", model="LX", domain="water"), actor="test"
+        )
+    technician = user_scope(engine, territory.versailles, Role.technician)
+    member = territory.versailles.id
+    gauges = {}
+    for model in (quarter, unknown):
+        with engine.begin() as conn:
+            gauges[model.model] = service.create_asset(
+                conn,
+                scope=command_line_scope(),
+                data=AssetCreate(
+                    member_id=member, name=f"Limnimètre {model.model}", kind="sensor",
+                    domain="water", status="active", device_model_id=model.id,
+                    lon=VERSAILLES_TOWN_HALL[0], lat=VERSAILLES_TOWN_HALL[1],
+                ),
+            ).id  # fmt: skip
+        ingest(engine, asset_id=gauges[model.model], member_id=member, points=[(T0, 1.2)], now=T0)
+    rule(
+        engine,
+        technician,
+        name="Limnimètre muet",
+        target_kind="domain",
+        domain="water",
+        params={"kind": "silence", "max_silence_s": 7200, "missed_periods": 3},
+    )
+    assert run_schedule(engine, 40 * MINUTE) == ([], [])
+    fired, _ = run_schedule(engine, 50 * MINUTE)
+    with engine.connect() as conn:
+        [alert] = list_alerts(conn, scope=technician)
+    assert fired == [alert.id]
+    assert alert.asset_id == gauges["L15"]
+    assert "silence toléré : 45 min" in alert.message
+    fired, _ = run_schedule(engine, 125 * MINUTE)
+    assert len(fired) == 1  # the model without a period, after 2 hours

@@ -30,15 +30,14 @@ def plant_cabinet(
     *,
     skip: int | None = None,
 ) -> int:
-    """A cabinet whose index rises by ``kwh[i]`` during hour i (read at :59), base 1 000 kWh
-    read the hour before; its power is kWh × 1 000 W (read at :30)."""
+    """A cabinet whose index rises by ``kwh[i]`` during hour i (read at its end), base
+    1 000 kWh read at the first hour's start; its power is kWh × 1 000 W (read at :30)."""
     asset = make_site(engine, territory, domain="lighting", name="Armoire A12")
-    minute = timedelta(minutes=59)
-    index, total = [(hours[0] - HOUR + minute, 1000.0)], 1000.0
+    index, total = [(hours[0], 1000.0)], 1000.0
     for i, (hour, used) in enumerate(zip(hours, kwh, strict=True)):
         total += used
         if i != skip:
-            index.append((hour + minute, total))
+            index.append((hour + HOUR, total))
     power = [(h + timedelta(minutes=30), 1000 * used) for h, used in zip(hours, kwh, strict=True)]
     member = territory.versailles.id
     store(engine, asset_id=asset, member_id=member, quantity="energy", points=index)
@@ -52,8 +51,10 @@ def days_query(first: date, last: date) -> IndicatorQuery:
 
 
 def test_daily_energy_of_the_23_hour_day(engine: Engine, territory: Territory) -> None:
-    # 2026-03-29: 13 lit hours at 10 kWh and 10 dark hours at 0 -> 130 kWh, 23 of 23 hours;
-    # 13 burning hours (mean power 10 kW above the 50 W threshold).
+    # 2026-03-29: 13 lit hours at 10 kWh and 10 dark hours at 0 -> 130 kWh, 23 of 23 hours.
+    # Power read at :30 of each hour: on from 00:30 to the « off » reading at 07:30 (7 h),
+    # then from 17:30 to the day's end at 24:00 (5.5 h) -> 12.5 h; the first half hour's
+    # state is unknown (22.5 of 23 hours).
     day = date(2026, 3, 29)
     hours = local_day_window(day).hour_starts()
     kwh = [10.0 if i < 7 or i >= 17 else 0.0 for i in range(len(hours))]
@@ -69,7 +70,8 @@ def test_daily_energy_of_the_23_hour_day(engine: Engine, territory: Territory) -
     assert daily.energy.unit == "kWh"
     assert (daily.energy.completeness.present, daily.energy.completeness.expected) == (23, 23)
     assert daily.energy.publishable
-    assert (daily.burning_hours.value, daily.burning_hours.unit) == (13.0, "h")
+    assert (daily.burning_hours.value, daily.burning_hours.unit) == (12.5, "h")
+    assert daily.burning_hours.completeness.present == pytest.approx(22.5)
     (commune,) = result.communes
     assert commune.energy.value == pytest.approx(130.0)
     # 130 kWh for Versailles' 84 095 inhabitants.
@@ -77,11 +79,9 @@ def test_daily_energy_of_the_23_hour_day(engine: Engine, territory: Territory) -
     assert commune.per_inhabitant.unit == "kWh/hab."
 
 
-def test_a_missing_meter_hour_leaves_the_month_incomplete(
-    engine: Engine, territory: Territory
-) -> None:
-    # February 2026: 672 hours at 1 kWh. The index of hour 100 is missing: hours 100 and 101
-    # have no delta -> 670 kWh over 670 of 672 hours, incomplete.
+def test_a_missing_meter_reading_loses_no_energy(engine: Engine, territory: Territory) -> None:
+    # February 2026: 672 hours at 1 kWh. The index read at the end of hour 100 is missing:
+    # the index still counted -> 672 kWh over 672 of 672 hours, complete.
     first = date(2026, 2, 1)
     hours = local_days_window(first, date(2026, 2, 28)).hour_starts()
     plant_cabinet(engine, territory, hours, [1.0] * len(hours), skip=100)
@@ -93,9 +93,9 @@ def test_a_missing_meter_hour_leaves_the_month_incomplete(
         )
     (month,) = result.stations[0].months
     assert (month.year, month.month) == (2026, 2)
-    assert month.energy.value == pytest.approx(670.0)
-    assert (month.energy.completeness.present, month.energy.completeness.expected) == (670, 672)
-    assert not month.energy.completeness.complete
+    assert month.energy.value == pytest.approx(672.0)
+    assert (month.energy.completeness.present, month.energy.completeness.expected) == (672, 672)
+    assert month.energy.completeness.complete
 
 
 def test_savings_against_the_whole_night(engine: Engine, territory: Territory) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from convergence.alerts.queries import list_alerts
 from convergence.alerts.schedule import evaluate_schedule
@@ -68,3 +68,31 @@ def test_a_glitch_set_aside_opens_no_vigilance(
         [(T0 + timedelta(minutes=10 * i), v) for i, v in enumerate(levels)],
     )
     assert _schedule(engine, T0 + timedelta(hours=1)) == []
+
+
+def test_an_open_orange_alert_becomes_critical_when_red_is_reached(
+    engine: Engine, territory: Territory, send: Send
+) -> None:
+    gauge = register(engine, territory.boulogne.id, name="Seine", serial="SEINE-3", boulogne=True)
+    _vigilance(engine, territory, gauge)
+    send(territory.boulogne.id, "SEINE-3", "water_level", [(T0, 5.1)])  # orange (4,92)
+    [opened] = _schedule(engine, T0 + timedelta(minutes=5))
+    scope = user_scope(engine, territory.boulogne, Role.technician)
+    with engine.connect() as conn:
+        [alert] = list_alerts(conn, scope=scope)
+    assert (alert.severity, alert.id) == ("warning", opened)
+    send(territory.boulogne.id, "SEINE-3", "water_level", [(T0 + timedelta(minutes=30), 6.34)])
+    assert _schedule(engine, T0 + timedelta(minutes=35)) == []  # no second alert
+    with engine.connect() as conn:
+        [alert] = list_alerts(conn, scope=scope)
+        history = (
+            conn.execute(
+                text("SELECT action FROM alert_events WHERE alert_id = :id ORDER BY id"),
+                {"id": opened},
+            )
+            .scalars()
+            .all()
+        )
+    assert (alert.id, alert.severity) == (opened, "critical")
+    assert "6,34 m, au-dessus du seuil rouge (5,92 m)" in alert.message
+    assert history == ["fired", "escalated"]

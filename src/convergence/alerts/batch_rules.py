@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 # A rate needs readings spanning half its window (as the water indicator's rate of rise).
 RATE_REQUIRED_SPAN = 0.5
+# A mean needs 75 % of its window (18 hourly values of 24, as the daily air values).
+MEAN_REQUIRED_SPAN = 0.75
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +72,11 @@ def _threshold(context: BatchContext) -> Outcome:
     if batch is None:
         return Outcome()
     ts, value = batch.latest
+    if params.mean_over_s:
+        mean = _mean_over(context.conn, batch.series_id, ts, params.mean_over_s)
+        if mean is None:
+            return Outcome()
+        value = mean
     state = threshold_state(
         value, comparison=params.comparison, limit=params.limit, hysteresis=params.hysteresis
     )
@@ -84,15 +91,38 @@ def _threshold(context: BatchContext) -> Outcome:
 
 
 def threshold_message(params: ThresholdParams, value: float) -> str:
-    """« Dioxyde d'azote : 473 µg/m³, au-dessus du seuil d'alerte (400 µg/m³) »."""
+    """« Dioxyde d'azote : 473 µg/m³, au-dessus du seuil d'alerte (400 µg/m³) »; a mean says
+    so: « … : 62 µg/m³ en moyenne sur 24 h, au-dessus … »."""
     unit = quantity_unit(params.quantity)
+    mean = (
+        f" en moyenne sur {duration(timedelta(seconds=params.mean_over_s))}"
+        if params.mean_over_s
+        else ""
+    )
     side = COMPARISON_FR[params.comparison]
     limit = f"{fr.compact(params.limit)}{unit}"
     if params.threshold_label:
         where = f"{side.removesuffix(' de')} du {params.threshold_label} ({limit})"
     else:
         where = f"{side} {limit}"
-    return f"{quantity_label(params.quantity)} : {fr.compact(value)}{unit}, {where}"
+    return f"{quantity_label(params.quantity)} : {fr.compact(value)}{unit}{mean}, {where}"
+
+
+def _mean_over(conn: Connection, series_id: int, at: datetime, seconds: int) -> float | None:
+    """Mean of the valid readings in (at − seconds, at]; None when they span under 75 %."""
+    window = timedelta(seconds=seconds)
+    row = conn.execute(
+        select(func.avg(readings.c.value), func.min(readings.c.ts)).where(
+            readings.c.series_id == series_id,
+            readings.c.ts > at - window,
+            readings.c.ts <= at,
+            readings.c.quality == 0,
+        )
+    ).one()
+    mean, first = row
+    if mean is None or first is None or at - first < window * MEAN_REQUIRED_SPAN:
+        return None
+    return float(mean)
 
 
 def _held_since(

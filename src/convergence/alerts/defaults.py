@@ -1,5 +1,6 @@
 """The alert rules every new member gets, and can change: the French air-quality information
-and alert thresholds.
+and alert thresholds, and a silent sensor of each domain (after three report periods of its
+model, or two hours when its model states none).
 
 Code de l'environnement, article R221-1 (décret n° 2010-1250 du 21 octobre 2010), with the
 procedures of the arrêté du 7 avril 2016 relatif au déclenchement des procédures préfectorales
@@ -8,8 +9,9 @@ en cas d'épisodes de pollution de l'air ambiant:
 - O3: information 180 µg/m³, alert 240 µg/m³ (hourly mean);
 - NO2: information 200 µg/m³, alert 400 µg/m³ (hourly mean);
 - SO2: information 300 µg/m³ (hourly mean), alert 500 µg/m³ over three consecutive hours;
-- PM10 (50 and 80 µg/m³) are daily means: a threshold on readings cannot state them, so they
-  are left to the daily air indicators (their exceedances table) for now.
+- PM10: information 50 µg/m³, alert 80 µg/m³ (daily mean): compared with the mean of the last
+  24 hours' valid readings (needing 18 hours of them, as the daily air values), so an episode
+  is told while it happens rather than after midnight.
 
 The rules watch the member's air sensors, which report hourly means. An information
 threshold is a warning, an alert threshold is critical.
@@ -22,13 +24,14 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, select
 
 from convergence.alerts.kinds import Comparison, Severity, TargetKind
-from convergence.alerts.schemas import RuleCreate, RuleOut, ThresholdParams
+from convergence.alerts.schemas import RuleCreate, RuleOut, SilenceParams, ThresholdParams
 from convergence.alerts.service import create_rule
 from convergence.alerts.tables import alert_rules
 from convergence.members.scope import MemberScope, require_write
 from convergence.registry.kinds import Domain
 
 HOUR_S = 3600
+DAY_S = 24 * HOUR_S
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +42,7 @@ class AirThreshold:
     limit: float
     severity: Severity
     min_duration_s: int = 0
+    mean_over_s: int = 0
 
 
 AIR_THRESHOLDS = (
@@ -49,14 +53,48 @@ AIR_THRESHOLDS = (
     AirThreshold("so2", "Dioxyde de soufre", "seuil d'information", 300, Severity.warning),
     # Three consecutive hourly means: the first and the third are two hours apart.
     AirThreshold("so2", "Dioxyde de soufre", "seuil d'alerte", 500, Severity.critical, 2 * HOUR_S),
+    AirThreshold(
+        "pm10", "Particules PM10", "seuil d'information", 50, Severity.warning, 0, 24 * HOUR_S
+    ),
+    AirThreshold(
+        "pm10", "Particules PM10", "seuil d'alerte", 80, Severity.critical, 0, 24 * HOUR_S
+    ),
 )
+
+
+SILENT_AFTER_PERIODS = 3
+SILENT_WITHOUT_PERIOD_S = 2 * HOUR_S
+SILENCE_WATCHED = {
+    Domain.air: "qualité de l'air",
+    Domain.noise: "bruit",
+    Domain.traffic: "trafic",
+    Domain.water: "niveau d'eau",
+}
+
+
+def silence_rules(member_id: int) -> list[RuleCreate]:
+    """A sensor of a watched domain silent for three periods of its model (or two hours)."""
+    return [
+        RuleCreate(
+            name=f"Capteur silencieux ({label})",
+            member_id=member_id,
+            target_kind=TargetKind.domain,
+            domain=domain,
+            severity=Severity.warning,
+            params=SilenceParams(
+                max_silence_s=SILENT_WITHOUT_PERIOD_S, missed_periods=SILENT_AFTER_PERIODS
+            ),
+        )
+        for domain, label in SILENCE_WATCHED.items()
+    ]
 
 
 def default_rules(member_id: int) -> list[RuleCreate]:
     """The rules a new member starts with."""
-    return [
+    return silence_rules(member_id) + [
         RuleCreate(
-            name=f"{t.name_fr} : {t.label} ({t.limit:g} µg/m³)",
+            name=f"{t.name_fr} : {t.label} ({t.limit:g} µg/m³"
+            f"{' en moyenne journalière' if t.mean_over_s else ''})",
             member_id=member_id,
             target_kind=TargetKind.domain,
             domain=Domain.air,
@@ -67,6 +105,7 @@ def default_rules(member_id: int) -> list[RuleCreate]:
                 limit=t.limit,
                 min_duration_s=t.min_duration_s,
                 threshold_label=t.label,
+                mean_over_s=t.mean_over_s,
             ),
             cooldown_s=3 * HOUR_S,
         )

@@ -61,6 +61,7 @@ class AlertAction(StrEnum):
     """What happened to an alert, as written in its history."""
 
     fired = "fired"
+    escalated = "escalated"  # the level reached rose: a graver severity, same alert
     acknowledged = "acknowledged"
     resolved = "resolved"
 

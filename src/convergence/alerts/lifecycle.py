@@ -5,6 +5,10 @@ on that asset for ``cooldown_s`` seconds (15 min by default). If the condition s
 when the cool-down ends, the next evaluation (next batch, or next scheduled run) fires. With
 the hysteresis of threshold and rate rules, a value hovering at the limit cannot open and
 close alerts in a loop.
+
+An open alert whose condition reaches a graver level (water orange → rouge) is escalated: the
+same alert takes the graver severity and the new text, its history says so, and its notices
+are sent again (a subscriber to critical alerts only hears of it now).
 """
 
 from __future__ import annotations
@@ -60,16 +64,38 @@ class OpenAlert:
     id: int
     member_id: int
     details: dict[str, Any]
+    severity: Severity = Severity.info
 
 
 def find_open(conn: Connection, *, rule_id: int, asset_id: int) -> OpenAlert | None:
     """The open (firing or acknowledged) alert of a rule on an asset, if any."""
     row = conn.execute(
-        select(alerts.c.id, alerts.c.member_id, alerts.c.details).where(
+        select(alerts.c.id, alerts.c.member_id, alerts.c.details, alerts.c.severity).where(
             alerts.c.rule_id == rule_id, alerts.c.asset_id == asset_id, OPEN_CONDITION
         )
     ).first()
-    return None if row is None else OpenAlert(row.id, row.member_id, dict(row.details))
+    if row is None:
+        return None
+    return OpenAlert(row.id, row.member_id, dict(row.details), Severity(row.severity))
+
+
+def escalate(conn: Connection, *, alert: OpenAlert, trigger: Trigger, now: datetime) -> Outcome:
+    """Give an open alert the graver severity its condition reached, and tell again."""
+    assert trigger.severity is not None
+    conn.execute(
+        update(alerts)
+        .where(alerts.c.id == alert.id, OPEN_CONDITION)
+        .values(
+            severity=trigger.severity.value,
+            trigger_ts=trigger.ts,
+            value=trigger.value,
+            message=trigger.message,
+            details=trigger.details,
+        )
+    )
+    _history(conn, alert.id, alert.member_id, now, AlertAction.escalated, SYSTEM_ACTOR, trigger)
+    queued = queue_alert_notifications(conn, alert_id=alert.id, event=DeliveryEvent.fired, now=now)
+    return Outcome(deliveries=queued)
 
 
 def in_cooldown(conn: Connection, *, rule: Rule, asset_id: int, now: datetime) -> bool:
@@ -144,6 +170,9 @@ def settle(
     """Resolve the open alert when the condition is clear; fire one when it holds."""
     current = find_open(conn, rule_id=rule.id, asset_id=asset.id)
     if current is not None:
+        graver = trigger.severity is not None and trigger.severity.rank > current.severity.rank
+        if state is ConditionState.holds and graver:
+            return escalate(conn, alert=current, trigger=trigger, now=now)
         if state is not ConditionState.clear:
             return Outcome()
         return resolve(conn, alert=current, actor=SYSTEM_ACTOR, now=now, trigger=trigger)

@@ -19,6 +19,7 @@ from convergence.alerts.lifecycle import Outcome, Trigger, settle
 from convergence.alerts.schemas import SilenceParams
 from convergence.alerts.targets import Asset, Rule, load_rules, watched_assets
 from convergence.alerts.wording import duration, quantity_label
+from convergence.registry.tables import device_models
 from convergence.timeseries.tables import series
 
 # Public functions here read or write members' rows without a scope (a system module):
@@ -51,6 +52,18 @@ def last_data_at(conn: Connection, *, asset_id: int, quantity: str | None) -> da
     return last
 
 
+def silence_limit(conn: Connection, params: SilenceParams, asset: Asset) -> timedelta:
+    """The silence tolerated: so many periods of the asset's model, else ``max_silence_s``."""
+    if params.missed_periods is None or asset.device_model_id is None:
+        return timedelta(seconds=params.max_silence_s)
+    period = conn.execute(
+        select(device_models.c.report_period_s).where(device_models.c.id == asset.device_model_id)
+    ).scalar()
+    if period is None:
+        return timedelta(seconds=params.max_silence_s)
+    return timedelta(seconds=params.missed_periods * period)
+
+
 def _silence(
     conn: Connection, rule: Rule, asset: Asset, now: datetime
 ) -> tuple[ConditionState, Trigger] | None:
@@ -59,7 +72,7 @@ def _silence(
     last = last_data_at(conn, asset_id=asset.id, quantity=params.quantity)
     if last is None:
         return None  # never sent: not a sensor that stopped, but one not yet started
-    limit = timedelta(seconds=params.max_silence_s)
+    limit = silence_limit(conn, params, asset)
     what = f"de {quantity_label(params.quantity)}" if params.quantity else ""
     if now - last < limit:
         trigger = Trigger(ts=last, value=None, message=f"données {what} reçues le {fr.when(last)}")
@@ -68,7 +81,7 @@ def _silence(
         f"aucune donnée {what} depuis {duration(now - last)} (dernière le {fr.when(last)}, "
         f"silence toléré : {duration(limit)})"
     ).replace("  ", " ")
-    details = {"last_data_at": last.isoformat(), "max_silence_s": params.max_silence_s}
+    details = {"last_data_at": last.isoformat(), "max_silence_s": limit.total_seconds()}
     trigger = Trigger(ts=last + limit, value=None, message=message, details=details)
     return ConditionState.holds, trigger
 

@@ -40,6 +40,13 @@ class ThresholdParams(BaseModel):
         max_length=60,
         description="what the limit is, named in the alert's text, e.g. « seuil d'alerte »",
     )
+    mean_over_s: int = Field(
+        default=0,
+        ge=0,
+        le=7 * 86400,
+        description="compare the mean of the valid readings over this many seconds ending with "
+        "the latest (86400 for a daily mean, as PM10's thresholds); 0 compares each reading",
+    )
 
 
 class RateParams(BaseModel):
@@ -60,7 +67,16 @@ class SilenceParams(BaseModel):
 
     kind: Literal[RuleKind.silence] = RuleKind.silence
     quantity: str | None = Field(default=None, max_length=64)
-    max_silence_s: int = Field(ge=60, le=90 * 86400)
+    max_silence_s: int = Field(
+        ge=60, le=90 * 86400, description="silence tolerated when the model's period is unknown"
+    )
+    missed_periods: int | None = Field(
+        default=None,
+        ge=1,
+        le=1000,
+        description="silent after this many report periods of the device's model, where the "
+        "model states its period (report_period_s); max_silence_s otherwise",
+    )
 
 
 class EventParams(BaseModel):

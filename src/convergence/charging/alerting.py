@@ -25,6 +25,7 @@ from sqlalchemy import Connection
 
 from convergence.charging.kinds import ConnectionState, EventKind
 from convergence.charging.ocpp.observations import ChargePointRef
+from convergence.quality.qualify import qualify
 from convergence.timeseries.committed import Committed
 from convergence.timeseries.store import NewEvent, NewReading, insert_events, store_readings
 
@@ -75,7 +76,9 @@ class Sink:
         """Store what was gathered; what was actually new, for the reactors after the commit."""
         readings, events = self.readings, self.events
         self.readings, self.events = [], []
-        inserted = store_readings(conn, readings).inserted if readings else []
+        # Meter values take the qualify stage like any reading: set-aside ones feed no figure
+        # and no alert.
+        inserted = store_readings(conn, readings, qualify=qualify).valid if readings else []
         new_keys = set(insert_events(conn, events)) if events else set()
         new_events = [e for e in events if (e.asset_id, e.kind, e.ts) in new_keys]
         return Committed(readings=inserted, events=new_events)

@@ -12,7 +12,9 @@ status ever reported for the point is not observed, and is left out of both term
 **Occupancy rate** = time occupied (Preparing…Finishing in 1.6, Occupied in 2.0.1) / time
 observed. **Sessions**, **failed sessions** and **energy delivered** count the sessions
 started in the period (``transactions.py`` says when a session fails). A commune's rates are
-the sums of its points' times, so that every point weighs by the time it was observed.
+the sums of its points' times, so that every point weighs by the time it was observed; they
+rest on the points heard from (observed some time in the period), and the commune states
+how many were not (« 40 points sans nouvelles ») rather than letting two points speak for 42.
 """
 
 from __future__ import annotations
@@ -130,6 +132,7 @@ class CommuneIndicators(SessionTally):
 
     commune_insee: str | None
     points: int
+    heard: int  # points observed some time in the period
     observed_s: float
     in_service_s: float
     availability_rate: float | None
@@ -166,6 +169,7 @@ def _commune(insee: str | None, points: list[PointIndicators]) -> CommuneIndicat
     return CommuneIndicators(
         commune_insee=insee,
         points=len(points),
+        heard=sum(1 for p in points if p.observed_s > 0),
         observed_s=observed,
         in_service_s=in_service,
         availability_rate=rate(in_service, observed),

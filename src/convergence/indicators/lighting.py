@@ -1,6 +1,9 @@
 """Street-lighting indicators: energy, burning hours, lamps out of service and savings.
 
-Energy comes from feeder (armoire) meters as hourly kWh rollups; savings compare it with a
+Energy comes from feeder (armoire) meters: the index difference over the period,
+interpolated at its bounds (``instants.index_difference``), else hourly kWh from the mean
+power; burning hours come from the on/off state and its durations (``instants.time_on``).
+Savings compare the energy with a
 whole-night baseline (installed power × sunset-to-sunrise hours, NOAA equations in ``sun``).
 The luminaire and schedule checks follow the arrêté du 27 décembre 2018.
 """
@@ -15,7 +18,9 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from convergence.errors import InvalidInput
+from convergence.indicators.instants import Instant, index_difference, time_on
 from convergence.indicators.regulations.lighting import (
+    BURNING_HOURS,
     FAILURE_RATE,
     LIGHTING_ENERGY,
     WHOLE_NIGHT_BASELINE,
@@ -45,6 +50,28 @@ def energy_over(
     completeness = Completeness(len(hours), round(window.hours), required_ratio, "heures")
     value = sum(hours.values()) if hours else None
     return Measure(value, Unit.KWH, LIGHTING_ENERGY.text, completeness)
+
+
+def energy_from_index(
+    index: Sequence[Instant], window: TimeWindow, *, required_ratio: float = ENERGY_REQUIRED_RATIO
+) -> Measure:
+    """kWh of a window: meter index at its end minus index at its start (interpolated).
+
+    Completeness in hours: the window's hours lying between two readings of a rising index.
+    """
+    found = index_difference(index, window)
+    done = Completeness(found.covered_hours, found.window_hours, required_ratio, "heures")
+    return Measure(found.value, Unit.KWH, LIGHTING_ENERGY.text, done)
+
+
+def burning_hours_from_states(states: Sequence[Instant], window: TimeWindow) -> Measure:
+    """Hours switched on in a window: from each « on » to the following « off », clipped.
+
+    Completeness in hours: the window's hours whose state is known.
+    """
+    found = time_on(states, window)
+    done = Completeness(found.covered_hours, found.window_hours, 1.0, "heures")
+    return Measure(found.value, Unit.HOUR, BURNING_HOURS.text, done)
 
 
 def daily_energy(hourly_kwh: Sequence[HourlySample], day: date, tz: ZoneInfo = PARIS) -> Measure:

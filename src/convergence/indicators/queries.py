@@ -17,12 +17,13 @@ from pydantic import TypeAdapter
 from sqlalchemy import Connection, Row, Select, select
 
 from convergence.errors import NotFound
+from convergence.indicators.instants import Instant
 from convergence.indicators.schemas import SiteSettings, StationOut
 from convergence.indicators.tables import site_settings
 from convergence.indicators.timewindows import TimeWindow
 from convergence.members.scope import MemberScope, member_clause
 from convergence.registry.tables import assets
-from convergence.timeseries.buckets import Bucket, hourly_buckets, raw_buckets
+from convergence.timeseries.buckets import Bucket, hourly_buckets, raw_buckets, valid_points
 from convergence.timeseries.query_schemas import TimeRange
 from convergence.timeseries.tables import series
 
@@ -169,6 +170,25 @@ def raw_of(
         return {}
     period = TimeRange(start=window.start_utc, end=window.end_utc)
     return _by_series(raw_buckets(conn, series_ids=ids, time_range=period, limit=RAW_LIMIT))
+
+
+def instants_of(
+    conn: Connection, *, rows: Iterable[SeriesRow], window: TimeWindow
+) -> dict[int, list[Instant]]:
+    """Valid readings of the series in the window, per series id, in time order.
+
+    Read for indexes and states whose quantity over a period needs the instants (the index at
+    the period's bounds, the time between an « on » and an « off »): only the derived
+    aggregate leaves, so aggregate readers are served too.
+    """
+    ids = sorted({row.id for row in rows})
+    if not ids or window.end_utc <= window.start_utc:
+        return {}
+    period = TimeRange(start=window.start_utc, end=window.end_utc)
+    found: dict[int, list[Instant]] = defaultdict(list)
+    for series_id, ts, value in valid_points(conn, series_ids=ids, time_range=period):
+        found[series_id].append(Instant(ts, value))
+    return dict(found)
 
 
 def settings_of(

@@ -355,13 +355,20 @@ class LightingSiteOut(BaseModel):
     savings: SavingsOut | None
 
 
+class LightingZoneDayOut(BaseModel):
+    day: date
+    energy: MeasureOut
+
+
 class LightingZoneOut(BaseModel):
-    """Energy of a zone: the sum of its cabinets, per inhabitant of the communes with data."""
+    """Energy of a zone: the sum of its cabinets, per inhabitant of the communes with data;
+    and the sum of each local day (the days add up to the period)."""
 
     zone: ZoneOut
     sites: int
     energy: MeasureOut
     per_inhabitant: PerInhabitantOut
+    days: list[LightingZoneDayOut] = []
 
 
 class LightingIndicators(BaseModel):
@@ -397,6 +404,8 @@ class ChargingZoneOut(BaseModel):
 
     commune_insee: str | None
     points: int
+    heard_points: int  # observed some time in the period; the values rest on them
+    silent_points: int  # sent nothing the period can use: « sans nouvelles »
     values: ChargingValuesOut
 
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import Connection
 
 from convergence.indicators.service import ComparisonSpec
 from convergence.indicators.services.lighting import (
     LIGHTING_METRIC,
-    compute_lighting,
+    compute_lighting_totals,
     lighting_indicators,
     zone_energy,
 )
@@ -24,10 +24,10 @@ from convergence.web.pages.domains.indicators import lighting_energy_figure
 
 
 def key_figure(conn: Connection, *, scope: MemberScope, commune: str, today: date) -> KeyFigure:
-    """Yesterday's energy of the commune's cabinets, with the last days'."""
+    """The last complete day's energy of the commune's cabinets, with the last days'."""
     query = last_days(today, TREND_DAYS, commune=commune)
     result = lighting_indicators(conn, scope=scope, query=query)
-    return lighting_figure(result, today - timedelta(days=1))
+    return lighting_figure(result, today)
 
 
 def report_section(
@@ -43,7 +43,7 @@ LINE = ServiceLine(
     label="Éclairage public",
     order=50,
     indicators=lighting_indicators,
-    comparison=ComparisonSpec(compute_lighting, zone_energy, LIGHTING_METRIC),
+    comparison=ComparisonSpec(compute_lighting_totals, zone_energy, LIGHTING_METRIC),
     page=DomainPage(
         path="/eclairage",
         title="Éclairage public",

@@ -23,6 +23,7 @@ from convergence.indicators.result_schemas import (
     WaterIndicators,
     WaterSiteOut,
 )
+from convergence.indicators.schemas import MeasureOut
 from convergence.reports.colours import WATER_COLOURS
 from convergence.reports.schemas import NO_DATA, Badge, KeyFigure, TrendPoint, station_name
 
@@ -52,14 +53,27 @@ def air_figure(result: AirIndicators, today: date) -> KeyFigure:
     return replace(
         figure,
         headline=shown.label,
+        measure=MeasureOut(
+            value=float(shown.code),
+            unit=shown.unit,
+            rule=shown.rule,
+            completeness=shown.completeness,
+            publishable=shown.completeness.complete,
+        ),
         badge=Badge(shown.label, shown.colour),
         detail=f"Indice de {when} ({shown.status}), polluant(s) : {dominant}.",
     )
 
 
-def _lden_of(station: NoiseStationOut, day: date) -> float | None:
-    found = [d.lden.value for d in station.days if d.first_day == day]
+def _lden_measure(station: NoiseStationOut, day: date) -> MeasureOut | None:
+    found = [d.lden for d in station.days if d.first_day == day]
     return found[0] if found else None
+
+
+def _lden_of(station: NoiseStationOut, day: date) -> float | None:
+    """The day's Lden when its data meet the rule (a partial day's is no figure)."""
+    found = _lden_measure(station, day)
+    return found.value if found is not None and found.publishable else None
 
 
 def loudest_per_day(stations: Sequence[NoiseStationOut], days: Sequence[date]) -> list[TrendPoint]:
@@ -86,13 +100,17 @@ def noise_figure(result: NoiseIndicators, yesterday: date) -> KeyFigure:
     )
     measured = [(s, v) for s in result.stations if (v := _lden_of(s, yesterday)) is not None]
     if not measured:
-        return figure
-    station, level = max(measured, key=lambda pair: pair[1])
+        partial = [m for s in result.stations if (m := _lden_measure(s, yesterday))]
+        found = next((m for m in partial if m.value is not None), None)
+        return replace(figure, headline=fr.figure(found), measure=found) if found else figure
+    station, _ = max(measured, key=lambda pair: pair[1])
+    level = _lden_measure(station, yesterday)
     band = next(d.lden_band for d in station.days if d.first_day == yesterday)
     name = station.station.name or f"équipement n° {station.station.asset_id}"
     return replace(
         figure,
-        headline=fr.with_unit(level, "dB(A)"),
+        headline=fr.figure(level),
+        measure=level,
         badge=Badge(f"classe {band_words(band)}") if band else None,
         detail=f"Au sonomètre « {name} » ; {len(result.stations)} sonomètre(s) dans la commune.",
     )
@@ -124,12 +142,13 @@ def water_figure(result: WaterIndicators, trend: Sequence[TrendPoint]) -> KeyFig
     if worst is None or worst.level is None:
         return _unclassed_water(figure, result.stations)
     name = station_name(worst.station)
-    height = fr.with_unit(worst.height.value if worst.height else None, "m", 2)
-    rate = fr.with_unit(worst.rate.value if worst.rate else None, "cm/h", 1)
+    height = fr.figure(worst.height, 2)
+    rate = fr.figure(worst.rate, 1)
     stale = " (mesure ancienne)" if worst.stale else ""
     return replace(
         figure,
         headline=worst.level.capitalize(),
+        measure=worst.height,
         badge=Badge(worst.level.capitalize(), WATER_COLOURS.get(worst.level)),
         detail=f"« {name} » : {height}, montée {rate}{stale}.",
     )
@@ -137,9 +156,9 @@ def water_figure(result: WaterIndicators, trend: Sequence[TrendPoint]) -> KeyFig
 
 def _unclassed_water(figure: KeyFigure, sites: Sequence[WaterSiteOut]) -> KeyFigure:
     """Without thresholds, the highest latest height, not classed."""
-    measured = [(s, s.height.value) for s in sites if s.height and s.height.value is not None]
+    measured = [s for s in sites if s.height and s.height.value is not None]
     if not measured:
         return figure
-    top, level = max(measured, key=lambda pair: pair[1] or 0.0)
+    top = max(measured, key=lambda s: (s.height.value if s.height else None) or 0.0)
     detail = f"« {station_name(top.station)} » ; seuils du site non renseignés : niveau non classé."
-    return replace(figure, headline=fr.with_unit(level, "m", 2), detail=detail)
+    return replace(figure, headline=fr.figure(top.height, 2), measure=top.height, detail=detail)

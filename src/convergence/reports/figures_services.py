@@ -2,32 +2,41 @@
 
 Traffic: the previous day's count at the busiest counting site, against its TMJA (annual
 mean daily traffic of the last complete year) or, without one, its TMJ of recent weeks.
-Lighting: the previous day's energy of the commune's cabinets. Charging: availability of
-the commune's points of charge over the last days.
+Lighting: the energy of the commune's cabinets on the last complete day (« hier » when
+yesterday's data are complete). Charging: availability of the commune's points of charge
+heard from over the last days, and how many were not heard from.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 from convergence import french_format as fr
 from convergence.indicators.result_schemas import (
     ChargingIndicators,
     LightingIndicators,
+    LightingZoneDayOut,
     TrafficAverageOut,
     TrafficIndicators,
     TrafficSiteOut,
 )
+from convergence.indicators.schemas import MeasureOut
 from convergence.reports.schemas import NO_DATA, KeyFigure, TrendPoint, station_name
 
 BOTH = "both"
 
 
+def tmj_measure(site: TrafficSiteOut) -> MeasureOut | None:
+    """The site's mean daily traffic over the period (both directions), with its completeness."""
+    found = [a.value for a in site.averages if a.name == "TMJ"]
+    return found[0] if found else None
+
+
 def tmj(site: TrafficSiteOut) -> float | None:
     """The site's mean daily traffic over the period (both directions)."""
-    found = [a.value.value for a in site.averages if a.name == "TMJ"]
-    return found[0] if found else None
+    found = tmj_measure(site)
+    return found.value if found else None
 
 
 def busiest_site(result: TrafficIndicators) -> TrafficSiteOut | None:
@@ -45,9 +54,14 @@ def tmja(result: TrafficIndicators, year: int) -> TrafficAverageOut | None:
     return None
 
 
-def _vehicles(site: TrafficSiteOut, day: date) -> float | None:
-    found = [d.both.vehicles.value for d in site.days if d.day == day and d.valid]
+def _vehicles_measure(site: TrafficSiteOut, day: date) -> MeasureOut | None:
+    found = [d.both.vehicles for d in site.days if d.day == day and d.valid]
     return found[0] if found else None
+
+
+def _vehicles(site: TrafficSiteOut, day: date) -> float | None:
+    found = _vehicles_measure(site, day)
+    return found.value if found else None
 
 
 def _comparison(count: float, reference: float, name: str) -> str:
@@ -83,45 +97,62 @@ def traffic_figure(
     count, name = _vehicles(site, yesterday), station_name(site.station)
     if count is None:
         return replace(figure, trend=trend, detail=f"Journée incomplète à « {name} ».")
+    measure = _vehicles_measure(site, yesterday)
     headline = f"{fr.number(count, 0)} véhicules"
     detail = f"« {name} » : {_versus(site, count, annual)}."
-    return replace(figure, trend=trend, headline=headline, detail=detail)
+    return replace(figure, trend=trend, headline=headline, detail=detail, measure=measure)
+
+
+def zone_days(result: LightingIndicators) -> list[LightingZoneDayOut]:
+    """The commune's energy of each local day (the sum of its cabinets)."""
+    return result.communes[0].days if result.communes else []
 
 
 def daily_energy(result: LightingIndicators) -> list[TrendPoint]:
-    """Energy of each day summed over the cabinets (days without any value left empty)."""
-    totals: dict[date, float] = {}
-    days: set[date] = set()
-    for site in result.stations:
-        for day in site.days:
-            days.add(day.day)
-            if day.energy.value is not None:
-                totals[day.day] = totals.get(day.day, 0.0) + day.energy.value
-    return [TrendPoint(d, totals.get(d)) for d in sorted(days)]
+    """Energy of each day of the commune, complete days only (others left empty)."""
+    return [
+        TrendPoint(d.day, d.energy.value if d.energy.publishable else None)
+        for d in zone_days(result)
+    ]
 
 
-def lighting_figure(result: LightingIndicators, yesterday: date) -> KeyFigure:
-    """Yesterday's street-lighting energy of the commune's cabinets."""
+def last_complete_day(days: list[LightingZoneDayOut], today: date) -> LightingZoneDayOut | None:
+    """The latest day before ``today`` whose energy meets its rule."""
+    done = [d for d in days if d.day < today and d.energy.publishable]
+    return done[-1] if done else None
+
+
+def lighting_figure(result: LightingIndicators, today: date) -> KeyFigure:
+    """The street-lighting energy of the commune's cabinets on the last complete day."""
     trend = daily_energy(result)
+    yesterday = today - timedelta(days=1)
     figure = KeyFigure(
         domain="lighting",
         title="Éclairage public",
         headline=NO_DATA,
         caption=f"Énergie consommée la veille ({fr.long_day(yesterday)}) par les armoires",
         trend=tuple(trend),
-        trend_label="énergie de chaque jour",
+        trend_label="énergie de chaque journée complète",
         trend_unit="kWh",
         page="/eclairage",
     )
-    value = next((p.value for p in trend if p.day == yesterday), None)
-    if value is None:
-        return figure
-    total = sum(p.value for p in trend if p.value is not None)
+    day = last_complete_day(zone_days(result), today)
+    if day is None:
+        found = next((d for d in zone_days(result) if d.day == yesterday), None)
+        headline = fr.figure(found.energy) if found else NO_DATA
+        return replace(figure, headline=headline, measure=found.energy if found else None)
+    caption = figure.caption
+    if day.day != yesterday:
+        caption = (
+            f"Énergie consommée le {fr.long_day(day.day)}, dernière journée complète "
+            f"(la veille est incomplète), par les armoires"
+        )
     return replace(
         figure,
-        headline=fr.with_unit(value, "kWh", 0),
-        detail=f"{fr.with_unit(total, 'kWh', 0)} sur les {len(trend)} derniers jours, "
-        f"{len(result.stations)} armoire(s).",
+        headline=fr.figure(day.energy),
+        caption=caption,
+        measure=day.energy,
+        detail=f"{len(result.stations)} armoire(s) ; aujourd'hui : journée en cours, non comptée.",
     )
 
 
@@ -141,9 +172,16 @@ def charging_figure(result: ChargingIndicators, days: int) -> KeyFigure:
     values = zone.values
     return replace(
         figure,
-        headline=fr.with_unit(values.availability.value, "%", 1),
-        detail=f"{zone.points} point(s) ; occupation {fr.with_unit(values.occupancy.value, '%', 0)}"
-        f", {fr.number(values.sessions.value, 0)} session(s) dont "
-        f"{fr.number(values.failed_sessions.value, 0)} en échec, "
-        f"{fr.with_unit(values.energy.value, 'kWh', 0)} délivrés.",
+        headline=fr.figure(values.availability),
+        measure=values.availability,
+        detail=f"{points_heard(zone.heard_points, zone.silent_points)} ; occupation "
+        f"{fr.figure(values.occupancy)}, {fr.figure(values.sessions, 0)} session(s) dont "
+        f"{fr.figure(values.failed_sessions, 0)} en échec, "
+        f"{fr.figure(values.energy, 0)} délivrés.",
     )
+
+
+def points_heard(heard: int, silent: int) -> str:
+    """« 2 point(s) ayant rendu compte, 40 points sans nouvelles »."""
+    text = f"{heard} point(s) ayant rendu compte"
+    return f"{text}, {silent} point(s) sans nouvelles" if silent else text

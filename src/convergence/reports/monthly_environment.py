@@ -73,19 +73,22 @@ def _noise_row(station: NoiseStationOut) -> tuple[str, ...]:
     levels = station.period
     band = band_words(levels.lden_band)
     values = (levels.ld, levels.le, levels.ln, levels.lden)
-    return (station_name(station.station), *(fr.number(v.value) for v in values), band)
+    return (station_name(station.station), *(fr.figure(v) for v in values), band)
 
 
 def noise_section(result: NoiseIndicators, days: Sequence[date]) -> Section:
     """Ld, Le, Ln, Lden of the month per sound level meter, and the loudest Lden of each day."""
     if not result.stations:
         return Section("noise", NOISE, ["Aucun sonomètre dans la commune."])
-    levels = [s.period.lden.value for s in result.stations if s.period.lden.value is not None]
+    levels = [s.period.lden for s in result.stations if s.period.lden.publishable]
+    loudest = max(levels, key=lambda m: m.value or 0.0) if levels else None
     sentence = (
-        f"Lden du mois le plus élevé : {fr.with_unit(max(levels), 'dB(A)')} (moyenne énergétique, "
+        f"Lden du mois le plus élevé : {fr.figure_with_completeness(loudest)} (moyenne "
+        "énergétique, "
         "directive 2002/49/CE ; comparaison aux valeurs limites annuelles indicative)."
-        if levels
-        else "Pas assez de mesures pour un Lden du mois."
+        if loudest
+        else "Pas assez de mesures pour un Lden du mois (règle : 75 % des heures de chaque "
+        "période)."
     )
     headers = ("Sonomètre", "Ld", "Le", "Ln", "Lden", "Classe Lden")
     measured = [s for s in result.stations if s.period.lden.value is not None]
@@ -101,9 +104,9 @@ def noise_section(result: NoiseIndicators, days: Sequence[date]) -> Section:
 def _water_row(site: WaterSiteOut) -> tuple[str, ...]:
     return (
         station_name(site.station),
-        fr.with_unit(site.highest.value if site.highest else None, "m", 2),
+        fr.figure(site.highest, 2),
         site.highest_level or "—",
-        fr.with_unit(site.height.value if site.height else None, "m", 2),
+        fr.figure(site.height, 2),
     )
 
 

@@ -11,7 +11,13 @@ from convergence.indicators.result_schemas import (
     TrafficIndicators,
     TrafficSiteOut,
 )
-from convergence.reports.figures_services import busiest_site, daily_energy, tmj
+from convergence.reports.figures_services import (
+    busiest_site,
+    daily_energy,
+    points_heard,
+    tmj,
+    tmj_measure,
+)
 from convergence.reports.schemas import (
     ReportChart,
     ReportTable,
@@ -33,9 +39,9 @@ def tmjo(site: TrafficSiteOut) -> float | None:
 def _traffic_row(site: TrafficSiteOut) -> tuple[str, ...]:
     return (
         station_name(site.station),
-        fr.number(tmj(site), 0),
+        fr.figure(tmj_measure(site), 0),
         fr.number(tmjo(site), 0),
-        fr.with_unit(site.heavy_share.value, "%", 1),
+        fr.figure(site.heavy_share, 1),
     )
 
 
@@ -47,7 +53,8 @@ def traffic_section(result: TrafficIndicators) -> Section:
     name = station_name(site.station)
     sentence = (
         f"Point de comptage le plus chargé : « {name} », TMJ du mois "
-        f"{fr.number(tmj(site), 0)} véhicules/jour (jours valides, deux sens confondus)."
+        f"{fr.figure_with_completeness(tmj_measure(site), 0)} (jours valides, deux sens "
+        "confondus)."
     )
     headers = ("Point de comptage", "TMJ", "TMJO", "Poids lourds")
     measured = [s for s in result.stations if tmj(s) is not None]
@@ -62,9 +69,10 @@ def traffic_section(result: TrafficIndicators) -> Section:
 def _lighting_row(site: LightingSiteOut) -> tuple[str, ...]:
     return (
         station_name(site.station),
-        fr.with_unit(site.energy.value, "kWh", 0),
-        fr.with_unit(site.burning_hours.value, "h", 0),
-        fr.with_unit(site.savings.saved_share.value, "%", 0) if site.savings else "—",
+        fr.figure(site.energy),
+        fr.figure(site.burning_hours),
+        fr.figure(site.savings.saved_share, 0) if site.savings else "—",
+        fr.share(site.energy.completeness.ratio),
     )
 
 
@@ -72,8 +80,8 @@ def _lighting_sentence(result: LightingIndicators) -> str:
     zone = result.communes[0] if result.communes else None
     if zone is None or zone.energy.value is None:
         return "Énergie du mois non calculable."
-    sentence = f"Énergie du mois : {fr.with_unit(zone.energy.value, 'kWh', 0)}"
-    if zone.per_inhabitant.value is not None:
+    sentence = f"Énergie du mois : {fr.figure_with_completeness(zone.energy)}"
+    if zone.per_inhabitant.value is not None and zone.energy.publishable:
         sentence += f", soit {fr.number(zone.per_inhabitant.value, 2)} {zone.per_inhabitant.unit}"
     return sentence.rstrip(".") + "."
 
@@ -82,13 +90,14 @@ def lighting_section(result: LightingIndicators) -> Section:
     """Energy, burning hours and savings of the month per cabinet, and the daily energy."""
     if not result.stations:
         return Section("lighting", LIGHTING, ["Aucune armoire dans la commune."])
-    headers = ("Armoire", "Énergie", "Allumage", "Économie")
+    headers = ("Armoire", "Énergie", "Allumage", "Économie", "Données")
     measured = [s for s in result.stations if s.energy.value is not None]
     caption = f"Énergie et allumage du mois par armoire{without(result.stations, measured)}"
     table = ReportTable(caption, headers, [_lighting_row(s) for s in measured])
     trend = daily_energy(result)
     days, energy = [p.day for p in trend], [p.value for p in trend]
-    chart = ReportChart("Énergie de chaque jour", "kWh", "bar", days, [("énergie", energy)])
+    title = "Énergie de chaque journée complète"
+    chart = ReportChart(title, "kWh", "bar", days, [("énergie", energy)])
     return Section("lighting", LIGHTING, [_lighting_sentence(result)], [table], chart)
 
 
@@ -96,10 +105,11 @@ def _point_row(point: ChargingPointOut) -> tuple[str, ...]:
     values = point.values
     return (
         f"{station_name(point.station)} (point {point.connector_id})",
-        fr.with_unit(values.availability.value, "%", 1),
-        fr.with_unit(values.occupancy.value, "%", 1),
-        fr.number(values.sessions.value, 0),
-        fr.with_unit(values.energy.value, "kWh", 0),
+        fr.figure(values.availability),
+        fr.figure(values.occupancy),
+        fr.figure(values.sessions, 0),
+        fr.figure(values.energy, 0),
+        fr.share(values.availability.completeness.ratio),
     )
 
 
@@ -109,15 +119,14 @@ def charging_section(result: ChargingIndicators) -> Section:
     if zone is None:
         return Section("charging", CHARGING, ["Aucun point de recharge n'a rendu compte."])
     values = zone.values
+    heard = points_heard(zone.heard_points, zone.silent_points)
     sentence = (
-        f"Disponibilité des {zone.points} point(s) de recharge : "
-        f"{fr.with_unit(values.availability.value, '%', 1)} du temps observé ; occupation "
-        f"{fr.with_unit(values.occupancy.value, '%', 1)} ; "
-        f"{fr.number(values.sessions.value, 0)} session(s) dont "
-        f"{fr.number(values.failed_sessions.value, 0)} en échec ; "
-        f"{fr.with_unit(values.energy.value, 'kWh', 0)} délivrés."
+        f"Disponibilité des points de recharge ({heard})"
+        f" : {fr.figure_with_completeness(values.availability)} du temps observé ; occupation "
+        f"{fr.figure(values.occupancy)} ; {fr.figure(values.sessions, 0)} session(s) dont "
+        f"{fr.figure(values.failed_sessions, 0)} en échec ; {fr.figure(values.energy, 0)} délivrés."
     )
-    headers = ("Point", "Disponibilité", "Occupation", "Sessions", "Énergie")
+    headers = ("Point", "Disponibilité", "Occupation", "Sessions", "Énergie", "Données")
     measured = [p for p in result.points if p.values.availability.value is not None]
     caption = f"Indicateurs du mois par point de recharge{without(result.points, measured)}"
     table = ReportTable(caption, headers, [_point_row(p) for p in measured])

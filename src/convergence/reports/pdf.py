@@ -27,6 +27,7 @@ from reportlab.platypus import (
 )
 
 from convergence import french_format as fr
+from convergence.indicators.timewindows import local_day_of
 from convergence.reports.pdf_charts import chart_drawing
 from convergence.reports.schemas import ReportTable, Section
 from convergence.reports.service import CommuneReport, MonthlyReport
@@ -185,6 +186,16 @@ def alerts(report: MonthlyReport) -> list[Flowable]:
     )
 
 
+def partial_month(report: MonthlyReport) -> str:
+    """« — mois partiel : … » when the report is made before its month is over."""
+    if local_day_of(report.generated_at) > report.last_day:
+        return ""
+    return (
+        f" — mois partiel : données arrêtées au {fr.local_time(report.generated_at)}, "
+        "les chiffres du mois ne sont pas définitifs"
+    )
+
+
 def cover(report: MonthlyReport) -> list[Flowable]:
     month = fr.month(report.year, report.month)
     return [
@@ -192,7 +203,7 @@ def cover(report: MonthlyReport) -> list[Flowable]:
         Paragraph(
             text(
                 f"{fr.sentence(month)}, du {fr.day(report.first_day)} au "
-                f"{fr.day(report.last_day)} (heure de Paris)"
+                f"{fr.day(report.last_day)} (heure de Paris){partial_month(report)}"
             ),
             styles()["body"],
         ),

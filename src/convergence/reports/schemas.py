@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from convergence.alerts.schemas import AlertOut
-from convergence.indicators.schemas import ComparisonOut, StationOut
+from convergence.indicators.schemas import ComparisonOut, MeasureOut, StationOut
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +42,7 @@ class KeyFigure:
     trend_label: str = ""
     trend_unit: str = ""
     page: str = ""
+    measure: MeasureOut | None = None  # the headline's value, completeness and rule
 
     @property
     def available(self) -> bool:

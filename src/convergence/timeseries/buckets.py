@@ -205,3 +205,20 @@ def raw_buckets(
             f"more than {limit} raw readings: shorten the range or ask for hourly or daily"
         )
     return [Bucket(sid, ts, None, 1, value, value, value, None) for sid, ts, value in rows]
+
+
+def valid_points(
+    conn: Connection, *, series_ids: Sequence[int], time_range: TimeRange
+) -> list[tuple[int, datetime, float]]:
+    """(series id, ts, value) of the valid readings in the range, by series then time."""
+    query = (
+        select(readings.c.series_id, readings.c.ts, readings.c.value)
+        .where(
+            readings.c.series_id.in_(sorted(series_ids)),
+            readings.c.ts >= time_range.start,
+            readings.c.ts < time_range.end,
+            readings.c.quality == 0,
+        )
+        .order_by(readings.c.series_id, readings.c.ts)
+    )
+    return [(sid, ts, value) for sid, ts, value in conn.execute(query)]

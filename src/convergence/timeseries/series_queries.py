@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Row, Select, select
+from sqlalchemy import Connection, Row, Select, case, select
 
 from convergence.errors import InvalidInput, NotFound
 from convergence.members.scope import MemberScope, member_clause
@@ -295,7 +295,7 @@ def single_quantity(infos: Sequence[SeriesInfo], selection: SeriesFilter) -> tup
 def latest_by_asset(
     conn: Connection, *, scope: MemberScope, selection: SeriesFilter
 ) -> list[LatestAsset]:
-    """Each selected asset with the latest value of each of its series (for maps)."""
+    """Each selected asset with the latest valid value of each of its series (for maps)."""
     query = (
         select(
             assets.c.id.label("asset_id"),
@@ -310,8 +310,13 @@ def latest_by_asset(
             series.c.id.label("series_id"),
             series.c.quantity,
             series.c.unit,
-            series.c.last_ts.label("ts"),
-            series.c.last_value.label("value"),
+            # The last valid value: a spike set aside is not what a map shows.
+            case((series.c.valid_ts.is_not(None), series.c.valid_ts), else_=series.c.last_ts).label(
+                "ts"
+            ),
+            case(
+                (series.c.valid_ts.is_not(None), series.c.valid_value), else_=series.c.last_value
+            ).label("value"),
         )
         .join(assets, assets.c.id == series.c.asset_id)
         .where(member_clause(scope, series.c.member_id))

@@ -7,7 +7,7 @@ counts twice. On PostgreSQL a batch is first COPY'd into a temporary table.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -134,12 +134,16 @@ def _select_series(
 
 
 def store_readings(
-    conn: Connection, new_readings: Sequence[NewReading], *, quality: QualityMap | None = None
+    conn: Connection,
+    new_readings: Sequence[NewReading],
+    *,
+    quality: QualityMap | None = None,
+    qualify: Callable[[Connection, Sequence[ReadingRow]], QualityMap] | None = None,
 ) -> StoreResult:
     """Store readings of any assets; InvalidInput if a unit differs from its series' unit.
 
     Without ``quality`` every reading is valid: callers that take data from outside qualify
-    it first (``convergence.quality.qualify``).
+    it first, or pass the qualify stage (``convergence.quality.qualify``) as ``qualify``.
     """
     refs = ensure_series(conn, (r.series_key for r in new_readings))
     rows: list[ReadingRow] = []
@@ -149,6 +153,8 @@ def store_readings(
             raise InvalidInput(unit_mismatch(ref, reading.unit))
         rows.append((ref.id, reading.ts, reading.value))
     decibels = frozenset(ref.id for ref in refs.values() if ref.decibel)
+    if qualify is not None:
+        quality = qualify(conn, rows)
     return insert_readings(conn, rows, decibel_series=decibels, quality=quality)
 
 

@@ -19,7 +19,14 @@ NOAA_SOLAR_CALCULATOR = Citation(
     "https://gml.noaa.gov/grad/solcalc/calcdetails.html",
 )
 LIGHTING_ENERGY = Citation(
-    "Énergie : relevés de compteur par armoire, sinon Σ P_système × heures de fonctionnement",
+    "Énergie : différence d'index du compteur de l'armoire sur la période, index interpolé "
+    "linéairement aux bornes (EN 50470-3) ; sans index, Σ puissance moyenne × heures",
+    None,
+    Verification.CORROBORATED,
+)
+BURNING_HOURS = Citation(
+    "Durée d'allumage : temps entre un état « allumé » et l'état « éteint » suivant, "
+    "borné à la période (un état relevé vaut jusqu'au relevé suivant, 24 h au plus)",
     None,
     Verification.CORROBORATED,
 )

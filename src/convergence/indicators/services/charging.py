@@ -2,7 +2,8 @@
 
 ``convergence.charging.indicator_inputs`` computes availability, occupancy, sessions and
 energy per point of charge and per commune; this module only selects what the query asks and
-gives each value its unit, rule and completeness (observed time over the period's time).
+gives each value its unit, rule and completeness (observed time over the period's time of the
+points heard from; a commune also says how many points were not heard from at all).
 """
 
 from __future__ import annotations
@@ -82,8 +83,10 @@ def charging_indicators(
             ChargingZoneOut(
                 commune_insee=c.commune_insee,
                 points=c.points,
+                heard_points=c.heard,
+                silent_points=c.points - c.heard,
                 values=_values(
-                    c, c.observed_s, (c.availability_rate, c.occupancy_rate), hours * c.points
+                    c, c.observed_s, (c.availability_rate, c.occupancy_rate), hours * c.heard
                 ),
             )
             for c in communes

@@ -1,11 +1,12 @@
-"""Lighting indicators from hourly rollups: energy per day and month, burning hours, savings.
+"""Lighting indicators: energy per day and month, burning hours, savings.
 
-A cabinet's hourly kWh is the rise of its meter index (``energy``) from the end of the
-previous hour to the end of this one — the last reading of an hour is its maximum, the
-index never falls; an hour whose previous hour is missing, or whose index fell (meter
-replaced), is missing. Without an index, the hour's mean power gives its kWh. An hour counts
-as lit when its mean power (or its kWh) exceeds the site's switch threshold. Savings compare
-the energy with the installed power burning from sunset to sunrise at the cabinet.
+A cabinet's energy over any window — a day, a month, the period — is the rise of its meter
+index between the window's bounds, the index interpolated linearly at each bound between
+the readings around it (``instants.index_difference``): the days of a month add up to the
+month, whatever the meter's reporting interval. Without an index, the hours' mean power
+gives their kWh. The cabinet is on while its power reads above the site's switch threshold:
+burning hours are the time between an « on » reading and the following « off » one.
+Savings compare the energy with the installed power burning from sunset to sunrise.
 """
 
 from __future__ import annotations
@@ -14,24 +15,25 @@ import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from itertools import pairwise
 from typing import Literal
 
 from sqlalchemy import Connection
 
 from convergence.indicators.comparison import per_inhabitant
+from convergence.indicators.instants import STATE_HOLD, Instant
 from convergence.indicators.lighting import (
     ENERGY_REQUIRED_RATIO,
     Savings,
-    daily_energy,
+    burning_hours_from_states,
+    energy_from_index,
     energy_over,
-    monthly_energy,
     savings_against_whole_night,
 )
 from convergence.indicators.queries import (
     Site,
     domain_sites,
     hourly_of,
+    instants_of,
     series_of,
     settings_of,
 )
@@ -41,6 +43,7 @@ from convergence.indicators.result_schemas import (
     LightingIndicators,
     LightingMonthOut,
     LightingSiteOut,
+    LightingZoneDayOut,
     LightingZoneOut,
     SavingsOut,
 )
@@ -53,12 +56,9 @@ from convergence.indicators.schemas import (
     period_out,
 )
 from convergence.indicators.timewindows import (
-    HOUR,
     HourlySample,
     TimeWindow,
     days_between,
-    group_by_local_day,
-    in_window,
     local_day_window,
     local_days_window,
 )
@@ -67,10 +67,7 @@ from convergence.members.scope import MemberScope
 from convergence.timeseries.buckets import Bucket
 
 ENERGY, POWER = "energy", "power"
-BURNING_RULE = (
-    f"{LIGHTING_ENERGY.text} ; heure allumée : puissance moyenne de l'heure au-dessus du "
-    "seuil de l'armoire (à l'heure près)"
-)
+MARGIN = 2 * STATE_HOLD  # readings read around the period, for its bounds
 LIGHTING_METRIC = Metric(
     name="lighting_energy",
     description=(
@@ -85,13 +82,14 @@ EnergySource = Literal["index", "power", "none"]
 
 @dataclass(frozen=True, slots=True)
 class SiteLighting:
-    """A cabinet's hourly kWh and lit hours over the period's local days."""
+    """A cabinet's meter index, its on/off states and (without index) hourly kWh."""
 
     site: Site
     settings: LightingSite
     source: EnergySource
-    hourly_kwh: tuple[HourlySample, ...]
-    lit: tuple[HourlySample, ...]  # 1.0 for a lit hour, 0.0 for a dark one
+    index: tuple[Instant, ...]
+    states: tuple[Instant, ...]  # 1.0 on, 0.0 off, read from the power
+    hourly_kwh: tuple[HourlySample, ...]  # from the mean power, when there is no index
     first_day: date
     last_day: date
 
@@ -100,32 +98,54 @@ class SiteLighting:
         return local_days_window(self.first_day, self.last_day)
 
 
-def index_deltas(buckets: Sequence[Bucket]) -> list[HourlySample]:
-    """kWh of each hour from the meter index: its maximum minus the previous hour's."""
-    ordered = sorted(buckets, key=lambda b: b.start)
+def states_from_power(power: Sequence[Instant], threshold_w: float) -> list[Instant]:
+    """On (1.0) when the power reads above the switch threshold, else off (0.0)."""
+    return [Instant(p.at, float(p.value > threshold_w)) for p in power]
+
+
+def _site_lighting(
+    site: Site,
+    config: LightingSite,
+    index: Sequence[Instant],
+    power: Sequence[Instant],
+    power_hours: Sequence[Bucket],
+    query: IndicatorQuery,
+) -> SiteLighting:
+    by_power = [HourlySample(b.start, b.sum / b.count / 1000) for b in power_hours if b.count]
+    source: EnergySource = "index" if index else "power" if by_power else "none"
+    return SiteLighting(
+        site,
+        config,
+        source,
+        tuple(index),
+        tuple(states_from_power(power, config.on_threshold_w)),
+        () if index else tuple(by_power),
+        query.first_day,
+        query.last_day,
+    )
+
+
+def compute_lighting_totals(
+    conn: Connection, *, scope: MemberScope, query: IndicatorQuery
+) -> list[SiteLighting]:
+    """As ``compute_lighting``, for the period's energy only (comparisons across many
+    communes): the index is read around the period's two bounds, the states not at all."""
+    return compute_lighting(conn, scope=scope, query=query, bounds_only=True)
+
+
+def _index_reads(window: TimeWindow, bounds_only: bool) -> list[TimeWindow]:
+    """Where the index is read: around the whole period, or around each bound only."""
+    if not bounds_only or window.end_utc - window.start_utc <= 2 * MARGIN:
+        return [TimeWindow(window.start_utc - MARGIN, window.end_utc + MARGIN)]
     return [
-        HourlySample(b.start, b.max - prev.max)
-        for prev, b in pairwise(ordered)
-        if b.start - prev.start == HOUR and b.max >= prev.max
+        TimeWindow(bound - MARGIN, bound + MARGIN) for bound in (window.start_utc, window.end_utc)
     ]
 
 
-def _hourly(
-    energy: Sequence[Bucket], power: Sequence[Bucket], threshold_w: float
-) -> tuple[EnergySource, list[HourlySample], list[HourlySample]]:
-    """The source used, hourly kWh and lit hours (power first for lit hours, else kWh)."""
-    by_power = [HourlySample(b.start, b.sum / b.count / 1000) for b in power if b.count]
-    deltas = index_deltas(energy)
-    source: EnergySource = "index" if deltas else "power" if by_power else "none"
-    kwh = deltas or by_power
-    lit = [HourlySample(s.hour_start, float(s.value * 1000 > threshold_w)) for s in by_power or kwh]
-    return source, kwh, lit
-
-
 def compute_lighting(
-    conn: Connection, *, scope: MemberScope, query: IndicatorQuery
+    conn: Connection, *, scope: MemberScope, query: IndicatorQuery, bounds_only: bool = False
 ) -> list[SiteLighting]:
-    """Hourly kWh and lit hours of every cabinet the query selects."""
+    """Meter index, states and hourly kWh of every cabinet the query selects."""
     sites = domain_sites(
         conn, scope=scope, domain="lighting", commune=query.commune, asset_id=query.asset_id
     )
@@ -133,30 +153,42 @@ def compute_lighting(
     settings = settings_of(conn, scope=scope, asset_ids=ids, kind="lighting")
     rows = series_of(conn, scope=scope, asset_ids=ids, quantities=[ENERGY, POWER])
     days = local_days_window(query.first_day, query.last_day)
-    window = TimeWindow(days.start_utc - HOUR, days.end_utc)  # the hour before, for deltas
-    buckets = hourly_of(conn, rows=rows.values(), window=window)
-    found = []
-    for site in sites:
-        config = settings.get(site.asset_id, LightingSite())
-        energy, power = (
-            buckets.get(rows[(site.asset_id, q)].id, []) if (site.asset_id, q) in rows else []
-            for q in (ENERGY, POWER)
+    read = [r for r in rows.values() if r.quantity == ENERGY or not bounds_only]
+    instants: dict[int, list[Instant]] = {}
+    for part in _index_reads(days, bounds_only):
+        for series_id, found in instants_of(conn, rows=read, window=part).items():
+            instants.setdefault(series_id, []).extend(found)
+    power_rows = [r for r in rows.values() if r.quantity == POWER]
+    hours = hourly_of(conn, rows=power_rows, window=days)
+
+    def of(site: Site, quantity: str) -> list[Instant]:
+        row = rows.get((site.asset_id, quantity))
+        return instants.get(row.id, []) if row else []
+
+    power_ids = {r.asset_id: r.id for r in power_rows}
+    return [
+        _site_lighting(
+            site,
+            settings.get(site.asset_id, LightingSite()),
+            of(site, ENERGY),
+            of(site, POWER),
+            hours.get(power_ids.get(site.asset_id, -1), []),
+            query,
         )
-        source, kwh, lit = _hourly(energy, power, config.on_threshold_w)
-        found.append(
-            SiteLighting(
-                site, config, source, tuple(kwh), tuple(lit), query.first_day, query.last_day
-            )
-        )
-    return found
+        for site in sites
+    ]
 
 
-def burning_hours_over(lit: Sequence[HourlySample], window: TimeWindow) -> Measure:
-    """Lit hours of a window; completeness: hours with a known state."""
-    known = in_window(lit, window)
-    done = Completeness(len(known), round(window.hours), ENERGY_REQUIRED_RATIO, "heures")
-    value = sum(s.value for s in known) if known else None
-    return Measure(value, Unit.HOUR, BURNING_RULE, done)
+def energy_of(site: SiteLighting, window: TimeWindow) -> Measure:
+    """kWh of a window: the index difference, else the hours' mean power; all hours needed."""
+    if site.source == "index":
+        return energy_from_index(site.index, window)
+    return energy_over(site.hourly_kwh, window, required_ratio=ENERGY_REQUIRED_RATIO)
+
+
+def burning_hours_of(site: SiteLighting, window: TimeWindow) -> Measure:
+    """Hours switched on in a window, from the on/off states read from the power."""
+    return burning_hours_from_states(site.states, window)
 
 
 def _savings(site: SiteLighting, measured: Measure, first: date, last: date) -> Savings | None:
@@ -175,12 +207,21 @@ def _savings(site: SiteLighting, measured: Measure, first: date, last: date) -> 
 
 def period_energy(site: SiteLighting) -> Measure:
     """kWh of the period's local days; every hour needed to be complete."""
-    return energy_over(site.hourly_kwh, site.window, required_ratio=ENERGY_REQUIRED_RATIO)
+    return energy_of(site, site.window)
 
 
 def zone_energy(sites: Sequence[SiteLighting]) -> Measure:
-    """kWh of a zone: the sum of its cabinets; completeness: hours present over hours expected."""
-    energies = [period_energy(s) for s in sites]
+    """kWh of a zone over the period: the sum of its cabinets (see ``summed_energy``)."""
+    return summed_energy([period_energy(s) for s in sites])
+
+
+def zone_energy_over(sites: Sequence[SiteLighting], window: TimeWindow) -> Measure:
+    """kWh of a zone over a window: the sum of its cabinets (see ``summed_energy``)."""
+    return summed_energy([energy_of(s, window) for s in sites])
+
+
+def summed_energy(energies: Sequence[Measure]) -> Measure:
+    """The sum of cabinets' kWh; completeness: their hours present over hours expected."""
     with_value = [e.value for e in energies if e.value is not None]
     done = Completeness(
         sum(e.completeness.present for e in energies),
@@ -216,8 +257,8 @@ def _whole_months(first: date, last: date) -> list[tuple[int, int]]:
 
 
 def _month_out(site: SiteLighting, year: int, month: int) -> LightingMonthOut:
-    energy = monthly_energy(site.hourly_kwh, year, month)
     last = date(year, month, calendar.monthrange(year, month)[1])
+    energy = energy_of(site, local_days_window(date(year, month, 1), last))
     savings = _savings(site, energy, date(year, month, 1), last)
     return LightingMonthOut(
         year=year, month=month, energy=measure_out(energy), savings=_savings_out(savings)
@@ -225,13 +266,12 @@ def _month_out(site: SiteLighting, year: int, month: int) -> LightingMonthOut:
 
 
 def _days_out(site: SiteLighting) -> list[LightingDayOut]:
-    """Energy and burning hours of each local day, each reading only its own hours."""
-    kwh, lit = group_by_local_day(site.hourly_kwh), group_by_local_day(site.lit)
+    """Energy and burning hours of each local day (the days add up to the period)."""
     return [
         LightingDayOut(
             day=d,
-            energy=measure_out(daily_energy(kwh.get(d, []), d)),
-            burning_hours=measure_out(burning_hours_over(lit.get(d, []), local_day_window(d))),
+            energy=measure_out(energy_of(site, local_day_window(d))),
+            burning_hours=measure_out(burning_hours_of(site, local_day_window(d))),
         )
         for d in days_between(site.first_day, site.last_day)
     ]
@@ -247,18 +287,25 @@ def _site_out(site: SiteLighting) -> LightingSiteOut:
         days=_days_out(site),
         months=[_month_out(site, y, m) for y, m in _whole_months(first, last)],
         energy=measure_out(energy),
-        burning_hours=measure_out(burning_hours_over(site.lit, site.window)),
+        burning_hours=measure_out(burning_hours_of(site, site.window)),
         savings=_savings_out(_savings(site, energy, first, last)),
     )
 
 
 def _zone_out(zone: Zone, sites: list[SiteLighting]) -> LightingZoneOut:
     total = territory_total(zone, sites, zone_energy)
+    days = days_between(sites[0].first_day, sites[0].last_day) if sites else []
     return LightingZoneOut(
         zone=zone.out(),
         sites=len(sites),
         energy=measure_out(total.total),
         per_inhabitant=per_inhabitant_out(per_inhabitant(total)),
+        days=[
+            LightingZoneDayOut(
+                day=d, energy=measure_out(zone_energy_over(sites, local_day_window(d)))
+            )
+            for d in days
+        ],
     )
 
 

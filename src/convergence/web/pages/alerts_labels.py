@@ -32,6 +32,7 @@ RULE_KINDS: Mapping[str, str] = {
 }
 ACTIONS: Mapping[str, str] = {
     AlertAction.fired: "Déclenchée",
+    AlertAction.escalated: "Aggravée",
     AlertAction.acknowledged: "Prise en charge",
     AlertAction.resolved: "Levée",
 }

@@ -14,7 +14,7 @@ from alembic import op
 import convergence.db.types
 
 revision = "0019"
-down_revision = "0013"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 

@@ -109,15 +109,14 @@ def traffic_days_figure(result: TrafficIndicators) -> dict[str, Any]:
 
 
 def lighting_energy_figure(result: LightingIndicators) -> dict[str, Any]:
-    """Energy of each day, summed over the cabinets shown."""
-    totals: dict[str, float] = {}
-    for site in result.stations:
-        for day in site.days:
-            if day.energy.value is not None:
-                key = day_iso(day.day)
-                totals[key] = totals.get(key, 0.0) + day.energy.value
-    days = sorted(totals)
-    return bar_figure(days, [totals[d] for d in days], unit="kWh")
+    """Energy of each complete day of the commune (the dashboard's trend), or of the cabinet
+    shown; a day whose data fall short of the rule has no bar."""
+    if result.communes and len(result.stations) != 1:
+        days = [(d.day, d.energy) for d in result.communes[0].days]
+    else:
+        days = [(d.day, d.energy) for s in result.stations[:1] for d in s.days]
+    shown = [(day_iso(day), m.value) for day, m in days if m.publishable]
+    return bar_figure([d for d, _ in shown], [v for _, v in shown], unit="kWh")
 
 
 def indicator_figure(

@@ -25,10 +25,18 @@ INSEE_LENGTH = 5
 
 @dataclass(frozen=True, slots=True)
 class Period:
-    """Local days ``first`` to ``last``, both included."""
+    """Local days ``first`` to ``last``, both included; ``today`` says what is not over yet."""
 
     first: date
     last: date
+    today: date | None = None
+
+    @property
+    def partial(self) -> str:
+        """« journée en cours » or « période en cours » when the period is not over, else ""."""
+        if self.today is None or self.last < self.today:
+            return ""
+        return "journée en cours" if self.first == self.last else "période en cours"
 
     @property
     def time_range(self) -> TimeRange:
@@ -41,7 +49,7 @@ class Period:
 
 
 def default_period(today: date, days: int = DEFAULT_DAYS) -> Period:
-    return Period(today - timedelta(days=days - 1), today)
+    return Period(today - timedelta(days=days - 1), today, today)
 
 
 def _parse(text: str) -> date | None:
@@ -66,7 +74,7 @@ def read_period(first: str, last: str, *, now: datetime) -> tuple[Period, FieldE
         return default, {"au": "La date de fin précède la date de début."}
     if (end - start).days + 1 > MAX_DAYS:
         return default, {"du": f"Une période dure au plus {MAX_DAYS} jours."}
-    return Period(start, end), {}
+    return Period(start, end, default.today), {}
 
 
 @dataclass(frozen=True, slots=True)
