@@ -103,6 +103,7 @@ def _device_model_out(row: Row[Any]) -> DeviceModelOut:
         codec=row.codec,
         field_map=mapping,
         quality_rules=row.quality_rules,
+        expected_period_s=row.expected_period_s,
     )
 
 

@@ -55,6 +55,12 @@ class DeviceModelCreate(BaseModel):
     quality_rules: dict[str, QualityLimits] | None = Field(
         default=None, description="quantity -> plausible range and spike limits of this model"
     )
+    expected_period_s: int | None = Field(
+        default=None,
+        ge=0,
+        le=7 * 86400,
+        description="how often the model sends, in seconds; 0 when it sends no data by design",
+    )
 
 
 class DeviceModelOut(DeviceModelCreate):

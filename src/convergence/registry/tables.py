@@ -34,6 +34,8 @@ device_models = Table(
     # quantity -> {"low": ..., "high": ..., "step_per_hour": ..., "flat_hours": ...}: the
     # model's own plausible range and spike limits, over the defaults of the quantity.
     Column("quality_rules", JSON, nullable=True),
+    # How often the model sends, in seconds; 0 when it sends no data by design, none if unknown.
+    Column("expected_period_s", Integer, nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
     UniqueConstraint("vendor", "model"),
 )
