@@ -68,6 +68,7 @@ def test_the_equipment_page_tells_the_device_health(
         ("pm10", "µg/m³", earlier - timedelta(minutes=20), 21.0),
         ("pm10", "µg/m³", earlier - timedelta(minutes=10), 22.0),
         ("battery", "%", earlier, 87.0),
+        ("rssi", "dBm", earlier, -97.0),
     )
     spike = ("pm10", "µg/m³", earlier, 900.0)
     store(client, territory, sensor, spike, flag=(Flag.suspect, Reason.spike))
@@ -79,9 +80,11 @@ def test_the_equipment_page_tells_the_device_health(
     assert "en retard</strong>" in text  # two hours without a word, expected every 10 min
     assert "toutes les 10 min (d'après le modèle)" in text
     assert "<dt>Niveau de batterie</dt><dd>87,0\u202f%" in text
+    assert "<dt>Puissance du signal reçu (RSSI)</dt><dd>" in text
+    assert " dBm (le " in text
     assert "Dernières valeurs reçues et leur qualité" in text
     assert "suspecte (pic isolé)" in text
-    assert text.count("<td>valide</td>") == 3
+    assert text.count("<td>valide</td>") == 4
     assert audit(page.text).problems() == []
 
     fresh = add_asset(client, territory.versailles, "Capteur neuf", device_model_id=model)
