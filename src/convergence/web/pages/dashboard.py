@@ -32,7 +32,7 @@ from convergence.reports.to_decide import to_decide
 from convergence.servicelines import service_lines
 from convergence.timedcache import TimedCache
 from convergence.web.deps import EngineDep
-from convergence.web.pages.comparison_rows import compared_rows, rank_text
+from convergence.web.pages.comparison_rows import compared_rows, peers_text, rank_text
 from convergence.web.pages.dashboard_cache import CacheDep, visibility
 from convergence.web.pages.dashboard_rendering import render_data_page
 from convergence.web.pages.domains_charts import day_iso, sparkline
@@ -158,6 +158,7 @@ def dashboard(
         compared_value=compared_value,
         compared_rows=compared_rows,
         rank_text=rank_text,
+        peers_text=peers_text,
         months=report_months(local_day_of(now)),
         decide=decide,
         alerts_link=f"/alertes?commune={shown or ''}&statut=firing",
