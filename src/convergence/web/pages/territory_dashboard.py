@@ -14,6 +14,7 @@ from convergence.db.types import utcnow
 from convergence.indicators.timewindows import local_day_of
 from convergence.members.queries import get_member
 from convergence.members.scope import MemberScope
+from convergence.reports.changes import change_words
 from convergence.reports.overview import key_figures
 from convergence.reports.schemas import KeyFigure
 from convergence.reports.territory import (
@@ -26,9 +27,10 @@ from convergence.reports.territory import (
 from convergence.reports.to_decide import to_decide
 from convergence.timedcache import TimedCache
 from convergence.web.deps import EngineDep, SettingsDep
-from convergence.web.pages.dashboard import report_months
+from convergence.web.pages.dashboard import recent_changes, report_months
 from convergence.web.pages.dashboard_cache import CacheDep, visibility
 from convergence.web.pages.dashboard_rendering import render_data_page
+from convergence.web.pages.domains_series import quantity_label
 from convergence.web.pages.session import CurrentUserPage
 
 router = APIRouter()
@@ -113,7 +115,11 @@ def territory_dashboard(
     overview = territory_of(engine, viewer.scope, cache)
     with engine.connect() as conn:
         codes = [c.insee for c in overview.communes]
-        decide = to_decide(conn, scope=viewer.scope, communes=codes, aggregates=True)
+        today = local_day_of(overview.generated_at)
+        changes = recent_changes(conn, viewer.scope, codes, today, cache)
+        decide = to_decide(
+            conn, scope=viewer.scope, communes=codes, aggregates=True, changes=changes
+        )
     return render_data_page(
         request,
         "dashboard/territory.html",
@@ -129,4 +135,6 @@ def territory_dashboard(
         months=report_months(local_day_of(overview.generated_at)),
         decide=decide,
         alerts_link="#alertes",
+        quantity_label=quantity_label,
+        change_words=change_words,
     )
