@@ -6,8 +6,8 @@ gets its pipeline, its reactors and its long-lived objects here, so that they ar
 everywhere: a reading over a threshold opens its alert whichever way it came in. Domain
 packages never reach for these objects; they are given them.
 
-``start_background`` starts what runs beside the requests (the alert worker); ``close``
-stops it and the JavaScript codec workers.
+``start_background`` starts what runs beside the requests (the alert worker, the warmer of
+the key figures); ``close`` stops them and the JavaScript codec workers.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from convergence.ingest.replay import backlog_replayer
 from convergence.opendata.config import config_from_settings as opendata_config
 from convergence.opendata.gate import PublicGate
 from convergence.registry.events import RegistryListener
+from convergence.reports.figures_cache import FigureWarmer
 from convergence.servicelines import service_lines
 from convergence.settings import Settings
 from convergence.timedcache import TimedCache
@@ -52,6 +53,7 @@ class Runtime:
     central_system: CentralSystem
     public_gate: PublicGate
     page_cache: TimedCache
+    figure_warmer: FigureWarmer
 
     @classmethod
     def build(
@@ -65,6 +67,7 @@ class Runtime:
             codecs=Codecs.from_settings(settings), max_items=settings.ingest_max_batch
         )
         worker = AlertWorker(engine, config=alerts_config(settings), schedule=schedule_alerts)
+        page_cache = TimedCache()
         reactors: tuple[Reactor, ...] = (
             alert_reactor(engine, on_queued=worker.wake),
             *(
@@ -86,7 +89,8 @@ class Runtime:
                 engine=engine, config=central_config(settings), reactors=reactors
             ),
             public_gate=PublicGate.from_config(opendata_config(settings)),
-            page_cache=TimedCache(),
+            page_cache=page_cache,
+            figure_warmer=FigureWarmer(engine, page_cache),
         )
 
     @contextmanager
@@ -102,10 +106,13 @@ class Runtime:
         notify(self.reactors, committed)
 
     def start_background(self) -> None:
-        """Start the alert worker: notifications sent at once, the schedule every period."""
+        """Start the alert worker (notifications sent at once, the schedule every period)
+        and the warmer of the territory pages' key figures."""
         self.alert_worker.start()
+        self.figure_warmer.start()
 
     def close(self) -> None:
         """Stop the background work and the JavaScript codec workers."""
+        self.figure_warmer.close()
         self.alert_worker.close()
         self.pipeline.codecs.close()

@@ -34,9 +34,13 @@ class TimedCache:
             value: T = found[1]
             return value
         value = compute()
+        self.put(key, value)
+        return value
+
+    def put(self, key: Hashable, value: Any) -> None:
+        """Keep ``value`` for ``key`` from now on (a value computed ahead of the requests)."""
         with self._lock:
-            if len(self._entries) >= self.max_entries:
+            if key not in self._entries and len(self._entries) >= self.max_entries:
                 oldest = min(self._entries, key=lambda k: self._entries[k][0])
                 del self._entries[oldest]
             self._entries[key] = (time.monotonic(), value)
-        return value

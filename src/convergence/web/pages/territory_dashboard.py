@@ -15,20 +15,21 @@ from convergence.indicators.timewindows import local_day_of
 from convergence.members.queries import get_member
 from convergence.members.scope import MemberScope
 from convergence.reports.changes import change_words
-from convergence.reports.overview import key_figures
+from convergence.reports.figures_cache import cached_figures
 from convergence.reports.schemas import KeyFigure
 from convergence.reports.territory import (
     CommuneRow,
     CommuneState,
     TerritoryOverview,
     is_territory_member,
+    territory_communes,
     territory_overview,
 )
 from convergence.reports.to_decide import to_decide
 from convergence.timedcache import TimedCache
 from convergence.web.deps import EngineDep, SettingsDep
 from convergence.web.pages.dashboard import recent_changes, report_months
-from convergence.web.pages.dashboard_cache import CacheDep, visibility
+from convergence.web.pages.dashboard_cache import CacheDep
 from convergence.web.pages.dashboard_rendering import render_data_page
 from convergence.web.pages.domains_series import quantity_label
 from convergence.web.pages.session import CurrentUserPage
@@ -65,18 +66,13 @@ DOMAIN_TITLES = (
 
 
 def territory_of(engine: Engine, scope: MemberScope, cache: TimedCache) -> TerritoryOverview:
-    """The territory as the scope reads it; each commune's key figures kept a few minutes."""
+    """The territory as the scope reads it; each commune's key figures kept a few minutes,
+    shared with every reader of the same data (and computed ahead by the runtime's warmer)."""
     now = utcnow()
     today = local_day_of(now)
     with engine.connect() as conn:
-
-        def figures_of(insee: str) -> list[KeyFigure]:
-            def compute() -> list[KeyFigure]:
-                return key_figures(conn, scope=scope, commune=insee, today=today)
-
-            key = ("territoire", visibility(scope), insee, today)
-            return cache.get_or_compute(key, compute)
-
+        codes = territory_communes(conn, scope=scope)
+        figures_of = cached_figures(conn, scope=scope, communes=codes, today=today, cache=cache)
         return territory_overview(conn, scope=scope, now=now, figures_of=figures_of)
 
 

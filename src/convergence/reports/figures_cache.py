@@ -1,0 +1,145 @@
+"""Key figures of communes kept a while, shared by every reader who reads the same data.
+
+A commune's key figures depend only on which members' equipment in it the reader reads, and
+how (in full, or its aggregates): the commune itself, the operator and the département read
+the same rows of a commune that owns all its equipment. Keying the figures by those owners
+rather than by the reader lets one computation serve them all, and lets a background thread
+compute them before anyone asks (``warm_key_figures``), which the first visit of a territory
+page would otherwise pay for every commune.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Hashable, Sequence
+from datetime import date
+
+from sqlalchemy import Connection, Engine, select
+
+from convergence.db.types import utcnow
+from convergence.indicators.timewindows import local_day_of
+from convergence.members.binding import reader_scope
+from convergence.members.roles import MemberKind
+from convergence.members.scope import MemberScope, member_clause
+from convergence.members.tables import members
+from convergence.registry.tables import assets
+from convergence.reports.overview import key_figures
+from convergence.reports.schemas import KeyFigure
+from convergence.reports.territory import territory_communes
+from convergence.timedcache import TimedCache
+
+logger = logging.getLogger(__name__)
+WARM_EVERY_S = 240.0  # under the cache's five minutes: the figures never go cold
+ACTOR = "system:warming"
+
+# Public functions reading members' rows without a scope, and why.
+UNSCOPED = {
+    "warm_key_figures": "builds each member's reader scope (reader_scope) and reads with it",
+}
+
+
+def readable_owners(
+    conn: Connection, *, scope: MemberScope, communes: Sequence[str]
+) -> dict[str, Hashable]:
+    """For each commune, the members whose equipment in it the scope reads in full, and
+    those it reads the aggregates of."""
+    rows = conn.execute(
+        select(assets.c.commune_insee, assets.c.member_id)
+        .where(
+            member_clause(scope, assets.c.member_id, aggregates=True),
+            assets.c.commune_insee.in_(list(communes)),
+        )
+        .distinct()
+    ).all()
+    full = scope.full_member_ids | {scope.member_id}
+    found: dict[str, tuple[set[int], set[int]]] = {}
+    for insee, member_id in rows:
+        whole, aggregates = found.setdefault(insee, (set(), set()))
+        (whole if scope.sees_all_members or member_id in full else aggregates).add(member_id)
+    return {
+        insee: (tuple(sorted(whole)), tuple(sorted(aggregates)))
+        for insee, (whole, aggregates) in found.items()
+    }
+
+
+def cached_figures(
+    conn: Connection,
+    *,
+    scope: MemberScope,
+    communes: Sequence[str],
+    today: date,
+    cache: TimedCache,
+    refresh: bool = False,
+) -> Callable[[str], list[KeyFigure]]:
+    """``figures_of(insee)`` for the communes, each commune's figures kept in ``cache``
+    (computed again and kept anew with ``refresh``)."""
+    owners = readable_owners(conn, scope=scope, communes=communes)
+
+    def figures_of(insee: str) -> list[KeyFigure]:
+        def compute() -> list[KeyFigure]:
+            return key_figures(conn, scope=scope, commune=insee, today=today)
+
+        key = ("chiffres-cles", insee, owners.get(insee), today)
+        if refresh:
+            cache.put(key, compute())
+        return cache.get_or_compute(key, compute)
+
+    return figures_of
+
+
+def warm_key_figures(engine: Engine, cache: TimedCache) -> int:
+    """Compute anew, for every member's readers, the key figures of the communes of its
+    territory that have equipment; the number of communes computed (each set of readable
+    data once per round)."""
+    today = local_day_of(utcnow())
+    done = 0
+    seen: set[Hashable] = set()
+    with engine.connect() as conn:
+        member_ids = (
+            conn.execute(select(members.c.id).where(members.c.kind != MemberKind.operator.value))
+            .scalars()
+            .all()
+        )
+        for member_id in member_ids:
+            scope = reader_scope(conn, member_id=member_id, actor=ACTOR)
+            codes = territory_communes(conn, scope=scope)
+            owners = readable_owners(conn, scope=scope, communes=codes)
+            fresh = [c for c in owners if (c, owners[c]) not in seen]
+            figures_of = cached_figures(
+                conn, scope=scope, communes=fresh, today=today, cache=cache, refresh=True
+            )
+            for insee in fresh:
+                figures_of(insee)
+                seen.add((insee, owners[insee]))
+                done += 1
+    return done
+
+
+class FigureWarmer:
+    """A thread computing the key figures ahead of the pages, every ``every_s`` seconds."""
+
+    def __init__(self, engine: Engine, cache: TimedCache, *, every_s: float = WARM_EVERY_S):
+        self.engine = engine
+        self.cache = cache
+        self.every_s = every_s
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="figure-warmer", daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                warm_key_figures(self.engine, self.cache)
+            except Exception:  # a failed round is logged; the pages compute on demand
+                logger.exception("warming the key figures failed")
+            self._stop.wait(self.every_s)
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
