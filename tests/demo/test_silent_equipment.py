@@ -28,7 +28,7 @@ def test_the_silent_list_leaves_cameras_out_and_counts_unheard_chargers(built: D
         )
         since = utcnow() - SILENT_AFTER
         found = silent_assets(conn, scope=command_line_scope(), communes=communes, since=since)
-    silent = {a.id for a in found}
+    silent = {a.asset_id for a in found}
     assert "camera" in kinds.values()
     assert not [a for a in silent if kinds[a] == "camera"]
     assert unheard, "the demo has charge points in service that never connected over OCPP"
