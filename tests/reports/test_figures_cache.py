@@ -59,3 +59,12 @@ def test_a_reader_scope_never_writes_nor_sees_every_member(
         scope = reader_scope(conn, member_id=territory.operator.id, actor="test")
     assert not scope.can_write
     assert not scope.sees_all_members
+
+
+def test_what_the_warmer_puts_outlives_the_cache_s_own_lifetime() -> None:
+    cache = TimedCache(ttl_s=0)
+    warmed: list[KeyFigure] = []
+    cache.put("warmed", warmed, ttl_s=60)
+    cache.put("ordinary", [])
+    assert cache.get_or_compute("warmed", never) is warmed
+    assert cache.get_or_compute("ordinary", lambda: warmed) is warmed  # expired: computed

@@ -30,7 +30,10 @@ from convergence.reports.territory import territory_communes
 from convergence.timedcache import TimedCache
 
 logger = logging.getLogger(__name__)
-WARM_EVERY_S = 240.0  # under the cache's five minutes: the figures never go cold
+WARM_EVERY_S = 240.0
+# What the warmer computes is kept until well after its next round, which may take minutes on
+# a large territory: a page never finds it gone between two rounds.
+WARMED_TTL_S = 900.0
 ACTOR = "system:warming"
 
 # Public functions reading members' rows without a scope, and why.
@@ -82,7 +85,7 @@ def cached_figures(
 
         key = ("chiffres-cles", insee, owners.get(insee), today)
         if refresh:
-            cache.put(key, compute())
+            cache.put(key, compute(), ttl_s=WARMED_TTL_S)
         return cache.get_or_compute(key, compute)
 
     return figures_of
