@@ -73,20 +73,16 @@ def cached_figures(
     communes: Sequence[str],
     today: date,
     cache: TimedCache,
-    refresh: bool = False,
 ) -> Callable[[str], list[KeyFigure]]:
     """``figures_of(insee)`` for the communes, each commune's figures kept in ``cache``
-    (computed again and kept anew with ``refresh``)."""
+    under the key the warmer uses."""
     owners = readable_owners(conn, scope=scope, communes=communes)
 
     def figures_of(insee: str) -> list[KeyFigure]:
         def compute() -> list[KeyFigure]:
             return key_figures(conn, scope=scope, commune=insee, today=today)
 
-        key = ("chiffres-cles", insee, owners.get(insee), today)
-        if refresh:
-            cache.put(key, compute(), ttl_s=WARMED_TTL_S)
-        return cache.get_or_compute(key, compute)
+        return cache.get_or_compute(("chiffres-cles", insee, owners.get(insee), today), compute)
 
     return figures_of
 
@@ -94,28 +90,31 @@ def cached_figures(
 def warm_key_figures(engine: Engine, cache: TimedCache) -> int:
     """Compute anew, for every member's readers, the key figures of the communes of its
     territory that have equipment; the number of communes computed (each set of readable
-    data once per round)."""
+    data once per round). One short connection per commune: on SQLite a connection holds the
+    write lock, which ingestion must get between two communes."""
     today = local_day_of(utcnow())
     done = 0
     seen: set[Hashable] = set()
     with engine.connect() as conn:
-        member_ids = (
-            conn.execute(select(members.c.id).where(members.c.kind != MemberKind.operator.value))
-            .scalars()
-            .all()
+        member_ids = list(
+            conn.execute(
+                select(members.c.id).where(members.c.kind != MemberKind.operator.value)
+            ).scalars()
         )
-        for member_id in member_ids:
+    for member_id in member_ids:
+        with engine.connect() as conn:
             scope = reader_scope(conn, member_id=member_id, actor=ACTOR)
-            codes = territory_communes(conn, scope=scope)
-            owners = readable_owners(conn, scope=scope, communes=codes)
-            fresh = [c for c in owners if (c, owners[c]) not in seen]
-            figures_of = cached_figures(
-                conn, scope=scope, communes=fresh, today=today, cache=cache, refresh=True
+            owners = readable_owners(
+                conn, scope=scope, communes=territory_communes(conn, scope=scope)
             )
-            for insee in fresh:
-                figures_of(insee)
-                seen.add((insee, owners[insee]))
-                done += 1
+        for insee, owned in owners.items():
+            if (insee, owned) in seen:
+                continue
+            with engine.connect() as conn:
+                figures = key_figures(conn, scope=scope, commune=insee, today=today)
+            cache.put(("chiffres-cles", insee, owned, today), figures, ttl_s=WARMED_TTL_S)
+            seen.add((insee, owned))
+            done += 1
     return done
 
 
