@@ -4,17 +4,25 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy import Engine
 
 from convergence.db.types import utcnow
 from convergence.indicators.timewindows import local_day_of
 from convergence.members.binding import reader_scope
+from convergence.members.roles import Role
 from convergence.members.scope import MemberScope
-from convergence.reports.figures_cache import cached_figures, readable_owners, warm_key_figures
+from convergence.reports.figures_cache import (
+    cached_figures,
+    readable_owners,
+    visibility,
+    warm_key_figures,
+)
+from convergence.reports.overview import CommuneIndicators
 from convergence.reports.schemas import KeyFigure
 from convergence.timedcache import TimedCache
 from convergence.timeseries.store import NewReading, store_readings
-from tests.alerts.conftest import make_asset
+from tests.alerts.conftest import make_asset, user_scope
 from tests.support import Territory
 
 
@@ -68,3 +76,28 @@ def test_what_the_warmer_puts_outlives_the_cache_s_own_lifetime() -> None:
     cache.put("ordinary", [])
     assert cache.get_or_compute("warmed", never) is warmed
     assert cache.get_or_compute("ordinary", lambda: warmed) is warmed  # expired: computed
+
+
+def test_the_warmer_computes_a_commune_s_landing_dashboard_for_its_users(
+    engine: Engine, territory: Territory
+) -> None:
+    asset_id = make_asset(engine, territory.versailles, name="Station", domain="air")
+    reading = NewReading(asset_id, territory.versailles.id, "pm10", "µg/m³", utcnow(), 21.0)
+    with engine.begin() as conn:
+        store_readings(conn, [reading])
+    cache = TimedCache()
+    warm_key_figures(engine, cache)
+    today = local_day_of(utcnow())
+    for role in (Role.elected, Role.technician):
+        scope = user_scope(engine, territory.versailles, role)
+        key = ("tableau-de-bord", visibility(scope), "78646", today)
+        assert cache.get_or_compute(key, never_indicators).figures
+    boulogne = user_scope(engine, territory.boulogne, Role.elected)
+    with pytest.raises(AssertionError):  # another member's users never share it
+        cache.get_or_compute(
+            ("tableau-de-bord", visibility(boulogne), "78646", today), never_indicators
+        )
+
+
+def never_indicators() -> CommuneIndicators:
+    raise AssertionError("computed again although the warmer kept it")

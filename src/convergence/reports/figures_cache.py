@@ -24,7 +24,7 @@ from convergence.members.roles import MemberKind
 from convergence.members.scope import MemberScope, member_clause
 from convergence.members.tables import members
 from convergence.registry.tables import assets
-from convergence.reports.overview import key_figures
+from convergence.reports.overview import commune_indicators, key_figures
 from convergence.reports.schemas import KeyFigure
 from convergence.reports.territory import territory_communes
 from convergence.timedcache import TimedCache
@@ -39,7 +39,20 @@ ACTOR = "system:warming"
 # Public functions reading members' rows without a scope, and why.
 UNSCOPED = {
     "warm_key_figures": "builds each member's reader scope (reader_scope) and reads with it",
+    "warm_commune_dashboard": "builds the member's reader scope (reader_scope) and reads with it",
 }
+
+
+def visibility(scope: MemberScope) -> Hashable:
+    """What decides which rows a scope reads (``member_clause``), as a cache key: users with
+    the same visibility share an entry, users with a different one never do."""
+    return (
+        scope.member_id,
+        scope.sees_all_members,
+        scope.can_read,
+        tuple(sorted(scope.full_member_ids)),
+        tuple(sorted(scope.aggregate_member_ids)),
+    )
 
 
 def readable_owners(
@@ -96,12 +109,12 @@ def warm_key_figures(engine: Engine, cache: TimedCache) -> int:
     done = 0
     seen: set[Hashable] = set()
     with engine.connect() as conn:
-        member_ids = list(
-            conn.execute(
-                select(members.c.id).where(members.c.kind != MemberKind.operator.value)
-            ).scalars()
-        )
-    for member_id in member_ids:
+        found = conn.execute(
+            select(members.c.id, members.c.insee).where(members.c.kind != MemberKind.operator.value)
+        ).all()
+    for member_id, own in found:
+        if own is not None:
+            warm_commune_dashboard(engine, cache, member_id=member_id, commune=own, today=today)
         with engine.connect() as conn:
             scope = reader_scope(conn, member_id=member_id, actor=ACTOR)
             owners = readable_owners(
@@ -116,6 +129,18 @@ def warm_key_figures(engine: Engine, cache: TimedCache) -> int:
             seen.add((insee, owned))
             done += 1
     return done
+
+
+def warm_commune_dashboard(
+    engine: Engine, cache: TimedCache, *, member_id: int, commune: str, today: date
+) -> None:
+    """The indicators of a commune's own dashboard (key figures and comparisons), as its
+    users read them: their landing page."""
+    with engine.connect() as conn:
+        scope = reader_scope(conn, member_id=member_id, actor=ACTOR)
+        indicators = commune_indicators(conn, scope=scope, commune=commune, today=today)
+    key = ("tableau-de-bord", visibility(scope), commune, today)
+    cache.put(key, indicators, ttl_s=WARMED_TTL_S)
 
 
 class FigureWarmer:
