@@ -23,6 +23,7 @@ from convergence.decoders.quantities import catalogue
 from convergence.errors import NotFound
 from convergence.members.scope import MemberScope
 from convergence.registry.queries import get_asset, get_device_model
+from convergence.video.alerting import default_rules as video_defaults
 from convergence.web.pages.labels import domain_labels
 from convergence.web.pages.rendering import commune_name
 
@@ -35,20 +36,26 @@ EVENT_KINDS: Mapping[str, str] = {
     "ocpp.status": "État de la borne",
     "ocpp.connection": "Connexion de la borne",
     "ocpp.session": "Session de charge",
+    "video.stream": "Flux de la caméra",
+    "video.retention": "Images de la caméra",
 }
 EVENT_MATCHES: Mapping[tuple[str, str], str] = {
     ("charge_point_faulted", "true"): "en défaut",
     ("state", "offline"): "hors ligne",
     ("repeated_failures", "true"): "échecs répétés",
+    ("state", "down"): "interrompu",
+    ("overdue", "true"): "conservées au-delà de la durée autorisée",
 }
 INDICATORS: Mapping[str, str] = {
     IndicatorName.water_vigilance: "Vigilance crue du site",
     IndicatorName.air_index: "Indice de qualité de l'air",
 }
-# The rules a member is given: the regulatory air thresholds and the charging rules; the flood
-# vigilance rules carry each gauge's heights and are named « Crue : vigilance — … ».
+# The rules a member is given: the regulatory air thresholds, the charging and the camera
+# rules; the flood vigilance rules carry each gauge's heights, named « Crue : vigilance — … ».
 FLOOD_PREFIX = "Crue : vigilance"
-DEFAULT_NAMES = frozenset(r.name for r in [*air_defaults(0), *charging_defaults(0)])
+DEFAULT_NAMES = frozenset(
+    r.name for r in [*air_defaults(0), *charging_defaults(0), *video_defaults(0)]
+)
 
 
 def is_default(rule: RuleOut) -> bool:
