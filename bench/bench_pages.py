@@ -42,6 +42,7 @@ from convergence.registry import csv_io
 from convergence.registry import service as registry
 from convergence.registry.kinds import AssetKind, AssetStatus, Domain
 from convergence.registry.schemas import DeviceModelCreate, InitiativeCreate
+from convergence.reports.figures_cache import warm_key_figures
 from convergence.settings import Environment, Settings
 from convergence.simulation.fleet import plan_fleet
 from convergence.simulation.fleet_writer import register_fleet, write_readings
@@ -49,6 +50,13 @@ from convergence.territory.geometry import load_commune_index
 from convergence.web.app import create_app
 
 PASSWORD = "mot de passe du banc d'essai"
+# Role -> the local part of its user's e-mail (see populate).
+USERS = {
+    "operator_admin": "operateur",
+    "departement": "departement",
+    "member_admin": "admin",
+    "technician": "tech",
+}
 BAR_MS = 300.0
 # (SIREN, name, INSEE) of the communes that own the equipment, big and small, in 78 and 92.
 COMMUNES = (
@@ -106,7 +114,9 @@ def populate(engine: Engine, *, assets: int, seed: int) -> dict[str, str]:
             data=MemberCreate(siren="257800013", name="Syndicat", kind=MemberKind.operator),
             actor="bench",
         )
-        emails = {"operator_admin": _user(conn, operator.id, Role.operator_admin, "operateur")}
+        emails = {
+            "operator_admin": _user(conn, operator.id, Role.operator_admin, USERS["operator_admin"])
+        }
         departement = members.create_member(
             conn,
             data=MemberCreate(
@@ -321,21 +331,37 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=60, help="days of hourly readings")
     parser.add_argument("--scale", type=float, default=1.0, help="of the simulated fleet")
     parser.add_argument("--database-url", default=None, help="an empty database (default: SQLite)")
+    parser.add_argument(
+        "--populated", action="store_true", help="the database was filled by an earlier run"
+    )
+    parser.add_argument(
+        "--cold", action="store_true", help="no warming of the key figures (serve warms them)"
+    )
     args = parser.parse_args()
     with database(args.database_url) as url:
         engine = make_engine(url)
         prepare_database(engine)
-        start = time.perf_counter()
-        emails = populate(engine, assets=args.assets, seed=args.seed)
-        readings = simulate(engine, days=args.days, scale=args.scale, seed=args.seed)
-        print(
-            f"{engine.dialect.name}: {args.assets:,} imported assets and the simulated fleet "
-            f"(scale {args.scale}) in {len(COMMUNES)} communes, {readings:,} readings over "
-            f"{args.days} days, loaded in {time.perf_counter() - start:.1f} s; "
-            f"{args.repeat} requests per page"
-        )
+        if args.populated:
+            emails = {r: f"{k}@banc.example.fr" for r, k in USERS.items()}
+        else:
+            start = time.perf_counter()
+            emails = populate(engine, assets=args.assets, seed=args.seed)
+            readings = simulate(engine, days=args.days, scale=args.scale, seed=args.seed)
+            print(
+                f"{engine.dialect.name}: {args.assets:,} imported assets and the simulated fleet "
+                f"(scale {args.scale}) in {len(COMMUNES)} communes, {readings:,} readings over "
+                f"{args.days} days, loaded in {time.perf_counter() - start:.1f} s"
+            )
+        print(f"{args.repeat} requests per page")
         settings = Settings(environment=Environment.test, secret_key=secrets.token_urlsafe(48))
         with TestClient(create_app(settings, engine=engine)) as client:
+            if not args.cold:
+                # What `convergence serve` does in the background, before anyone asks.
+                start = time.perf_counter()
+                cache = client.app.state.convergence.page_cache  # type: ignore[attr-defined]
+                warmed = warm_key_figures(engine, cache)
+                took = time.perf_counter() - start
+                print(f"key figures of {warmed} communes warmed in {took:.1f} s")
             for role in ("operator_admin", "departement", "member_admin"):
                 log_in(client, emails[role])
                 report(client, f"{role} ({emails[role]})", args.repeat, args.days)

@@ -6,8 +6,8 @@ gets its pipeline, its reactors and its long-lived objects here, so that they ar
 everywhere: a reading over a threshold opens its alert whichever way it came in. Domain
 packages never reach for these objects; they are given them.
 
-``start_background`` starts what runs beside the requests (the alert worker); ``close``
-stops it and the JavaScript codec workers.
+``start_background`` starts what runs beside the requests (the alert worker, the warmer of
+the key figures); ``close`` stops them and the JavaScript codec workers.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from convergence.ingest.replay import backlog_replayer
 from convergence.opendata.config import config_from_settings as opendata_config
 from convergence.opendata.gate import PublicGate
 from convergence.registry.events import RegistryListener
+from convergence.reports.figures_cache import FigureWarmer
 from convergence.servicelines import service_lines
 from convergence.settings import Settings
 from convergence.timedcache import TimedCache
@@ -62,6 +63,7 @@ class Runtime:
     # Integrations as the webhooks read them per uplink: a changed setting applies within
     # seconds (an integration's member and kind never change).
     integrations: TimedCache
+    figure_warmer: FigureWarmer
 
     @classmethod
     def build(
@@ -77,6 +79,7 @@ class Runtime:
             dead_letter_limits=DeadLetterLimits.from_settings(settings),
         )
         worker = AlertWorker(engine, config=alerts_config(settings), schedule=schedule_alerts)
+        page_cache = TimedCache()
         followers = tuple(
             line.reactor(engine, settings=settings, on_queued=worker.wake)
             for line in service_lines()
@@ -111,8 +114,9 @@ class Runtime:
                 engine=engine, config=central_config(settings), reactors=reactors
             ),
             public_gate=PublicGate.from_config(opendata_config(settings)),
-            page_cache=TimedCache(),
+            page_cache=page_cache,
             integrations=TimedCache(ttl_s=INTEGRATION_TTL_S),
+            figure_warmer=FigureWarmer(engine, page_cache),
         )
 
     @contextmanager
@@ -128,14 +132,17 @@ class Runtime:
         notify(self.reactors, committed)
 
     def start_background(self) -> None:
-        """Start the alert worker: notifications sent at once, the schedule every period; in
-        the process that runs the schedule, the catch-up of rate-limited uplinks too."""
+        """Start the alert worker: notifications sent at once, the schedule every period; the
+        warmer of the territory pages' key figures; in the process that runs the schedule, the
+        catch-up of rate-limited uplinks too."""
         self.alert_worker.start()
+        self.figure_warmer.start()
         if self.alert_worker.schedule:
             self.catch_up.start()
 
     def close(self) -> None:
         """Stop the background work and the JavaScript codec workers."""
+        self.figure_warmer.close()
         self.catch_up.close()
         self.webhook_writer.close()
         self.alert_worker.close()

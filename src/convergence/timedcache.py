@@ -22,7 +22,7 @@ class TimedCache:
     def __init__(self, *, ttl_s: float = TTL_S, max_entries: int = MAX_ENTRIES) -> None:
         self.ttl_s = ttl_s
         self.max_entries = max_entries
-        self._entries: dict[Hashable, tuple[float, Any]] = {}
+        self._entries: dict[Hashable, tuple[float, Any, float]] = {}
         self._lock = threading.Lock()
 
     def get_or_compute(self, key: Hashable, compute: Callable[[], T]) -> T:
@@ -30,13 +30,18 @@ class TimedCache:
         now = time.monotonic()
         with self._lock:
             found = self._entries.get(key)
-        if found is not None and now - found[0] < self.ttl_s:
+        if found is not None and now - found[0] < found[2]:
             value: T = found[1]
             return value
         value = compute()
+        self.put(key, value)
+        return value
+
+    def put(self, key: Hashable, value: Any, *, ttl_s: float | None = None) -> None:
+        """Keep ``value`` for ``key`` from now on, ``ttl_s`` seconds (the cache's by default):
+        a value computed ahead of the requests, by whoever keeps it fresh."""
         with self._lock:
-            if len(self._entries) >= self.max_entries:
+            if key not in self._entries and len(self._entries) >= self.max_entries:
                 oldest = min(self._entries, key=lambda k: self._entries[k][0])
                 del self._entries[oldest]
-            self._entries[key] = (time.monotonic(), value)
-        return value
+            self._entries[key] = (time.monotonic(), value, ttl_s or self.ttl_s)

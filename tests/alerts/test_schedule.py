@@ -149,7 +149,7 @@ def test_silence_counts_the_periods_of_the_device_model(
         quarter = register_device_model(
             conn,
             data=DeviceModelCreate(
-                vendor="Hydro", model="L15", domain="water", report_period_s=900
+                vendor="Hydro", model="L15", domain="water", expected_period_s=900
             ),
             actor="test",
         )

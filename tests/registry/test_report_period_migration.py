@@ -16,4 +16,4 @@ def test_the_migration_adds_exactly_the_report_period(engine: Engine) -> None:
             MigrationContext.configure(conn, opts={"compare_type": True}), load_all_tables()
         )
     assert [d for d in differences if device_models.name in str(d)] == []
-    assert "report_period_s" in device_models.c
+    assert "expected_period_s" in device_models.c

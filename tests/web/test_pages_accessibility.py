@@ -44,7 +44,16 @@ def plant(client: TestClient, territory: Territory) -> dict[str, int]:
     initiative = add_initiative(client, territory.versailles, "Air des écoles")
     asset = add_asset(client, territory.versailles, "Capteur", initiative_id=initiative["id"])
     plant_proposal(client, territory, "proposition")
+    rule = {
+        "name": "Seuil PM10",
+        "target_kind": "asset",
+        "asset_id": asset["id"],
+        "params": {"kind": "threshold", "quantity": "pm10", "limit": 50},
+    }
+    created = client.post("/api/v1/alert-rules", headers=territory.versailles.bearer(), json=rule)
+    assert created.status_code == 201, created.text
     return {
+        "rule_id": created.json()["id"],
         **proposal_params(client),
         "asset_id": asset["id"],
         "initiative_id": initiative["id"],

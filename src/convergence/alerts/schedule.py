@@ -57,9 +57,9 @@ def silence_limit(conn: Connection, params: SilenceParams, asset: Asset) -> time
     if params.missed_periods is None or asset.device_model_id is None:
         return timedelta(seconds=params.max_silence_s)
     period = conn.execute(
-        select(device_models.c.report_period_s).where(device_models.c.id == asset.device_model_id)
+        select(device_models.c.expected_period_s).where(device_models.c.id == asset.device_model_id)
     ).scalar()
-    if period is None:
+    if not period:  # unknown, or a model that sends nothing by design
         return timedelta(seconds=params.max_silence_s)
     return timedelta(seconds=params.missed_periods * period)
 

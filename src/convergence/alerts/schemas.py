@@ -75,7 +75,7 @@ class SilenceParams(BaseModel):
         ge=1,
         le=1000,
         description="silent after this many report periods of the device's model, where the "
-        "model states its period (report_period_s); max_silence_s otherwise",
+        "model states its period (expected_period_s); max_silence_s otherwise",
     )
 
 

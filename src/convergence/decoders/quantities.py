@@ -335,6 +335,9 @@ CATALOGUE: tuple[Quantity, ...] = (
         D,
         aliases=("bat", "vdd", "battery_volts"),
     ),
+    # Radio quality of the device's last uplinks, when its codec or gateway reports them.
+    _q("rssi", "Puissance du signal reçu (RSSI)", "dBm", (-150, 0), D),
+    _q("snr", "Rapport signal sur bruit (SNR)", "dB", (-30, 30), D),
 )
 
 _BY_ID = {quantity.id: quantity for quantity in CATALOGUE}

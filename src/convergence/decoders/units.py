@@ -34,6 +34,8 @@ class Dimension(StrEnum):
     state = "state"
     score = "index"
     resistance = "resistance"
+    radio_power = "radio_power"  # received signal strength, dBm
+    signal_ratio = "signal_ratio"  # signal-to-noise ratio, dB
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,8 @@ UNIT_TABLE: list[tuple[Dimension, list[tuple[tuple[str, ...], float, float]]]] =
     ),
     (Dimension.number_concentration, [(("1/cm³", "1⋅cm⁻³", "#/cm3", "1/cm3"), 1, 0)]),
     (Dimension.sound_level, [(("dB(A)", "dBA", "dB A", "dBa"), 1, 0)]),
+    (Dimension.radio_power, [(("dBm",), 1, 0)]),
+    (Dimension.signal_ratio, [(("dB",), 1, 0)]),
     (
         Dimension.speed,
         [

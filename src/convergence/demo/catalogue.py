@@ -110,6 +110,8 @@ class ModelSpec:
     kind: AssetKind
     fields: dict[str, str] = field(default_factory=dict)
     unit_price_eur: int = 0
+    # The live feed sends every 10 minutes; a camera sends no readings by design (0).
+    expected_period_s: int = 600
 
 
 CAMERA = "camera"
@@ -157,5 +159,5 @@ DEVICE_MODELS: dict[str, ModelSpec] = {
         {"energy_import": "energy", "power": "power"},
         11000,
     ),
-    CAMERA: ModelSpec("Vidéo Cité", "CAM-Dôme 4K", Domain.video, AssetKind.camera, {}, 1800),
+    CAMERA: ModelSpec("Vidéo Cité", "CAM-Dôme 4K", Domain.video, AssetKind.camera, {}, 1800, 0),
 }

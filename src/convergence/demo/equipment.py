@@ -64,7 +64,11 @@ def _model_data(spec: ModelSpec) -> DeviceModelCreate:
         for name, quantity in spec.fields.items()
     }
     return DeviceModelCreate(
-        vendor=spec.vendor, model=spec.model, domain=spec.domain, field_map=field_map
+        vendor=spec.vendor,
+        model=spec.model,
+        domain=spec.domain,
+        field_map=field_map,
+        expected_period_s=spec.expected_period_s,
     )
 
 

@@ -183,3 +183,68 @@ def rank_among_similar(
     worse = sum(1 for v in peers.values() if sign * v < sign * own)
     share = 100 * worse / (len(peers) - 1) if len(peers) > 1 else None
     return Rank(code, own, better + 1, len(peers), share, stratum, higher_is_better)
+
+
+MIN_PEERS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Peers:
+    """The other communes of a commune's stratum and area that share a value: their median
+    and interquartile range, or none when fewer than ``MIN_PEERS`` share."""
+
+    area: str  # « la CA Versailles Grand Parc », « les Yvelines »…
+    stratum: PopulationClass
+    count: int
+    median: float | None
+    first_quartile: float | None
+    third_quartile: float | None
+
+
+def quartiles(values: Sequence[float]) -> tuple[float, float, float]:
+    """Q1, median, Q3 by linear interpolation between order statistics (method 7 of Hyndman
+    and Fan, the default of R and of spreadsheets' QUARTILE.INC): [1, 2, 3, 4] gives 1.75,
+    2.5, 3.25."""
+    ordered = sorted(values)
+    if not ordered:
+        raise InvalidInput("quartiles of nothing")
+
+    def at(fraction: float) -> float:
+        position = fraction * (len(ordered) - 1)
+        low = int(position)
+        high = min(low + 1, len(ordered) - 1)
+        return ordered[low] + (position - low) * (ordered[high] - ordered[low])
+
+    return at(0.25), at(0.5), at(0.75)
+
+
+def peer_statistics(
+    code: str,
+    values: Mapping[str, float | None],
+    populations: Mapping[str, int],
+    *,
+    areas: Sequence[tuple[str, frozenset[str]]],
+) -> Peers:
+    """The commune's peers: the other communes of its population stratum with a value, in the
+    first of ``areas`` (its EPCI, then its département) where at least ``MIN_PEERS`` share one.
+    Never the commune itself."""
+    stratum = population_class(populations[code])
+    found: list[float] = []
+    area_name = areas[-1][0] if areas else ""
+    for name, communes in areas:
+        found = [
+            v
+            for c, v in values.items()
+            if c != code
+            and v is not None
+            and c in communes
+            and c in populations
+            and population_class(populations[c]) == stratum
+        ]
+        area_name = name
+        if len(found) >= MIN_PEERS:
+            break
+    if len(found) < MIN_PEERS:
+        return Peers(area_name, stratum, len(found), None, None, None)
+    first, median, third = quartiles(found)
+    return Peers(area_name, stratum, len(found), median, first, third)

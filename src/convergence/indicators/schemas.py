@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from convergence.indicators.comparison import PerInhabitant, Rank, TerritoryLevel
+from convergence.indicators.comparison import Peers, PerInhabitant, Rank, TerritoryLevel
 from convergence.indicators.regulations.noise import NoiseSource
 from convergence.indicators.results import Completeness, Measure
 from convergence.indicators.timewindows import local_day_of
@@ -283,6 +283,17 @@ class ComparedOut(BaseModel):
     commune_gap_percent: float | None
 
 
+class PeersOut(BaseModel):
+    """The other communes of the stratum, in the commune's EPCI or département, whose values
+    the caller reads: their median and interquartile range (none under three communes)."""
+
+    area: str = Field(description="where the peers are: the EPCI, else the département")
+    count: int
+    median: float | None
+    first_quartile: float | None
+    third_quartile: float | None
+
+
 class RankOut(BaseModel):
     """Position among the communes of the same population stratum that the caller reads."""
 
@@ -292,10 +303,22 @@ class RankOut(BaseModel):
     stratum: str
     stratum_rule: str
     higher_is_better: bool
+    peers: PeersOut | None = None
 
 
-def rank_out(rank: Rank) -> RankOut:
+def peers_out(peers: Peers) -> PeersOut:
+    return PeersOut(
+        area=peers.area,
+        count=peers.count,
+        median=peers.median,
+        first_quartile=peers.first_quartile,
+        third_quartile=peers.third_quartile,
+    )
+
+
+def rank_out(rank: Rank, peers: Peers | None = None) -> RankOut:
     return RankOut(
+        peers=None if peers is None else peers_out(peers),
         position=rank.position,
         out_of=rank.out_of,
         better_than_percent=rank.better_than_percent,

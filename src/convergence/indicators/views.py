@@ -20,6 +20,7 @@ from typing import Generic, Protocol, TypeVar
 from convergence.indicators.comparison import (
     TerritoryLevel,
     TerritoryTotal,
+    peer_statistics,
     per_inhabitant,
     rank_among_similar,
 )
@@ -243,7 +244,23 @@ def compare_commune(
     rank = rank_among_similar(
         commune, values, populations, higher_is_better=metric.higher_is_better
     )
-    return rows, rank_out(rank)
+    peers = peer_statistics(commune, values, populations, areas=peer_areas(zones))
+    return rows, rank_out(rank, peers)
+
+
+def peer_areas(zones: Sequence[Zone]) -> list[tuple[str, frozenset[str]]]:
+    """Where a commune's peers are looked for: its EPT or EPCI (the smaller first), then its
+    département; named as the page writes them."""
+    epcis = sorted(
+        (z for z in zones if z.level is TerritoryLevel.EPCI), key=lambda z: len(z.communes)
+    )
+    found = [(f"l'intercommunalité {z.name}", z.communes) for z in epcis]
+    found += [
+        (f"le département {z.name} ({z.code})", z.communes)
+        for z in zones
+        if z.level is TerritoryLevel.DEPARTEMENT
+    ]
+    return found
 
 
 def _population(insee: str) -> int:

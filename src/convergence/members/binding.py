@@ -45,6 +45,20 @@ def scope_for_token(conn: Connection, *, token: TokenOut) -> MemberScope:
     )
 
 
+def reader_scope(conn: Connection, *, member_id: int, actor: str) -> MemberScope:
+    """What a reader (viewer) of ``member_id`` reads, for work done on its behalf in the
+    background, such as computing its pages' figures before anyone asks; never the whole
+    view of the operator's administrators, and never a writer."""
+    full, aggregates = _granted_member_ids(conn, member_id=member_id)
+    return MemberScope(
+        member_id=member_id,
+        actor=actor,
+        role=Role.viewer,
+        full_member_ids=full,
+        aggregate_member_ids=aggregates,
+    )
+
+
 def _granted_member_ids(
     conn: Connection, *, member_id: int
 ) -> tuple[frozenset[int], frozenset[int]]:

@@ -114,7 +114,7 @@ def device_model_out(row: Row[Any]) -> DeviceModelOut:
         codec=row.codec,
         field_map=mapping,
         quality_rules=row.quality_rules,
-        report_period_s=row.report_period_s,
+        expected_period_s=row.expected_period_s,
     )
 
 

@@ -69,11 +69,11 @@ class DeviceModelCreate(BaseModel):
     quality_rules: dict[str, QualityLimits] | None = Field(
         default=None, description="quantity -> plausible range and spike limits of this model"
     )
-    report_period_s: int | None = Field(
+    expected_period_s: int | None = Field(
         default=None,
-        ge=10,
+        ge=0,
         le=7 * 86400,
-        description="seconds between two messages of a device of this model (silence rules)",
+        description="how often the model sends, in seconds; 0 when it sends no data by design",
     )
 
 

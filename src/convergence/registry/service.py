@@ -177,7 +177,7 @@ def register_device_model(
             if data.quality_rules is None
             else {k: v.model_dump(exclude_none=True) for k, v in data.quality_rules.items()}
         ),
-        report_period_s=data.report_period_s,
+        expected_period_s=data.expected_period_s,
         created_at=utcnow(),
     )
     audit.record(

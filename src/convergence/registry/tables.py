@@ -34,9 +34,10 @@ device_models = Table(
     # quantity -> {"low": ..., "high": ..., "step_per_hour": ..., "flat_hours": ...}: the
     # model's own plausible range and spike limits, over the defaults of the quantity.
     Column("quality_rules", JSON, nullable=True),
-    # Seconds between two messages of a device of this model, as its vendor sets it: what a
-    # silence rule counts in (« silencieux après 3 périodes »).
-    Column("report_period_s", Integer, nullable=True),
+    # How often the model sends, in seconds, as its vendor sets it: what device health and the
+    # silence rules count in (« silencieux après 3 périodes »); 0 when it sends no data by
+    # design (a camera), none if unknown.
+    Column("expected_period_s", Integer, nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
     UniqueConstraint("vendor", "model"),
 )

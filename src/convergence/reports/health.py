@@ -1,8 +1,11 @@
 """Health of a commune's equipment: counts by status, and equipment in service gone silent.
 
-Equipment in service (installed or active) that has sent no reading for ``silent_after``
-— or never — is silent: a flat battery, a broken link, a sensor removed without telling.
-Names are full-scope data: only the equipment the caller reads in full is counted.
+Equipment in service (installed or active) that is expected to send (see
+``device_health.sends_data``: not a camera that sends nothing by design) and has not been heard
+for ``silent_after`` — or never — is silent: a flat battery, a broken link, a sensor removed
+without telling. A charge point is heard through its OCPP link (its heartbeats), whatever
+readings of its meter arrive otherwise. Names are full-scope data: only the equipment the
+caller reads in full is counted.
 """
 
 from __future__ import annotations
@@ -10,11 +13,13 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, case, func, select
 
+from convergence.charging.tables import charge_points
 from convergence.members.scope import MemberScope, member_clause
 from convergence.registry.kinds import AssetStatus
-from convergence.registry.tables import assets
+from convergence.registry.tables import assets, device_models
+from convergence.reports.device_health import sends_data_clause
 from convergence.reports.schemas import EquipmentHealth, SilentAsset
 from convergence.timeseries.tables import series
 
@@ -44,16 +49,26 @@ def silent_assets(
         .group_by(series.c.asset_id)
         .subquery()
     )
+    heard = case(
+        (charge_points.c.asset_id.is_not(None), charge_points.c.last_seen_at),
+        else_=last.c.last_ts,
+    ).label("last_ts")
+    joined = (
+        assets.outerjoin(last, last.c.asset_id == assets.c.id)
+        .outerjoin(charge_points, charge_points.c.asset_id == assets.c.id)
+        .outerjoin(device_models, device_models.c.id == assets.c.device_model_id)
+    )
     rows = conn.execute(
-        select(assets.c.id, assets.c.name, assets.c.domain, last.c.last_ts)
-        .select_from(assets.outerjoin(last, last.c.asset_id == assets.c.id))
+        select(assets.c.id, assets.c.name, assets.c.domain, heard)
+        .select_from(joined)
         .where(
             member_clause(scope, assets.c.member_id),
             assets.c.commune_insee.in_(communes),
             assets.c.status.in_(IN_SERVICE),
-            (last.c.last_ts.is_(None)) | (last.c.last_ts < since),
+            sends_data_clause(assets.c.kind, device_models.c.expected_period_s),
+            (heard.is_(None)) | (heard < since),
         )
-        .order_by(last.c.last_ts.is_not(None), last.c.last_ts, assets.c.id)
+        .order_by(heard.is_not(None), heard, assets.c.id)
     )
     return [SilentAsset(r.id, r.name, r.domain, r.last_ts) for r in rows]
 

@@ -1,11 +1,11 @@
 """« À décider »: what waits for the reader of a dashboard — proposals naming its member
-that it has not answered (for the operator: proposals to send, answered ones to close), and
-alerts nobody has taken in hand yet."""
+that it has not answered (for the operator: proposals to send, answered ones to close),
+alerts nobody has taken in hand yet, and the figures that changed most in a month."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, func, select
 
@@ -16,6 +16,7 @@ from convergence.coordination.queries import list_proposals
 from convergence.coordination.schemas import ProposalFilters, ProposalOut, ProposalStatus
 from convergence.members.scope import MemberScope, member_clause
 from convergence.registry.tables import assets
+from convergence.reports.changes import FigureChange
 
 LISTED = 5
 
@@ -26,6 +27,7 @@ class ToDecide:
     proposal_total: int
     proposals_note: str
     alerts_waiting: int
+    changes: list[FigureChange] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -67,13 +69,20 @@ def alerts_waiting(
 
 
 def to_decide(
-    conn: Connection, *, scope: MemberScope, communes: Sequence[str], aggregates: bool = False
+    conn: Connection,
+    *,
+    scope: MemberScope,
+    communes: Sequence[str],
+    aggregates: bool = False,
+    changes: Sequence[FigureChange] = (),
 ) -> ToDecide:
-    """What waits for the reader of the dashboard of ``communes``."""
+    """What waits for the reader of the dashboard of ``communes``, with the figures that
+    changed most (``changed_most``, computed by the caller, which may keep them a while)."""
     found, note = waiting_proposals(conn, scope=scope)
     return ToDecide(
         proposals=found[:LISTED],
         proposal_total=len(found),
         proposals_note=note,
         alerts_waiting=alerts_waiting(conn, scope=scope, communes=communes, aggregates=aggregates),
+        changes=list(changes),
     )

@@ -20,7 +20,7 @@ from convergence.web.pages.form_errors import (
     domain_errors,
     field_errors,
 )
-from convergence.web.pages.inventory import initiative_names, may_change
+from convergence.web.pages.inventory import commune_choices, initiative_names, may_change
 from convergence.web.pages.member_choice import chosen_member, member_options
 from convergence.web.pages.rendering import render_page
 from convergence.web.pages.session import PageUser, WriterPage
@@ -172,6 +172,7 @@ def _form_page(
 
 def _choices(conn: Connection, *, viewer: PageUser) -> dict[str, Any]:
     return {
+        "focus_communes": [code for code, _ in commune_choices(conn, scope=viewer.scope)],
         "device_models": {m.id: f"{m.vendor} {m.model}" for m in queries.list_device_models(conn)},
         "initiatives": initiative_names(conn, scope=viewer.scope),
         "members": member_options(conn, viewer=viewer) if viewer.is_operator else {},

@@ -87,3 +87,58 @@ def rank_text(comparison: ComparisonOut) -> str:
         f"Rang : {rank.position}{first} sur {rank.out_of} communes de {rank.stratum} dont les "
         f"données vous sont accessibles ({order} = meilleur)."
     )
+
+
+def _compared_value(row: ComparedOut, per_inhabitant: bool) -> tuple[float | None, str]:
+    """The value compared with the peers (per inhabitant when the metric is) and its unit."""
+    if per_inhabitant and row.per_inhabitant is not None:
+        return row.per_inhabitant.value, row.per_inhabitant.unit
+    return row.value.value, row.value.unit
+
+
+def _difference(own: float, median: float, unit: str) -> str:
+    if is_decibel(unit):
+        difference = own - median
+        sign = "+" if difference > 0 else "−" if difference < 0 else ""
+        return f"{sign}{fr.number(abs(difference), 1)} {unit}"
+    if not median:
+        return "—"
+    return fr.signed_percent(100 * (own / median - 1))
+
+
+def peers_text(comparison: ComparisonOut) -> str:
+    """The commune against the median and interquartile range of comparable communes, or why
+    there is no such comparison."""
+    peers = comparison.rank.peers
+    if peers is None or not comparison.rows:
+        return ""
+    stratum = comparison.rank.stratum
+    if peers.median is None:
+        others = (
+            "aucune autre commune"
+            if peers.count == 0
+            else (
+                f"{peers.count} autre{'s' if peers.count > 1 else ''} commune"
+                f"{'s' if peers.count > 1 else ''}"
+            )
+        )
+        return (
+            f"Pas de comparaison avec des communes comparables : {others} de {stratum} dans "
+            f"{peers.area} ne partage{'nt' if peers.count > 1 else ''} cette donnée avec vous "
+            "(il en faut au moins trois)."
+        )
+    own, unit = _compared_value(comparison.rows[0], comparison.per_inhabitant)
+    shown = "" if unit in ("nombre", "classe") else unit
+
+    def value(v: float | None) -> str:
+        return fr.auto(v, shown)
+
+    text = (
+        f"Communes comparables ({peers.count} communes de {stratum} dans {peers.area}) : "
+        f"médiane {value(peers.median)}, la moitié d'entre elles entre "
+        f"{value(peers.first_quartile)} et {value(peers.third_quartile)}."
+    )
+    if own is None:
+        return text + " La commune n'a pas de valeur sur la période."
+    gap = _difference(own, peers.median, unit)
+    return text + f" La commune : {value(own)} ({gap} par rapport à la médiane)."

@@ -3,6 +3,7 @@ equipment health, comparison with the EPCI and the département, monthly reports
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -19,6 +20,7 @@ from convergence.indicators.timewindows import local_day_of
 from convergence.members.queries import get_member
 from convergence.members.roles import MemberKind
 from convergence.members.scope import MemberScope
+from convergence.reports.changes import FigureChange, change_words, changed_most
 from convergence.reports.colours import NEUTRAL
 from convergence.reports.overview import (
     CommuneIndicators,
@@ -32,10 +34,11 @@ from convergence.reports.to_decide import to_decide
 from convergence.servicelines import service_lines
 from convergence.timedcache import TimedCache
 from convergence.web.deps import EngineDep
-from convergence.web.pages.comparison_rows import compared_rows, rank_text
+from convergence.web.pages.comparison_rows import compared_rows, peers_text, rank_text
 from convergence.web.pages.dashboard_cache import CacheDep, visibility
 from convergence.web.pages.dashboard_rendering import render_data_page
 from convergence.web.pages.domains.charts import day_iso, sparkline
+from convergence.web.pages.domains.series import quantity_label
 from convergence.web.pages.rendering import commune_name
 from convergence.web.pages.session import CurrentUserPage, PageUser
 
@@ -129,6 +132,18 @@ def overview_of(
     return commune_overview(conn, scope=scope, commune=commune, now=now, indicators=indicators)
 
 
+def recent_changes(
+    conn: Connection, scope: MemberScope, communes: Sequence[str], today: date, cache: TimedCache
+) -> list[FigureChange]:
+    """The figures of the communes that changed most in a month, kept a few minutes."""
+
+    def compute() -> list[FigureChange]:
+        return changed_most(conn, scope=scope, communes=communes, today=today)
+
+    key = ("changements", visibility(scope), tuple(sorted(communes)), today)
+    return cache.get_or_compute(key, compute)
+
+
 @router.get("/tableau-de-bord")
 def dashboard(
     request: Request,
@@ -145,7 +160,9 @@ def dashboard(
             return RedirectResponse("/tableau-de-bord/territoire", status_code=303)
         shown, communes = chosen_commune(conn, viewer, commune)
         overview = overview_of(conn, viewer.scope, shown, now, cache) if shown else None
-        decide = to_decide(conn, scope=viewer.scope, communes=[shown] if shown else [])
+        shown_communes = [shown] if shown else []
+        changes = recent_changes(conn, viewer.scope, shown_communes, local_day_of(now), cache)
+        decide = to_decide(conn, scope=viewer.scope, communes=shown_communes, changes=changes)
     return render_data_page(
         request,
         "dashboard/index.html",
@@ -158,6 +175,9 @@ def dashboard(
         compared_value=compared_value,
         compared_rows=compared_rows,
         rank_text=rank_text,
+        peers_text=peers_text,
+        quantity_label=quantity_label,
+        change_words=change_words,
         months=report_months(local_day_of(now)),
         decide=decide,
         alerts_link=f"/alertes?commune={shown or ''}&statut=firing",

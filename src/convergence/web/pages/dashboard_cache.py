@@ -9,25 +9,13 @@ different one never do. Alerts and equipment health are not cached: they must be
 
 from __future__ import annotations
 
-from collections.abc import Hashable
 from typing import Annotated
 
 from fastapi import Depends
 
-from convergence.members.scope import MemberScope
+from convergence.reports.figures_cache import visibility
 from convergence.timedcache import TimedCache
 from convergence.web.deps import RuntimeDep
-
-
-def visibility(scope: MemberScope) -> Hashable:
-    """What decides which rows a scope reads (``member_clause``), as a cache key."""
-    return (
-        scope.member_id,
-        scope.sees_all_members,
-        scope.can_read,
-        tuple(sorted(scope.full_member_ids)),
-        tuple(sorted(scope.aggregate_member_ids)),
-    )
 
 
 def page_cache(runtime: RuntimeDep) -> TimedCache:
@@ -36,3 +24,4 @@ def page_cache(runtime: RuntimeDep) -> TimedCache:
 
 
 CacheDep = Annotated[TimedCache, Depends(page_cache)]
+__all__ = ["CacheDep", "page_cache", "visibility"]

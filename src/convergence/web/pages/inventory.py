@@ -15,9 +15,11 @@ from convergence.members.queries import member_names
 from convergence.members.scope import MemberScope, writable_member_ids
 from convergence.registry import queries
 from convergence.registry.schemas import AssetOut, DeviceModelOut, InitiativeOut
-from convergence.timeseries.flags import REASON_LABELS
+from convergence.reports.device_health import device_health
+from convergence.timeseries.flags import REASON_LABELS, Flag
 from convergence.web.deps import EngineDep, SettingsDep
 from convergence.web.pages.domains.asset import asset_measures
+from convergence.web.pages.domains.series import quantity_label
 from convergence.web.pages.inventory_filters import PAGE_SIZE, InventoryFiltersDep
 from convergence.web.pages.quality_summary import asset_quality
 from convergence.web.pages.rendering import commune_name, render_page
@@ -25,6 +27,17 @@ from convergence.web.pages.session import CurrentUserPage
 
 router = APIRouter()
 CHOICES_LIMIT = 1000
+FLAG_WORDS = {Flag.valid: "valide", Flag.suspect: "suspecte", Flag.invalid: "invalide"}
+
+
+def period_words(seconds: int) -> str:
+    """« toutes les 10 min », « toutes les heures », « toutes les 6 h »."""
+    if seconds % 3600 == 0:
+        hours = seconds // 3600
+        return "toutes les heures" if hours == 1 else f"toutes les {hours} h"
+    if seconds % 60 == 0:
+        return f"toutes les {seconds // 60} min"
+    return f"toutes les {seconds} s"
 
 
 @router.get("/inventaire")
@@ -68,6 +81,7 @@ def asset_page(
         measures = asset_measures(conn, scope=viewer.scope, asset=asset, now=utcnow())
         quality = asset_quality(conn, scope=viewer.scope, asset_id=asset.id, now=utcnow())
         unmapped = unmapped_for_asset(conn, scope=viewer.scope, asset_id=asset.id)
+        health = device_health(conn, scope=viewer.scope, asset=asset, model=model, now=utcnow())
     return render_page(
         request,
         "inventory/asset.html",
@@ -82,6 +96,10 @@ def asset_page(
         quality=quality,
         reason_labels=REASON_LABELS,
         unmapped=unmapped,
+        health=health,
+        period_words=period_words,
+        quantity_label=quantity_label,
+        flag_words=FLAG_WORDS,
         fr=french_format,
     )
 

@@ -14,21 +14,24 @@ from convergence.db.types import utcnow
 from convergence.indicators.timewindows import local_day_of
 from convergence.members.queries import get_member
 from convergence.members.scope import MemberScope
-from convergence.reports.overview import key_figures
+from convergence.reports.changes import change_words
+from convergence.reports.figures_cache import cached_figures
 from convergence.reports.schemas import KeyFigure
 from convergence.reports.territory import (
     CommuneRow,
     CommuneState,
     TerritoryOverview,
     is_territory_member,
+    territory_communes,
     territory_overview,
 )
 from convergence.reports.to_decide import to_decide
 from convergence.timedcache import TimedCache
 from convergence.web.deps import EngineDep, SettingsDep
-from convergence.web.pages.dashboard import report_months
-from convergence.web.pages.dashboard_cache import CacheDep, visibility
+from convergence.web.pages.dashboard import recent_changes, report_months
+from convergence.web.pages.dashboard_cache import CacheDep
 from convergence.web.pages.dashboard_rendering import render_data_page
+from convergence.web.pages.domains.series import quantity_label
 from convergence.web.pages.session import CurrentUserPage
 
 router = APIRouter()
@@ -63,18 +66,13 @@ DOMAIN_TITLES = (
 
 
 def territory_of(engine: Engine, scope: MemberScope, cache: TimedCache) -> TerritoryOverview:
-    """The territory as the scope reads it; each commune's key figures kept a few minutes."""
+    """The territory as the scope reads it; each commune's key figures kept a few minutes,
+    shared with every reader of the same data (and computed ahead by the runtime's warmer)."""
     now = utcnow()
     today = local_day_of(now)
     with engine.connect() as conn:
-
-        def figures_of(insee: str) -> list[KeyFigure]:
-            def compute() -> list[KeyFigure]:
-                return key_figures(conn, scope=scope, commune=insee, today=today)
-
-            key = ("territoire", visibility(scope), insee, today)
-            return cache.get_or_compute(key, compute)
-
+        codes = territory_communes(conn, scope=scope)
+        figures_of = cached_figures(conn, scope=scope, communes=codes, today=today, cache=cache)
         return territory_overview(conn, scope=scope, now=now, figures_of=figures_of)
 
 
@@ -113,7 +111,11 @@ def territory_dashboard(
     overview = territory_of(engine, viewer.scope, cache)
     with engine.connect() as conn:
         codes = [c.insee for c in overview.communes]
-        decide = to_decide(conn, scope=viewer.scope, communes=codes, aggregates=True)
+        today = local_day_of(overview.generated_at)
+        changes = recent_changes(conn, viewer.scope, codes, today, cache)
+        decide = to_decide(
+            conn, scope=viewer.scope, communes=codes, aggregates=True, changes=changes
+        )
     return render_data_page(
         request,
         "dashboard/territory.html",
@@ -129,4 +131,6 @@ def territory_dashboard(
         months=report_months(local_day_of(overview.generated_at)),
         decide=decide,
         alerts_link="#alertes",
+        quantity_label=quantity_label,
+        change_words=change_words,
     )

@@ -1,4 +1,4 @@
-"""completeness: the period a device model is expected to report at
+"""completeness: how often a device model is expected to send (silence rules, device health)
 
 Revision ID: 0017
 Revises: 0013
@@ -18,9 +18,9 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("device_models") as batch:
-        batch.add_column(sa.Column("report_period_s", sa.Integer(), nullable=True))
+        batch.add_column(sa.Column("expected_period_s", sa.Integer(), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("device_models") as batch:
-        batch.drop_column("report_period_s")
+        batch.drop_column("expected_period_s")

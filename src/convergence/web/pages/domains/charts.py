@@ -56,22 +56,35 @@ def _layout(unit: str, height: int) -> dict[str, Any]:
     }
 
 
+SIGNIFICANT = 4  # the hover shows 4 significant digits (``.4~r``): more is weight only
+
+
+def shown(values: Sequence[float | None]) -> list[float | None]:
+    """Values rounded to what the chart shows, so the page does not carry 17 digits each."""
+    return [None if v is None else float(f"{v:.{SIGNIFICANT}g}") for v in values]
+
+
 def line_figure(lines: Sequence[Line], *, unit: str, height: int = 340) -> dict[str, Any]:
-    """Curves over time, one colour each, sharing one axis in ``unit``."""
+    """Curves over time, one colour each, sharing one axis in ``unit``; times the curves
+    share are written once (``sharedX``, put back into each curve by charts.js)."""
+    shared = len(lines) > 1 and all(list(line.x) == list(lines[0].x) for line in lines)
     data = [
         {
             "type": "scatter",
             "mode": "lines",
             "name": line.name,
-            "x": list(line.x),
-            "y": list(line.y),
+            **({} if shared else {"x": list(line.x)}),
+            "y": shown(line.y),
             "connectgaps": False,
             "line": {"color": PALETTE[i % len(PALETTE)], "width": 1.6},
             "hovertemplate": f"%{{y:.4~r}} {unit}<extra>{line.name}</extra>",
         }
         for i, line in enumerate(lines)
     ]
-    return {"data": data, "layout": _layout(unit, height)}
+    figure: dict[str, Any] = {"data": data, "layout": _layout(unit, height)}
+    if shared:
+        figure["sharedX"] = list(lines[0].x)
+    return figure
 
 
 def bar_figure(
@@ -87,7 +100,7 @@ def bar_figure(
     bar: dict[str, Any] = {
         "type": "bar",
         "x": list(x),
-        "y": list(y),
+        "y": shown(y),
         "marker": {"color": list(colours) if colours else PALETTE[0], "line": {"width": 0.5}},
         "hovertemplate": "%{y:.4~r} " + unit + "<extra></extra>",
     }

@@ -42,7 +42,7 @@ from convergence.web.pages.domains.indicators import (
     indicators_of,
 )
 from convergence.web.pages.domains.period import DomainQuery, DomainQueryDep
-from convergence.web.pages.domains.series import quantity_view
+from convergence.web.pages.domains.series import QuantityView, quantity_view
 from convergence.web.pages.domains.specs import menu_entries
 from convergence.web.pages.rendering import commune_name
 from convergence.web.pages.session import CurrentUserPage, PageUser
@@ -150,18 +150,23 @@ def _data(
     result = cache.get_or_compute(
         key, lambda: indicators_of(conn, scope=scope, line=line, query=query)
     )
-    views = [
-        quantity_view(
-            conn,
-            scope=scope,
-            selection=SeriesFilter(
-                domain=line.name, quantity=q, commune_insee=commune, asset_id=asked.asset_id
-            ),
-            time_range=span,
-            names=stations,
-        )
-        for q in _page_of(line).quantities
-    ]
+
+    def compute_views() -> list[QuantityView | None]:
+        return [
+            quantity_view(
+                conn,
+                scope=scope,
+                selection=SeriesFilter(
+                    domain=line.name, quantity=q, commune_insee=commune, asset_id=asked.asset_id
+                ),
+                time_range=span,
+                names=stations,
+            )
+            for q in _page_of(line).quantities
+        ]
+
+    # The curves come from the same rollups as the indicators: kept as long as they are.
+    views = cache.get_or_compute(("courbes", *key[1:]), compute_views)
     set_aside = set_aside_summary(
         conn,
         scope=scope,

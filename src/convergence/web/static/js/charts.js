@@ -41,6 +41,10 @@
     var source = document.getElementById(holder.dataset.chart);
     if (!source) { return; }
     var figure = JSON.parse(source.textContent);
+    // Curves sharing their times carry them once, in sharedX (see web/pages/domains/charts.py).
+    if (figure.sharedX) {
+      figure.data.forEach(function (trace) { if (!trace.x) { trace.x = figure.sharedX; } });
+    }
     var config = Object.assign({}, CONFIG, figure.config || {});
     window.Plotly.newPlot(holder, figure.data, figure.layout, config);
     holder.classList.add("chart-drawn");

@@ -138,10 +138,28 @@
       .catch(function (error) { showFailure(element, error); });
   }
 
+  var OWN_COMMUNE = { color: "#000091", weight: 3, fillColor: "#cacafb", fillOpacity: 0.35 };
+
+  // The outlines of the communes, the given ones (INSEE codes) drawn thicker; the bounds of
+  // those, or of every outline when none is given.
+  function outlinesFocused(map, doc, codes) {
+    var focused = L.featureGroup();
+    var layer = L.geoJSON(doc, {
+      style: function (feature) {
+        return codes.indexOf(feature.properties.insee) >= 0 ? OWN_COMMUNE : OUTLINE;
+      },
+      onEachFeature: function (feature, shape) {
+        shape.bindTooltip(escapeHtml(feature.properties.name), { sticky: true });
+        if (codes.indexOf(feature.properties.insee) >= 0) { focused.addLayer(shape); }
+      }
+    }).addTo(map).bringToBack();
+    return focused.getLayers().length ? focused.getBounds() : layer.getBounds();
+  }
+
   function assetMap(element) {
     var d = element.dataset;
     var position = [Number(d.lat), Number(d.lon)];
-    var map = L.map(element).setView(position, 15);
+    var map = L.map(element).setView(position, 13);
     addTiles(map, d.tiles);
     var p = {
       name: d.name, domain: d.domain, status: d.status, status_letter: d.statusLetter,
@@ -150,10 +168,43 @@
     L.marker(position, { icon: equipmentIcon(p), title: equipmentTitle(p), alt: equipmentTitle(p) })
       .addTo(map);
     loadJson(d.communes)
-      .then(function (doc) { communeLayer(doc).addTo(map).bringToBack(); })
+      .then(function (doc) {
+        var bounds = outlinesFocused(map, doc, d.insee ? [d.insee] : []);
+        if (d.insee) { map.fitBounds(bounds.extend(position), { padding: [10, 10] }); }
+      })
       .catch(function (error) { showFailure(element, error); });
+  }
+
+  // A click on the map writes its longitude and latitude into the form (decimal comma).
+  function placementMap(element) {
+    var lonField = document.getElementById("f-lon");
+    var latField = document.getElementById("f-lat");
+    var map = L.map(element);
+    var marker = null;
+    function place(latlng) {
+      if (marker) { marker.setLatLng(latlng); } else { marker = L.marker(latlng).addTo(map); }
+    }
+    function parse(field) { return Number(String(field.value).replace(",", ".")); }
+    addTiles(map, element.dataset.tiles);
+    loadJson(element.dataset.communes)
+      .then(function (doc) {
+        var codes = element.dataset.focus ? element.dataset.focus.split(",") : [];
+        map.fitBounds(outlinesFocused(map, doc, codes));
+        if (lonField.value && latField.value) {
+          var current = L.latLng(parse(latField), parse(lonField));
+          place(current);
+          map.setView(current, 15);
+        }
+      })
+      .catch(function (error) { showFailure(element, error); });
+    map.on("click", function (event) {
+      place(event.latlng);
+      lonField.value = event.latlng.lng.toFixed(6).replace(".", ",");
+      latField.value = event.latlng.lat.toFixed(6).replace(".", ",");
+    });
   }
 
   document.querySelectorAll("[data-map=territoire]").forEach(territoryMap);
   document.querySelectorAll("[data-map=equipement]").forEach(assetMap);
+  document.querySelectorAll("[data-map=placement]").forEach(placementMap);
 }());

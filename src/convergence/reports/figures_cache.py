@@ -1,0 +1,172 @@
+"""Key figures of communes kept a while, shared by every reader who reads the same data.
+
+A commune's key figures depend only on which members' equipment in it the reader reads, and
+how (in full, or its aggregates): the commune itself, the operator and the département read
+the same rows of a commune that owns all its equipment. Keying the figures by those owners
+rather than by the reader lets one computation serve them all, and lets a background thread
+compute them before anyone asks (``warm_key_figures``), which the first visit of a territory
+page would otherwise pay for every commune.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Hashable, Sequence
+from datetime import date
+
+from sqlalchemy import Connection, Engine, select
+
+from convergence.db.types import utcnow
+from convergence.indicators.timewindows import local_day_of
+from convergence.members.binding import reader_scope
+from convergence.members.roles import MemberKind
+from convergence.members.scope import MemberScope, member_clause
+from convergence.members.tables import members
+from convergence.registry.tables import assets
+from convergence.reports.overview import commune_indicators, key_figures
+from convergence.reports.schemas import KeyFigure
+from convergence.reports.territory import territory_communes
+from convergence.timedcache import TimedCache
+
+logger = logging.getLogger(__name__)
+WARM_EVERY_S = 240.0
+# What the warmer computes is kept until well after its next round, which may take minutes on
+# a large territory: a page never finds it gone between two rounds.
+WARMED_TTL_S = 900.0
+ACTOR = "system:warming"
+
+# Public functions reading members' rows without a scope, and why.
+UNSCOPED = {
+    "warm_key_figures": "builds each member's reader scope (reader_scope) and reads with it",
+    "warm_commune_dashboard": "builds the member's reader scope (reader_scope) and reads with it",
+}
+
+
+def visibility(scope: MemberScope) -> Hashable:
+    """What decides which rows a scope reads (``member_clause``), as a cache key: users with
+    the same visibility share an entry, users with a different one never do."""
+    return (
+        scope.member_id,
+        scope.sees_all_members,
+        scope.can_read,
+        tuple(sorted(scope.full_member_ids)),
+        tuple(sorted(scope.aggregate_member_ids)),
+    )
+
+
+def readable_owners(
+    conn: Connection, *, scope: MemberScope, communes: Sequence[str]
+) -> dict[str, Hashable]:
+    """For each commune, the members whose equipment in it the scope reads in full, and
+    those it reads the aggregates of."""
+    rows = conn.execute(
+        select(assets.c.commune_insee, assets.c.member_id)
+        .where(
+            member_clause(scope, assets.c.member_id, aggregates=True),
+            assets.c.commune_insee.in_(list(communes)),
+        )
+        .distinct()
+    ).all()
+    full = scope.full_member_ids | {scope.member_id}
+    found: dict[str, tuple[set[int], set[int]]] = {}
+    for insee, member_id in rows:
+        whole, aggregates = found.setdefault(insee, (set(), set()))
+        (whole if scope.sees_all_members or member_id in full else aggregates).add(member_id)
+    return {
+        insee: (tuple(sorted(whole)), tuple(sorted(aggregates)))
+        for insee, (whole, aggregates) in found.items()
+    }
+
+
+def cached_figures(
+    conn: Connection,
+    *,
+    scope: MemberScope,
+    communes: Sequence[str],
+    today: date,
+    cache: TimedCache,
+) -> Callable[[str], list[KeyFigure]]:
+    """``figures_of(insee)`` for the communes, each commune's figures kept in ``cache``
+    under the key the warmer uses."""
+    owners = readable_owners(conn, scope=scope, communes=communes)
+
+    def figures_of(insee: str) -> list[KeyFigure]:
+        def compute() -> list[KeyFigure]:
+            return key_figures(conn, scope=scope, commune=insee, today=today)
+
+        return cache.get_or_compute(("chiffres-cles", insee, owners.get(insee), today), compute)
+
+    return figures_of
+
+
+def warm_key_figures(engine: Engine, cache: TimedCache) -> int:
+    """Compute anew, for every member's readers, the key figures of the communes of its
+    territory that have equipment; the number of communes computed (each set of readable
+    data once per round). One short connection per commune: on SQLite a connection holds the
+    write lock, which ingestion must get between two communes."""
+    today = local_day_of(utcnow())
+    done = 0
+    seen: set[Hashable] = set()
+    with engine.connect() as conn:
+        found = conn.execute(
+            select(members.c.id, members.c.insee).where(members.c.kind != MemberKind.operator.value)
+        ).all()
+    for member_id, own in found:
+        if own is not None:
+            warm_commune_dashboard(engine, cache, member_id=member_id, commune=own, today=today)
+        with engine.connect() as conn:
+            scope = reader_scope(conn, member_id=member_id, actor=ACTOR)
+            owners = readable_owners(
+                conn, scope=scope, communes=territory_communes(conn, scope=scope)
+            )
+        for insee, owned in owners.items():
+            if (insee, owned) in seen:
+                continue
+            with engine.connect() as conn:
+                figures = key_figures(conn, scope=scope, commune=insee, today=today)
+            cache.put(("chiffres-cles", insee, owned, today), figures, ttl_s=WARMED_TTL_S)
+            seen.add((insee, owned))
+            done += 1
+    return done
+
+
+def warm_commune_dashboard(
+    engine: Engine, cache: TimedCache, *, member_id: int, commune: str, today: date
+) -> None:
+    """The indicators of a commune's own dashboard (key figures and comparisons), as its
+    users read them: their landing page."""
+    with engine.connect() as conn:
+        scope = reader_scope(conn, member_id=member_id, actor=ACTOR)
+        indicators = commune_indicators(conn, scope=scope, commune=commune, today=today)
+    key = ("tableau-de-bord", visibility(scope), commune, today)
+    cache.put(key, indicators, ttl_s=WARMED_TTL_S)
+
+
+class FigureWarmer:
+    """A thread computing the key figures ahead of the pages, every ``every_s`` seconds."""
+
+    def __init__(self, engine: Engine, cache: TimedCache, *, every_s: float = WARM_EVERY_S):
+        self.engine = engine
+        self.cache = cache
+        self.every_s = every_s
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="figure-warmer", daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                warm_key_figures(self.engine, self.cache)
+            except Exception:  # a failed round is logged; the pages compute on demand
+                logger.exception("warming the key figures failed")
+            self._stop.wait(self.every_s)
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
