@@ -82,10 +82,10 @@ def process(
 
 
 @contextmanager
-def served(engine: Engine, smtp_port: int, tmp_path: Path) -> Iterator[str]:
+def served(engine: Engine, smtp_port: int, tmp_path: Path, **extra: str) -> Iterator[str]:
     """``convergence serve`` on a free port, once it answers ``/healthz``."""
     port = free_port()
-    options = {"CONVERGENCE_HOST": "127.0.0.1", "CONVERGENCE_PORT": str(port)}
+    options = {"CONVERGENCE_HOST": "127.0.0.1", "CONVERGENCE_PORT": str(port), **extra}
     with process(
         ["serve"], engine=engine, smtp_port=smtp_port, tmp_path=tmp_path, **options
     ) as log:

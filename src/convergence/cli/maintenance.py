@@ -13,9 +13,7 @@ from convergence.alerts.config import AlertsConfig, config_from_settings
 from convergence.alerts.delivery import send_pending
 from convergence.cli.context import console, handle_errors, open_engine
 from convergence.db.types import utcnow
-from convergence.maintenance.inspections import remind_due
 from convergence.maintenance.react import run_sync
-from convergence.paris_time import PARIS
 from convergence.settings import get_settings
 
 app = typer.Typer(help="Maintenance : tickets, contrats, délais.", no_args_is_help=True)
@@ -27,13 +25,11 @@ def sync_once(engine: Engine, config: AlertsConfig, reopen_window: timedelta) ->
     reactors of serve and ingest mqtt may have opened tickets and queued theirs)."""
     now = utcnow()
     outcome = run_sync(engine, reopen_window=reopen_window, now=now, flagged=True)
-    with engine.begin() as conn:
-        reminders = remind_due(conn, today=now.astimezone(PARIS).date(), now=now)
     report = send_pending(engine, config=config, now=now)
     return (
         f"{fr.when(now)} : {len(outcome.opened)} ticket(s) ouvert(s), "
         f"{len(outcome.reopened)} rouvert(s), {len(outcome.restored)} rétabli(s), "
-        f"{len(reminders)} rappel(s) de contrôle ; "
+        f"{len(outcome.reminders)} rappel(s) de contrôle ; "
         f"{len(report.sent)} courriel(s) envoyé(s)"
     )
 

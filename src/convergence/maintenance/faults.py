@@ -69,6 +69,7 @@ class SyncOutcome:
     restored: list[int] = field(default_factory=list)
     read: int = 0  # history lines applied by this pass
     deliveries: list[int] = field(default_factory=list)  # contractor e-mails queued
+    reminders: list[int] = field(default_factory=list)  # inspection reminders queued
 
     def note(self, result: Opened) -> None:
         {

@@ -5,7 +5,8 @@ composition root builds the reactor once per process and places it after the ale
 stage, which tells it the alerts a transaction fired or resolved: it reads the history only
 then (a batch that changed no alert costs no query), and the alert worker tells it of what
 the scheduled evaluation (silences) changed, and of each of its periods: the assets flagged
-faulty by their status or their data are looked at then (``maintenance.flagged``). It reads
+faulty by their status or their data are looked at then (``maintenance.flagged``), and the
+inspections coming due are reminded. It reads
 the history from a cursor, so a run also catches alerts changed elsewhere (ended by hand,
 another process); ``convergence maintenance sync --loop`` does the same on a period for
 processes without ingestion.
@@ -22,7 +23,9 @@ from sqlalchemy import Engine
 
 from convergence.db.types import utcnow
 from convergence.maintenance.faults import SyncOutcome
+from convergence.maintenance.inspections import remind_due
 from convergence.maintenance.service import sync_from_alerts, sync_from_flags
+from convergence.paris_time import local_day
 from convergence.timeseries.committed import Committed, Reactor
 
 LOGGER = logging.getLogger("convergence.maintenance")
@@ -35,8 +38,9 @@ def run_sync(
     now: datetime | None = None,
     flagged: bool = False,
 ) -> SyncOutcome:
-    """One pass over the alerts' history, in a transaction of its own; with ``flagged``, then
-    over the assets flagged faulty by their status or their data (a periodic pass)."""
+    """One pass over the alerts' history, in a transaction of its own; with ``flagged`` (a
+    periodic pass), then over the assets flagged faulty by their status or their data, and
+    the reminders of inspections coming due (each queued once)."""
     total = SyncOutcome()
     while True:  # a pass reads at most one batch of history lines: drain them all
         with engine.begin() as conn:
@@ -45,8 +49,10 @@ def run_sync(
         if not outcome.read:
             break
     if flagged:
+        moment = now or utcnow()
         with engine.begin() as conn:
-            _add(total, sync_from_flags(conn, reopen_window=reopen_window, now=now or utcnow()))
+            _add(total, sync_from_flags(conn, reopen_window=reopen_window, now=moment))
+            total.reminders.extend(remind_due(conn, today=local_day(moment), now=moment))
     return total
 
 
@@ -85,7 +91,7 @@ def ticket_reactor(
         outcome = run_sync(engine, reopen_window=reopen_window, flagged=flagged)
         if outcome.opened or outcome.reopened:
             LOGGER.info("tickets opened %s, reopened %s", outcome.opened, outcome.reopened)
-        if outcome.deliveries and on_queued is not None:
+        if (outcome.deliveries or outcome.reminders) and on_queued is not None:
             on_queued()
 
     return react
