@@ -157,7 +157,9 @@ def test_evidence_for_the_pve_editor_is_hashed_registered_and_counted(
         hashlib.sha256(archive.read("cliche-1.jpg")).hexdigest() == hashlib.sha256(JPEG).hexdigest()
     )
 
-    lines = client.get("/api/v1/video/register", headers=territory.versailles.bearer()).json()
+    lines = client.get("/api/v1/video/register", headers=territory.versailles.bearer()).json()[
+        "items"
+    ]
     export = [e for e in lines if e["action"] == "export"]
     assert export[0]["export_sha256"] == digest
     assert {(e["action"], e["outcome"]) for e in lines} >= {
@@ -196,13 +198,22 @@ def test_a_camera_not_authorised_for_vv_or_an_agent_without_habilitation_is_refu
     assert _finding(client, csrf, plain, "900001", at).status_code == 409  # type: ignore[attr-defined]
     # The habilitation is revoked: refused, and the refusal is in the register.
     [habilitation] = [h for h in client.get("/api/v1/video/habilitations",
-                                            headers=versailles.bearer()).json()
+                                            headers=versailles.bearer()).json()["items"]
                       if h["user_id"] == user_id(client, police)]  # fmt: skip
     client.post(f"/api/v1/video/habilitations/{habilitation['id']}/revoke",
                 headers=versailles.bearer())  # fmt: skip
     refused = _finding(client, csrf, camera, "900001", at)
     assert refused.status_code == 403  # type: ignore[attr-defined]
-    lines = client.get("/api/v1/video/register", headers=versailles.bearer()).json()
-    assert [(e["action"], e["outcome"]) for e in lines if e["camera_asset_id"] == camera] == [
-        ("snapshot", "refused")
+    # An elected official, no designated verbalising agent: refused, and registered too.
+    client.cookies.clear()
+    csrf = log_in(client, versailles.user(Role.elected))
+    not_an_agent = _finding(client, csrf, camera, "900001", at)
+    assert not_an_agent.status_code == 403  # type: ignore[attr-defined]
+    assert "agents verbalisateurs" in not_an_agent.text  # type: ignore[attr-defined]
+    lines = client.get("/api/v1/video/register", headers=versailles.bearer()).json()["items"]
+    refusals = [(e["action"], e["outcome"], e["details"].get("reason")) for e in lines
+                if e["camera_asset_id"] == camera]  # fmt: skip
+    assert refusals == [  # newest first
+        ("snapshot", "refused", "not a designated verbalising agent of this member"),
+        ("snapshot", "refused", "no current habilitation for this system"),
     ]

@@ -35,10 +35,11 @@ class AccessDecision:
     entry_id: int | None
     habilitation_id: int | None = None
     reason: str = ""
+    message: str = REFUSED_MESSAGE
 
     def raise_if_refused(self) -> None:
         if not self.granted:
-            raise PermissionDenied(REFUSED_MESSAGE, entry_id=self.entry_id, reason=self.reason)
+            raise PermissionDenied(self.message, entry_id=self.entry_id, reason=self.reason)
 
 
 def user_id_of(scope: MemberScope) -> int | None:

@@ -38,6 +38,7 @@ MAX_SNAPSHOTS = 3
 MAX_SNAPSHOT_BYTES = 5 * 1024 * 1024
 IMAGE_TYPES = {b"\xff\xd8\xff": "jpg", b"\x89PNG\r\n\x1a\n": "png"}
 RECIPIENT = "éditeur PVe agréé ANTAI"
+NOT_AN_AGENT = "not a designated verbalising agent of this member"
 
 
 class AgentCreate(BaseModel):
@@ -144,7 +145,10 @@ def record_finding(
     """Check everything, register the access, build the evidence; the refusal when refused
     (its register line is written: the caller commits, then raises)."""
     camera = _vv_camera(conn, camera_asset_id)
-    allowed = {c.code: c for c in picker(conn, scope=scope, member_id=camera.member_id)}
+    try:
+        allowed = {c.code: c for c in picker(conn, scope=scope, member_id=camera.member_id)}
+    except PermissionDenied as refusal:
+        return None, _refused_as_no_agent(conn, scope, camera, refusal.message)
     if natinf_code not in allowed:
         raise InvalidInput(
             f"code NatInf {natinf_code} non chargé ou hors de votre compétence / NatInf code "
@@ -177,6 +181,18 @@ def record_finding(
                          category=offence.category, taken_at=taken_at, export_sha256=digest,
                          register_entry_id=entry_id)  # fmt: skip
     return Evidence(zip_bytes, finding), decision
+
+
+def _refused_as_no_agent(
+    conn: Connection, scope: MemberScope, camera: CameraOut, message: str
+) -> access.AccessDecision:
+    """Someone who is not a designated agent of the camera's commune: a refused register line."""
+    entry_id = register.append(conn, register.Entry(
+        member_id=camera.member_id, system_id=camera.system_id, agent=scope.actor,
+        action=AccessAction.snapshot, outcome=Outcome.refused, motive=Motive.operations,
+        camera_asset_id=camera.asset_id, details={"reason": NOT_AN_AGENT},
+    ))  # fmt: skip
+    return access.AccessDecision(False, entry_id, reason=NOT_AN_AGENT, message=message)
 
 
 def _vv_camera(conn: Connection, asset_id: int) -> CameraOut:
