@@ -56,7 +56,10 @@ MAINTENANCE_WALK = LineWalk(
                 ("POST", "/tickets/{ticket_id}/close"), ("POST", "/tickets/{ticket_id}/exclusions"),
                 ("GET", "/tickets/{ticket_id}/interventions"),
                 ("POST", "/tickets/{ticket_id}/interventions"), ("GET", "/photos/{photo_id}"),
-                ("GET", "/assets/{asset_id}/report-link"), ("GET", "/inspections"),
+                ("GET", "/assets/{asset_id}/report-link"),
+                ("GET", "/assets/{asset_id}/report-qr.png"),
+                ("GET", "/assets/{asset_id}/report-qr.svg"),
+                ("GET", "/tickets/{ticket_id}/exclusions"), ("GET", "/inspections"),
                 ("POST", "/inspections"), ("POST", "/inspections/{inspection_id}/done"),
             )
         },
