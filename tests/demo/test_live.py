@@ -24,6 +24,7 @@ from convergence.db.types import utcnow
 from convergence.demo import chargers, live
 from convergence.demo.build import Demo
 from convergence.demo.catalogue import MQTT_COMMUNES
+from convergence.ingest.tables import dead_letters
 from convergence.members.tables import members
 from convergence.runtime import Runtime
 from convergence.timeseries.tables import events, readings, series
@@ -87,8 +88,16 @@ def test_a_tick_sends_every_commune_s_readings_over_http(built: Demo, server: st
     finally:
         sender.close()
     assert sender.sent >= 2 * (len(built.fleet.series) - 1)
-    assert sender.refused == 0
-    # Those back-filled already (the history ends when the demo was built) are duplicates.
+    # Those back-filled already (the history ends when the demo was built) are duplicates; a
+    # live value that differs from the back-filled one at the same instant is kept as a
+    # conflicting_duplicate dead letter, never dropped. Nothing else is refused.
+    with built.engine.connect() as conn:
+        codes = conn.execute(
+            select(dead_letters.c.reason_code, func.count())
+            .where(dead_letters.c.last_received_at >= start)
+            .group_by(dead_letters.c.reason_code)
+        ).all()
+    assert set(dict(codes)) <= {"conflicting_duplicate"}
     assert sender.stored >= 0.9 * sender.sent
     everyone = frozenset(built.state.tokens)
     assert _readings_between(built, start, sender.since, everyone) >= sender.sent
