@@ -71,7 +71,8 @@ def test_irve_files_are_written_only_when_valid(
 def test_alert_rules_and_offline_sweep(cli_env: None, engine: Engine, territory: Territory) -> None:
     code, out = invoke("charging", "alert-rules", "--member", "78646")
     assert code == 0, out
-    assert len(rows(engine, select(alert_rules))) == 4  # faulted, unavailable, offline, failing sessions
+    # Faulted, unavailable, offline, failing sessions.
+    assert len(rows(engine, select(alert_rules))) == 4
     asset_id = register_charge_point(engine, territory.versailles, "CP-SWEEP")
     with engine.begin() as conn:
         conn.execute(

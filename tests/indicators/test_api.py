@@ -125,7 +125,8 @@ def test_settings_are_written_by_writers_of_the_asset_only(
     noise = client.put(path, headers=territory.versailles.bearer(), json={"kind": "noise"})
     assert noise.status_code == 422
     assert client.put(path, headers=territory.versailles.bearer(), json=body).status_code == 200
-    assert client.get(path, headers=territory.versailles.bearer("read")).json()["items"][0]["settings"] == (
+    [site] = client.get(path, headers=territory.versailles.bearer("read")).json()["items"]
+    assert site["settings"] == (
         body | {"hysteresis_m": 0.0, "rate_window_minutes": 60, "max_age_minutes": 30}
     )
     assert client.get(path, headers=territory.epci.bearer("read")).status_code == 404
