@@ -3,6 +3,7 @@ switched off through the forms, and who may do what."""
 
 from __future__ import annotations
 
+import re
 from html import unescape
 from typing import Any
 
@@ -28,7 +29,7 @@ def install_defaults(client: TestClient, member: MemberFixture) -> None:
 def rules_of(client: TestClient, member: MemberFixture) -> list[dict[str, Any]]:
     response = client.get("/api/v1/alert-rules", headers=member.bearer())
     assert response.status_code == 200
-    found: list[dict[str, Any]] = response.json()
+    found: list[dict[str, Any]] = response.json()["items"]
     return found
 
 
@@ -65,7 +66,9 @@ def test_readers_see_the_default_rules_in_french_and_cannot_change_them(
     assert "Dioxyde de soufre (SO₂) au-dessus de 500 µg/m³ pendant au moins 2 h" in text
     assert "État de la borne : en défaut" in text
     assert "Tous les équipements : Qualité de l'air" in text
-    assert text.count("par défaut</span>") == 9
+    defaults = rules_of(client, territory.versailles)  # all installed as defaults above
+    assert len(defaults) > 9  # air, water, silences, charging…
+    assert text.count("par défaut</span>") == len(defaults)
     assert "Désactiver" not in text
     assert "/alertes/regles/nouvelle" not in text
     assert audit(page.text).problems() == []
@@ -100,6 +103,7 @@ def test_a_technician_creates_changes_and_switches_off_a_threshold_rule(
         "min_duration_s": 1800,
         "hysteresis": 0.1,
         "threshold_label": "cote d'alerte",
+        "mean_over_s": 0,
     }
     listing = unescape(client.get("/alertes/regles").text)
     assert "est créée" in listing
@@ -146,6 +150,35 @@ def test_a_default_rule_is_changed_by_an_administrator(
     }
     assert client.post(f"/alertes/regles/{rule['id']}", data=data).status_code == 200
     assert rule_named(client, territory.versailles, rule["name"])["params"]["limit"] == 170
+
+
+def test_a_daily_mean_rule_keeps_its_mean_when_changed_through_the_form(
+    client: TestClient, territory: Territory
+) -> None:
+    install_defaults(client, territory.versailles)
+    csrf = log_in_as(client, territory.versailles, Role.member_admin)
+    [pm10] = [r for r in rules_of(client, territory.versailles)
+              if r["params"].get("quantity") == "pm10" and r["params"]["limit"] == 50]  # fmt: skip
+    assert pm10["params"]["mean_over_s"] == 86400
+    page = client.get(f"/alertes/regles/{pm10['id']}").text
+    [shown] = re.findall(r'<input[^>]*name="mean_over_h"[^>]*>', page)
+    assert 'value="24"' in shown
+    data = {
+        "name": pm10["name"],
+        "quantity": "pm10",
+        "comparison": "above",
+        "limit": "45",
+        "min_duration_min": "0",
+        "mean_over_h": "24",  # as the form shows it
+        "hysteresis": "0",
+        "threshold_label": "seuil d'information",
+        "severity": "warning",
+        "cooldown_min": "180",
+        "csrf_token": csrf,
+    }
+    assert client.post(f"/alertes/regles/{pm10['id']}", data=data).status_code == 200
+    changed = rule_named(client, territory.versailles, pm10["name"])["params"]
+    assert (changed["limit"], changed["mean_over_s"]) == (45, 86400)
 
 
 def test_a_refused_form_says_why_next_to_the_field(

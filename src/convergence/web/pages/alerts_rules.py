@@ -168,7 +168,8 @@ def switch_rule(
 
 FIELDS = (
     "name", "target_kind", "domain", "commune_insee", "asset_id", "quantity", "comparison",
-    "limit", "min_duration_min", "hysteresis", "threshold_label", "severity", "cooldown_min",
+    "limit", "min_duration_min", "mean_over_h", "hysteresis", "threshold_label", "severity",
+    "cooldown_min",
 )  # fmt: skip
 
 
@@ -207,6 +208,12 @@ def _threshold(values: dict[str, str]) -> dict[str, Any]:
         "threshold_label": values["threshold_label"] or None,
     }
     raw["min_duration_s"] = _minutes(values, "min_duration_min")
+    hours = values.get("mean_over_h", "") or "0"
+    if not hours.isdigit():
+        raise FieldProblem(
+            "mean_over_h", "Saisissez un nombre entier d'heures (0 : chaque mesure)."
+        )
+    raw["mean_over_s"] = int(hours) * 3600
     if values["quantity"] not in dict(words.quantity_choices()):
         raise FieldProblem("quantity", "Choisissez une grandeur dans la liste.")
     params = ThresholdParams.model_validate(raw)
@@ -215,6 +222,7 @@ def _threshold(values: dict[str, str]) -> dict[str, Any]:
 
 FORM_FIELDS = {
     "min_duration_s": "min_duration_min",
+    "mean_over_s": "mean_over_h",
     "cooldown_s": "cooldown_min",
     "params": "limit",
 }
@@ -238,6 +246,7 @@ def _rule_values(rule: RuleOut) -> dict[str, Any]:
             "comparison": params.comparison.value,
             "limit": _form_number(params.limit),
             "min_duration_min": str(params.min_duration_s // 60),
+            "mean_over_h": str(params.mean_over_s // 3600),
             "hysteresis": _form_number(params.hysteresis),
             "threshold_label": params.threshold_label or "",
         }
