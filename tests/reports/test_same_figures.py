@@ -48,6 +48,15 @@ class Line:
     on_dashboard: bool = False
 
 
+def no2_mean(result: dict[str, Any]) -> dict[str, Any]:
+    """The commune's NO2 mean over the period: the statistic of its annual limit value."""
+    return next(
+        t["statistic"]
+        for t in result["communes"][0]["exceedances"]
+        if (t["table"], t["pollutant"], t["averaging"]) == ("EU_2008_50", "no2", "year")
+    )
+
+
 LINES = [
     Line("lighting", "/eclairage", lambda r: r["communes"][0]["energy"], on_dashboard=True),
     Line("noise", "/bruit", lambda r: r["stations"][0]["period"]["lden"]),
@@ -58,6 +67,7 @@ LINES = [
         lambda r: next(a["value"] for a in r["stations"][0]["averages"] if a["name"] == "TMJ"),
         decimals=0,
     ),
+    Line("air", "/air", no2_mean),
     Line(
         "charging",
         "/recharge",
@@ -104,9 +114,9 @@ def planted(engine: Engine, territory: Territory) -> Sites:
     return sites
 
 
-def api_figure(
+def api_measure(
     client: TestClient, territory: Territory, line: Line, first: date, last: date
-) -> str:
+) -> MeasureOut:
     after = (last + timedelta(days=1)).isoformat()
     answer = client.get(
         f"/api/v1/indicators/{line.name}",
@@ -116,7 +126,13 @@ def api_figure(
     assert answer.status_code == 200, answer.text
     measure = MeasureOut.model_validate(line.pick(answer.json()))
     assert measure.value is not None  # the comparison would be empty otherwise
-    return spaced(fr.figure(measure, line.decimals))
+    return measure
+
+
+def api_figure(
+    client: TestClient, territory: Territory, line: Line, first: date, last: date
+) -> str:
+    return spaced(fr.figure(api_measure(client, territory, line, first, last), line.decimals))
 
 
 def page_text(client: TestClient, line: Line, first: date, last: date) -> str:
@@ -131,9 +147,12 @@ def test_the_month_reads_the_same_on_the_page_the_pdf_and_the_api(
     client: TestClient, territory: Territory, planted: Sites, line: Line
 ) -> None:
     last = date(2026, 10, 31)
-    expected = api_figure(client, territory, line, OCTOBER, last)
+    measure = api_measure(client, territory, line, OCTOBER, last)
+    expected = spaced(fr.figure(measure, line.decimals))
     log_in_as(client, territory.versailles, Role.elected)
-    assert expected in page_text(client, line, OCTOBER, last)
+    page = page_text(client, line, OCTOBER, last)
+    assert expected in page
+    assert spaced(fr.completeness(measure)) in page  # the figure says what it rests on
     report = client.get("/rapports/2026-10.pdf", params={"commune": VERSAILLES})
     assert report.status_code == 200
     assert expected in pdf_text(report.content)

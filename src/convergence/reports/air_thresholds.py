@@ -1,13 +1,18 @@
-"""Air thresholds in words: which text, which averaging, what was found over the period."""
+"""Air figures in words: which text, which averaging, what was found over the period.
+
+Every value found goes through ``french_format.figure`` with its completeness, as the other
+domains' figures do (« données insuffisantes (x %) » below its rule).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from convergence import french_format as fr
 from convergence.indicators.notation import pollutant
 from convergence.indicators.regulations.air import Averaging, ThresholdKind
-from convergence.indicators.result_schemas import ThresholdOut
+from convergence.indicators.result_schemas import AtmoLikeIndexOut, ThresholdOut
+from convergence.indicators.schemas import MeasureOut
 
 AVERAGING_FR: Mapping[str, str] = {
     Averaging.HOUR: "moyenne horaire",
@@ -33,8 +38,13 @@ TABLES_FR: Mapping[str, str] = {
 }
 
 
-def threshold_row(threshold: ThresholdOut) -> tuple[str, str, str]:
-    """(the threshold and its text, its value and averaging, what was found)."""
+def statistic_decimals(statistic: MeasureOut) -> int:
+    """A count of exceedances in whole numbers, a mean to one decimal."""
+    return 0 if statistic.unit == "nombre" else 1
+
+
+def threshold_row(threshold: ThresholdOut) -> tuple[str, str, str, str]:
+    """(the threshold and its text, its value and averaging, what was found, its data)."""
     name = (
         f"{KIND_FR.get(threshold.kind, threshold.kind)} {pollutant(threshold.pollutant.value)} "
         f"({TABLES_FR.get(threshold.table, threshold.table)})"
@@ -44,10 +54,33 @@ def threshold_row(threshold: ThresholdOut) -> tuple[str, str, str]:
         f"{AVERAGING_FR.get(threshold.averaging, threshold.averaging)}"
     )
     statistic = threshold.statistic
-    if statistic.unit == "nombre":
-        found = f"{fr.number(statistic.value, 0)} dépassement(s)"
-        if threshold.allowed_per_year is not None:
-            found += f" ({threshold.allowed_per_year} autorisé(s) par an)"
-    else:
-        found = fr.auto(statistic.value, statistic.unit)
-    return name, value, found
+    found = fr.figure(statistic, statistic_decimals(statistic))
+    if statistic.unit == "nombre" and statistic.publishable:
+        found += " dépassement(s)"
+    if statistic.unit == "nombre" and threshold.allowed_per_year is not None:
+        found += f" ({threshold.allowed_per_year} autorisé(s) par an)"
+    return name, value, found, fr.completeness(statistic)
+
+
+def period_means(thresholds: Sequence[ThresholdOut]) -> list[tuple[str, MeasureOut]]:
+    """Each pollutant's mean over the period (the statistic of its annual thresholds), by name.
+
+    Every annual threshold of a pollutant carries the same mean of the same hours, so the
+    first one found is taken.
+    """
+    means: dict[str, MeasureOut] = {}
+    for t in thresholds:
+        if t.averaging == Averaging.YEAR and t.statistic.value is not None:
+            means.setdefault(t.pollutant.value, t.statistic)
+    return [(pollutant(p), means[p]) for p in sorted(means)]
+
+
+def index_measure(index: AtmoLikeIndexOut) -> MeasureOut:
+    """A daily index as a figure: its class, publishable when all its pollutants are in."""
+    return MeasureOut(
+        value=float(index.code) if index.code > 0 else None,
+        unit=index.unit,
+        rule=index.rule,
+        completeness=index.completeness,
+        publishable=index.code > 0 and index.completeness.complete,
+    )

@@ -24,6 +24,7 @@ from convergence.indicators.result_schemas import (
     WaterSiteOut,
 )
 from convergence.indicators.schemas import MeasureOut
+from convergence.reports.air_thresholds import index_measure
 from convergence.reports.colours import WATER_COLOURS
 from convergence.reports.schemas import NO_DATA, Badge, KeyFigure, TrendPoint, station_name
 
@@ -53,13 +54,7 @@ def air_figure(result: AirIndicators, today: date) -> KeyFigure:
     return replace(
         figure,
         headline=shown.label,
-        measure=MeasureOut(
-            value=float(shown.code),
-            unit=shown.unit,
-            rule=shown.rule,
-            completeness=shown.completeness,
-            publishable=shown.completeness.complete,
-        ),
+        measure=index_measure(shown),
         badge=Badge(shown.label, shown.colour),
         detail=f"Indice de {when} ({shown.status}), polluant(s) : {dominant}.",
     )

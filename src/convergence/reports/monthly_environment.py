@@ -17,7 +17,7 @@ from convergence.indicators.result_schemas import (
     WaterIndicators,
     WaterSiteOut,
 )
-from convergence.reports.air_thresholds import threshold_row
+from convergence.reports.air_thresholds import index_measure, period_means, threshold_row
 from convergence.reports.colours import NEUTRAL
 from convergence.reports.figures_environment import loudest_per_day
 from convergence.reports.schemas import (
@@ -37,11 +37,17 @@ AIR, NOISE, WATER = "Qualité de l'air", "Bruit", "Eau et crues"
 def _air_tables(result: AirIndicators, counts: Counter[tuple[int, str]]) -> list[ReportTable]:
     rows = [(f"{code} — {label}", str(n)) for (code, label), n in sorted(counts.items())]
     tables = [ReportTable("Jours par classe de l'indice de type ATMO", ("Classe", "Jours"), rows)]
-    exceeded = [t for t in result.communes[0].exceedances if t.exceeded]
+    thresholds = result.communes[0].exceedances
+    means = period_means(thresholds)
+    if means:
+        headers: tuple[str, ...] = ("Polluant", "Moyenne du mois", "Données")
+        written = [(name, fr.figure(m), fr.completeness(m)) for name, m in means]
+        tables.append(ReportTable("Moyenne du mois par polluant", headers, written))
+    exceeded = [t for t in thresholds if t.exceeded]
     if exceeded:
-        headers = ("Seuil", "Valeur et durée", "Constat sur le mois")
+        columns = ("Seuil", "Valeur et durée", "Constat sur le mois", "Données")
         found = [threshold_row(t) for t in exceeded]
-        tables.append(ReportTable("Seuils réglementaires dépassés", headers, found))
+        tables.append(ReportTable("Seuils réglementaires dépassés", columns, found))
     return tables
 
 
@@ -60,13 +66,15 @@ def air_section(result: AirIndicators) -> Section:
     if not known:
         return Section("air", AIR, ["Aucun indice calculable ce mois-ci."])
     counts = Counter((i.code, i.label) for i in known)
+    partial = sum(1 for i in known if not index_measure(i).publishable)
     bad = sum(n for (code, _), n in counts.items() if code >= POOR)
     sentences = [
         f"{ATMO_LIKE_LABEL_FR}.",
-        f"{len(known)} jour(s) sur {len(indices)} ont un indice ; {bad} jour(s) « mauvais » "
-        "ou pire.",
+        f"{len(known)} jour(s) sur {len(indices)} ont un indice, dont {partial} partiel(s) (sans "
+        f"tous les polluants : la classe est un minimum) ; {bad} jour(s) « mauvais » ou pire.",
     ]
-    return Section("air", AIR, sentences, _air_tables(result, counts), _air_chart(indices))
+    tables = _air_tables(result, counts)
+    return Section("air", AIR, sentences, tables, _air_chart(indices))
 
 
 def _noise_row(station: NoiseStationOut) -> tuple[str, ...]:

@@ -26,7 +26,12 @@ from convergence.registry.queries import (
     iter_assets,
 )
 from convergence.registry.schemas import AssetFilters
-from convergence.reports.air_thresholds import threshold_row
+from convergence.reports.air_thresholds import (
+    index_measure,
+    period_means,
+    statistic_decimals,
+    threshold_row,
+)
 from convergence.reports.overview import readable_communes
 from convergence.servicelines import DomainPage, ServiceLine
 from convergence.timedcache import TimedCache
@@ -126,6 +131,9 @@ def page_context(
         "charted": [],
         "views": [],
         "threshold_row": threshold_row,
+        "index_measure": index_measure,
+        "period_means": period_means,
+        "statistic_decimals": statistic_decimals,
         "set_aside": None,
         "reason_labels": REASON_LABELS,
         "unequipped": wanted if unequipped else None,
