@@ -7,7 +7,6 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from convergence.opendata.kinds import DatasetKind
 from convergence.opendata.specs import KIND_SPECS
 from tests.charging.station_details import CONNECTORS, STATION
 from tests.opendata.formats import as_csv, csv_rows, frictionless_errors
@@ -45,7 +44,7 @@ def test_irve_files_validate_against_the_official_schemas_in_every_format(
     for kind in ("irve_static", "irve_dynamic"):
         dataset_id = create_dataset(client, territory.versailles, kind)
         publish(client, territory.versailles, dataset_id)
-        (spec,) = KIND_SPECS[DatasetKind(kind)].resources
+        (spec,) = KIND_SPECS[kind].resources
         for file_format in spec.formats:
             url = f"/api/public/v1/datasets/{dataset_id}/files/{spec.name}.{file_format}"
             response = client.get(url)
