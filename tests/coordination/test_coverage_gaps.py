@@ -28,7 +28,7 @@ def test_a_commune_whose_neighbours_are_mostly_equipped_is_a_candidate(build: Bu
     build.generate()
     [proposal] = build.proposals()
     assert proposal.kind is ProposalKind.coverage_gap
-    assert proposal.domain is Domain.air
+    assert proposal.domain == Domain.air
     assert [m.id for m in proposal.members] == [build.territory.boulogne.id]
     assert [c.insee for c in proposal.communes] == [BOULOGNE]
     assert proposal.explanation == (
@@ -82,5 +82,5 @@ def test_retired_equipment_does_not_count_and_other_domains_are_separate(
     _equip(build, ISSY, MEUDON, domain=Domain.noise)
     build.generate()
     [proposal] = build.proposals()
-    assert proposal.domain is Domain.noise
+    assert proposal.domain == Domain.noise
     assert "n'a aucun capteur de bruit" in proposal.explanation

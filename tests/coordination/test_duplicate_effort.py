@@ -18,7 +18,7 @@ def test_one_device_model_bought_at_different_prices_is_flagged(build: Builder) 
 
     [proposal] = build.proposals()
     assert proposal.kind is ProposalKind.duplicate_effort
-    assert proposal.domain is Domain.air
+    assert proposal.domain == Domain.air
     assert proposal.title == "Achats en double — Milesight AM307"
     assert proposal.explanation == (
         "Versailles et Boulogne-Billancourt achètent séparément le même modèle Milesight AM307 "

@@ -26,7 +26,7 @@ def test_two_adjacent_communes_planning_air_sensors_get_one_joint_purchase(
     [proposal] = build.proposals()
     assert report.created == [proposal.id]
     assert proposal.kind is ProposalKind.joint_purchase
-    assert proposal.domain is Domain.air
+    assert proposal.domain == Domain.air
     assert proposal.status is ProposalStatus.proposed
     assert proposal.explanation == (
         "Versailles et Le Chesnay-Rocquencourt, communes voisines, prévoient toutes deux des "

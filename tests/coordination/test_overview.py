@@ -66,7 +66,7 @@ def test_the_overview_counts_and_costs_per_commune_epci_and_departement(build: B
 def test_the_overview_filters_one_domain(build: Builder) -> None:
     build.project(build.territory.versailles.id, domain=Domain.noise)
     [only] = _overview(build, Domain.lighting).domains
-    assert only.domain is Domain.lighting
+    assert only.domain == Domain.lighting
     assert only.totals.initiatives == 0
 
 

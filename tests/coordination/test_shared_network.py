@@ -55,7 +55,7 @@ def test_overlapping_lorawan_networks_of_two_neighbours_get_a_shared_network(
 
     [proposal] = build.proposals()
     assert proposal.kind is ProposalKind.shared_network
-    assert proposal.domain is Domain.network
+    assert proposal.domain == Domain.network
     assert {m.id for m in proposal.members} == {versailles, chesnay}
     assert re.fullmatch(
         r"Versailles \(en service\) et Le Chesnay-Rocquencourt \(en projet\) ont chacune leur "

@@ -17,7 +17,7 @@ MEASURED = [
     DatasetKind.equipment,
     "air_daily",
     "noise_daily",
-    DatasetKind.traffic_counts,
+    "traffic_counts",
     "water_levels",
 ]
 

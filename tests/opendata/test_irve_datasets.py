@@ -7,7 +7,6 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from convergence.opendata.kinds import DatasetKind
 from convergence.opendata.specs import KIND_SPECS
 from tests.charging.station_details import CONNECTORS, STATION
 from tests.opendata.formats import as_csv, csv_rows, frictionless_errors
@@ -45,7 +44,7 @@ def test_irve_files_validate_against_the_official_schemas_in_every_format(
     for kind in ("irve_static", "irve_dynamic"):
         dataset_id = create_dataset(client, territory.versailles, kind)
         publish(client, territory.versailles, dataset_id)
-        (spec,) = KIND_SPECS[DatasetKind(kind)].resources
+        (spec,) = KIND_SPECS[kind].resources
         for file_format in spec.formats:
             url = f"/api/public/v1/datasets/{dataset_id}/files/{spec.name}.{file_format}"
             response = client.get(url)
@@ -83,3 +82,26 @@ def test_an_incomplete_station_is_not_published(client: TestClient, territory: T
     reasons = " ".join(response.json()["error"]["details"]["messages_en"])
     assert "adresse_station" in reasons
     assert "horaires" in reasons
+
+
+def test_the_live_file_covers_no_period_and_keeps_its_national_name(
+    client: TestClient, territory: Territory
+) -> None:
+    charge_point(client, territory.versailles, STATION)
+    headers = territory.versailles.bearer()
+    (asset,) = client.get("/api/v1/assets?domain=charging", headers=headers).json()["items"]
+    response = client.patch(
+        f"/api/v1/assets/{asset['id']}", headers=headers, json={"installed_on": "2025-03-01"}
+    )
+    assert response.status_code == 200, response.text
+    ids = {}
+    for kind in ("irve_static", "irve_dynamic"):
+        ids[kind] = create_dataset(client, territory.versailles, kind)
+        publish(client, territory.versailles, ids[kind])
+    starts = {
+        kind: client.get(f"/api/public/v1/datasets/{dataset_id}").json()["temporal_start"]
+        for kind, dataset_id in ids.items()
+    }
+    assert starts == {"irve_static": "2025-03-01", "irve_dynamic": None}
+    url = f"/api/public/v1/datasets/{ids['irve_dynamic']}/files/irve_dynamic.csv"
+    assert "irve_dynamique_versailles.csv" in client.get(url).headers["content-disposition"]

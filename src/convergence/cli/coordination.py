@@ -14,7 +14,6 @@ from convergence.coordination.schemas import (
     rules_from_settings,
 )
 from convergence.members.scope import command_line_scope
-from convergence.registry.kinds import Domain
 from convergence.settings import get_settings
 
 app = typer.Typer(
@@ -40,7 +39,7 @@ def generate() -> None:
 @handle_errors
 def list_(
     kind: ProposalKind | None = typer.Option(None, help="joint_purchase, shared_network, …"),
-    domain: Domain | None = typer.Option(None, help="air, noise, traffic, …"),
+    domain: str | None = typer.Option(None, help="a domain: a service line's name, network…"),
     status: ProposalStatus | None = typer.Option(None, help="proposed, sent, accepted, declined"),
     stale: bool = typer.Option(False, "--stale", help="Include proposals no longer supported"),
     limit: int = typer.Option(100, min=1, max=1000),
@@ -56,7 +55,7 @@ def list_(
         table.add_row(
             str(proposal.id),
             proposal.kind.value,
-            proposal.domain.value,
+            proposal.domain,
             proposal.status.value,
             ", ".join(m.name for m in proposal.members),
             proposal.explanation,

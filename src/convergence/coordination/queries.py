@@ -42,7 +42,7 @@ from convergence.errors import NotFound
 from convergence.members.roles import MemberKind
 from convergence.members.scope import MemberScope, member_clause, require_operator, require_scope
 from convergence.members.tables import member_communes, members
-from convergence.registry.kinds import AssetStatus, Domain
+from convergence.registry.kinds import AssetStatus
 from convergence.registry.tables import assets, device_models, initiatives
 from convergence.territory.reference import load_territory
 
@@ -104,7 +104,7 @@ def _filtered(scope: MemberScope, filters: ProposalSelection) -> Select[Any]:
         (proposals.c.status, filters.status),
     ):
         if value is not None:
-            query = query.where(column == value.value)
+            query = query.where(column == str(value))
     if filters.member_id is not None:
         query = query.where(
             exists().where(
@@ -173,7 +173,7 @@ def get_comment(conn: Connection, *, comment_id: int) -> CommentOut:
 
 
 def territory_overview(
-    conn: Connection, *, scope: MemberScope, domain: Domain | None = None
+    conn: Connection, *, scope: MemberScope, domain: str | None = None
 ) -> TerritoryOverview:
     """Equipment, projects, networks, suppliers and costs per commune, EPCI and département.
 
@@ -226,7 +226,7 @@ def _member_places(conn: Connection, scope: MemberScope) -> dict[int, MemberPlac
     }
 
 
-def _asset_groups(scope: MemberScope, domain: Domain | None) -> Select[Any]:
+def _asset_groups(scope: MemberScope, domain: str | None) -> Select[Any]:
     """Assets in service or to come, counted and costed per commune, member, vendor."""
     budgeted = case((initiatives.c.budget_eur.is_not(None), 1), else_=0)
     keys = (assets.c.domain, assets.c.commune_insee, assets.c.member_id, device_models.c.vendor)
@@ -248,10 +248,10 @@ def _asset_groups(scope: MemberScope, domain: Domain | None) -> Select[Any]:
         )
         .group_by(*keys, budgeted)
     )
-    return query if domain is None else query.where(assets.c.domain == domain.value)
+    return query if domain is None else query.where(assets.c.domain == domain)
 
 
-def _initiative_rows(scope: MemberScope, domain: Domain | None) -> Select[Any]:
+def _initiative_rows(scope: MemberScope, domain: str | None) -> Select[Any]:
     query = select(
         initiatives.c.member_id,
         initiatives.c.domain,
@@ -259,4 +259,4 @@ def _initiative_rows(scope: MemberScope, domain: Domain | None) -> Select[Any]:
         initiatives.c.supplier,
         initiatives.c.budget_eur,
     ).where(member_clause(scope, initiatives.c.member_id))
-    return query if domain is None else query.where(initiatives.c.domain == domain.value)
+    return query if domain is None else query.where(initiatives.c.domain == domain)

@@ -150,7 +150,7 @@ def _joint_purchase(
     starts = [i.start_date for i in chosen if i.start_date is not None]
     return ProposalDraft(
         kind=ProposalKind.joint_purchase,
-        domain=Domain(domain),
+        domain=domain,
         member_ids=sorted(member_ids),
         communes=analysis.communes(member_ids),
         # The oldest project anchors the group: a project joining it later updates it.
@@ -267,8 +267,8 @@ def coverage_gaps(analysis: Analysis) -> list[ProposalDraft]:
     coverers = _coverers(analysis.snapshot)
     drafts = []
     for domain in analysis.rules.coverage_gap_domains:
-        equipped = analysis.snapshot.equipped.get(domain.value, {})
-        busy = _communes_with_projects(analysis.snapshot, domain.value)
+        equipped = analysis.snapshot.equipped.get(domain, {})
+        busy = _communes_with_projects(analysis.snapshot, domain)
         candidates = [
             (insee, stats)
             for insee in sorted(coverers)
@@ -321,7 +321,7 @@ def _neighbour_stats(
 
 def _coverage_gap(
     analysis: Analysis,
-    domain: Domain,
+    domain: str,
     insee: str,
     member_ids: list[int],
     stats: NeighbourStats,
@@ -329,7 +329,7 @@ def _coverage_gap(
     candidates: Sequence[object],
 ) -> ProposalDraft:
     commune = analysis.territory.commune(insee)
-    words = domain_words(domain.value)
+    words = domain_words(domain)
     figures = say.GapFigures(
         population=commune.population,
         equipped_neighbours=sum(1 for _, count in stats.neighbours if count),
@@ -375,7 +375,7 @@ def _duplicate_effort(analysis: Analysis, comparison: PriceComparison) -> Propos
     member_ids = [p.member_id for p in comparison.prices]
     return ProposalDraft(
         kind=ProposalKind.duplicate_effort,
-        domain=Domain(comparison.domain),
+        domain=comparison.domain,
         member_ids=sorted(member_ids),
         communes=analysis.communes(member_ids),
         key=comparison.key,

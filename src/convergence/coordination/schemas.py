@@ -9,8 +9,9 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from convergence.registry.kinds import Domain, NetworkTechnology
+from convergence.registry.kinds import DomainName, NetworkTechnology
 from convergence.registry.schemas import Page
+from convergence.servicelines import service_lines
 
 
 class ProposalKind(StrEnum):
@@ -27,10 +28,10 @@ class ProposalStatus(StrEnum):
     declined = "declined"
 
 
-# Networks and "other" equipment are no service people miss: no gap analysis for them.
-GAP_DOMAINS: tuple[Domain, ...] = tuple(
-    d for d in Domain if d not in {Domain.network, Domain.other}
-)
+def gap_domains() -> list[str]:
+    """The lines whose equipment people miss: those that name it (``ServiceLine.words``), in
+    their order. Networks and "other" equipment are no service: no gap analysis for them."""
+    return [line.name for line in service_lines() if line.words is not None]
 
 
 class CoordinationRules(BaseModel):
@@ -59,7 +60,7 @@ class CoordinationRules(BaseModel):
         default=0.5, ge=0, le=1, description="equipped share of the neighbours' population"
     )
     coverage_gap_min_equipped_neighbours: int = Field(default=2, ge=1)
-    coverage_gap_domains: list[Domain] = Field(default_factory=lambda: list(GAP_DOMAINS))
+    coverage_gap_domains: list[DomainName] = Field(default_factory=gap_domains)
     duplicate_price_spread: float = Field(
         default=0.2,
         ge=0,
@@ -82,7 +83,7 @@ class ProposalDraft(BaseModel):
     """What a rule proposes, before it is stored (or matched to a stored proposal)."""
 
     kind: ProposalKind
-    domain: Domain
+    domain: DomainName
     member_ids: list[int]
     communes: list[str]
     key: str = Field(description="what distinguishes two proposals of one kind, domain, members")
@@ -123,7 +124,7 @@ class StatusChange(BaseModel):
 class ProposalOut(BaseModel):
     id: int
     kind: ProposalKind
-    domain: Domain
+    domain: DomainName
     status: ProposalStatus
     title: str
     explanation: str
@@ -149,7 +150,7 @@ class ProposalSelection(BaseModel):
     """Which proposals: by kind, domain, status or member concerned."""
 
     kind: ProposalKind | None = None
-    domain: Domain | None = None
+    domain: DomainName | None = None
     status: ProposalStatus | None = None
     member_id: int | None = None
     include_stale: bool = False
@@ -206,7 +207,7 @@ class PlaceTally(BaseModel):
 
 
 class DomainOverview(BaseModel):
-    domain: Domain
+    domain: DomainName
     totals: Tally
     communes: list[PlaceTally]
     epcis: list[PlaceTally]

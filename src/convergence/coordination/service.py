@@ -54,7 +54,7 @@ CONTENT_COLUMNS = ("title", "explanation", "communes", "evidence", "score")
 def fingerprint(draft: ProposalDraft) -> str:
     """The stable identity of a proposal: kind, domain, sorted members and the rule's key."""
     members = ",".join(str(m) for m in sorted(set(draft.member_ids)))
-    canonical = "|".join((draft.kind.value, draft.domain.value, members, draft.key))
+    canonical = "|".join((draft.kind.value, draft.domain, members, draft.key))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -117,7 +117,7 @@ def _insert(
         proposals,
         fingerprint=digest,
         kind=draft.kind.value,
-        domain=draft.domain.value,
+        domain=draft.domain,
         rule_key=draft.key,
         status=ProposalStatus.proposed.value,
         created_at=now,

@@ -20,7 +20,8 @@ from convergence.coordination.schemas import (
     TerritoryOverview,
 )
 from convergence.members.roles import MemberKind
-from convergence.registry.kinds import Domain
+from convergence.registry.kinds import known_domains
+from convergence.servicelines import service_lines
 from convergence.territory.geometry import commune_centroid
 from convergence.territory.reference import Territory
 
@@ -130,13 +131,16 @@ class TallyBook:
             if supplier:
                 tally.suppliers[supplier.strip()] += 1
 
-    def overview(self, *, only: Domain | None = None) -> TerritoryOverview:
-        """The tallies by domain (every domain with data, or ``only``)."""
-        domains = [only] if only else [d for d in Domain if d.value in self.tallies]
+    def overview(self, *, only: str | None = None) -> TerritoryOverview:
+        """The tallies by domain (every domain with data, or ``only``), the service lines
+        first in their order, then the core's other domains (networks, other equipment)."""
+        lines = service_lines().names()
+        ordered = [*lines, *(d for d in known_domains() if d not in lines)]
+        domains = [only] if only else [d for d in ordered if d in self.tallies]
         return TerritoryOverview(domains=[self._domain(d) for d in domains])
 
-    def _domain(self, domain: Domain) -> DomainOverview:
-        places = self.tallies.get(domain.value, {})
+    def _domain(self, domain: str) -> DomainOverview:
+        places = self.tallies.get(domain, {})
         by_level: dict[str, list[PlaceTally]] = defaultdict(list)
         for (level, code), tally in sorted(places.items()):
             if level != TOTAL:

@@ -10,11 +10,22 @@ from convergence.alerts.charging_rules import default_rules
 from convergence.indicators.services.charging import charging_indicators
 from convergence.lines.periods import last_days
 from convergence.members.scope import MemberScope
+from convergence.opendata.charging_files import build_irve_dynamic, build_irve_static
+from convergence.opendata.drafts import Built, Source
+from convergence.opendata.kinds import Licence
+from convergence.opendata.specs import Cadence, Geometry, KindSpec, LicenceRule, ResourceSpec
+from convergence.opendata.tableschemas import SchemaName
 from convergence.reports.figures_services import charging_figure
 from convergence.reports.monthly_services import charging_section
 from convergence.reports.overview import days_query
 from convergence.reports.schemas import KeyFigure, Section
-from convergence.servicelines import DashboardCard, DomainPage, EquipmentWords, ServiceLine
+from convergence.servicelines import (
+    DashboardCard,
+    DomainPage,
+    EquipmentWords,
+    OpenDataset,
+    ServiceLine,
+)
 
 CHARGING_DAYS = 7
 
@@ -33,6 +44,57 @@ def report_section(
     return charging_section(charging_indicators(conn, scope=scope, query=query))
 
 
+# Décret 2021-546: IRVE data is published "sous licence ouverte".
+LICENCE_OUVERTE = LicenceRule(
+    Licence.etalab_2_0,
+    "les données IRVE sont publiées sous Licence Ouverte (décret 2021-546) / IRVE data is "
+    "published under the Licence Ouverte 2.0 (etalab-2.0)",
+)
+IRVE_STATIC = KindSpec(
+    "Infrastructures de recharge pour véhicules électriques (IRVE) — {member}",
+    "Points de recharge de la collectivité selon le schéma national IRVE statique "
+    "(décret 2017-26 modifié, arrêté du 4 mai 2021).",
+    ("IRVE", "recharge", "véhicules électriques", "bornes"),
+    ("TRAN", "ENER"),
+    Cadence.snapshot,
+    (
+        ResourceSpec(
+            "irve_static",
+            SchemaName.irve_static,
+            "IRVE statique",
+            Geometry(geopoint="coordonneesXY"),
+        ),
+    ),
+    "charging",
+    file_name="irve_statique_{member}",
+    licence=LICENCE_OUVERTE,
+)
+# The current state of the points of charge: a live file, covering no period.
+IRVE_DYNAMIC = KindSpec(
+    "Disponibilité des points de recharge (IRVE dynamique) — {member}",
+    "État et occupation actuels des points de recharge de la collectivité selon le schéma "
+    "national IRVE dynamique.",
+    ("IRVE", "recharge", "disponibilité", "temps réel"),
+    ("TRAN", "ENER"),
+    Cadence.snapshot,
+    (ResourceSpec("irve_dynamic", SchemaName.irve_dynamic, "IRVE dynamique"),),
+    "charging",
+    file_name="irve_dynamique_{member}",
+    licence=LICENCE_OUVERTE,
+    live=True,
+)
+
+
+def build_static(conn: Connection, source: Source) -> Built:
+    """The IRVE static file of the member's stations."""
+    return build_irve_static(conn, source=source, spec=IRVE_STATIC)
+
+
+def build_dynamic(conn: Connection, source: Source) -> Built:
+    """The IRVE dynamic file of the member's points of charge."""
+    return build_irve_dynamic(conn, source=source, spec=IRVE_DYNAMIC)
+
+
 LINE = ServiceLine(
     name="charging",
     label="Recharge de véhicules",
@@ -47,6 +109,10 @@ LINE = ServiceLine(
     ),
     dashboard=DashboardCard(key_figure, colour="#18753c"),
     report_section=report_section,
+    datasets=(
+        OpenDataset("irve_static", IRVE_STATIC, build=build_static),
+        OpenDataset("irve_dynamic", IRVE_DYNAMIC, build=build_dynamic),
+    ),
     words=EquipmentWords(
         "des bornes de recharge",
         "aucune borne de recharge",

@@ -15,11 +15,21 @@ from convergence.indicators.services.traffic import (
 )
 from convergence.lines.periods import last_days
 from convergence.members.scope import MemberScope
+from convergence.opendata.counts import build_counts
+from convergence.opendata.drafts import Built, Source
+from convergence.opendata.specs import Cadence, Geometry, KindSpec, ResourceSpec
+from convergence.opendata.tableschemas import SchemaName
 from convergence.reports.figures_services import busiest_site, tmja, traffic_figure
 from convergence.reports.monthly_services import traffic_section
 from convergence.reports.overview import days_query
 from convergence.reports.schemas import KeyFigure, Section
-from convergence.servicelines import DashboardCard, DomainPage, EquipmentWords, ServiceLine
+from convergence.servicelines import (
+    DashboardCard,
+    DomainPage,
+    EquipmentWords,
+    OpenDataset,
+    ServiceLine,
+)
 from convergence.web.pages.domains.indicators import busiest_sites, traffic_days_figure
 
 TRAFFIC_DAYS = 14
@@ -48,6 +58,31 @@ def report_section(
     return traffic_section(traffic_indicators(conn, scope=scope, query=query))
 
 
+# The national *comptage des mobilités* files, named as the schema suggests.
+TRAFFIC_COUNTS = KindSpec(
+    "Comptage des mobilités — {member}",
+    "Comptages horaires des compteurs de la collectivité selon le schéma national de "
+    "comptage des mobilités : sites, canaux (un par sens) et mesures.",
+    ("comptage", "trafic", "mobilité", "comptage des mobilités"),
+    ("TRAN",),
+    Cadence.hourly,
+    (
+        ResourceSpec(
+            "site", SchemaName.counts_site, "Sites de comptage", Geometry("xlong", "ylat")
+        ),
+        ResourceSpec("channel", SchemaName.counts_channel, "Canaux de comptage"),
+        ResourceSpec("measure", SchemaName.counts_measure, "Mesures horaires"),
+    ),
+    "traffic",
+    file_name="comptagemobilites_{resource}_{member}",
+)
+
+
+def build_traffic_counts(conn: Connection, source: Source) -> Built:
+    """Sites, channels and hourly measures of the member's traffic counters."""
+    return build_counts(conn, source=source, spec=TRAFFIC_COUNTS)
+
+
 LINE = ServiceLine(
     name="traffic",
     label="Trafic",
@@ -65,6 +100,7 @@ LINE = ServiceLine(
     ),
     dashboard=DashboardCard(key_figure, colour="#a94600"),
     report_section=report_section,
+    datasets=(OpenDataset("traffic_counts", TRAFFIC_COUNTS, build=build_traffic_counts),),
     words=EquipmentWords(
         "des compteurs de trafic",
         "aucun compteur de trafic",

@@ -11,25 +11,24 @@ from sqlalchemy import Connection
 from convergence.charging.irve import exports as irve
 from convergence.charging.irve.sources import live_statuses, registry_stations
 from convergence.opendata.drafts import Built, Draft, Source
-from convergence.opendata.kinds import DatasetKind
 from convergence.opendata.schemas import ValidationProblem
-from convergence.opendata.specs import KIND_SPECS
+from convergence.opendata.specs import KindSpec
 
 
-def build_irve_static(conn: Connection, *, source: Source) -> Built:
-    """The IRVE static file of the member's stations."""
+def build_irve_static(conn: Connection, *, source: Source, spec: KindSpec) -> Built:
+    """The IRVE static file of the member's stations, as the one file of ``spec``."""
     result = irve.export_static(registry_stations(conn, scope=source.scope))
-    return _built(DatasetKind.irve_static, result)
+    return _built(spec, result)
 
 
-def build_irve_dynamic(conn: Connection, *, source: Source) -> Built:
+def build_irve_dynamic(conn: Connection, *, source: Source, spec: KindSpec) -> Built:
     """The IRVE dynamic file: the current status of the member's points of charge."""
     result = irve.export_dynamic(live_statuses(conn, scope=source.scope, now=source.now))
-    return _built(DatasetKind.irve_dynamic, result)
+    return _built(spec, result)
 
 
-def _built(kind: DatasetKind, result: irve.IrveResult) -> Built:
-    (spec,) = KIND_SPECS[kind].resources
+def _built(kind: KindSpec, result: irve.IrveResult) -> Built:
+    (spec,) = kind.resources
     if isinstance(result, irve.IrveRefusal):
         problems = tuple(
             ValidationProblem(

@@ -1,4 +1,4 @@
-"""The ``traffic_counts`` dataset in the national *comptage des mobilités* shape.
+"""A counts dataset in the national *comptage des mobilités* shape (the traffic line's).
 
 Each counter (one asset per direction, with a ``vehicle_count`` series) is a channel; the
 counters at one position form a site. Hourly sums are the measures: an hour without data
@@ -27,13 +27,11 @@ from convergence.indicators.traffic import HourlyCount
 from convergence.opendata.counts_checks import link_problems
 from convergence.opendata.drafts import Built, Draft, Source
 from convergence.opendata.encoding import write_csv
-from convergence.opendata.kinds import DatasetKind
 from convergence.opendata.schemas import ValidationProblem
-from convergence.opendata.specs import KIND_SPECS
+from convergence.opendata.specs import KindSpec
 from convergence.opendata.tableschemas import schema_columns
 from convergence.opendata.windows import time_range
 from convergence.paris_time import local_midnight
-from convergence.registry.kinds import Domain
 from convergence.registry.queries import iter_assets
 from convergence.registry.schemas import AssetFilters, AssetOut
 from convergence.timeseries.query_schemas import Aggregation, Point, Resolution, SeriesFilter
@@ -43,16 +41,17 @@ QUANTITY = "vehicle_count"
 Rows = list[dict[str, str]]
 
 
-def build_traffic_counts(conn: Connection, *, source: Source) -> Built:
-    """Sites, channels and hourly measures of the member's counters."""
-    if source.period is None:
-        raise ValueError("traffic counts cover a period")
-    filters = AssetFilters(member_id=source.member.id, domain=Domain.traffic)
+def build_counts(conn: Connection, *, source: Source, spec: KindSpec) -> Built:
+    """Sites, channels and hourly measures of the member's counters of ``spec.domain``; the
+    spec's three files (site, channel, measure) receive them."""
+    if source.period is None or spec.domain is None:
+        raise ValueError("counts cover a period and the equipment of one domain")
+    filters = AssetFilters(member_id=source.member.id, domain=spec.domain)
     counters = {a.id: a for a in iter_assets(conn, scope=source.scope, filters=filters)}
     hourly = selection_values(
         conn,
         scope=source.scope,
-        selection=SeriesFilter(domain=Domain.traffic, quantity=QUANTITY),
+        selection=SeriesFilter(domain=spec.domain, quantity=QUANTITY),
         time_range=time_range(source.period),
         resolution=Resolution.hourly,
         aggregation=Aggregation.sum,
@@ -62,7 +61,7 @@ def build_traffic_counts(conn: Connection, *, source: Source) -> Built:
     problems = [_unlocated(counters[i]) for i in sorted(counts) if counters[i].lon is None]
     sites, channels, measures = _files(located, counts, source, problems)
     problems += link_problems(sites, channels, measures)
-    return Built(drafts=_drafts(sites, channels, measures), problems=tuple(problems))
+    return Built(drafts=_drafts(spec, sites, channels, measures), problems=tuple(problems))
 
 
 def _files(
@@ -142,11 +141,10 @@ def _started_at(counter: AssetOut) -> datetime:
     return counter.created_at
 
 
-def _drafts(sites: Rows, channels: Rows, measures: Rows) -> tuple[Draft, ...]:
-    specs = KIND_SPECS[DatasetKind.traffic_counts].resources
+def _drafts(spec: KindSpec, sites: Rows, channels: Rows, measures: Rows) -> tuple[Draft, ...]:
     return tuple(
-        Draft(spec, write_csv(schema_columns(spec.schema), rows))
-        for spec, rows in zip(specs, (sites, channels, measures), strict=True)
+        Draft(file, write_csv(schema_columns(file.schema), rows))
+        for file, rows in zip(spec.resources, (sites, channels, measures), strict=True)
     )
 
 

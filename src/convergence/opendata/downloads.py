@@ -13,17 +13,10 @@ from convergence.errors import NotFound
 from convergence.members.queries import get_member
 from convergence.opendata.config import OpenDataConfig
 from convergence.opendata.exports import build_dataset
-from convergence.opendata.kinds import MEDIA_TYPES, DatasetKind, DownloadFormat
+from convergence.opendata.kinds import MEDIA_TYPES, DownloadFormat
 from convergence.opendata.schemas import DatasetOut, ValidationReport
 from convergence.opendata.specs import KIND_SPECS, ResourceSpec, resource_spec
 from convergence.opendata.windows import resolve_period
-
-# The national schemas suggest their own file names.
-_NAMES: dict[str, str] = {
-    DatasetKind.traffic_counts: "comptagemobilites_{resource}_{member}",
-    DatasetKind.irve_static: "irve_statique_{member}",
-    DatasetKind.irve_dynamic: "irve_dynamique_{member}",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +65,7 @@ def download_name(
     kind: str, spec: ResourceSpec, file_format: DownloadFormat, *, member_name: str
 ) -> str:
     """The file's name: ``comptagemobilites_measure_versailles.csv``, ``air_daily_…``."""
-    pattern = _NAMES.get(kind, "{resource}_{member}")
+    pattern = KIND_SPECS[kind].file_name
     return f"{pattern.format(resource=spec.name, member=slug(member_name))}.{file_format}"
 
 

@@ -10,8 +10,6 @@ from sqlalchemy import Connection
 
 from convergence.errors import NotFound
 from convergence.members.queries import get_member
-from convergence.opendata.charging_files import build_irve_dynamic, build_irve_static
-from convergence.opendata.counts import build_traffic_counts
 from convergence.opendata.drafts import Built, Draft, Source
 from convergence.opendata.encoding import encode, read_csv
 from convergence.opendata.errors import DatasetNotValid
@@ -33,9 +31,6 @@ from convergence.servicelines import service_lines
 Builder = Callable[[Connection, Source], Built]
 BUILDERS: dict[str, Builder] = {
     DatasetKind.equipment: lambda conn, source: build_equipment(conn, source=source),
-    DatasetKind.traffic_counts: lambda conn, source: build_traffic_counts(conn, source=source),
-    DatasetKind.irve_static: lambda conn, source: build_irve_static(conn, source=source),
-    DatasetKind.irve_dynamic: lambda conn, source: build_irve_dynamic(conn, source=source),
 }
 
 

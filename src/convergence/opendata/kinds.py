@@ -17,12 +17,10 @@ from convergence.servicelines import service_lines
 
 class DatasetKind(StrEnum):
     """The core's dataset kinds; each has one builder and one or more files. The lines bring
-    theirs (the sensors' daily measurements among them) through ``ServiceLine.datasets``."""
+    theirs (the sensors' measurements, the traffic counts, the IRVE files) through
+    ``ServiceLine.datasets``."""
 
     equipment = "equipment"
-    traffic_counts = "traffic_counts"
-    irve_static = "irve_static"
-    irve_dynamic = "irve_dynamic"
 
 
 class DownloadFormat(StrEnum):
@@ -75,8 +73,6 @@ _LICENCE_URIS = {
     Licence.cc_by_4_0: "https://spdx.org/licenses/CC-BY-4.0.html",
     Licence.cc0_1_0: "https://spdx.org/licenses/CC0-1.0.html",
 }
-# Décret 2021-546: IRVE data is published "sous licence ouverte".
-LICENCE_OUVERTE_ONLY = frozenset({DatasetKind.irve_static, DatasetKind.irve_dynamic})
 
 
 def known_dataset_kinds() -> list[str]:

@@ -14,7 +14,6 @@ from sqlalchemy import Connection, Row, Select, func, select
 
 from convergence.errors import NotFound
 from convergence.members.scope import MemberScope, member_clause
-from convergence.opendata.kinds import DatasetKind
 from convergence.opendata.publication import publication_scope
 from convergence.opendata.schemas import DatasetOut
 from convergence.opendata.specs import KIND_SPECS, Cadence
@@ -85,7 +84,7 @@ def get_published_dataset_unscoped(conn: Connection, *, dataset_id: int) -> Data
 def temporal_extent(conn: Connection, *, dataset: DatasetOut) -> tuple[date | None, date | None]:
     """First and last day the dataset's data covers (None when unknown or not dated)."""
     spec = KIND_SPECS[dataset.kind]
-    if dataset.kind == DatasetKind.irve_dynamic:
+    if spec.live:
         return None, None
     scope = publication_scope(dataset.member_id)
     if spec.cadence is Cadence.snapshot:

@@ -20,7 +20,7 @@ from convergence.members.schemas import MemberOut
 from convergence.members.scope import MemberScope, require_admin, require_write
 from convergence.opendata.config import OpenDataConfig
 from convergence.opendata.exports import build_dataset
-from convergence.opendata.kinds import LICENCE_OUVERTE_ONLY, Licence
+from convergence.opendata.kinds import Licence
 from convergence.opendata.queries import get_dataset
 from convergence.opendata.schemas import DatasetCreate, DatasetOut, DatasetUpdate, PublicationOut
 from convergence.opendata.specs import KIND_SPECS, default_title
@@ -117,12 +117,9 @@ def _writable(conn: Connection, scope: MemberScope, dataset_id: int) -> DatasetO
 
 
 def _check_licence(kind: str, licence: Licence) -> None:
-    if kind in LICENCE_OUVERTE_ONLY and licence is not Licence.etalab_2_0:
-        raise InvalidInput(
-            "les données IRVE sont publiées sous Licence Ouverte (décret 2021-546) / IRVE data "
-            "is published under the Licence Ouverte 2.0 (etalab-2.0)",
-            licence=licence.value,
-        )
+    rule = KIND_SPECS[kind].licence
+    if rule is not None and licence is not rule.licence:
+        raise InvalidInput(rule.reason, licence=licence.value)
 
 
 def _save(conn: Connection, dataset_id: int, values: dict[str, Any]) -> None:

@@ -6,9 +6,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from convergence.opendata.kinds import DatasetKind, DownloadFormat
+from convergence.opendata.kinds import DatasetKind, DownloadFormat, Licence
 from convergence.opendata.tableschemas import SchemaName
-from convergence.registry.kinds import Domain
 from convergence.servicelines import service_lines
 
 
@@ -47,7 +46,23 @@ class Cadence(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class LicenceRule:
+    """The one licence a dataset kind may be published under, and the text that says so."""
+
+    licence: Licence
+    reason: str  # the refusal of any other licence, in French / English
+
+
+@dataclass(frozen=True, slots=True)
 class KindSpec:
+    """What a dataset kind is: its words, themes, cadence, files, and how they are published.
+
+    ``file_name`` is the pattern of its files' names (``{resource}`` and ``{member}`` are
+    replaced; a national schema suggests its own, ``irve_statique_{member}``); ``licence``
+    restricts the licences members may choose; a ``live`` file is the state at the moment it
+    is asked for (IRVE dynamique): it covers no period, so the catalogue gives it no extent.
+    """
+
     title: str  # "{member}" is replaced by the member's name
     description: str
     keywords: tuple[str, ...]
@@ -55,6 +70,9 @@ class KindSpec:
     cadence: Cadence
     resources: tuple[ResourceSpec, ...]
     domain: str | None = None  # the domain (service line) of the equipment it is built from
+    file_name: str = "{resource}_{member}"
+    licence: LicenceRule | None = None
+    live: bool = False
 
 
 LON_LAT = Geometry(lon="longitude", lat="latitude")
@@ -69,49 +87,6 @@ CORE_KIND_SPECS: dict[str, KindSpec] = {
         ("TECH", "GOVE"),
         Cadence.snapshot,
         (ResourceSpec("equipment", SchemaName.equipment, "Équipements", LON_LAT),),
-    ),
-    DatasetKind.traffic_counts: KindSpec(
-        "Comptage des mobilités — {member}",
-        "Comptages horaires des compteurs de la collectivité selon le schéma national de "
-        "comptage des mobilités : sites, canaux (un par sens) et mesures.",
-        ("comptage", "trafic", "mobilité", "comptage des mobilités"),
-        ("TRAN",),
-        Cadence.hourly,
-        (
-            ResourceSpec(
-                "site", SchemaName.counts_site, "Sites de comptage", Geometry("xlong", "ylat")
-            ),
-            ResourceSpec("channel", SchemaName.counts_channel, "Canaux de comptage"),
-            ResourceSpec("measure", SchemaName.counts_measure, "Mesures horaires"),
-        ),
-        Domain.traffic,
-    ),
-    DatasetKind.irve_static: KindSpec(
-        "Infrastructures de recharge pour véhicules électriques (IRVE) — {member}",
-        "Points de recharge de la collectivité selon le schéma national IRVE statique "
-        "(décret 2017-26 modifié, arrêté du 4 mai 2021).",
-        ("IRVE", "recharge", "véhicules électriques", "bornes"),
-        ("TRAN", "ENER"),
-        Cadence.snapshot,
-        (
-            ResourceSpec(
-                "irve_static",
-                SchemaName.irve_static,
-                "IRVE statique",
-                Geometry(geopoint="coordonneesXY"),
-            ),
-        ),
-        Domain.charging,
-    ),
-    DatasetKind.irve_dynamic: KindSpec(
-        "Disponibilité des points de recharge (IRVE dynamique) — {member}",
-        "État et occupation actuels des points de recharge de la collectivité selon le schéma "
-        "national IRVE dynamique.",
-        ("IRVE", "recharge", "disponibilité", "temps réel"),
-        ("TRAN", "ENER"),
-        Cadence.snapshot,
-        (ResourceSpec("irve_dynamic", SchemaName.irve_dynamic, "IRVE dynamique"),),
-        Domain.charging,
     ),
 }
 

@@ -61,7 +61,7 @@ STATUS_FR = {
     "retired": "Retiré",
 }
 # Domains of equipment no installed service line covers; a line names itself.
-OTHER_DOMAINS_FR = {"video": "Vidéoprotection", "network": "Réseau", "other": "Autre"}
+OTHER_DOMAINS_FR = {"network": "Réseau", "other": "Autre"}
 
 
 def domain_fr(domain: str) -> str:

@@ -189,7 +189,8 @@ class EquipmentWords:
 class OpenDataset:
     """A dataset kind the line lets members publish, with what it is made of.
 
-    ``spec`` says its title, description, keywords, themes, cadence and files; ``schemas``
+    ``spec`` says its title, description, keywords, themes, cadence and files, and how they
+    are published (file names, the one licence allowed, a live file's lack of extent); ``schemas``
     holds the Table Schema of each file whose schema the line brings (by schema name);
     ``build`` makes the files — by default, the daily (or hourly) mean, minimum and maximum
     of the series of the line's equipment (``spec.domain``), as the sensors' datasets.

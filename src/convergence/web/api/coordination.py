@@ -19,7 +19,7 @@ from convergence.coordination.schemas import (
     TerritoryOverview,
     rules_from_settings,
 )
-from convergence.registry.kinds import Domain
+from convergence.registry.kinds import DomainName
 from convergence.web.api.pagination import Page, PageDep, paginate
 from convergence.web.deps import EngineDep, ReadScope, SettingsDep
 
@@ -37,7 +37,7 @@ RulesDep = Annotated[CoordinationRules, Depends(coordination_rules)]
 
 @router.get("/overview", response_model=TerritoryOverview)
 def overview(
-    engine: EngineDep, scope: ReadScope, domain: Domain | None = None
+    engine: EngineDep, scope: ReadScope, domain: DomainName | None = None
 ) -> TerritoryOverview:
     """Equipment, projects, networks, suppliers and costs per commune, EPCI and département
     (operator only)."""

@@ -22,7 +22,6 @@ from convergence.servicelines import service_lines
 
 # Domains of inventory and projects that no installed line covers (a line's label wins).
 OTHER_DOMAINS: Mapping[str, str] = {
-    Domain.video: "Vidéoprotection",
     Domain.network: "Réseau",
     Domain.other: "Autre",
 }
