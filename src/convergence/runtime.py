@@ -23,7 +23,7 @@ from convergence.alerts.react import alert_stage
 from convergence.alerts.worker import AlertWorker
 from convergence.charging.config import config_from_settings as central_config
 from convergence.charging.ocpp.central import CentralSystem
-from convergence.db.engine import make_engine
+from convergence.db.engine import make_engine, writing
 from convergence.ingest.catchup import CatchUp
 from convergence.ingest.deadletters import DeadLetterLimits
 from convergence.ingest.decoding import Codecs
@@ -124,7 +124,7 @@ class Runtime:
         """A transaction whose deferred storage (replays) reaches the reactors once committed."""
         with self.engine.connect() as conn:
             try:
-                with conn.begin():
+                with writing(conn).begin():
                     yield conn
                 committed = take_deferred(conn)
             finally:

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 # Where a connection carries the key of the audit chain's HMAC (members/audit.py): the key
 # comes from the settings, never from the database it protects.
 AUDIT_KEY_INFO = "convergence_audit_key"
-# An execution option for connections that only read: on SQLite their transaction does not
-# take the write lock (see ``read_only``).
-READ_ONLY = "convergence_read_only"
+# An execution option for the connections that write: on SQLite only their transaction takes
+# the write lock up front (see ``writing``); the others read a snapshot beside the writer.
+WRITING = "convergence_writing"
 
 
 def make_engine(url: str, *, audit_key: bytes | None = None, **kwargs: Any) -> Engine:
@@ -52,7 +54,8 @@ def _make_engine(url: str, **kwargs: Any) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin_immediate)
+        event.listen(engine, "begin", _sqlite_begin)
+        engine.begin = _writing_begin(engine)  # type: ignore[method-assign]
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         url = str(parsed.set(drivername="postgresql+psycopg"))
@@ -61,7 +64,7 @@ def _make_engine(url: str, **kwargs: Any) -> Engine:
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # Let SQLAlchemy drive transactions (pysqlite's implicit BEGIN is disabled here and
-    # issued in _sqlite_begin_immediate instead).
+    # issued in _sqlite_begin instead).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -73,16 +76,29 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _sqlite_begin_immediate(conn: Any) -> None:
+def _sqlite_begin(conn: Any) -> None:
     # Writers take the lock up front: no "database is locked" upgrade failures mid-transaction.
-    # A connection that only reads begins a deferred transaction: in WAL mode it reads a
-    # snapshot beside the writer instead of queueing behind it for the write lock.
-    if conn.get_execution_options().get(READ_ONLY):
-        conn.exec_driver_sql("BEGIN")
-    else:
+    # Every other transaction only reads: deferred, it reads a snapshot beside the writer (WAL)
+    # instead of queueing behind it, so a slow write never holds a page or /healthz.
+    if conn.get_execution_options().get(WRITING):
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        conn.exec_driver_sql("BEGIN")
 
 
-def read_only(engine: Engine) -> Engine:
-    """The engine for transactions that only read (on SQLite, not behind the write lock)."""
-    return engine.execution_options(**{READ_ONLY: True})
+def writing(conn: Connection) -> Connection:
+    """Mark a connection whose next transaction writes (``engine.begin()`` does it itself)."""
+    return conn.execution_options(**{WRITING: True})
+
+
+def _writing_begin(engine: Engine) -> Any:
+    """``engine.begin()`` for SQLite: a connection marked as writing, in one transaction."""
+
+    @contextmanager
+    def begin() -> Iterator[Connection]:
+        with engine.connect() as conn:
+            writing(conn)
+            with conn.begin():
+                yield conn
+
+    return begin

@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, select
 
-from convergence.db.engine import read_only
+from convergence.db.engine import writing
 from convergence.ingest.envelope import RATE_LIMITED, Status
 from convergence.ingest.pipeline import Pipeline
 from convergence.ingest.ratelimit import IntegrationLimits, RateLimiter
@@ -75,7 +75,7 @@ class CatchUp:
 
     def run_once(self) -> ReplayReport:
         """Replay what the budgets allow now (at most ``batch`` letters), in one transaction."""
-        with read_only(self.engine).connect() as conn:  # beside the writers, every second
+        with self.engine.connect() as conn:  # beside the writers, every second
             waiting = _waiting(conn, limit=self.batch * 4)
             if not waiting:
                 return ReplayReport()
@@ -84,7 +84,7 @@ class CatchUp:
             return ReplayReport()
         with self.engine.connect() as conn:
             try:
-                with conn.begin():
+                with writing(conn).begin():
                     report = replay(conn, pipeline=self.pipeline, ids=ids)
                 committed = take_deferred(conn)
             finally:

@@ -11,7 +11,6 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Connection, Engine
 from starlette.applications import Starlette
 
-from convergence.db.engine import read_only
 from convergence.db.types import utcnow
 from convergence.errors import NotAuthenticated, PermissionDenied
 from convergence.members.binding import scope_for_token, scope_for_user
@@ -118,7 +117,7 @@ def current_scope(request: Request, engine: EngineDep, credentials: BearerDep) -
 def _token_scope(engine: Engine, secret: str) -> MemberScope:
     # Read beside the writers: a token's use is written (once a minute) in its own transaction,
     # so that every ingest request does not queue for the write lock only to authenticate.
-    with read_only(engine).connect() as conn:
+    with engine.connect() as conn:
         token = find_token(conn, secret=secret)
         scope = scope_for_token(conn, token=token)
     if use_is_due(token):

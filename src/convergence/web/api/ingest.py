@@ -16,7 +16,6 @@ from fastapi import APIRouter, Depends, Header, Query, Request, status
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 
-from convergence.db.engine import read_only
 from convergence.db.types import utcnow
 from convergence.errors import PayloadTooLarge, RateLimited
 from convergence.ingest.chirpstack_protobuf import PROTOBUF, is_protobuf
@@ -199,7 +198,7 @@ class Webhook:
             return None
 
         def load() -> IntegrationOut:
-            with read_only(self.engine).connect() as conn:
+            with self.engine.connect() as conn:
                 return get_integration(conn, integration_id=integration_id)
 
         integration = self.runtime.integrations.get_or_compute(integration_id, load)
@@ -235,7 +234,7 @@ def _take_in(
     kind: IntegrationKind,
     metadata: dict[str, Any],
 ) -> Outcome:
-    with read_only(engine).connect() as conn:
+    with engine.connect() as conn:
         check_token_integration(conn, scope=scope, kind=kind)
     envelope = _envelope(scope, source, body, metadata)
     result = ingest(
