@@ -66,8 +66,9 @@ def test_the_epci_dashboard_opens_on_its_territory(
     assert '<a href="/tableau-de-bord?commune=78646">' in row  # it shares: drill down
     assert "Données à jour, aucune alerte" in row
     # Its noise figure, an aggregate it shares: the planted sound level repeats one value for
-    # hours, which the flat-line test sets aside, so the figure honestly says how little is left.
-    assert re.search(r"données insuffisantes \(25\W%\)", row)
+    # hours, which the flat-line test sets aside (how much depends on the hour the test runs),
+    # so the figure honestly says how little is left.
+    assert re.search(r"<td>données insuffisantes \(\d+\W%\)</td>", row)
     assert MARKER not in page  # names of equipment are full data
     # Every commune of the EPCI is there, members with a state, the others listed by name.
     assert "Le Chesnay-Rocquencourt" in page
