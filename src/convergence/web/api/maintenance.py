@@ -8,6 +8,7 @@ from typing import cast
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile, status
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
+from sqlalchemy import Engine
 
 from convergence.db.types import utcnow
 from convergence.maintenance import inspections, interventions, queries, service
@@ -30,6 +31,7 @@ from convergence.maintenance.schemas import (
     TicketEventOut,
     TicketOut,
 )
+from convergence.members.scope import MemberScope
 from convergence.settings import Settings
 from convergence.web.api.pagination import Page, PageDep, paginate, paginate_sequence
 from convergence.web.deps import EngineDep, ScopeDep, SettingsDep
@@ -285,18 +287,8 @@ def report_link(
     asset_id: int, request: Request, engine: EngineDep, scope: ScopeDep, settings: SettingsDep
 ) -> ReportLink:
     """The address to print as a QR code on the equipment: the public report form."""
-    require_reader(scope)
-    with engine.connect() as conn:
-        check_readable_asset(conn, scope=scope, asset_id=asset_id)
-    return ReportLink(asset_id=asset_id, url=_address(request, settings, asset_id))
-
-
-def _address(request: Request, settings: Settings, asset_id: int) -> str:
-    return report_address(
-        settings.public_url or str(request.base_url),
-        secret=settings.secret_key.get_secret_value(),
-        asset_id=asset_id,
-    )
+    url = _report_address(request, engine, scope, settings, asset_id)
+    return ReportLink(asset_id=asset_id, url=url)
 
 
 @router.get("/assets/{asset_id}/report-qr.png", response_class=Response)
@@ -304,11 +296,8 @@ def report_qr_png(
     asset_id: int, request: Request, engine: EngineDep, scope: ScopeDep, settings: SettingsDep
 ) -> Response:
     """The QR code of the public report form, as a PNG image to print."""
-    require_reader(scope)
-    with engine.connect() as conn:
-        check_readable_asset(conn, scope=scope, asset_id=asset_id)
-    png = qr_png(_address(request, settings, asset_id))
-    return Response(png, media_type="image/png")
+    url = _report_address(request, engine, scope, settings, asset_id)
+    return Response(qr_png(url), media_type="image/png")
 
 
 @router.get("/assets/{asset_id}/report-qr.svg", response_class=Response)
@@ -316,11 +305,22 @@ def report_qr_svg(
     asset_id: int, request: Request, engine: EngineDep, scope: ScopeDep, settings: SettingsDep
 ) -> Response:
     """The QR code of the public report form, as an SVG image (any print size)."""
+    url = _report_address(request, engine, scope, settings, asset_id)
+    return Response(qr_svg(url), media_type="image/svg+xml")
+
+
+def _report_address(
+    request: Request, engine: Engine, scope: MemberScope, settings: Settings, asset_id: int
+) -> str:
+    """The public report form's address of an asset the caller may read."""
     require_reader(scope)
     with engine.connect() as conn:
         check_readable_asset(conn, scope=scope, asset_id=asset_id)
-    svg = qr_svg(_address(request, settings, asset_id))
-    return Response(svg, media_type="image/svg+xml")
+    return report_address(
+        settings.public_url or str(request.base_url),
+        secret=settings.secret_key.get_secret_value(),
+        asset_id=asset_id,
+    )
 
 
 @router.get("/inspections", response_model=Page[InspectionOut])
