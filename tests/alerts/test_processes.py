@@ -23,7 +23,7 @@ import httpx
 import pytest
 from sqlalchemy import Engine
 
-from convergence.alerts.charging_rules import install_default_rules
+from convergence.alerts.defaults import install_line_rules
 from convergence.alerts.kinds import Channel
 from convergence.alerts.queries import list_alerts
 from convergence.alerts.schemas import AlertOut, SubscriptionCreate
@@ -182,7 +182,9 @@ def test_a_faulted_charge_point_over_ocpp_opens_its_alert_and_mails_it(
 ) -> None:
     mailbox, smtp_port = smtp
     with engine.begin() as conn:
-        install_default_rules(conn, scope=command_line_scope(), member_id=territory.versailles.id)
+        install_line_rules(
+            conn, scope=command_line_scope(), member_id=territory.versailles.id, line="charging"
+        )
     subscribe(engine, territory)
     asset_id = register_charge_point(engine, territory.versailles, "CP-E2E")
     fault = Fault(connector_id=1, error_code="GroundFailure", duration_s=7200)

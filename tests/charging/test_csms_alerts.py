@@ -7,7 +7,7 @@ import asyncio
 import pytest
 from sqlalchemy import Engine
 
-from convergence.alerts.charging_rules import install_default_rules
+from convergence.alerts.defaults import install_line_rules
 from convergence.alerts.queries import list_alerts
 from convergence.alerts.schemas import AlertOut
 from convergence.members.scope import command_line_scope
@@ -36,9 +36,16 @@ def alerts_named(engine: Engine, name: str) -> list[AlertOut]:
 
 def with_rules(engine: Engine, member: MemberFixture) -> None:
     with engine.begin() as conn:
-        rules = install_default_rules(conn, scope=command_line_scope(), member_id=member.id)
+        rules = install_line_rules(
+            conn, scope=command_line_scope(), member_id=member.id, line="charging"
+        )
         assert len(rules) == 4  # fault, unavailable, offline, failing sessions
-        assert install_default_rules(conn, scope=command_line_scope(), member_id=member.id) == []
+        assert (
+            install_line_rules(
+                conn, scope=command_line_scope(), member_id=member.id, line="charging"
+            )
+            == []
+        )
 
 
 @pytest.mark.parametrize("version", [OcppVersion.v16, OcppVersion.v201])

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from convergence.alerts.charging_rules import install_default_rules
+from convergence.alerts.defaults import install_line_rules
 from convergence.alerts.evaluation import evaluate_batch
 from convergence.maintenance import service
 from convergence.maintenance.queries import list_contractors
@@ -35,7 +35,7 @@ def charge_point(engine: Engine, member: MemberFixture, ocpp_id: str) -> int:
                 domain="charging", status="active", ocpp_id=ocpp_id, lon=lon, lat=lat,
             ),
         )  # fmt: skip
-        install_default_rules(conn, scope=command_line_scope(), member_id=member.id)
+        install_line_rules(conn, scope=command_line_scope(), member_id=member.id, line="charging")
     return asset.id
 
 

@@ -19,13 +19,7 @@ ROOT = Path(convergence.__file__).parent
 ALLOWED_PACKAGES = {"lines", "demo", "simulation"}
 
 # (module, line): why it still names the line.
-KNOWN = {
-    ("alerts/defaults.py", "air"): "the default air thresholds and silence rules (alert_rules)",
-    ("alerts/defaults.py", "noise"): "the default silence rules, not yet the line's alert_rules",
-    ("alerts/defaults.py", "traffic"): "the default silence rules, not yet the line's alert_rules",
-    ("alerts/defaults.py", "water"): "the default silence rules, not yet the line's alert_rules",
-    ("alerts/charging_rules.py", "charging"): "the charging line's rules, kept in alerts",
-}
+KNOWN: dict[tuple[str, str], str] = {}
 
 
 def _named(node: ast.AST, names: set[str]) -> Iterator[str]:

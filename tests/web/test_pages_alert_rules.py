@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from convergence.alerts import charging_rules, defaults
+from convergence.alerts import defaults
 from convergence.members.roles import Role
 from convergence.members.scope import command_line_scope
 from tests.support import MemberFixture, Territory
@@ -23,7 +23,7 @@ def install_defaults(client: TestClient, member: MemberFixture) -> None:
     with engine.begin() as conn:
         scope = command_line_scope()
         defaults.install_default_rules(conn, scope=scope, member_id=member.id)
-        charging_rules.install_default_rules(conn, scope=scope, member_id=member.id)
+        defaults.install_line_rules(conn, scope=scope, member_id=member.id, line="charging")
 
 
 def rules_of(client: TestClient, member: MemberFixture) -> list[dict[str, Any]]:

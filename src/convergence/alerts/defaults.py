@@ -1,120 +1,77 @@
-"""The alert rules every new member gets, and can change: the French air-quality information
-and alert thresholds, and a silent sensor of each domain (after three report periods of its
-model, or two hours when its model states none).
+"""The default alert rules, read from the service lines: each line declares its own
+(``ServiceLine.alert_rules``); the core installs them and names no line.
 
-Code de l'environnement, article R221-1 (décret n° 2010-1250 du 21 octobre 2010), with the
-procedures of the arrêté du 7 avril 2016 relatif au déclenchement des procédures préfectorales
-en cas d'épisodes de pollution de l'air ambiant:
-
-- O3: information 180 µg/m³, alert 240 µg/m³ (hourly mean);
-- NO2: information 200 µg/m³, alert 400 µg/m³ (hourly mean);
-- SO2: information 300 µg/m³ (hourly mean), alert 500 µg/m³ over three consecutive hours;
-- PM10: information 50 µg/m³, alert 80 µg/m³ (daily mean): compared with the mean of the last
-  24 hours' valid readings (needing 18 hours of them, as the daily air values), so an episode
-  is told while it happens rather than after midnight.
-
-The rules watch the member's air sensors, which report hourly means. An information
-threshold is a warning, an alert threshold is critical.
+A member gets, when it is created, the rules of every line that gives them to every member
+(``alert_rules_for_every_member``: the sensor lines, whose silence is watched from the first
+day, and the air information and alert thresholds); the rules of another line (a charger in
+fault, a camera's stream down) are installed when the member starts using it
+(``install_line_rules``). Installing is idempotent: a rule the member already has (by name)
+is left as the member changed it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 from sqlalchemy import Connection, select
 
-from convergence.alerts.kinds import Comparison, Severity, TargetKind
-from convergence.alerts.schemas import RuleCreate, RuleOut, SilenceParams, ThresholdParams
+from convergence.alerts.kinds import Severity, TargetKind
+from convergence.alerts.schemas import RuleCreate, RuleOut, SilenceParams
 from convergence.alerts.service import create_rule
 from convergence.alerts.tables import alert_rules
 from convergence.members.scope import MemberScope, require_write
-from convergence.registry.kinds import Domain
+from convergence.servicelines import service_lines
 
 HOUR_S = 3600
-DAY_S = 24 * HOUR_S
-
-
-@dataclass(frozen=True, slots=True)
-class AirThreshold:
-    quantity: str
-    name_fr: str
-    label: str  # « seuil d'information » / « seuil d'alerte »
-    limit: float
-    severity: Severity
-    min_duration_s: int = 0
-    mean_over_s: int = 0
-
-
-AIR_THRESHOLDS = (
-    AirThreshold("o3", "Ozone", "seuil d'information", 180, Severity.warning),
-    AirThreshold("o3", "Ozone", "seuil d'alerte", 240, Severity.critical),
-    AirThreshold("no2", "Dioxyde d'azote", "seuil d'information", 200, Severity.warning),
-    AirThreshold("no2", "Dioxyde d'azote", "seuil d'alerte", 400, Severity.critical),
-    AirThreshold("so2", "Dioxyde de soufre", "seuil d'information", 300, Severity.warning),
-    # Three consecutive hourly means: the first and the third are two hours apart.
-    AirThreshold("so2", "Dioxyde de soufre", "seuil d'alerte", 500, Severity.critical, 2 * HOUR_S),
-    AirThreshold(
-        "pm10", "Particules PM10", "seuil d'information", 50, Severity.warning, 0, 24 * HOUR_S
-    ),
-    AirThreshold(
-        "pm10", "Particules PM10", "seuil d'alerte", 80, Severity.critical, 0, 24 * HOUR_S
-    ),
-)
-
-
 SILENT_AFTER_PERIODS = 3
 SILENT_WITHOUT_PERIOD_S = 2 * HOUR_S
-SILENCE_WATCHED = {
-    Domain.air: "qualité de l'air",
-    Domain.noise: "bruit",
-    Domain.traffic: "trafic",
-    Domain.water: "niveau d'eau",
-}
 
 
-def silence_rules(member_id: int) -> list[RuleCreate]:
-    """A sensor of a watched domain silent for three periods of its model (or two hours)."""
-    return [
-        RuleCreate(
-            name=f"Capteur silencieux ({label})",
-            member_id=member_id,
-            target_kind=TargetKind.domain,
-            domain=domain,
-            severity=Severity.warning,
-            params=SilenceParams(
-                max_silence_s=SILENT_WITHOUT_PERIOD_S, missed_periods=SILENT_AFTER_PERIODS
-            ),
-        )
-        for domain, label in SILENCE_WATCHED.items()
-    ]
+def silence_rule(member_id: int, *, domain: str, label: str) -> RuleCreate:
+    """A sensor of ``domain`` silent for three periods of its model (or two hours when its
+    model states none), named « Capteur silencieux (<label>) »."""
+    return RuleCreate(
+        name=f"Capteur silencieux ({label})",
+        member_id=member_id,
+        target_kind=TargetKind.domain,
+        domain=domain,
+        severity=Severity.warning,
+        params=SilenceParams(
+            max_silence_s=SILENT_WITHOUT_PERIOD_S, missed_periods=SILENT_AFTER_PERIODS
+        ),
+    )
 
 
 def default_rules(member_id: int) -> list[RuleCreate]:
-    """The rules a new member starts with."""
-    return silence_rules(member_id) + [
-        RuleCreate(
-            name=f"{t.name_fr} : {t.label} ({t.limit:g} µg/m³"
-            f"{' en moyenne journalière' if t.mean_over_s else ''})",
-            member_id=member_id,
-            target_kind=TargetKind.domain,
-            domain=Domain.air,
-            severity=t.severity,
-            params=ThresholdParams(
-                quantity=t.quantity,
-                comparison=Comparison.above,
-                limit=t.limit,
-                min_duration_s=t.min_duration_s,
-                threshold_label=t.label,
-                mean_over_s=t.mean_over_s,
-            ),
-            cooldown_s=3 * HOUR_S,
-        )
-        for t in AIR_THRESHOLDS
+    """The rules a new member starts with: those of the lines giving theirs to every member."""
+    return [
+        rule
+        for line in service_lines()
+        if line.alert_rules is not None and line.alert_rules_for_every_member
+        for rule in line.alert_rules(member_id)
     ]
 
 
-def install_default_rules(conn: Connection, *, scope: MemberScope, member_id: int) -> list[RuleOut]:
-    """Create the default rules a member does not have yet (by name); the new ones."""
+def line_rules(member_id: int, *, line: str) -> list[RuleCreate]:
+    """The default rules of one line for a member (none when the line declares none)."""
+    hook = service_lines().get(line).alert_rules
+    return list(hook(member_id)) if hook is not None else []
+
+
+def every_line_rules(member_id: int) -> list[RuleCreate]:
+    """The default rules of every line, in the lines' order."""
+    return [
+        rule
+        for line in service_lines()
+        if line.alert_rules is not None
+        for rule in line.alert_rules(member_id)
+    ]
+
+
+def install_rules(
+    conn: Connection, *, scope: MemberScope, member_id: int, rules: Sequence[RuleCreate]
+) -> list[RuleOut]:
+    """Create the rules a member does not have yet (by name); the new ones."""
     require_write(scope, member_id)
     existing = set(
         conn.execute(select(alert_rules.c.name).where(alert_rules.c.member_id == member_id))
@@ -122,7 +79,18 @@ def install_default_rules(conn: Connection, *, scope: MemberScope, member_id: in
         .all()
     )
     return [
-        create_rule(conn, scope=scope, data=rule)
-        for rule in default_rules(member_id)
-        if rule.name not in existing
+        create_rule(conn, scope=scope, data=rule) for rule in rules if rule.name not in existing
     ]
+
+
+def install_default_rules(conn: Connection, *, scope: MemberScope, member_id: int) -> list[RuleOut]:
+    """Create the default rules of a new member it does not have yet (by name); the new ones."""
+    return install_rules(conn, scope=scope, member_id=member_id, rules=default_rules(member_id))
+
+
+def install_line_rules(
+    conn: Connection, *, scope: MemberScope, member_id: int, line: str
+) -> list[RuleOut]:
+    """Create the default rules of ``line`` the member does not have yet (by name)."""
+    rules = line_rules(member_id, line=line)
+    return install_rules(conn, scope=scope, member_id=member_id, rules=rules)

@@ -3,7 +3,8 @@
 Writes gather their readings and events in a ``Sink``, stored in one go when the
 transaction ends; what was new goes to the process's reactors once committed (the alert
 rules among them). The three charging alerts are ordinary event rules of the alerts package
-(``event_kind`` and a payload ``match``, see ``convergence.alerts.charging_rules``):
+(``event_kind`` and a payload ``match``), declared by the charging line's ``alert_rules``
+(``convergence.lines.charging``):
 
 - a charger in fault: ``ocpp.status`` with ``charge_point_faulted = true`` (any connector
   Faulted, or the whole charge point); the next status without a fault resolves it;

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from convergence.alerts.charging_rules import install_default_rules
+from convergence.alerts.defaults import install_line_rules
 from convergence.charging import service
 from convergence.charging.alerting import Sink
 from convergence.charging.config import config_from_settings
@@ -92,8 +92,8 @@ def alert_rules(
     """Create the charging alert rules (fault, offline, repeated failures) a member lacks."""
     with open_engine() as engine, engine.begin() as conn:
         target = find_member(conn, ref=member)
-        created = install_default_rules(
-            conn, scope=command_line_scope(CLI_ACTOR), member_id=target.id
+        created = install_line_rules(
+            conn, scope=command_line_scope(CLI_ACTOR), member_id=target.id, line="charging"
         )
     names = ", ".join(rule.name for rule in created) or "aucune (déjà présentes)"
     console.print(f"Règles créées pour {target.name} : {names}.")

@@ -15,7 +15,6 @@ from collections.abc import Mapping, Sequence
 from sqlalchemy import Connection, select
 
 from convergence.alerts import defaults as default_alerts
-from convergence.alerts.charging_rules import install_default_rules
 from convergence.alerts.kinds import IndicatorName, Severity, TargetKind
 from convergence.alerts.schemas import (
     IndicatorParams,
@@ -101,7 +100,10 @@ def silence_rules(plan: FleetPlan, member_ids: Mapping[str, int]) -> list[RuleCr
 
 def charging_rules(conn: Connection, *, scope: MemberScope, member_ids: Sequence[int]) -> int:
     """The charging alert rules of each member with chargers; the number created."""
-    return sum(len(install_default_rules(conn, scope=scope, member_id=m)) for m in member_ids)
+    return sum(
+        len(default_alerts.install_line_rules(conn, scope=scope, member_id=m, line=Domain.charging))
+        for m in member_ids
+    )
 
 
 def ensure_alert_rules(

@@ -13,6 +13,7 @@ from convergence.indicators.services.air import (
     bad_air_days,
     compute_air,
 )
+from convergence.lines.air_thresholds import air_alert_rules
 from convergence.lines.periods import TREND_DAYS, last_days
 from convergence.members.scope import MemberScope
 from convergence.opendata.specs import LON_LAT, SENSORS, Cadence, KindSpec, ResourceSpec
@@ -62,6 +63,8 @@ LINE = ServiceLine(
     name="air",
     label="Qualité de l'air",
     order=10,
+    alert_rules=air_alert_rules,
+    alert_rules_for_every_member=True,
     indicators=air_indicators,
     comparison=ComparisonSpec(compute_air, bad_air_days, AIR_METRIC),
     page=DomainPage(

@@ -6,7 +6,10 @@ from datetime import date
 
 from sqlalchemy import Connection
 
-from convergence.alerts.charging_rules import default_rules
+from convergence.alerts.kinds import Severity, TargetKind
+from convergence.alerts.schemas import EventParams, RuleCreate
+from convergence.charging.alerting import TRUE
+from convergence.charging.kinds import EventKind
 from convergence.indicators.services.charging import charging_indicators
 from convergence.lines.periods import last_days
 from convergence.members.scope import MemberScope
@@ -28,6 +31,7 @@ from convergence.servicelines import (
 )
 
 CHARGING_DAYS = 7
+NAME = "charging"
 
 
 def key_figure(conn: Connection, *, scope: MemberScope, commune: str, today: date) -> KeyFigure:
@@ -65,7 +69,7 @@ IRVE_STATIC = KindSpec(
             Geometry(geopoint="coordonneesXY"),
         ),
     ),
-    "charging",
+    NAME,
     file_name="irve_statique_{member}",
     licence=LICENCE_OUVERTE,
 )
@@ -78,7 +82,7 @@ IRVE_DYNAMIC = KindSpec(
     ("TRAN", "ENER"),
     Cadence.snapshot,
     (ResourceSpec("irve_dynamic", SchemaName.irve_dynamic, "IRVE dynamique"),),
-    "charging",
+    NAME,
     file_name="irve_dynamique_{member}",
     licence=LICENCE_OUVERTE,
     live=True,
@@ -95,8 +99,41 @@ def build_dynamic(conn: Connection, source: Source) -> Built:
     return build_irve_dynamic(conn, source=source, spec=IRVE_DYNAMIC)
 
 
+# What the central system's events say, as rules every member with charge points wants:
+# - a charger in fault: ``ocpp.status`` with ``charge_point_faulted = true`` (any connector
+#   Faulted, or the whole charge point); the next status without a fault resolves it;
+# - a charger unavailable: ``ocpp.status`` with ``charge_point_unavailable = true`` (any
+#   connector Unavailable, or the whole charge point: out of service, though not faulted);
+# - a charger offline: ``ocpp.connection`` with ``state = offline``, stored once nothing was
+#   heard for ``offline_after_intervals`` heartbeat intervals; ``online`` resolves it;
+# - repeated failed sessions: ``ocpp.session`` with ``repeated_failures = true`` once
+#   ``failed_sessions_alert`` sessions in a row failed; a completed session resolves it.
+CHARGING_RULES = (
+    ("Borne en défaut", EventKind.status, {"charge_point_faulted": TRUE}, Severity.critical),
+    ("Borne indisponible", EventKind.status, {"charge_point_unavailable": TRUE}, Severity.warning),
+    ("Borne hors ligne", EventKind.connection, {"state": "offline"}, Severity.warning),
+    ("Échecs de charge répétés", EventKind.session, {"repeated_failures": TRUE}, Severity.warning),
+)
+
+
+def alert_rules(member_id: int) -> list[RuleCreate]:
+    """The charging alert rules every member with chargers wants."""
+    return [
+        RuleCreate(
+            name=name,
+            member_id=member_id,
+            target_kind=TargetKind.domain,
+            domain=NAME,
+            severity=severity,
+            params=EventParams(event_kind=kind.value, match=match),
+            cooldown_s=0,
+        )
+        for name, kind, match, severity in CHARGING_RULES
+    ]
+
+
 LINE = ServiceLine(
-    name="charging",
+    name=NAME,
     label="Recharge de véhicules",
     order=60,
     indicators=charging_indicators,
@@ -121,5 +158,5 @@ LINE = ServiceLine(
         "recharge électrique",
     ),
     docs="docs/service-lines.md#charging",
-    alert_rules=default_rules,
+    alert_rules=alert_rules,
 )

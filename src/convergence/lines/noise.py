@@ -6,6 +6,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import Connection
 
+from convergence.alerts.defaults import silence_rule
+from convergence.alerts.schemas import RuleCreate
 from convergence.indicators.service import ComparisonSpec
 from convergence.indicators.services.noise import (
     NOISE_METRIC,
@@ -61,10 +63,17 @@ NOISE_DAILY = KindSpec(
 )
 
 
+def alert_rules(member_id: int) -> list[RuleCreate]:
+    """A silent sound level sensor."""
+    return [silence_rule(member_id, domain="noise", label="bruit")]
+
+
 LINE = ServiceLine(
     name="noise",
     label="Bruit",
     order=20,
+    alert_rules=alert_rules,
+    alert_rules_for_every_member=True,
     indicators=noise_indicators,
     comparison=ComparisonSpec(compute_noise, loudest_lden, NOISE_METRIC),
     page=DomainPage(

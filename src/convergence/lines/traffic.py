@@ -6,6 +6,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import Connection
 
+from convergence.alerts.defaults import silence_rule
+from convergence.alerts.schemas import RuleCreate
 from convergence.indicators.service import ComparisonSpec
 from convergence.indicators.services.traffic import (
     TRAFFIC_METRIC,
@@ -83,10 +85,17 @@ def build_traffic_counts(conn: Connection, source: Source) -> Built:
     return build_counts(conn, source=source, spec=TRAFFIC_COUNTS)
 
 
+def alert_rules(member_id: int) -> list[RuleCreate]:
+    """A silent traffic sensor."""
+    return [silence_rule(member_id, domain="traffic", label="trafic")]
+
+
 LINE = ServiceLine(
     name="traffic",
     label="Trafic",
     order=30,
+    alert_rules=alert_rules,
+    alert_rules_for_every_member=True,
     indicators=traffic_indicators,
     comparison=ComparisonSpec(compute_traffic, busiest_tmj, TRAFFIC_METRIC),
     page=DomainPage(

@@ -6,6 +6,8 @@ from datetime import date
 
 from sqlalchemy import Connection
 
+from convergence.alerts.defaults import silence_rule
+from convergence.alerts.schemas import RuleCreate
 from convergence.indicators.schemas import IndicatorQuery
 from convergence.indicators.service import ComparisonSpec
 from convergence.indicators.services.water import (
@@ -80,10 +82,17 @@ WATER_LEVELS = KindSpec(
 )
 
 
+def alert_rules(member_id: int) -> list[RuleCreate]:
+    """A silent water-level sensor."""
+    return [silence_rule(member_id, domain=NAME, label="niveau d'eau")]
+
+
 LINE = ServiceLine(
     name=NAME,
     label="Eau et crues",
     order=40,
+    alert_rules=alert_rules,
+    alert_rules_for_every_member=True,
     indicators=water_indicators,
     comparison=ComparisonSpec(compute_water, worst_level_reached, WATER_METRIC),
     page=DomainPage(

@@ -218,7 +218,10 @@ class ServiceLine:
     - ``api``: a router of its JSON API, mounted under ``/api/v1``.
     - ``dashboard``: its dashboard card; ``report_section``: its monthly report section.
     - ``datasets``: the open-data dataset kinds it publishes.
-    - ``alert_rules``: the default alert rules of a member using it.
+    - ``alert_rules``: the default alert rules of a member using it;
+      ``alert_rules_for_every_member``: every new member gets them when it is created (a
+      sensor line, whose silence is watched from the first day), else they are installed
+      when a member starts using the line (its first charger, its first camera).
     - ``labels``: French words of its own closed sets, by family (``{"camera_type": {...}}``).
     - ``words``: how coordination's proposals name its equipment (``EquipmentWords``).
     - ``demo``: adds its demonstration data.
@@ -241,6 +244,7 @@ class ServiceLine:
     report_section: ReportSectionHook | None = None
     datasets: tuple[OpenDataset, ...] = ()
     alert_rules: DefaultAlertRules | None = None
+    alert_rules_for_every_member: bool = False
     reactor: ReactorHook | None = None
     labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     words: EquipmentWords | None = None

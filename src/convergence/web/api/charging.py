@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.responses import Response
 
-from convergence.alerts.charging_rules import install_default_rules
+from convergence.alerts.defaults import install_line_rules
 from convergence.alerts.schemas import RuleOut
 from convergence.charging import queries, service
 from convergence.charging.indicator_inputs import charging_indicators
@@ -144,7 +144,8 @@ def install_alert_rules(
 ) -> list[RuleOut]:
     """Create the charging alert rules (fault, offline, repeated failures) a member lacks."""
     with engine.begin() as conn:
-        return install_default_rules(conn, scope=scope, member_id=member_id or scope.member_id)
+        member = member_id or scope.member_id
+        return install_line_rules(conn, scope=scope, member_id=member, line="charging")
 
 
 @router.get("/irve/static.csv", response_class=Response)

@@ -8,8 +8,7 @@ from datetime import timedelta
 from sqlalchemy import Connection
 
 from convergence import french_format as fr
-from convergence.alerts.charging_rules import default_rules as charging_defaults
-from convergence.alerts.defaults import default_rules as air_defaults
+from convergence.alerts.defaults import every_line_rules
 from convergence.alerts.kinds import Comparison, IndicatorName, TargetKind
 from convergence.alerts.schemas import (
     EventParams,
@@ -24,7 +23,6 @@ from convergence.decoders.quantities import catalogue
 from convergence.errors import NotFound
 from convergence.members.scope import MemberScope
 from convergence.registry.queries import get_asset, get_device_model
-from convergence.video.alerting import default_rules as video_defaults
 from convergence.web.pages.labels import domain_labels
 from convergence.web.pages.rendering import commune_name
 
@@ -51,17 +49,20 @@ INDICATORS: Mapping[str, str] = {
     IndicatorName.water_vigilance: "Vigilance crue du site",
     IndicatorName.air_index: "Indice de qualité de l'air",
 }
-# The rules a member is given: the regulatory air thresholds, the charging and the camera
-# rules; the flood vigilance rules carry each gauge's heights, named « Crue : vigilance — … ».
+# The rules a member is given: every line's default rules (the regulatory air thresholds,
+# the silences, the charging and the camera rules); the flood vigilance rules carry each
+# gauge's heights, named « Crue : vigilance — … ».
 FLOOD_PREFIX = "Crue : vigilance"
-DEFAULT_NAMES = frozenset(
-    r.name for r in [*air_defaults(0), *charging_defaults(0), *video_defaults(0)]
-)
+
+
+def default_names() -> frozenset[str]:
+    """The names of every line's default rules."""
+    return frozenset(rule.name for rule in every_line_rules(0))
 
 
 def is_default(rule: RuleOut) -> bool:
     """True for the rules Convergence gives every member (which it may change)."""
-    return rule.name in DEFAULT_NAMES or rule.name.startswith(FLOOD_PREFIX)
+    return rule.name in default_names() or rule.name.startswith(FLOOD_PREFIX)
 
 
 def quantity_choices() -> list[tuple[str, str]]:
