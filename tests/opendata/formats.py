@@ -49,7 +49,7 @@ def csv_rows(content: bytes) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(content.decode("utf-8"))))
 
 
-def as_csv(schema: SchemaName, file_format: str, content: bytes) -> bytes:
+def as_csv(schema: SchemaName | str, file_format: str, content: bytes) -> bytes:
     """Any downloaded format as a CSV file in the schema's columns."""
     if file_format == "csv":
         return content
@@ -57,7 +57,7 @@ def as_csv(schema: SchemaName, file_format: str, content: bytes) -> bytes:
     return to_csv(schema_columns(schema), rows)
 
 
-def frictionless_errors(schema: SchemaName, content: bytes) -> list[list[Any]]:
+def frictionless_errors(schema: SchemaName | str, content: bytes) -> list[list[Any]]:
     """frictionless' errors for ``content`` against the packaged schema (empty: valid)."""
     resource = Resource(
         data=content,

@@ -131,3 +131,20 @@ def test_distributions_name_their_media_type_and_schema(
     assert "http://testserver/api/public/v1/schemas/comptage-mobilites-measure.json" in schemas
     schema = client.get("/api/public/v1/schemas/comptage-mobilites-measure.json").json()
     assert "transcription" in schema["title"]
+
+
+def test_a_national_schema_points_at_its_official_page(
+    client: TestClient, territory: Territory
+) -> None:
+    air, counts, _ = _published_and_hidden(client, territory)
+    pages = {
+        d["resource"]: d["official_schema_page"]
+        for d in client.get(f"/api/public/v1/datasets/{counts}").json()["distributions"]
+    }
+    assert pages == {
+        "site": "https://schema.data.gouv.fr/etalab/schema-comptage-mobilites-site/",
+        "channel": "https://schema.data.gouv.fr/etalab/schema-comptage-mobilites-channel/",
+        "measure": "https://schema.data.gouv.fr/etalab/schema-comptage-mobilites-measure/",
+    }
+    own = client.get(f"/api/public/v1/datasets/{air}").json()["distributions"]
+    assert {d["official_schema_page"] for d in own} == {None}

@@ -11,7 +11,6 @@ from typer.testing import CliRunner
 
 from convergence.cli.main import app
 from convergence.opendata.tables import datasets
-from convergence.opendata.tableschemas import SchemaName
 from convergence.settings import get_settings
 from tests.opendata.formats import csv_rows, frictionless_errors
 from tests.opendata.planting import make_asset, plant_measurements, store_series
@@ -59,7 +58,7 @@ def test_publish_list_export_and_unpublish(
         f"comptagemobilites_{r}_versailles.csv" for r in ("channel", "measure", "site")
     ]
     measure = (out / "comptagemobilites_measure_versailles.csv").read_bytes()
-    assert frictionless_errors(SchemaName.counts_measure, measure) == []
+    assert frictionless_errors("comptage-mobilites-measure", measure) == []
     assert len(csv_rows(measure)) > 0
     withdrawn = runner.invoke(app, ["opendata", "unpublish", str(dataset_id)])
     assert withdrawn.exit_code == 0, withdrawn.output

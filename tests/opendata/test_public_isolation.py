@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from convergence.opendata.config import OpenDataConfig
 from convergence.opendata.gate import PublicGate
 from convergence.opendata.specs import KIND_SPECS
-from convergence.opendata.tableschemas import SchemaName
+from convergence.opendata.tableschemas import schema_names
 from convergence.web.deps import runtime_of
 from tests.opendata.planting import (
     create_dataset,
@@ -66,7 +66,7 @@ def plant(client: TestClient, territory: Territory) -> tuple[list[int], int]:
 def calls(path: str, dataset_ids: list[int]) -> Iterator[str]:
     """Every URL of a route template, over every dataset id and file name."""
     if "{file_name}" in path and "/schemas/" in path:
-        yield from (path.format(file_name=f"{name.value}.json") for name in SchemaName)
+        yield from (path.format(file_name=f"{name}.json") for name in schema_names())
     elif "{file_name}" in path:
         for dataset_id in dataset_ids:
             yield from (path.format(dataset_id=dataset_id, file_name=n) for n in FILE_NAMES)

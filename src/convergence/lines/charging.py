@@ -9,6 +9,8 @@ from sqlalchemy import Connection
 from convergence.alerts.kinds import Severity, TargetKind
 from convergence.alerts.schemas import EventParams, RuleCreate
 from convergence.charging.alerting import TRUE
+from convergence.charging.irve.schemas import IrveKind
+from convergence.charging.irve.schemas import load_schema as irve_schema
 from convergence.charging.kinds import EventKind
 from convergence.indicators.services.charging import charging_indicators
 from convergence.lines.periods import last_days
@@ -17,7 +19,6 @@ from convergence.opendata.charging_files import build_irve_dynamic, build_irve_s
 from convergence.opendata.drafts import Built, Source
 from convergence.opendata.kinds import Licence
 from convergence.opendata.specs import Cadence, Geometry, KindSpec, LicenceRule, ResourceSpec
-from convergence.opendata.tableschemas import SchemaName
 from convergence.reports.figures_services import charging_figure
 from convergence.reports.monthly_services import charging_section
 from convergence.reports.overview import days_query
@@ -48,6 +49,11 @@ def report_section(
     return charging_section(charging_indicators(conn, scope=scope, query=query))
 
 
+# The official IRVE schemas (etalab/schema-irve), shipped by ``convergence.charging``.
+IRVE_STATIC_SCHEMA = "schema-irve-statique"
+IRVE_DYNAMIC_SCHEMA = "schema-irve-dynamique"
+OFFICIAL = "https://schema.data.gouv.fr/etalab/{name}/"
+
 # Décret 2021-546: IRVE data is published "sous licence ouverte".
 LICENCE_OUVERTE = LicenceRule(
     Licence.etalab_2_0,
@@ -64,9 +70,10 @@ IRVE_STATIC = KindSpec(
     (
         ResourceSpec(
             "irve_static",
-            SchemaName.irve_static,
+            IRVE_STATIC_SCHEMA,
             "IRVE statique",
             Geometry(geopoint="coordonneesXY"),
+            official_page=OFFICIAL.format(name=IRVE_STATIC_SCHEMA),
         ),
     ),
     NAME,
@@ -81,7 +88,14 @@ IRVE_DYNAMIC = KindSpec(
     ("IRVE", "recharge", "disponibilité", "temps réel"),
     ("TRAN", "ENER"),
     Cadence.snapshot,
-    (ResourceSpec("irve_dynamic", SchemaName.irve_dynamic, "IRVE dynamique"),),
+    (
+        ResourceSpec(
+            "irve_dynamic",
+            IRVE_DYNAMIC_SCHEMA,
+            "IRVE dynamique",
+            official_page=OFFICIAL.format(name=IRVE_DYNAMIC_SCHEMA),
+        ),
+    ),
     NAME,
     file_name="irve_dynamique_{member}",
     licence=LICENCE_OUVERTE,
@@ -147,8 +161,18 @@ LINE = ServiceLine(
     dashboard=DashboardCard(key_figure, colour="#18753c"),
     report_section=report_section,
     datasets=(
-        OpenDataset("irve_static", IRVE_STATIC, build=build_static),
-        OpenDataset("irve_dynamic", IRVE_DYNAMIC, build=build_dynamic),
+        OpenDataset(
+            "irve_static",
+            IRVE_STATIC,
+            schemas={IRVE_STATIC_SCHEMA: irve_schema(IrveKind.static)},
+            build=build_static,
+        ),
+        OpenDataset(
+            "irve_dynamic",
+            IRVE_DYNAMIC,
+            schemas={IRVE_DYNAMIC_SCHEMA: irve_schema(IrveKind.dynamic)},
+            build=build_dynamic,
+        ),
     ),
     words=EquipmentWords(
         "des bornes de recharge",

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
+from importlib.resources import files
+from typing import Any
 
 from sqlalchemy import Connection
 
@@ -20,7 +23,6 @@ from convergence.members.scope import MemberScope
 from convergence.opendata.counts import build_counts
 from convergence.opendata.drafts import Built, Source
 from convergence.opendata.specs import Cadence, Geometry, KindSpec, ResourceSpec
-from convergence.opendata.tableschemas import SchemaName
 from convergence.reports.figures_services import busiest_site, tmja, traffic_figure
 from convergence.reports.monthly_services import traffic_section
 from convergence.reports.overview import days_query
@@ -60,6 +62,20 @@ def report_section(
     return traffic_section(traffic_indicators(conn, scope=scope, query=query))
 
 
+# The national *comptage des mobilités* schemas, as transcribed here (``data/README.md``).
+COUNTS_SITE = "comptage-mobilites-site"
+COUNTS_CHANNEL = "comptage-mobilites-channel"
+COUNTS_MEASURE = "comptage-mobilites-measure"
+OFFICIAL = "https://schema.data.gouv.fr/etalab/schema-{name}/"
+
+
+def packaged_schema(name: str) -> dict[str, Any]:
+    """A Table Schema this package ships (``data/schemas/<name>.json``)."""
+    path = files("convergence.lines") / "data" / "schemas" / f"{name}.json"
+    schema: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return schema
+
+
 # The national *comptage des mobilités* files, named as the schema suggests.
 TRAFFIC_COUNTS = KindSpec(
     "Comptage des mobilités — {member}",
@@ -70,10 +86,24 @@ TRAFFIC_COUNTS = KindSpec(
     Cadence.hourly,
     (
         ResourceSpec(
-            "site", SchemaName.counts_site, "Sites de comptage", Geometry("xlong", "ylat")
+            "site",
+            COUNTS_SITE,
+            "Sites de comptage",
+            Geometry("xlong", "ylat"),
+            official_page=OFFICIAL.format(name=COUNTS_SITE),
         ),
-        ResourceSpec("channel", SchemaName.counts_channel, "Canaux de comptage"),
-        ResourceSpec("measure", SchemaName.counts_measure, "Mesures horaires"),
+        ResourceSpec(
+            "channel",
+            COUNTS_CHANNEL,
+            "Canaux de comptage",
+            official_page=OFFICIAL.format(name=COUNTS_CHANNEL),
+        ),
+        ResourceSpec(
+            "measure",
+            COUNTS_MEASURE,
+            "Mesures horaires",
+            official_page=OFFICIAL.format(name=COUNTS_MEASURE),
+        ),
     ),
     "traffic",
     file_name="comptagemobilites_{resource}_{member}",
@@ -109,7 +139,17 @@ LINE = ServiceLine(
     ),
     dashboard=DashboardCard(key_figure, colour="#a94600"),
     report_section=report_section,
-    datasets=(OpenDataset("traffic_counts", TRAFFIC_COUNTS, build=build_traffic_counts),),
+    datasets=(
+        OpenDataset(
+            "traffic_counts",
+            TRAFFIC_COUNTS,
+            schemas={
+                name: packaged_schema(name)
+                for name in (COUNTS_SITE, COUNTS_CHANNEL, COUNTS_MEASURE)
+            },
+            build=build_traffic_counts,
+        ),
+    ),
     words=EquipmentWords(
         "des compteurs de trafic",
         "aucun compteur de trafic",

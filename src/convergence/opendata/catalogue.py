@@ -24,7 +24,6 @@ from convergence.opendata.schemas import (
     PublisherOut,
 )
 from convergence.opendata.specs import KIND_SPECS, ResourceSpec
-from convergence.opendata.tableschemas import OFFICIAL_PAGES
 
 PUBLIC_API = "/api/public/v1"
 
@@ -58,7 +57,7 @@ def _distribution(
             "download_url": f"{dataset_url(base_url, dataset.id)}/files/{spec.name}.{file_format}",
             "schema_name": str(spec.schema),
             "schema_url": schema_url(base_url, str(spec.schema)),
-            "official_schema_page": OFFICIAL_PAGES.get(spec.schema),
+            "official_schema_page": spec.official_page or None,
         }
     )
 

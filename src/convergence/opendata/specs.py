@@ -28,6 +28,7 @@ class ResourceSpec:
     schema: SchemaName | str  # a core schema, or one a service line brings
     title: str
     geometry: Geometry | None = None
+    official_page: str = ""  # the standard's page on schema.data.gouv.fr, for a national one
 
     @property
     def formats(self) -> tuple[DownloadFormat, ...]:

@@ -1,8 +1,8 @@
 """The Table Schemas files are validated against, all read from the package (offline).
 
-IRVE schemas are the official files shipped by ``convergence.charging``; the *comptage des
-mobilités* schemas are a transcription of the reference note (see ``data/README.md``);
-the others are the platform's own.
+The core packages its own (the inventory, the sensors' measurements); a service line brings
+the schemas of its datasets (``OpenDataset.schemas``): the charging line the official IRVE
+files, the traffic line its transcription of the *comptage des mobilités* schemas.
 """
 
 from __future__ import annotations
@@ -15,39 +15,17 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-from convergence.charging.irve.schemas import IrveKind
-from convergence.charging.irve.schemas import load_schema as load_irve_schema
 from convergence.errors import NotFound
 from convergence.servicelines import service_lines
 
 
 class SchemaName(StrEnum):
-    """Every schema a served file follows; the value is its public file name (without .json)."""
+    """The core's schemas; the value is its public file name (without .json)."""
 
     equipment = "convergence-equipements"
     air_daily = "convergence-air-journalier"
     noise_daily = "convergence-bruit-journalier"
     water_levels = "convergence-hauteurs-eau"
-    counts_site = "comptage-mobilites-site"
-    counts_channel = "comptage-mobilites-channel"
-    counts_measure = "comptage-mobilites-measure"
-    irve_static = "schema-irve-statique"
-    irve_dynamic = "schema-irve-dynamique"
-
-
-_IRVE = {SchemaName.irve_static: IrveKind.static, SchemaName.irve_dynamic: IrveKind.dynamic}
-# Official pages of the standards; the comptage files here only transcribe them.
-OFFICIAL_PAGES: dict[str, str] = {
-    SchemaName.irve_static: "https://schema.data.gouv.fr/etalab/schema-irve-statique/",
-    SchemaName.irve_dynamic: "https://schema.data.gouv.fr/etalab/schema-irve-dynamique/",
-    SchemaName.counts_site: "https://schema.data.gouv.fr/etalab/schema-comptage-mobilites-site/",
-    SchemaName.counts_channel: (
-        "https://schema.data.gouv.fr/etalab/schema-comptage-mobilites-channel/"
-    ),
-    SchemaName.counts_measure: (
-        "https://schema.data.gouv.fr/etalab/schema-comptage-mobilites-measure/"
-    ),
-}
 
 
 @cache
@@ -69,8 +47,6 @@ def schema_names() -> list[str]:
 
 def load_schema(name: SchemaName | str) -> dict[str, Any]:
     """The schema as shipped (a fresh copy the caller may modify)."""
-    if name in _IRVE:
-        return load_irve_schema(_IRVE[SchemaName(name)])
     if name in SchemaName.__members__.values():
         schema: dict[str, Any] = json.loads(_packaged_text(SchemaName(name)))
         return schema
