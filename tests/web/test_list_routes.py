@@ -6,11 +6,14 @@ JSON array (or any other shape) fails here without anyone having to add it to a 
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
 from typing import Any
 
 from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 
+import convergence
 from convergence.web.api.pagination import Page
 from tests.support import Territory
 from tests.web.test_isolation import plant, route_calls, route_params
@@ -108,3 +111,15 @@ def _asset_of_kind(client: TestClient, headers: dict[str, str], path: str) -> di
             found = client.get("/api/v1/assets", params={"kind": kind}, headers=headers).json()
             return {"asset_id": found["items"][0]["id"]}
     return {}
+
+
+def test_one_model_is_called_page() -> None:
+    # The API pages by cursor; the HTML pages and the CLI number their pages (OffsetWindow).
+    root = Path(convergence.__file__).parent
+    pages = [
+        path.relative_to(root).as_posix()
+        for path in sorted(root.rglob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ClassDef) and node.name == "Page"
+    ]
+    assert pages == ["web/api/pagination.py"]

@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from convergence.registry.kinds import DomainName, NetworkTechnology
-from convergence.registry.schemas import Page
+from convergence.registry.schemas import OffsetWindow
 from convergence.servicelines import service_lines
 
 
@@ -163,7 +163,7 @@ class ProposalFilters(ProposalSelection):
     offset: int = Field(default=0, ge=0)
 
 
-ProposalPage = Page[ProposalOut]
+ProposalPage = OffsetWindow[ProposalOut]
 
 
 class GenerationReport(BaseModel):

@@ -21,7 +21,7 @@ from convergence.ingest.schemas import (
 )
 from convergence.ingest.tables import dead_letters
 from convergence.members.scope import MemberScope, member_clause
-from convergence.registry.schemas import Page
+from convergence.registry.schemas import OffsetWindow
 
 
 def dead_letter_out(row: Row[Any]) -> DeadLetterOut:
@@ -43,14 +43,14 @@ def get_dead_letter(conn: Connection, *, scope: MemberScope, dead_letter_id: int
 
 def list_dead_letters(
     conn: Connection, *, scope: MemberScope, filters: DeadLetterFilters
-) -> Page[DeadLetterOut]:
+) -> OffsetWindow[DeadLetterOut]:
     """A page of dead letters, newest first."""
     query = _filtered(scope, filters)
     total = conn.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     rows = conn.execute(
         query.order_by(dead_letters.c.id.desc()).limit(filters.limit).offset(filters.offset)
     )
-    return Page[DeadLetterOut](
+    return OffsetWindow[DeadLetterOut](
         items=[dead_letter_out(r) for r in rows],
         total=total,
         limit=filters.limit,

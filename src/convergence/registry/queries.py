@@ -15,7 +15,7 @@ from convergence.registry.schemas import (
     DeviceModelOut,
     FieldMapping,
     InitiativeOut,
-    Page,
+    OffsetWindow,
 )
 from convergence.registry.tables import assets, device_models, initiatives
 
@@ -30,12 +30,14 @@ def get_asset(conn: Connection, *, scope: MemberScope, asset_id: int) -> AssetOu
     return asset_out(row)
 
 
-def list_assets(conn: Connection, *, scope: MemberScope, filters: AssetFilters) -> Page[AssetOut]:
+def list_assets(
+    conn: Connection, *, scope: MemberScope, filters: AssetFilters
+) -> OffsetWindow[AssetOut]:
     """A page of the assets the scope may read, filtered."""
     query = _filtered_assets(scope, filters)
     total = conn.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     rows = conn.execute(query.order_by(assets.c.id).limit(filters.limit).offset(filters.offset))
-    return Page[AssetOut](
+    return OffsetWindow[AssetOut](
         items=[asset_out(r) for r in rows],
         total=total,
         limit=filters.limit,
@@ -153,11 +155,11 @@ def list_initiatives(
     status: str | None = None,
     limit: int = 100,
     offset: int = 0,
-) -> Page[InitiativeOut]:
+) -> OffsetWindow[InitiativeOut]:
     query = select_initiatives(scope=scope, domain=domain, status=status)
     total = conn.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     rows = conn.execute(query.order_by(initiatives.c.id).limit(limit).offset(offset))
-    return Page[InitiativeOut](
+    return OffsetWindow[InitiativeOut](
         items=[InitiativeOut.model_validate(r._asdict()) for r in rows],
         total=total,
         limit=limit,

@@ -23,7 +23,14 @@ DEV_EUI_PATTERN = re.compile(r"^[0-9A-F]{16}$")
 T = TypeVar("T")
 
 
-class Page(BaseModel, Generic[T]):
+class OffsetWindow(BaseModel, Generic[T]):
+    """``limit`` items from ``offset`` of a list of ``total``, for HTML pages and the CLI.
+
+    Not the API's ``Page`` (``web.api.pagination``), which pages by cursor so that a list
+    stays stable while rows are added: a page of HTML numbers its pages and says how many
+    there are (« 312 équipements », page 2 of 7), which a cursor cannot.
+    """
+
     items: list[T]
     total: int
     limit: int
