@@ -55,7 +55,7 @@ def test_the_flood_fires_orange_alerts_on_the_seine(built: Demo) -> None:
     water = {
         built.fleet.asset_ids[a.serial]
         for a in built.fleet.plan.assets
-        if a.sim_kind.value == "water_sensor"
+        if a.sim_kind == "water_sensor"
     }
     fired = _alerts_of_rules(built, "Crue")
     assert fired

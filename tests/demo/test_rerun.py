@@ -12,12 +12,12 @@ from sqlalchemy import Table, func, select
 from convergence.alerts.tables import alert_rules
 from convergence.coordination.tables import proposals
 from convergence.demo.build import Demo, DemoOptions, build_demo
+from convergence.demo.catalogue import SimKind
 from convergence.demo.scenario import TIERS, windows
 from convergence.demo.state import check_directory, save_state
 from convergence.errors import InvalidInput
 from convergence.members.tables import api_tokens, members, users
 from convergence.registry.tables import assets, initiatives
-from convergence.simulation.fleet import SimKind
 from convergence.timeseries.tables import series
 from tests.demo.building import DAYS, FAST_TIERS, base_settings
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from convergence.coordination.tables import proposal_members, proposals
 from convergence.db.types import utcnow
 from convergence.demo.build import Demo
-from convergence.demo.catalogue import COMMUNE_CODES, DEMO_PASSWORD, DEVICE_MODELS
+from convergence.demo.catalogue import COMMUNE_CODES, DEMO_PASSWORD, catalogue_models
 from convergence.maintenance.queries import list_contracts, list_tickets
 from convergence.members.login import attempt_login
 from convergence.members.roles import MemberKind, Role
@@ -83,7 +83,7 @@ def test_every_asset_has_a_model_and_chargers_have_an_ocpp_id(built: Demo) -> No
         chargers_without_id = conn.execute(
             select(func.count()).where(assets.c.kind == "charge_point", assets.c.ocpp_id.is_(None))
         ).scalar_one()
-    assert models == len(DEVICE_MODELS)
+    assert models == len(catalogue_models())
     assert without_model == 0
     assert set(kinds) == {"sensor", "counter", "lighting_cabinet", "charge_point", "camera"}
     assert chargers_without_id == 0

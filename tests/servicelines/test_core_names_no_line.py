@@ -2,8 +2,9 @@
 side of a comparison, or a ``Domain.<line>`` member in a core module.
 
 The line packages (``convergence/lines/``, and a top-level package named after its line such
-as ``convergence/video/``), the demo and the simulation may name lines; so may the debts
-listed in ``KNOWN``, each with its reason. A listed debt that is paid must leave the list.
+as ``convergence/video/``) and the demo's scenario may name lines (the simulation may not:
+its fleet is what the lines contribute); so may the debts listed in ``KNOWN``, each with its
+reason. A listed debt that is paid must leave the list.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import convergence
 from convergence.servicelines import service_lines
 
 ROOT = Path(convergence.__file__).parent
-ALLOWED_PACKAGES = {"lines", "demo", "simulation"}
+ALLOWED_PACKAGES = {"lines", "demo"}
 
 # (module, line): why it still names the line.
 KNOWN: dict[tuple[str, str], str] = {}

@@ -8,7 +8,7 @@ report, the labels, the quantity catalogue, the isolation walk and the contract 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,11 +17,13 @@ from sqlalchemy import Engine
 
 from convergence.db.types import utcnow
 from convergence.decoders.quantities import get_quantity
+from convergence.demo.catalogue import catalogue_models
 from convergence.indicators.timewindows import local_day_of
 from convergence.members.roles import Role
 from convergence.members.scope import command_line_scope
 from convergence.reports.service import member_report
 from convergence.servicelines import service_lines
+from convergence.simulation.fleet import plan_fleet, simulate
 from tests.opendata.planting import create_dataset, publish
 from tests.servicelines.contract import contract_problems
 from tests.servicelines.installing import installed_line
@@ -145,3 +147,21 @@ def test_the_isolation_walk_covers_the_line_and_it_leaks_nothing(
     log_in_as(client, territory.boulogne, Role.member_admin)
     assert client.get("/compostage?commune=78646").status_code == 404
     assert MARKER not in client.get("/compostage").text
+
+
+def test_the_line_adds_its_compost_bins_to_the_simulated_fleet() -> None:
+    plan = plan_fleet(seed=2026, scale=0.2, communes=["78646", "92012"])
+    bins = [a for a in plan.assets if a.sim_kind == "compost_bin"]
+    assert len(bins) == 6  # 30 at scale 1
+    assert {(a.spec.kind, a.spec.domain) for a in bins} == {("compost_bin", "compost")}
+    assert bins[0].serial == "SIM-COMPOST-0001"
+    assert bins[0].name.startswith("Composteur partagé 1 (")
+    monday = int(datetime(2026, 11, 30, tzinfo=UTC).timestamp())
+    epoch, fill = simulate(plan, bins[0], "compost_fill", start_s=monday, end_s=monday + 7 * 86400)
+    assert 6 * 144 < len(epoch) <= 7 * 144  # every ten minutes, but for the usual outages
+    assert fill.max() > fill[0] + 30  # full by Sunday night, emptied on Monday
+    assert fill.min() >= 0  # the quantity's bounds
+    assert fill.max() <= 100
+    model = catalogue_models()["compost_bin"]
+    assert (model.vendor, model.domain, model.kind) == ("Compost Connect", "compost", "compost_bin")
+    assert dict(model.fields) == {"fill": "compost_fill"}

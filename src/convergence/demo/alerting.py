@@ -24,14 +24,15 @@ from convergence.alerts.schemas import (
 )
 from convergence.alerts.service import create_rule
 from convergence.alerts.tables import alert_rules
+from convergence.demo.catalogue import SimKind
 from convergence.indicators.schemas import WaterSite
 from convergence.indicators.services.sites import set_site_settings
 from convergence.members.scope import MemberScope
 from convergence.registry.kinds import Domain
-from convergence.simulation.fleet import AssetPlan, FleetPlan, SimKind
+from convergence.simulation.fleet import AssetPlan, FleetPlan
 
 SILENCE_S = 2 * 3600
-WATCHED_FOR_SILENCE = {
+WATCHED_FOR_SILENCE: dict[str, str] = {
     Domain.air: "qualité de l'air",
     Domain.noise: "bruit",
     Domain.traffic: "trafic",
@@ -115,7 +116,7 @@ def ensure_alert_rules(
     asset_ids: Mapping[str, int],
 ) -> int:
     """Every demo rule not created yet; the number created."""
-    water = [a for a in plan.assets if a.sim_kind is SimKind.water_sensor]
+    water = [a for a in plan.assets if a.sim_kind == SimKind.water_sensor]
     rules = [
         flood_rule(a, member_id=member_ids[a.commune_insee], asset_id=asset_ids[a.serial])
         for a in water
@@ -127,7 +128,7 @@ def ensure_alert_rules(
         for m in sorted(set(member_ids.values()))
     )
     chargers = sorted(
-        {member_ids[a.commune_insee] for a in plan.assets if a.sim_kind is SimKind.charge_point}
+        {member_ids[a.commune_insee] for a in plan.assets if a.sim_kind == SimKind.charge_point}
     )
     return created + charging_rules(conn, scope=scope, member_ids=chargers)
 
@@ -136,7 +137,7 @@ def ensure_water_sites(
     conn: Connection, *, scope: MemberScope, plan: FleetPlan, asset_ids: Mapping[str, int]
 ) -> int:
     """Jaune/orange/rouge heights of each water-level site (indicator settings)."""
-    water = [a for a in plan.assets if a.sim_kind is SimKind.water_sensor]
+    water = [a for a in plan.assets if a.sim_kind == SimKind.water_sensor]
     for asset in water:
         jaune, orange, rouge = water_heights(asset)
         site = WaterSite(jaune=jaune, orange=orange, rouge=rouge, hysteresis_m=0.1)

@@ -9,11 +9,13 @@ Versailles runs east-west, the RD 920 in Antony north-south…), good enough for
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from convergence.members.roles import Role
 from convergence.registry.kinds import AssetKind, Domain
-from convergence.simulation.fleet import SimKind
+from convergence.simulation.fleet import fleet_kinds
 
 DEMO_SEED = 2026
 FLEET_SCALE = 0.65  # thinned out (see composition): ~520 simulated assets, plus the cameras
@@ -100,64 +102,48 @@ USERS: tuple[DemoUser, ...] = (
 )
 
 
+class SimKind(StrEnum):
+    """The simulated kinds of the built-in lines the demo's scenario tells a story with (the
+    flood of the Seine, the chargers' OCPP server, the silent sound level meter…)."""
+
+    air_station = "air_station"
+    noise_sensor = "noise_sensor"
+    traffic_counter = "traffic_counter"
+    water_sensor = "water_sensor"
+    lighting_cabinet = "lighting_cabinet"
+    charge_point = "charge_point"
+
+
 @dataclass(frozen=True, slots=True)
 class ModelSpec:
     """A device model of the demo catalogue: decoded fields → canonical quantities."""
 
     vendor: str
     model: str
-    domain: Domain
-    kind: AssetKind
-    fields: dict[str, str] = field(default_factory=dict)
+    domain: str
+    kind: str
+    fields: Mapping[str, str] = field(default_factory=dict)
     unit_price_eur: int = 0
     # The live feed sends every 10 minutes; a camera sends no readings by design (0).
     expected_period_s: int = 600
 
 
 CAMERA = "camera"
-DEVICE_MODELS: dict[str, ModelSpec] = {
-    SimKind.air_station: ModelSpec(
-        "Atmo Sense",
-        "AQ-Station 4",
-        Domain.air,
-        AssetKind.sensor,
-        {"NO2": "no2", "PM10": "pm10", "PM2_5": "pm25", "O3": "o3"},
-        9500,
-    ),
-    SimKind.noise_sensor: ModelSpec(
-        "Acoustique Urbaine", "SLM-LoRa 30", Domain.noise, AssetKind.sensor, {"LAeq": "laeq"}, 2400
-    ),
-    SimKind.traffic_counter: ModelSpec(
-        "Comptage Mobilité",
-        "Radar TC-2",
-        Domain.traffic,
-        AssetKind.counter,
-        {"vehicles": "vehicle_count", "mean_speed": "speed"},
-        3200,
-    ),
-    SimKind.water_sensor: ModelSpec(
-        "Hydro Mesure",
-        "Limni-Radar 10",
-        Domain.water,
-        AssetKind.sensor,
-        {"level": "water_level"},
-        4800,
-    ),
-    SimKind.lighting_cabinet: ModelSpec(
-        "Lumen Cité",
-        "Armoire ECL-3",
-        Domain.lighting,
-        AssetKind.lighting_cabinet,
-        {"active_energy": "energy", "active_power": "power"},
-        6500,
-    ),
-    SimKind.charge_point: ModelSpec(
-        "Borne Express",
-        "AC22-2P",
-        Domain.charging,
-        AssetKind.charge_point,
-        {"energy_import": "energy", "power": "power"},
-        11000,
-    ),
-    CAMERA: ModelSpec("Vidéo Cité", "CAM-Dôme 4K", Domain.video, AssetKind.camera, {}, 1800, 0),
-}
+CAMERA_MODEL = ModelSpec("Vidéo Cité", "CAM-Dôme 4K", Domain.video, AssetKind.camera, {}, 1800, 0)
+
+
+def catalogue_models() -> dict[str, ModelSpec]:
+    """The model of each simulated kind (``ServiceLine.fleet``, by kind), then the camera's."""
+    return {
+        kind: ModelSpec(
+            m.vendor,
+            m.model,
+            spec.domain,
+            spec.kind,
+            m.fields,
+            m.unit_price_eur,
+            m.expected_period_s,
+        )
+        for kind, spec in fleet_kinds().items()
+        for m in [spec.contribution.model]
+    } | {CAMERA: CAMERA_MODEL}

@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from convergence.charging.service import set_password
 from convergence.demo.build import Demo
-from convergence.demo.catalogue import DEMO_ACTOR
+from convergence.demo.catalogue import DEMO_ACTOR, SimKind
 from convergence.demo.equipment import ocpp_id_of
 from convergence.members.scope import command_line_scope
 from convergence.simulation.chargepoint_config import (
@@ -31,7 +31,7 @@ from convergence.simulation.chargepoint_config import (
     ScenarioStep,
 )
 from convergence.simulation.chargepoint_fleet import run_simulator
-from convergence.simulation.fleet import AssetPlan, SimKind
+from convergence.simulation.fleet import AssetPlan
 from convergence.timeseries.tables import series
 
 logger = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ def live_chargers(demo: Demo) -> list[AssetPlan]:
         mine = [
             a
             for a in demo.fleet.plan.assets
-            if a.sim_kind is SimKind.charge_point and a.commune_insee == insee
+            if a.sim_kind == SimKind.charge_point and a.commune_insee == insee
         ]
         chosen += mine[:1]
     return chosen

@@ -13,22 +13,22 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import replace
 
-from convergence.demo.catalogue import COMMUNE_CODES, DEMO_SEED, FLEET_SCALE
+from convergence.demo.catalogue import COMMUNE_CODES, DEMO_SEED, FLEET_SCALE, SimKind
 from convergence.demo.placement import place_fleet
-from convergence.simulation.fleet import AssetPlan, FleetPlan, SimKind, plan_fleet
+from convergence.simulation.fleet import AssetPlan, FleetPlan, plan_fleet
 
 # Most sites of a kind a commune keeps; traffic counts pairs of directions.
-MAX_SITES_PER_COMMUNE = {SimKind.noise_sensor: 8, SimKind.traffic_counter: 3}
+MAX_SITES_PER_COMMUNE: dict[str, int] = {SimKind.noise_sensor: 8, SimKind.traffic_counter: 3}
 
 
 def _site(asset: AssetPlan) -> int:
     """The site an asset stands at: both directions of a counter share one."""
-    return asset.number // 2 if asset.sim_kind is SimKind.traffic_counter else asset.number
+    return asset.number // 2 if asset.sim_kind == SimKind.traffic_counter else asset.number
 
 
 def thin_out(plan: FleetPlan) -> FleetPlan:
     """The plan with at most ``MAX_SITES_PER_COMMUNE`` sites of the limited kinds."""
-    sites: dict[tuple[str, SimKind], list[int]] = defaultdict(list)
+    sites: dict[tuple[str, str], list[int]] = defaultdict(list)
     kept = []
     for asset in plan.assets:
         limit = MAX_SITES_PER_COMMUNE.get(asset.sim_kind)

@@ -20,12 +20,14 @@ from convergence.csv_output import SafeDictWriter
 from convergence.decoders.quantities import get_quantity
 from convergence.demo.catalogue import (
     CAMERA,
+    CAMERA_MODEL,
     CAMERAS_PER_COMMUNE,
     COMMUNE_CODES,
     DEMO_ACTOR,
     DEMO_SEED,
-    DEVICE_MODELS,
     ModelSpec,
+    SimKind,
+    catalogue_models,
     commune,
 )
 from convergence.demo.placement import camera_points
@@ -36,7 +38,7 @@ from convergence.registry.kinds import AssetStatus, Domain
 from convergence.registry.schemas import AssetCreate, DeviceModelCreate, FieldMapping
 from convergence.registry.service import register_device_model
 from convergence.registry.tables import assets, device_models
-from convergence.simulation.fleet import AssetPlan, FleetPlan, SimKind
+from convergence.simulation.fleet import AssetPlan, FleetPlan
 from convergence.simulation.fleet_writer import RegisteredFleet, SimSeries
 from convergence.territory.reference import load_territory
 from convergence.timeseries.store import SeriesKey, ensure_series
@@ -49,7 +51,7 @@ def ensure_device_models(conn: Connection) -> dict[str, int]:
     rows = conn.execute(select(device_models.c.id, device_models.c.vendor, device_models.c.model))
     known = {(r.vendor, r.model): r.id for r in rows}
     ids: dict[str, int] = {}
-    for key, spec in DEVICE_MODELS.items():
+    for key, spec in catalogue_models().items():
         if (spec.vendor, spec.model) not in known:
             known[(spec.vendor, spec.model)] = register_device_model(
                 conn, data=_model_data(spec), actor=DEMO_ACTOR
@@ -74,7 +76,7 @@ def _model_data(spec: ModelSpec) -> DeviceModelCreate:
 
 def ocpp_id_of(asset: AssetPlan) -> str | None:
     """The OCPP identity of a simulated charge point: ``CVG-<INSEE>-<serial number>``."""
-    if asset.sim_kind is not SimKind.charge_point:
+    if asset.sim_kind != SimKind.charge_point:
         return None
     return f"CVG-{asset.commune_insee}-{asset.serial.rsplit('-', 1)[-1]}"
 
@@ -101,15 +103,15 @@ def _fleet_asset(asset: AssetPlan, *, model_id: int, anchor: date, seed: int) ->
         lon=asset.lon,
         lat=asset.lat,
         installed_on=_installed_on(seed, asset.number, anchor),
-        cost_eur=_cost(DEVICE_MODELS[asset.sim_kind], asset.commune_insee),
-        tags=["démo", asset.sim_kind.value],
+        cost_eur=_cost(catalogue_models()[asset.sim_kind], asset.commune_insee),
+        tags=["démo", asset.sim_kind],
     )
 
 
 def _camera(
     insee: str, k: int, point: tuple[float, float], *, model_id: int, anchor: date
 ) -> AssetCreate:
-    spec, name = DEVICE_MODELS[CAMERA], load_territory().commune(insee).name
+    spec, name = CAMERA_MODEL, load_territory().commune(insee).name
     return AssetCreate(
         name=f"Caméra {k} ({name})",
         kind=spec.kind,
@@ -145,7 +147,7 @@ def planned_assets(
     return found
 
 
-def equipment_units(plan: FleetPlan) -> Counter[tuple[str, Domain]]:
+def equipment_units(plan: FleetPlan) -> Counter[tuple[str, str]]:
     """How many assets each commune has per domain (cameras included)."""
     units = Counter((a.commune_insee, a.spec.domain) for a in plan.assets)
     units.update({(insee, Domain.video): CAMERAS_PER_COMMUNE for insee in COMMUNE_CODES})
@@ -189,7 +191,7 @@ def ensure_assets(
     plan: FleetPlan,
     member_ids: Mapping[str, int],
     model_ids: Mapping[str, int],
-    initiative_ids: Mapping[tuple[str, Domain], int],
+    initiative_ids: Mapping[tuple[str, str], int],
     anchor: date,
     advance: Advance | None = None,
 ) -> dict[str, int]:

@@ -14,8 +14,8 @@ from dataclasses import replace
 import numpy as np
 import shapely
 
-from convergence.demo.catalogue import commune
-from convergence.simulation.fleet import AssetPlan, FleetPlan, SimKind
+from convergence.demo.catalogue import SimKind, commune
+from convergence.simulation.fleet import AssetPlan, FleetPlan
 from convergence.territory.geometry import load_commune_index, resolve_commune
 
 ROADSIDE_KINDS = frozenset({SimKind.air_station, SimKind.noise_sensor, SimKind.traffic_counter})

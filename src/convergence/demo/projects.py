@@ -25,7 +25,7 @@ from convergence.coordination.schemas import (
     rules_from_settings,
 )
 from convergence.coordination.service import change_status, generate_proposals
-from convergence.demo.catalogue import DEVICE_MODELS, ModelSpec, commune
+from convergence.demo.catalogue import ModelSpec, catalogue_models, commune
 from convergence.members.scope import MemberScope
 from convergence.registry.kinds import Domain, InitiativeStatus, NetworkTechnology
 from convergence.registry.schemas import InitiativeCreate
@@ -33,7 +33,7 @@ from convergence.registry.service import create_initiative
 from convergence.registry.tables import initiatives
 from convergence.settings import Settings
 
-RUNNING_NAMES = {
+RUNNING_NAMES: dict[str, str] = {
     Domain.air: "Réseau de stations de qualité de l'air",
     Domain.noise: "Observatoire du bruit routier",
     Domain.traffic: "Comptage routier permanent",
@@ -42,8 +42,10 @@ RUNNING_NAMES = {
     Domain.charging: "Bornes de recharge publiques",
     Domain.video: "Vidéoprotection du centre-ville",
 }
-NETWORKS = {Domain.noise: NetworkTechnology.lorawan, Domain.water: NetworkTechnology.lorawan}
-EQUIPPED = frozenset(spec.domain for spec in DEVICE_MODELS.values())  # domains with a model
+NETWORKS: dict[str, NetworkTechnology] = {
+    Domain.noise: NetworkTechnology.lorawan,
+    Domain.water: NetworkTechnology.lorawan,
+}
 GATEWAY_PRICE_EUR = 900  # a LoRaWAN gateway, for a network project
 
 
@@ -89,13 +91,16 @@ def _existing(conn: Connection, member_id: int) -> dict[str, int]:
     return {row.name: row.id for row in rows}
 
 
-def _spec_of(domain: Domain) -> ModelSpec:
-    return next(spec for spec in DEVICE_MODELS.values() if spec.domain is domain)
+def _equipped() -> frozenset[str]:
+    """The domains with a device model."""
+    return frozenset(spec.domain for spec in catalogue_models().values())
 
 
-def _running(
-    insee: str, member_id: int, domain: Domain, units: int, anchor: date
-) -> InitiativeCreate:
+def _spec_of(domain: str) -> ModelSpec:
+    return next(spec for spec in catalogue_models().values() if spec.domain == domain)
+
+
+def _running(insee: str, member_id: int, domain: str, units: int, anchor: date) -> InitiativeCreate:
     spec = _spec_of(domain)
     price = Decimal(spec.unit_price_eur) * Decimal(str(commune(insee).price_factor))
     return InitiativeCreate(
@@ -118,11 +123,11 @@ def ensure_running_initiatives(
     *,
     scope: MemberScope,
     member_ids: Mapping[str, int],
-    units: Counter[tuple[str, Domain]],
+    units: Counter[tuple[str, str]],
     anchor: date,
-) -> dict[tuple[str, Domain], int]:
+) -> dict[tuple[str, str], int]:
     """The operating project of each (commune, domain) with equipment, created when missing."""
-    found: dict[tuple[str, Domain], int] = {}
+    found: dict[tuple[str, str], int] = {}
     for (insee, domain), count in sorted(units.items()):
         member_id = member_ids[insee]
         existing = _existing(conn, member_id)
@@ -137,7 +142,9 @@ def ensure_running_initiatives(
 def _planned(project: PlannedProject, member_id: int, anchor: date) -> InitiativeCreate:
     start = anchor + timedelta(days=project.starts_in_days)
     unit_price = (
-        _spec_of(project.domain).unit_price_eur if project.domain in EQUIPPED else GATEWAY_PRICE_EUR
+        _spec_of(project.domain).unit_price_eur
+        if project.domain in _equipped()
+        else GATEWAY_PRICE_EUR
     )
     return InitiativeCreate(
         member_id=member_id,

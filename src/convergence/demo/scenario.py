@@ -18,9 +18,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from convergence.demo.catalogue import SILENT_COMMUNE
+from convergence.demo.catalogue import SILENT_COMMUNE, SimKind
 from convergence.simulation.episodes import Episode, EpisodeKind
-from convergence.simulation.fleet import AssetPlan, FleetPlan, SimKind
+from convergence.simulation.fleet import AssetPlan, FleetPlan
 
 SILENT_FOR = timedelta(hours=6)
 
@@ -54,7 +54,7 @@ class Window:
     step: timedelta
     meter_step: timedelta | None = None
 
-    def step_of(self, kind: SimKind) -> timedelta:
+    def step_of(self, kind: str) -> timedelta:
         """The step of the series of an asset of ``kind``."""
         if kind in METER_KINDS and self.meter_step is not None:
             return max(self.step, self.meter_step)
@@ -71,7 +71,7 @@ def episodes(anchor: datetime) -> tuple[Episode, ...]:
 
 def silent_asset(plan: FleetPlan) -> AssetPlan:
     """The noise sensor that stops sending (the first one of Colombes)."""
-    noise = [a for a in plan.assets if a.sim_kind is SimKind.noise_sensor]
+    noise = [a for a in plan.assets if a.sim_kind == SimKind.noise_sensor]
     return next((a for a in noise if a.commune_insee == SILENT_COMMUNE), noise[0])
 
 

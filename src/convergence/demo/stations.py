@@ -25,8 +25,9 @@ from convergence.charging.irve.models import (
 from convergence.charging.schemas import ConnectorSetup, StationSetup
 from convergence.charging.service import configure_station
 from convergence.charging.tables import charge_points
+from convergence.demo.catalogue import SimKind
 from convergence.members.scope import MemberScope
-from convergence.simulation.fleet import AssetPlan, FleetPlan, SimKind
+from convergence.simulation.fleet import AssetPlan, FleetPlan
 from convergence.territory.tables import communes
 
 OPERATOR = Operator(
@@ -42,7 +43,7 @@ def ensure_stations(
     rows = conn.execute(select(charge_points.c.asset_id, charge_points.c.station))
     configured = {asset_id for asset_id, station in rows if station}
     names = {r.insee: r.name for r in conn.execute(select(communes.c.insee, communes.c.name))}
-    chargers = [a for a in plan.assets if a.sim_kind is SimKind.charge_point]
+    chargers = [a for a in plan.assets if a.sim_kind == SimKind.charge_point]
     todo = [a for a in chargers if asset_ids[a.serial] not in configured]
     for asset in todo:
         setup = station_setup(asset, names[asset.commune_insee])

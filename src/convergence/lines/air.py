@@ -15,6 +15,7 @@ from convergence.indicators.services.air import (
 )
 from convergence.lines.air_thresholds import air_alert_rules
 from convergence.lines.periods import TREND_DAYS, last_days
+from convergence.lines.simulated import AIR_STATIONS
 from convergence.members.scope import MemberScope
 from convergence.opendata.specs import LON_LAT, SENSORS, Cadence, KindSpec, ResourceSpec
 from convergence.opendata.tableschemas import SchemaName
@@ -62,6 +63,7 @@ AIR_DAILY = KindSpec(
 LINE = ServiceLine(
     name="air",
     label="Qualité de l'air",
+    fleet=(AIR_STATIONS,),
     order=10,
     alert_rules=air_alert_rules,
     alert_rules_for_every_member=True,

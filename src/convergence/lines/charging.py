@@ -14,6 +14,7 @@ from convergence.charging.irve.schemas import load_schema as irve_schema
 from convergence.charging.kinds import EventKind
 from convergence.indicators.services.charging import charging_indicators
 from convergence.lines.periods import last_days
+from convergence.lines.simulated import CHARGE_POINTS
 from convergence.members.scope import MemberScope
 from convergence.opendata.charging_files import build_irve_dynamic, build_irve_static
 from convergence.opendata.drafts import Built, Source
@@ -149,6 +150,7 @@ def alert_rules(member_id: int) -> list[RuleCreate]:
 LINE = ServiceLine(
     name=NAME,
     label="Recharge de véhicules",
+    fleet=(CHARGE_POINTS,),
     order=60,
     indicators=charging_indicators,
     page=DomainPage(

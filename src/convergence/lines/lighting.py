@@ -14,6 +14,7 @@ from convergence.indicators.services.lighting import (
     zone_energy,
 )
 from convergence.lines.periods import TREND_DAYS, last_days
+from convergence.lines.simulated import LIGHTING_CABINETS
 from convergence.members.scope import MemberScope
 from convergence.reports.figures_services import lighting_figure
 from convergence.reports.monthly_services import lighting_section
@@ -41,6 +42,7 @@ def report_section(
 LINE = ServiceLine(
     name="lighting",
     label="Éclairage public",
+    fleet=(LIGHTING_CABINETS,),
     order=50,
     indicators=lighting_indicators,
     comparison=ComparisonSpec(compute_lighting_totals, zone_energy, LIGHTING_METRIC),

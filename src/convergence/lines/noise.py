@@ -17,6 +17,7 @@ from convergence.indicators.services.noise import (
 )
 from convergence.indicators.timewindows import days_between
 from convergence.lines.periods import TREND_DAYS, last_days
+from convergence.lines.simulated import NOISE_SENSORS
 from convergence.members.scope import MemberScope
 from convergence.opendata.specs import LON_LAT, SENSORS, Cadence, KindSpec, ResourceSpec
 from convergence.opendata.tableschemas import SchemaName
@@ -71,6 +72,7 @@ def alert_rules(member_id: int) -> list[RuleCreate]:
 LINE = ServiceLine(
     name="noise",
     label="Bruit",
+    fleet=(NOISE_SENSORS,),
     order=20,
     alert_rules=alert_rules,
     alert_rules_for_every_member=True,

@@ -19,6 +19,7 @@ from convergence.indicators.services.traffic import (
     traffic_indicators,
 )
 from convergence.lines.periods import last_days
+from convergence.lines.simulated import TRAFFIC_COUNTERS
 from convergence.members.scope import MemberScope
 from convergence.opendata.counts import build_counts
 from convergence.opendata.drafts import Built, Source
@@ -123,6 +124,7 @@ def alert_rules(member_id: int) -> list[RuleCreate]:
 LINE = ServiceLine(
     name="traffic",
     label="Trafic",
+    fleet=(TRAFFIC_COUNTERS,),
     order=30,
     alert_rules=alert_rules,
     alert_rules_for_every_member=True,

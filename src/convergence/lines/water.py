@@ -17,6 +17,7 @@ from convergence.indicators.services.water import (
     worst_level_reached,
 )
 from convergence.lines.periods import TREND_DAYS, last_days
+from convergence.lines.simulated import WATER_SENSORS
 from convergence.members.scope import MemberScope
 from convergence.opendata.specs import LON_LAT, SENSORS, Cadence, KindSpec, ResourceSpec
 from convergence.opendata.tableschemas import SchemaName
@@ -90,6 +91,7 @@ def alert_rules(member_id: int) -> list[RuleCreate]:
 LINE = ServiceLine(
     name=NAME,
     label="Eau et crues",
+    fleet=(WATER_SENSORS,),
     order=40,
     alert_rules=alert_rules,
     alert_rules_for_every_member=True,

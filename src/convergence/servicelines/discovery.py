@@ -7,7 +7,8 @@ A package registers its line in its ``pyproject.toml``::
 
 The target is a ``ServiceLine`` or a function without arguments returning one. Lines are
 loaded once per process, in a stable order (``order``, then ``name``), and checked together:
-two lines may not share a name, an asset kind, a quantity, a page address or a dataset kind.
+two lines may not share a name, an asset kind, a quantity, a page address, a dataset kind,
+a simulated kind or its serial prefix.
 """
 
 from __future__ import annotations
@@ -69,6 +70,9 @@ def _claims(line: ServiceLine) -> Iterator[tuple[str, str]]:
         yield "page", path
     for dataset in line.datasets:
         yield "dataset kind", dataset.kind
+    for contribution in line.fleet:
+        yield "simulated kind", contribution.kind
+        yield "serial prefix", contribution.prefix
 
 
 class ServiceLines:

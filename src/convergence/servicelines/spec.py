@@ -27,6 +27,7 @@ from convergence.errors import InvalidInput
 if TYPE_CHECKING:
     # For the type checker only (import-linter excludes these): the contract names the hook
     # types of the layers above it without importing them at run time.
+    import numpy as np
     from fastapi import APIRouter
     from pydantic import BaseModel
     from sqlalchemy import Connection, Engine
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
     from convergence.opendata.specs import KindSpec
     from convergence.reports.schemas import KeyFigure, Section
     from convergence.settings import Settings
+    from convergence.simulation.sensors import SeriesContext
+    from convergence.simulation.signals import Draws, Floats, TimeGrid
     from convergence.timeseries.committed import Reactor
 
 NAME = re.compile(r"^[a-z][a-z0-9_]{1,19}$")  # fits the 20 characters of ``assets.domain``
@@ -107,6 +110,73 @@ class DemoHook(Protocol):
     """Adds the line's demonstration data for a member (``convergence demo``)."""
 
     def __call__(self, conn: Connection, *, scope: MemberScope) -> None: ...
+
+
+class SiteHook(Protocol):
+    """The character of one simulated site (pollution, traffic volume, river…), drawn from
+    ``rng`` always in the same order, so that a seed gives the same fleet."""
+
+    def __call__(self, rng: np.random.Generator, insee: str, /) -> dict[str, float]: ...
+
+
+class SignalHook(Protocol):
+    """The values one series of a simulated asset takes at the grid's instants."""
+
+    def __call__(
+        self, quantity: str, grid: TimeGrid, draws: Draws, ctx: SeriesContext, /
+    ) -> Floats: ...
+
+
+class SeriesParamsHook(Protocol):
+    """The parameters of one series from those of its site (an air station's level of NO2)."""
+
+    def __call__(self, params: Mapping[str, float], quantity: str, /) -> dict[str, float]: ...
+
+
+class TypicalLevelHook(Protocol):
+    """A usual value of a series, where a stuck sensor freezes (whatever the window)."""
+
+    def __call__(self, params: Mapping[str, float], quantity: str, step_s: int, /) -> float: ...
+
+
+@dataclass(frozen=True, slots=True)
+class DemoDeviceModel:
+    """The (fictional) device model of a simulated kind in the demo's catalogue: its decoded
+    fields mapped to the catalogue's quantities, its price, how often it reports."""
+
+    vendor: str
+    model: str
+    fields: Mapping[str, str] = field(default_factory=dict)
+    unit_price_eur: int = 0
+    expected_period_s: int = 600
+
+
+@dataclass(frozen=True, slots=True)
+class FleetContribution:
+    """A kind of equipment the line adds to the simulated fleet (``simulation.fleet``, the
+    demo): what it is, its device model, where it goes and how its readings are simulated.
+
+    ``per_fleet`` assets at scale 1 (pairs when it has two ``directions``, each direction an
+    asset of its own), placed in the communes by population, in ``communes`` only when the
+    territory has any of them; ``site`` draws each site's parameters, ``series_params`` those
+    of each series, ``signal`` makes the values, ``typical_level`` says where a stuck sensor
+    freezes, ``decimals`` how each quantity is rounded (default 1).
+    """
+
+    kind: str  # the simulated kind (``air_station``): a tag of its assets, unique
+    asset_kind: str
+    label: str  # its assets' names: « Station qualité de l'air 3 (Versailles) »
+    quantities: tuple[str, ...]
+    per_fleet: int
+    prefix: str  # of its serial numbers (``SIM-AIR-0003``), unique
+    model: DemoDeviceModel
+    site: SiteHook
+    signal: SignalHook
+    typical_level: TypicalLevelHook
+    series_params: SeriesParamsHook | None = None
+    decimals: Mapping[str, int] = field(default_factory=dict)
+    directions: tuple[str, ...] = ("",)
+    communes: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +295,8 @@ class ServiceLine:
     - ``labels``: French words of its own closed sets, by family (``{"camera_type": {...}}``).
     - ``words``: how coordination's proposals name its equipment (``EquipmentWords``).
     - ``demo``: adds its demonstration data.
+    - ``fleet``: the kinds of equipment it adds to the simulated fleet of the demo
+      (``FleetContribution``), with their device models and signals.
     - ``docs``: where its documentation is, a path from the repository root with an optional
       ``#anchor`` (``docs/service-lines.md#air``); the contract test opens it.
     """
@@ -249,6 +321,7 @@ class ServiceLine:
     labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     words: EquipmentWords | None = None
     demo: DemoHook | None = None
+    fleet: tuple[FleetContribution, ...] = ()
     docs: str = ""
 
     def __post_init__(self) -> None:

@@ -75,15 +75,15 @@ def _asset_row(asset: AssetPlan, member_id: int, seed: int, now: datetime) -> di
     return {
         "member_id": member_id,
         "name": asset.name,
-        "kind": asset.spec.kind.value,
-        "domain": asset.spec.domain.value,
+        "kind": asset.spec.kind,
+        "domain": asset.spec.domain,
         "serial": asset.serial,
         "lon": asset.lon,
         "lat": asset.lat,
         "commune_insee": asset.commune_insee,
         "status": "active",
         "installed_on": INSTALLED_ON,
-        "tags": ["simulation", asset.sim_kind.value, f"seed:{seed}"],
+        "tags": ["simulation", asset.sim_kind, f"seed:{seed}"],
         "created_at": now,
         "updated_at": now,
     }

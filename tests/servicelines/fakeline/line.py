@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 from sqlalchemy import Connection
@@ -31,11 +32,15 @@ from convergence.reports.schemas import NO_DATA, KeyFigure, ReportTable, Section
 from convergence.servicelines import (
     AssetKindSpec,
     DashboardCard,
+    DemoDeviceModel,
     DomainPage,
+    FleetContribution,
     OpenDataset,
     QuantitySpec,
     ServiceLine,
 )
+from convergence.simulation.sensors import SeriesContext
+from convergence.simulation.signals import Draws, Floats, TimeGrid
 from convergence.timeseries.buckets import daily_buckets
 from convergence.timeseries.query_schemas import INSEE_PATTERN, SeriesFilter, TimeRange
 from convergence.timeseries.series_queries import find_series
@@ -147,10 +152,37 @@ def daily_fill_schema() -> dict[str, Any]:
     }
 
 
+def bin_site(rng: np.random.Generator, insee: str) -> dict[str, float]:
+    """How fast the bin fills: its neighbourhood's households."""
+    return {"pace": rng.uniform(0.6, 1.2)}
+
+
+def bin_fill(quantity: str, grid: TimeGrid, d: Draws, ctx: SeriesContext) -> Floats:
+    """The fill rises through the week and falls on Monday morning, when the bin is emptied."""
+    week_hours = grid.weekday * 24 + grid.local_hour
+    fill: Floats = 5 + ctx.params["pace"] * 80 * week_hours / 168 + 2 * d.normal
+    return fill
+
+
+COMPOST_BINS = FleetContribution(
+    kind="compost_bin",
+    asset_kind="compost_bin",
+    label="Composteur partagé",
+    quantities=(QUANTITY,),
+    per_fleet=30,
+    prefix="COMPOST",
+    model=DemoDeviceModel("Compost Connect", "Bac-Sonde 2", {"fill": QUANTITY}, 350, 3600),
+    site=bin_site,
+    signal=bin_fill,
+    typical_level=lambda params, quantity, step_s: 40 * params["pace"],
+)
+
+
 LINE = ServiceLine(
     name=NAME,
     label="Compostage",
     order=90,
+    fleet=(COMPOST_BINS,),
     asset_kinds=(AssetKindSpec("compost_bin", "Composteur"),),
     quantities=(
         QuantitySpec(QUANTITY, "Remplissage du composteur", "%", 0, 100, aliases=("fill_compost",)),
