@@ -167,6 +167,60 @@ def test_commune_index_takes_the_worst_station_per_pollutant() -> None:
     assert by_pollutant[Pollutant.PM25].concentration.value == 15.0
 
 
+def without_so2(**overrides: Sequence[float]) -> dict[Pollutant, list[HourlySample]]:
+    station = full_station(**overrides)
+    del station[Pollutant.SO2]
+    return station
+
+
+def test_a_station_without_so2_gives_a_complete_index_over_what_it_measures() -> None:
+    # The station has no SO2 series (most sensors have none). Over the four it measures:
+    # NO2 max 95 -> 3; O3 max 60 -> 2; PM10 mean 25 -> 2; PM2.5 mean 60 -> 5 (50 < 60 <= 75).
+    # Index 5 "Très mauvais", complete: 4 of the 4 measured pollutants, SO2 not measured.
+    result = station_atmo_like_index(without_so2(), DAY, zone="station-1")
+    assert (result.index.code, result.index.label) == (5, "Très mauvais")
+    assert result.status is IndexStatus.COMPLETE
+    assert (result.completeness.present, result.completeness.expected) == (4, 4)
+    assert result.completeness.complete
+    assert result.not_measured == (Pollutant.SO2,)
+    assert result.lacking == ()
+    assert result.measured == (Pollutant.NO2, Pollutant.O3, Pollutant.PM10, Pollutant.PM25)
+
+
+def test_a_measured_pollutant_lacking_data_keeps_the_index_partial() -> None:
+    # SO2 is measured but has 10 of 24 hours (41.7 % < 75 %): no sub-index. The four
+    # others give 5 as above; the index is partial (4 of 5 measured), a lower bound.
+    result = station_atmo_like_index(full_station(so2=[10.0] * 10), DAY, zone="station-1")
+    assert result.index.code == 5
+    assert result.status is IndexStatus.PARTIAL
+    assert (result.completeness.present, result.completeness.expected) == (4, 5)
+    assert result.lacking == (Pollutant.SO2,)
+    assert result.not_measured == ()
+
+
+def test_a_series_silent_all_day_is_still_measured() -> None:
+    # The station's SO2 series exists but sent nothing today: SO2 lacks data, not measured.
+    result = station_atmo_like_index(
+        without_so2(), DAY, zone="station-1", measured=tuple(Pollutant)
+    )
+    assert result.status is IndexStatus.PARTIAL
+    assert result.lacking == (Pollutant.SO2,)
+
+
+def test_the_commune_measures_what_any_of_its_stations_measures() -> None:
+    # A measures no SO2; B measures SO2 but has only 10 hours of it: the commune measures
+    # SO2 and lacks it -> partial, 4 of 5. Without B's SO2 series it is complete, 4 of 4.
+    a = station_atmo_like_index(without_so2(), DAY, zone="A")
+    b = station_atmo_like_index(full_station(so2=[10.0] * 10), DAY, zone="B")
+    lacking = commune_atmo_like_index([a, b], zone="78646")
+    assert (lacking.status, lacking.lacking) == (IndexStatus.PARTIAL, (Pollutant.SO2,))
+    b_without = station_atmo_like_index(without_so2(pm25=[15.0] * 24), DAY, zone="B")
+    complete = commune_atmo_like_index([a, b_without], zone="78646")
+    assert complete.status is IndexStatus.COMPLETE
+    assert (complete.completeness.present, complete.completeness.expected) == (4, 4)
+    assert complete.not_measured == (Pollutant.SO2,)
+
+
 def test_eaqi_2017_and_2024_bands_differ_for_the_same_value() -> None:
     # NO2 = 40 µg/m³. 2017 table: Good is 0–40, and 40 is its upper bound -> band 1 "Good".
     # 2024 table: bounds 10, 25, 60 -> 25 < 40 <= 60 -> band 3 "Moderate".

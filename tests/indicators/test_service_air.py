@@ -22,6 +22,7 @@ from convergence.members.roles import ShareLevel
 from convergence.members.schemas import MemberSettings
 from convergence.members.scope import command_line_scope
 from convergence.members.service import update_member_settings
+from convergence.reports.air_thresholds import index_basis, index_measure
 from tests.indicators.planting import hourly_means, make_site, scope_of, store
 from tests.support import Territory
 
@@ -112,8 +113,43 @@ def test_the_commune_takes_the_worst_station_per_pollutant(
     assert [d.zone.code for d in result.departements] == ["78"]
 
 
+def test_an_index_without_so2_is_a_fact_and_says_so2_is_not_measured(
+    engine: Engine, territory: Territory
+) -> None:
+    # No SO2 series: NO2 95 -> 3, O3 60 -> 2, PM10 25 -> 2, PM2.5 60 -> 5: index 5, complete
+    # over the four pollutants the station measures.
+    values = station_values()
+    del values["so2"]
+    plant_station(engine, territory, values)
+    with engine.connect() as conn:
+        result = air_indicators(conn, scope=scope_of(engine, territory.versailles), query=JUNE_15)
+    for day in (result.stations[0].days[0], result.communes[0].days[0]):
+        index = day.index
+        assert (index.code, index.status) == (5, IndexStatus.COMPLETE)
+        assert index.measured == [Pollutant.NO2, Pollutant.O3, Pollutant.PM10, Pollutant.PM25]
+        assert index.not_measured == [Pollutant.SO2]
+        assert index.lacking == []
+        assert index.missing == [Pollutant.SO2]
+        assert (index.completeness.present, index.completeness.expected) == (4, 4)
+        assert index_measure(index).publishable
+        assert index_basis(index) == "complet, calculé sans SO₂ (non mesuré)"
+
+
+def test_a_measured_pollutant_without_enough_hours_gives_a_minimum_class(
+    engine: Engine, territory: Territory
+) -> None:
+    plant_station(engine, territory, station_values(pm25=[60.0] * 17))
+    with engine.connect() as conn:
+        result = air_indicators(conn, scope=scope_of(engine, territory.versailles), query=JUNE_15)
+    index = result.stations[0].days[0].index
+    assert index.lacking == [Pollutant.PM25]
+    assert not index_measure(index).publishable
+    assert index_basis(index) == "partiel (sans PM2,5 : données insuffisantes) : classe minimale"
+
+
 def test_the_23_hour_day_needs_18_of_its_23_hours(engine: Engine, territory: Territory) -> None:
     # 2026-03-29: 18 of 23 hours = 78.3 % >= 75 %; NO2 max 45 -> class 2, complete statistic.
+    # The station measures only NO2: the index is complete over its one pollutant.
     plant_station(engine, territory, {"no2": [45.0] * 18}, day=SPRING)
     query = IndicatorQuery(
         start=local_day_window(SPRING).start_utc, end=local_day_window(SPRING).end_utc
@@ -127,7 +163,8 @@ def test_the_23_hour_day_needs_18_of_its_23_hours(engine: Engine, territory: Ter
         23,
     )
     assert no2.class_code == 2
-    assert day.index.status is IndexStatus.PARTIAL
+    assert day.index.status is IndexStatus.COMPLETE
+    assert day.index.measured == [Pollutant.NO2]
 
 
 def test_boulogne_never_gets_versailles_stations(engine: Engine, territory: Territory) -> None:

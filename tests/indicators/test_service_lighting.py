@@ -16,6 +16,8 @@ from convergence.indicators.services.lighting import lighting_indicators
 from convergence.indicators.services.sites import set_site_settings
 from convergence.indicators.timewindows import local_day_window, local_days_window
 from convergence.members.scope import command_line_scope
+from convergence.quality.qualify import qualify
+from convergence.timeseries.store import NewReading, store_readings
 from tests.indicators.planting import make_site, scope_of, store
 from tests.support import Territory
 
@@ -145,3 +147,29 @@ def test_the_epci_reads_versailles_energy_only_when_shared(
     assert zone.per_inhabitant.completeness.expected == zone.zone.population
     assert other.stations == []
     assert other.epcis == []
+
+
+def test_a_meter_index_read_below_itself_adds_no_energy(
+    engine: Engine, territory: Territory
+) -> None:
+    # 2026-06-15 (24 h): the index is read at each hour, 1 000 + h kWh, but the reads of
+    # 10:00 and 11:00 give 950 and 951 (misreadings below the index 1 009). They are set
+    # aside as « index_decreased »: 1 009 -> 1 012 covers those hours, 24 kWh over 24 h.
+    # Counted, they would add 1 kWh and the 61 kWh jump of 951 -> 1 012: 83 kWh.
+    day = date(2026, 6, 15)
+    hours = local_day_window(day).hour_starts()
+    reads = {10: 950.0, 11: 951.0}
+    points = [(h, reads.get(i, 1000.0 + i)) for i, h in enumerate(hours)]
+    points.append((hours[-1] + HOUR, 1024.0))
+    asset = make_site(engine, territory, domain="lighting", name="Armoire B3")
+    member = territory.versailles.id
+    with engine.begin() as conn:  # qualified as on ingestion
+        batch = [NewReading(asset, member, "energy", "kWh", ts, v) for ts, v in points]
+        store_readings(conn, batch, qualify=qualify)
+    with engine.connect() as conn:
+        result = lighting_indicators(
+            conn, scope=scope_of(engine, territory.versailles), query=days_query(day, day)
+        )
+    (daily,) = result.stations[0].days
+    assert daily.energy.value == pytest.approx(24.0)
+    assert daily.energy.completeness.present == pytest.approx(24)

@@ -143,3 +143,27 @@ def test_the_physical_range_is_per_quantity_and_per_device_model(
     )
     send(member, "LIM-8", "water_level", _every(timedelta(hours=3), [1.0, 9.0, 1.1]))
     assert [f[2] for f in flags_of(engine, gauge, "water_level")] == [None, "range", None]
+
+
+def test_a_meter_index_that_falls_is_invalid_and_a_reset_to_zero_is_not(
+    engine: Engine, territory: Territory, send: Send
+) -> None:
+    cabinet = register(engine, territory.boulogne.id, name="Armoire", serial="ARM-1", boulogne=True)
+    # 950 and 951 fall below the index 1 004: misreadings, set aside; 1 006 goes on.
+    # 3 falls to under 1 % of 1 008: the meter was replaced (a reset), valid, and 4 goes on.
+    values = [1000.0, 1002.0, 1004.0, 950.0, 951.0, 1006.0, 1008.0, 3.0, 4.0]
+    send(territory.boulogne.id, "ARM-1", "energy", _every(timedelta(hours=1), values))
+    assert [f[2] for f in flags_of(engine, cabinet, "energy")] == [None] * 3 + [
+        "index_decreased"
+    ] * 2 + [None] * 4
+    assert [f[1] for f in flags_of(engine, cabinet, "energy")][3:5] == [2, 2]  # invalid
+    assert set_aside_of(engine, cabinet) == {"index_decreased": 2}
+    assert _daily_max(engine, cabinet) == (7, 1008.0)
+
+
+def test_a_quantity_that_is_not_an_index_may_fall(
+    engine: Engine, territory: Territory, send: Send
+) -> None:
+    cabinet = register(engine, territory.boulogne.id, name="Armoire", serial="ARM-2", boulogne=True)
+    send(territory.boulogne.id, "ARM-2", "power", _every(timedelta(hours=1), [900.0, 400.0]))
+    assert set_aside_of(engine, cabinet) == {}

@@ -66,6 +66,9 @@ def test_the_air_page_never_calls_its_index_the_official_one(
     assert "Indice de type ATMO calculé à partir des capteurs de la commune (non officiel)" in page
     assert not re.search(r"indice ATMO", page, flags=re.IGNORECASE)
     assert "4 — Mauvais" in page  # the particle episode of the fifth day
+    # The stations measure no SO₂: a full day's index is a fact over the four they measure.
+    assert "complet, calculé sans SO₂ (non mesuré)" in page
+    assert "(sans SO" not in page
     assert f"{MARKER} Station air : moyenne" in page
 
 

@@ -135,4 +135,12 @@ def _air_index(conn: Connection, asset: Asset, day: date) -> AtmoLikeIndex:
     for row in rows:
         sample = HourlySample(row.start, row.sum / row.count)
         hourly.setdefault(Pollutant(row.quantity), []).append(sample)
-    return station_atmo_like_index(hourly, day, zone=asset.name)
+    # A pollutant the station measures but that is silent today keeps the index partial.
+    measured = conn.scalars(
+        select(series.c.quantity).where(
+            series.c.asset_id == asset.id, series.c.quantity.in_([p.value for p in Pollutant])
+        )
+    ).all()
+    return station_atmo_like_index(
+        hourly, day, zone=asset.name, measured=[Pollutant(q) for q in measured]
+    )

@@ -7,7 +7,7 @@ Index computed from the commune's own sensors: it follows the method of the arr�
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -45,7 +45,7 @@ DAILY_REQUIRED_RATIO = 0.75
 
 
 class IndexStatus(StrEnum):
-    """Whether a daily index rests on all five pollutants, on some of them, or on none."""
+    """Whether a daily index rests on every pollutant measured, on some of them, or on none."""
 
     COMPLETE = "complet"
     PARTIAL = "partiel"
@@ -83,10 +83,21 @@ class AtmoLikeIndex:
     missing: tuple[Pollutant, ...]
     dominant: tuple[Pollutant, ...]
     completeness: Completeness
+    measured: tuple[Pollutant, ...] = tuple(Pollutant)
     unit: Unit = Unit.INDEX_CLASS
     rule: str = ARRETE_ATMO_2020.text
     label_fr: str = ATMO_LIKE_LABEL_FR
     official: bool = False
+
+    @property
+    def not_measured(self) -> tuple[Pollutant, ...]:
+        """Pollutants of annex I no station of the zone is equipped to measure."""
+        return tuple(p for p in Pollutant if p not in self.measured)
+
+    @property
+    def lacking(self) -> tuple[Pollutant, ...]:
+        """Pollutants measured but without a complete daily statistic: the index is partial."""
+        return tuple(p for p in self.missing if p in self.measured)
 
 
 def class_of(value: float, upper_bounds: Sequence[float]) -> int:
@@ -150,28 +161,48 @@ def sub_index_of(pollutant: Pollutant, concentration: Measure) -> SubIndex:
     return SubIndex(pollutant, ATMO_STATISTIC[pollutant], concentration, index)
 
 
-def index_from_sub_indices(day: date, zone: str, subs: Sequence[SubIndex]) -> AtmoLikeIndex:
+def index_from_sub_indices(
+    day: date,
+    zone: str,
+    subs: Sequence[SubIndex],
+    *,
+    measured: Collection[Pollutant] = tuple(Pollutant),
+) -> AtmoLikeIndex:
     """Overall index: the worst sub-index (arrêté du 10 juillet 2020, art. 3 and annex I).
 
-    Reading chosen where the texts leave it open: a pollutant without a complete statistic
-    (not measured, or under 75 % of hours) is left out and the index is flagged
-    ``partiel``. The missing sub-index could only raise the worst class, so a partial index
-    is a lower bound. With no complete pollutant the index is ``indisponible`` (code 0, as
-    in the AASQA feeds).
+    Annex I lists five pollutants; a zone whose stations are not equipped for one (most
+    sensors measure no SO2) cannot give its sub-index, which says nothing about the air.
+    Reading chosen where the texts leave it open (decision of issue #11): completeness is
+    counted over the pollutants ``measured`` (the series the zone's stations have), and the
+    others are named as not measured beside the index. A measured pollutant without a
+    complete statistic (under 75 % of hours) is left out and the index is flagged
+    ``partiel``: its sub-index could only raise the worst class, so a partial index is a
+    lower bound. With no complete pollutant the index is ``indisponible`` (code 0, as in the
+    AASQA feeds).
     """
-    classed = [s for s in subs if s.index is not None]
-    missing = tuple(p for p in Pollutant if p not in {s.pollutant for s in classed})
-    completeness = Completeness(len(classed), len(Pollutant), 1.0, "polluants")
+    equipped = tuple(p for p in Pollutant if p in set(measured))
+    classed = [s for s in subs if s.index is not None and s.pollutant in equipped]
+    classed_pollutants = {s.pollutant for s in classed}
+    missing = tuple(p for p in Pollutant if p not in classed_pollutants)
+    completeness = Completeness(len(classed), len(equipped), 1.0, "polluants mesurés")
     if not classed:
         unavailable = atmo_class(0)
         return AtmoLikeIndex(
-            day, zone, unavailable, IndexStatus.UNAVAILABLE, tuple(subs), missing, (), completeness
+            day,
+            zone,
+            unavailable,
+            IndexStatus.UNAVAILABLE,
+            tuple(subs),
+            missing,
+            (),
+            completeness,
+            equipped,
         )
     worst = max(s.index.code for s in classed if s.index is not None)
     dominant = tuple(s.pollutant for s in classed if s.index is not None and s.index.code == worst)
-    status = IndexStatus.PARTIAL if missing else IndexStatus.COMPLETE
+    status = IndexStatus.COMPLETE if completeness.complete else IndexStatus.PARTIAL
     return AtmoLikeIndex(
-        day, zone, atmo_class(worst), status, tuple(subs), missing, dominant, completeness
+        day, zone, atmo_class(worst), status, tuple(subs), missing, dominant, completeness, equipped
     )
 
 
@@ -180,14 +211,20 @@ def station_atmo_like_index(
     day: date,
     *,
     zone: str,
+    measured: Collection[Pollutant] | None = None,
     tz: ZoneInfo = PARIS,
 ) -> AtmoLikeIndex:
-    """Daily ATMO-type index of one station from its hourly means (arrêté du 10 juillet 2020)."""
+    """Daily ATMO-type index of one station from its hourly means (arrêté du 10 juillet 2020).
+
+    ``measured`` names the pollutants the station is equipped for (its series); by default
+    the pollutants ``hourly`` holds, even with no hour that day.
+    """
     subs = [
         sub_index_of(pollutant, daily_statistic(pollutant, hourly.get(pollutant, ()), day, tz))
         for pollutant in Pollutant
     ]
-    return index_from_sub_indices(day, zone, subs)
+    equipped = hourly.keys() if measured is None else measured
+    return index_from_sub_indices(day, zone, subs, measured=tuple(equipped))
 
 
 def _severity(sub: SubIndex) -> tuple[int, float]:
@@ -199,6 +236,8 @@ def _severity(sub: SubIndex) -> tuple[int, float]:
 def commune_atmo_like_index(stations: Sequence[AtmoLikeIndex], *, zone: str) -> AtmoLikeIndex:
     """Index of a commune from its stations: per pollutant, the worst station sub-index.
 
+    The commune measures every pollutant one of its stations measures (art. 3: one index
+    per zone).
     The arrêté computes one index per zone with, for SO2, NO2 and O3, the maximum over the
     zone of the daily hourly maxima; taking the worst station per pollutant extends that
     reading to PM (whose zone statistic the note could not read) and equals taking the
@@ -219,7 +258,8 @@ def commune_atmo_like_index(stations: Sequence[AtmoLikeIndex], *, zone: str) -> 
                 sub if held is None else max(held, sub, key=_severity)
             )
     subs = [best_by_pollutant[p] for p in Pollutant if p in best_by_pollutant]
-    return index_from_sub_indices(days.pop(), zone, subs)
+    measured = {p for station in stations for p in station.measured}
+    return index_from_sub_indices(days.pop(), zone, subs, measured=measured)
 
 
 class EaqiVersion(StrEnum):

@@ -51,6 +51,9 @@ class AtmoLikeIndexOut(BaseModel):
     status: IndexStatus
     dominant: list[Pollutant]
     missing: list[Pollutant]
+    measured: list[Pollutant]
+    not_measured: list[Pollutant]
+    lacking: list[Pollutant]
     sub_indices: list[SubIndexOut]
     completeness: CompletenessOut
     unit: str

@@ -122,6 +122,7 @@ def _judge_each(
 _RANGE: Quality = (FLAG_OF[Reason.range], Reason.range)
 _SPIKE: Quality = (FLAG_OF[Reason.spike], Reason.spike)
 _FLAT: Quality = (FLAG_OF[Reason.flat_line], Reason.flat_line)
+_DECREASED: Quality = (FLAG_OF[Reason.index_decreased], Reason.index_decreased)
 
 
 def _judge_run(
@@ -139,9 +140,12 @@ def _judge_run(
     low = -math.inf if rule.low is None else rule.low
     high = math.inf if rule.high is None else rule.high
     stepped, flat = rule.step_per_hour is not None, rule.flat_hours is not None
+    cumulative = rule.cumulative
     for ts, value in rows[first:]:
         if not low <= value <= high:
             quality = _RANGE
+        elif cumulative and _has_decreased(memory, ts, value):
+            quality = _DECREASED
         elif stepped and _is_spike(memory, ts, value):
             quality = _SPIKE
         elif flat and _is_flat(memory, ts, value):
@@ -239,6 +243,8 @@ def _judge(memory: _Memory, periods: Sequence[_Period], ts: datetime, value: flo
     rule = memory.rule
     if (rule.low is not None and value < rule.low) or (rule.high is not None and value > rule.high):
         return FLAG_OF[Reason.range], Reason.range
+    if rule.cumulative and _has_decreased(memory, ts, value):
+        return _DECREASED
     if _is_spike(memory, ts, value):
         return FLAG_OF[Reason.spike], Reason.spike
     if _is_flat(memory, ts, value):
@@ -318,6 +324,17 @@ def _is_spike(memory: _Memory, ts: datetime, value: float) -> bool:
         and abs(value - memory.heard_value)
         <= (memory.rule.allowed_step((ts - memory.heard_ts).total_seconds()) or 0.0)
     )
+
+
+def _has_decreased(memory: _Memory, ts: datetime, value: float) -> bool:
+    """A cumulative index read below its last valid value and not reset to about zero.
+
+    A late value is not judged (its neighbours are not at hand), as for the spike test.
+    """
+    last = memory.valid_value
+    if last is None or not _in_order(memory, ts) or value >= last * (1 - 1e-12):
+        return False
+    return not memory.rule.is_reset(value, last)
 
 
 def _is_flat(memory: _Memory, ts: datetime, value: float) -> bool:

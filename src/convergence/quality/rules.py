@@ -6,6 +6,13 @@ hourly-or-longer averages do), while a river does not rise ten metres in ten min
 spike test is a rate-of-change limit against the last valid value (the WMO and hydrometric
 QA/QC "step test"); the flat-line test catches a stuck sensor repeating one value. A device
 model may narrow or widen any of them (``device_models.quality_rules``).
+
+A cumulative quantity (a meter index: energy in kWh, water volume in m³) only grows: a
+value below the last valid index is invalid (``index_decreased``), unless it falls to about
+zero (under ``RESET_RATIO`` of the index: a meter replaced or its register rolled over,
+which the energy computation treats as a reset). A lower value is a misreading far more
+often than a meter replaced by one already counting; that rare case is a period a person
+re-validates (``quality_periods``), the values set aside and counted until then.
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ class Rule:
     # The spike test only judges values this far apart: a 1-minute noise level may jump.
     step_min_interval_s: float = 0.0
     flat_hours: float | None = None  # one value repeated this long: a stuck sensor (suspect)
+    cumulative: bool = False  # a meter index, which never falls but to be reset
 
     def allowed_step(self, elapsed_s: float) -> float | None:
         """The largest plausible change over ``elapsed_s`` seconds."""
@@ -36,8 +44,14 @@ class Rule:
             return None
         return self.step_per_hour * max(elapsed_s / HOUR_S, 1.0)
 
+    def is_reset(self, value: float, last_index: float) -> bool:
+        """True when a cumulative index fell to about zero: a meter reset, not a misreading."""
+        return value <= RESET_RATIO * last_index
+
 
 POLLUTANT_FLAT_HOURS = 6.0
+# A meter index falling below this share of its last valid value was reset, not misread.
+RESET_RATIO = 0.01
 
 # Levels seen in France: hourly NO2 rarely passes 400 µg/m³ even at roadside stations; O3
 # builds up photochemically over hours (tens of µg/m³ an hour); a river in flood rises by
@@ -63,6 +77,8 @@ DEFAULT_RULES: dict[str, Rule] = {
     # The catalogue's bounds: what the validate stage refuses on the ingestion path, kept here
     # for the meter values a charge point sends over OCPP (they skip that stage).
     "power": Rule(low=0, high=1e8),
+    "energy": Rule(low=0, cumulative=True),
+    "water_volume": Rule(low=0, cumulative=True),
 }
 NO_RULE = Rule()
 
@@ -74,5 +90,7 @@ def rule_for(quantity: str, model_rules: Mapping[str, Any] | None) -> Rule:
     if not isinstance(override, Mapping):
         return base
     fields = {"low", "high", "step_per_hour", "step_min_interval_s", "flat_hours"}
-    changes = {k: float(v) for k, v in override.items() if k in fields and v is not None}
+    changes: dict[str, Any] = {
+        k: float(v) for k, v in override.items() if k in fields and v is not None
+    }
     return replace(base, **changes) if changes else base

@@ -76,7 +76,7 @@ def period_means(thresholds: Sequence[ThresholdOut]) -> list[tuple[str, MeasureO
 
 
 def index_measure(index: AtmoLikeIndexOut) -> MeasureOut:
-    """A daily index as a figure: its class, publishable when all its pollutants are in."""
+    """A daily index as a figure: its class, publishable when every measured pollutant is in."""
     return MeasureOut(
         value=float(index.code) if index.code > 0 else None,
         unit=index.unit,
@@ -84,3 +84,31 @@ def index_measure(index: AtmoLikeIndexOut) -> MeasureOut:
         completeness=index.completeness,
         publishable=index.code > 0 and index.completeness.complete,
     )
+
+
+def pollutants_words(pollutants: Sequence[str]) -> str:
+    """« SO₂ », « SO₂, PM2,5 »: pollutants named for a reader."""
+    return ", ".join(pollutant(p) for p in pollutants)
+
+
+def not_measured_words(index: AtmoLikeIndexOut) -> str:
+    """« calculé sans SO₂ (non mesuré) », or nothing when every pollutant is measured."""
+    if not index.not_measured:
+        return ""
+    plural = "s" if len(index.not_measured) > 1 else ""
+    return f"calculé sans {pollutants_words(index.not_measured)} (non mesuré{plural})"
+
+
+def index_basis(index: AtmoLikeIndexOut) -> str:
+    """What a daily index rests on, in words.
+
+    « complet, calculé sans SO₂ (non mesuré) »; « partiel (sans PM2,5 : données
+    insuffisantes) : classe minimale » when a measured pollutant lacks data.
+    """
+    words = str(index.status)
+    if index.lacking:
+        words += f" (sans {pollutants_words(index.lacking)} : données insuffisantes)"
+    if index.code > 0 and not index_measure(index).publishable:
+        words += " : classe minimale"
+    not_measured = not_measured_words(index)
+    return f"{words}, {not_measured}" if not_measured else words

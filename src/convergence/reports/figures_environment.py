@@ -24,7 +24,7 @@ from convergence.indicators.result_schemas import (
     WaterSiteOut,
 )
 from convergence.indicators.schemas import MeasureOut
-from convergence.reports.air_thresholds import index_measure
+from convergence.reports.air_thresholds import index_basis, index_measure
 from convergence.reports.colours import WATER_COLOURS
 from convergence.reports.schemas import NO_DATA, Badge, KeyFigure, TrendPoint, station_name
 
@@ -56,7 +56,7 @@ def air_figure(result: AirIndicators, today: date) -> KeyFigure:
         headline=shown.label,
         measure=index_measure(shown),
         badge=Badge(shown.label, shown.colour),
-        detail=f"Indice de {when} ({shown.status}), polluant(s) : {dominant}.",
+        detail=f"Indice de {when} ({index_basis(shown)}), polluant(s) : {dominant}.",
     )
 
 

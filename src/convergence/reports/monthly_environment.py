@@ -17,7 +17,12 @@ from convergence.indicators.result_schemas import (
     WaterIndicators,
     WaterSiteOut,
 )
-from convergence.reports.air_thresholds import index_measure, period_means, threshold_row
+from convergence.reports.air_thresholds import (
+    index_measure,
+    not_measured_words,
+    period_means,
+    threshold_row,
+)
 from convergence.reports.colours import NEUTRAL
 from convergence.reports.figures_environment import loudest_per_day
 from convergence.reports.schemas import (
@@ -70,9 +75,13 @@ def air_section(result: AirIndicators) -> Section:
     bad = sum(n for (code, _), n in counts.items() if code >= POOR)
     sentences = [
         f"{ATMO_LIKE_LABEL_FR}.",
-        f"{len(known)} jour(s) sur {len(indices)} ont un indice, dont {partial} partiel(s) (sans "
-        f"tous les polluants : la classe est un minimum) ; {bad} jour(s) « mauvais » ou pire.",
+        f"{len(known)} jour(s) sur {len(indices)} ont un indice, dont {partial} partiel(s) (un "
+        f"polluant mesuré sans données suffisantes : la classe est un minimum) ; {bad} jour(s) "
+        "« mauvais » ou pire.",
     ]
+    not_measured = not_measured_words(known[-1])
+    if not_measured:
+        sentences.append(f"Indice {not_measured} par les stations de la commune.")
     tables = _air_tables(result, counts)
     return Section("air", AIR, sentences, tables, _air_chart(indices))
 

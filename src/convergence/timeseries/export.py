@@ -134,6 +134,8 @@ def latest_table(items: Sequence[LatestAsset]) -> FlatTable:
         ("unit", "str"),
         ("ts", "datetime"),
         ("value", "float"),
+        ("set_aside_ts", "datetime"),
+        ("set_aside_reason", "str"),
     )
     rows = [
         (a.asset_id, a.name, a.kind, a.domain, a.status, a.commune_insee, a.lon, a.lat, *_of(r))
@@ -144,7 +146,15 @@ def latest_table(items: Sequence[LatestAsset]) -> FlatTable:
 
 
 def _of(reading: LatestReading) -> tuple[Any, ...]:
-    return (reading.series_id, reading.quantity, reading.unit, reading.ts, reading.value)
+    return (
+        reading.series_id,
+        reading.quantity,
+        reading.unit,
+        reading.ts,
+        reading.value,
+        reading.set_aside_ts,
+        reading.set_aside_reason,
+    )
 
 
 def _csv_cell(value: Any) -> str:

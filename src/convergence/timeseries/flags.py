@@ -2,7 +2,8 @@
 
 They follow the validity flags of the European air-quality e-Reporting (Commission
 Implementing Decision 2011/850/EU, code list "validity": valid, invalid, with a "verified"
-dimension) and the usual hydrometric QA/QC (range, spike, flat line, station status).
+dimension) and the usual hydrometric QA/QC (range, spike, flat line, station status); a
+cumulative meter index read lower than before is invalid (``index_decreased``).
 A suspect or invalid value is kept, never deleted; rollups and indicators use valid values.
 """
 
@@ -24,6 +25,7 @@ class Reason(StrEnum):
     asset_faulty = "asset_faulty"
     maintenance = "maintenance"
     invalidated_by_person = "invalidated_by_person"
+    index_decreased = "index_decreased"
 
 
 # What a reason sets a value to when rules (not people) decide.
@@ -34,6 +36,7 @@ FLAG_OF = {
     Reason.asset_faulty: Flag.invalid,
     Reason.maintenance: Flag.invalid,
     Reason.invalidated_by_person: Flag.invalid,
+    Reason.index_decreased: Flag.invalid,
 }
 
 REASON_LABELS = {
@@ -43,6 +46,7 @@ REASON_LABELS = {
     Reason.asset_faulty: "équipement en panne",
     Reason.maintenance: "équipement en maintenance",
     Reason.invalidated_by_person: "invalidée par un technicien",
+    Reason.index_decreased: "index de compteur en baisse",
 }
 
 # (flag, reason) of a reading; a valid reading has no reason.

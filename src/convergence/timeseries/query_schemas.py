@@ -108,11 +108,16 @@ class CombinedValues(BaseModel):
 
 
 class LatestReading(BaseModel):
+    """The last valid value of a series (None when none is valid), and the last value set
+    aside after it: when and why (``quality_reason`` of the readings)."""
+
     series_id: int
     quantity: str
     unit: str
     ts: datetime | None
     value: float | None
+    set_aside_ts: datetime | None = None
+    set_aside_reason: str | None = None
 
 
 class LatestAsset(BaseModel):

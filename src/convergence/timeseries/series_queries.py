@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Row, Select, case, select
+from sqlalchemy import Connection, Row, Select, select
 
 from convergence.errors import InvalidInput, NotFound
 from convergence.members.scope import MemberScope, member_clause
@@ -26,6 +26,12 @@ from convergence.timeseries.buckets import (
     daily_buckets,
     hourly_buckets,
     raw_buckets,
+)
+from convergence.timeseries.latest_valid import (
+    HeardState,
+    heard_join,
+    heard_reading,
+    latest_valid,
 )
 from convergence.timeseries.query_schemas import (
     Aggregation,
@@ -295,7 +301,12 @@ def single_quantity(infos: Sequence[SeriesInfo], selection: SeriesFilter) -> tup
 def latest_by_asset(
     conn: Connection, *, scope: MemberScope, selection: SeriesFilter
 ) -> list[LatestAsset]:
-    """Each selected asset with the latest valid value of each of its series (for maps)."""
+    """Each selected asset with the latest valid value of each of its series (for maps).
+
+    A spike set aside is not what a map shows: the last valid value is, with the reason the
+    newer value was set aside; a series with no valid value shows none.
+    """
+    heard = heard_reading()
     query = (
         select(
             assets.c.id.label("asset_id"),
@@ -310,23 +321,48 @@ def latest_by_asset(
             series.c.id.label("series_id"),
             series.c.quantity,
             series.c.unit,
-            # The last valid value: a spike set aside is not what a map shows.
-            case((series.c.valid_ts.is_not(None), series.c.valid_ts), else_=series.c.last_ts).label(
-                "ts"
-            ),
-            case(
-                (series.c.valid_ts.is_not(None), series.c.valid_value), else_=series.c.last_value
-            ).label("value"),
+            series.c.last_ts,
+            series.c.last_value,
+            series.c.valid_ts,
+            series.c.valid_value,
+            heard.c.quality.label("heard_quality"),
+            heard.c.quality_reason.label("heard_reason"),
         )
         .join(assets, assets.c.id == series.c.asset_id)
+        .outerjoin(heard, heard_join(heard))
         .where(member_clause(scope, series.c.member_id))
     )
     rows = conn.execute(_filtered(query, selection).order_by(assets.c.id, series.c.quantity))
+    rows_list = rows.all()
+    valid = latest_valid(conn, (_heard_state(row) for row in rows_list))
     found: dict[int, LatestAsset] = {}
-    for row in rows:
+    for row in rows_list:
         values = row._asdict()
         asset = found.get(row.asset_id)
         if asset is None:
             asset = found[row.asset_id] = LatestAsset.model_validate(values | {"readings": []})
-        asset.readings.append(LatestReading.model_validate(values))
+        latest = valid[row.series_id]
+        asset.readings.append(
+            LatestReading(
+                series_id=row.series_id,
+                quantity=row.quantity,
+                unit=row.unit,
+                ts=latest.ts,
+                value=latest.value,
+                set_aside_ts=latest.set_aside_ts,
+                set_aside_reason=latest.set_aside_reason,
+            )
+        )
     return list(found.values())
+
+
+def _heard_state(row: Row[Any]) -> HeardState:
+    return HeardState(
+        row.series_id,
+        row.last_ts,
+        row.last_value,
+        row.valid_ts,
+        row.valid_value,
+        row.heard_quality,
+        row.heard_reason,
+    )

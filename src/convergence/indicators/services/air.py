@@ -130,7 +130,10 @@ def station_air(
     by_day = {p: group_by_local_day(samples) for p, samples in hourly.items()}
     indices = tuple(
         station_atmo_like_index(
-            {p: grouped.get(day, []) for p, grouped in by_day.items()}, day, zone=zone
+            {p: grouped.get(day, []) for p, grouped in by_day.items()},
+            day,
+            zone=zone,
+            measured=hourly.keys(),
         )
         for day in days
     )
@@ -212,6 +215,9 @@ def index_out(index: AtmoLikeIndex) -> AtmoLikeIndexOut:
         status=index.status,
         dominant=list(index.dominant),
         missing=list(index.missing),
+        measured=list(index.measured),
+        not_measured=list(index.not_measured),
+        lacking=list(index.lacking),
         sub_indices=[
             SubIndexOut(
                 pollutant=s.pollutant,

@@ -10,9 +10,10 @@ from sqlalchemy import Connection
 from convergence.indicators.timewindows import local_day_of, local_wall_time
 from convergence.members.scope import MemberScope
 from convergence.registry.schemas import AssetOut
+from convergence.timeseries.flags import REASON_LABELS
 from convergence.timeseries.queries import list_series
-from convergence.timeseries.query_schemas import SeriesFilter, TimeRange
-from convergence.timeseries.schemas import SeriesOut
+from convergence.timeseries.query_schemas import LatestReading, SeriesFilter, TimeRange
+from convergence.timeseries.series_queries import latest_by_asset
 from convergence.web.pages.domains.series import QuantityView, quantity_label, quantity_view
 from convergence.web.pages.domains.specs import domain_pages
 
@@ -21,8 +22,11 @@ ASSET_DAYS = 7
 
 @dataclass(frozen=True, slots=True)
 class Latest:
+    """A series' last valid value and, when a newer one was set aside, why (in French)."""
+
     label: str
-    series: SeriesOut
+    series: LatestReading
+    set_aside: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +48,25 @@ def last_days(now: datetime, days: int) -> tuple[date, date, TimeRange]:
     return first, last, TimeRange(start=local_wall_time(first, 0), end=end)
 
 
+def _latest(conn: Connection, *, scope: MemberScope, asset_id: int) -> list[Latest]:
+    """The last valid value of each series of the asset, with the reason of a newer one set
+    aside (« valeur écartée (pic isolé) »)."""
+    selection = SeriesFilter(asset_id=asset_id)
+    found = latest_by_asset(conn, scope=scope, selection=selection)
+    return [
+        Latest(quantity_label(r.quantity), r, _set_aside_words(r.set_aside_reason))
+        for a in found
+        for r in a.readings
+    ]
+
+
+def _set_aside_words(reason: str | None) -> str | None:
+    if reason is None:
+        return None
+    known = {str(k): v for k, v in REASON_LABELS.items()}
+    return f"valeur écartée ({known.get(reason, reason)})"
+
+
 def asset_measures(
     conn: Connection, *, scope: MemberScope, asset: AssetOut, now: datetime
 ) -> AssetMeasures:
@@ -63,7 +86,7 @@ def asset_measures(
         for s in found
     ]
     return AssetMeasures(
-        latest=[Latest(quantity_label(s.quantity), s) for s in found],
+        latest=_latest(conn, scope=scope, asset_id=asset.id),
         views=[v for v in views if v is not None],
         first_day=first,
         last_day=last,

@@ -27,6 +27,7 @@ from convergence.registry.queries import (
 )
 from convergence.registry.schemas import AssetFilters
 from convergence.reports.air_thresholds import (
+    index_basis,
     index_measure,
     period_means,
     statistic_decimals,
@@ -131,6 +132,7 @@ def page_context(
         "charted": [],
         "views": [],
         "threshold_row": threshold_row,
+        "index_basis": index_basis,
         "index_measure": index_measure,
         "period_means": period_means,
         "statistic_decimals": statistic_decimals,
