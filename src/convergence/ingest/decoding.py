@@ -257,6 +257,7 @@ def radio_readings(
         quantity = find_quantity(name)
         if name in given or quantity is None or not _number(value):
             continue
+        assert isinstance(value, int | float)
         found.append(
             NormalisedReading.model_construct(
                 quantity=name, unit=quantity.unit, value=float(value), ts=None, field=name
