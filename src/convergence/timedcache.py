@@ -45,3 +45,13 @@ class TimedCache:
                 oldest = min(self._entries, key=lambda k: self._entries[k][0])
                 del self._entries[oldest]
             self._entries[key] = (time.monotonic(), value, ttl_s or self.ttl_s)
+
+    def keep(self, key: Hashable, *, ttl_s: float | None = None) -> bool:
+        """Keep the value of ``key`` ``ttl_s`` seconds more from now (it is still right, says
+        whoever keeps it fresh); False when there is none."""
+        with self._lock:
+            found = self._entries.get(key)
+            if found is None:
+                return False
+            self._entries[key] = (time.monotonic(), found[1], ttl_s or self.ttl_s)
+            return True

@@ -72,6 +72,9 @@ EXPECTED = {
     "relative_humidity": ("%", 41.0, WHEN),
     "illuminance": ("lx", 39.0, WHEN),
     "co2": ("ppm", 776.0, WHEN),
+    # The gateway's reception, which device health shows.
+    "rssi": ("dBm", -97.0, WHEN),
+    "snr": ("dB", 7.5, WHEN),
 }
 
 
@@ -94,10 +97,10 @@ def test_a_protobuf_uplink_is_stored_like_its_json_twin(
 
     # Decoded here, the Elsys "motion" count that no field map names is kept aside (202).
     assert as_protobuf.status_code == (200 if decoded else 202), as_protobuf.text
-    assert as_protobuf.json()["stored"] == 4
+    assert as_protobuf.json()["stored"] == 6
     assert from_protobuf == EXPECTED
     assert as_json.status_code == as_protobuf.status_code, as_json.text
-    assert as_json.json()["duplicates"] == 4  # the same readings: nothing new
+    assert as_json.json()["duplicates"] == 6  # the same readings: nothing new
     codes = [[r["code"] for r in a.json()["refused"]] for a in (as_protobuf, as_json)]
     assert codes[0] == codes[1]
     assert _stored(engine) == EXPECTED

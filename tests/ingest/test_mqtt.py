@@ -107,8 +107,9 @@ def test_chirpstack_uplinks_over_mqtt_are_routed_by_their_integration(
     ]
     with running(_subscriber(engine, pipeline, broker_port, topic.format("+"))):
         publish(broker_port, uplinks)
-        # Two letters: the unknown device, and the Elsys "motion" count no field map names.
-        wait_until(lambda: _count(engine) == 4 and _count(engine, dead_letters) == 2, timeout=10)
+        # Two letters: the unknown device, and the Elsys "motion" count no field map names;
+        # four series of the decoded values, two of the gateway's reception (RSSI, SNR).
+        wait_until(lambda: _count(engine) == 6 and _count(engine, dead_letters) == 2, timeout=10)
     with engine.connect() as conn:
         letter = conn.execute(
             select(dead_letters).where(dead_letters.c.reason_code == "unknown_device")
@@ -127,7 +128,7 @@ def test_tts_uplinks_over_mqtt_find_their_device_by_dev_eui(
             broker_port,
             [(f"v3/{application}@ttn/devices/pont-riviere-niveau-01/up", as_bytes(tts_up()))],
         )
-        wait_until(lambda: _count(engine) == 2, timeout=10)
+        wait_until(lambda: _count(engine) == 4, timeout=10)  # distance, battery, RSSI, SNR
     with engine.connect() as conn:
         owners = set(conn.execute(select(series.c.member_id)).scalars())
     assert owners == {territory.versailles.id}

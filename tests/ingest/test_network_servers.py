@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from html import unescape
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from sqlalchemy import Engine, select
 from convergence.ingest.schemas import IntegrationCreate, IntegrationKind
 from convergence.ingest.service import create_integration
 from convergence.ingest.tables import dead_letters
-from convergence.members.roles import TokenScope
+from convergence.members.roles import Role, TokenScope
 from convergence.members.schemas import TokenCreate
 from convergence.members.scope import command_line_scope
 from convergence.members.tokens import create_token
@@ -25,6 +26,7 @@ from tests.ingest.payloads import (
     tts_up,
 )
 from tests.support import MemberFixture, Territory
+from tests.web.pages_support import log_in_as
 
 CHIRPSTACK = "/api/v1/ingest/chirpstack?event=up"
 TTS = "/api/v1/ingest/tts"
@@ -55,13 +57,15 @@ def test_a_chirpstack_uplink_with_a_decoded_object_becomes_readings(
         CHIRPSTACK, content=as_bytes(chirpstack_up()), headers=territory.versailles.bearer("ingest")
     )
     _taken_in(response, "motion")
-    assert response.json()["stored"] == 4
+    assert response.json()["stored"] == 6
     when = datetime(2026, 11, 28, 9, 15, 2, 123456, tzinfo=UTC)
     assert _stored(engine) == {
         "temperature": ("°C", 22.6, when),
         "relative_humidity": ("%", 41.0, when),
         "illuminance": ("lx", 39.0, when),
         "co2": ("ppm", 776.0, when),
+        "rssi": ("dBm", -97.0, when),
+        "snr": ("dB", 7.5, when),
     }
 
 
@@ -87,6 +91,8 @@ def test_a_tts_uplink_becomes_readings_in_canonical_units(
     assert _stored(engine) == {
         "distance": ("m", 1.234, when),
         "battery_voltage": ("V", 2.993, when),
+        "rssi": ("dBm", -112.0, when),
+        "snr": ("dB", -3.25, when),
     }
 
 
@@ -229,3 +235,40 @@ def test_a_token_bound_to_a_tts_integration_cannot_post_chirpstack(
     refused = client.post(CHIRPSTACK, content=as_bytes(chirpstack_up()), headers=headers)
     assert refused.status_code == 403
     assert "bound to integration" in refused.json()["error"]["message"]
+
+
+def test_the_best_gateways_rssi_and_snr_are_stored_and_shown_in_device_health(
+    client: TestClient, territory: Territory, sensors: Sensors, engine: Engine
+) -> None:
+    chirpstack = chirpstack_up()
+    heard_better = chirpstack["rxInfo"][0]
+    heard_worse = heard_better | {"gatewayId": "0016c001f1500000", "rssi": -118, "snr": -9.0}
+    chirpstack["rxInfo"] = [heard_worse, heard_better]
+    tts = tts_up()
+    heard = tts["uplink_message"]["rx_metadata"][0]
+    tts["uplink_message"]["rx_metadata"] = [heard, heard | {"rssi": -90, "snr": 4.5}]
+
+    for route, message in ((CHIRPSTACK, chirpstack), (TTS, tts)):
+        response = client.post(
+            route, content=as_bytes(message), headers=territory.versailles.bearer("ingest")
+        )
+        assert response.status_code == 202, response.text
+
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(series.c.asset_id, series.c.quantity, series.c.unit, readings.c.value)
+            .join(readings, readings.c.series_id == series.c.id)
+            .where(series.c.quantity.in_(["rssi", "snr"]))
+        ).all()
+    assert sorted(tuple(r) for r in rows) == sorted(
+        [
+            (sensors.ers_co2, "rssi", "dBm", -97.0),
+            (sensors.ers_co2, "snr", "dB", 7.5),
+            (sensors.dl_mbx, "rssi", "dBm", -90.0),
+            (sensors.dl_mbx, "snr", "dB", 4.5),
+        ]
+    )
+    log_in_as(client, territory.versailles, Role.viewer)
+    page = unescape(client.get(f"/inventaire/{sensors.ers_co2}").text)
+    assert "Puissance du signal reçu (RSSI)</dt><dd>-97,0 dBm" in page
+    assert "Rapport signal sur bruit (SNR)</dt><dd>7,5 dB" in page

@@ -49,7 +49,7 @@ def test_a_cayenne_uplink_without_field_map_is_kept_shown_and_stored_once_mapped
     )
 
     assert answer.status_code == 202, answer.text  # accepted, but not all of it stored
-    assert answer.json()["stored"] == 0
+    assert answer.json()["stored"] == 2  # only the gateway's RSSI and SNR
     [refused] = answer.json()["refused"]
     assert refused["code"] == "unmapped_fields"
     assert "temperature_1" in refused["reason"]
@@ -60,7 +60,7 @@ def test_a_cayenne_uplink_without_field_map_is_kept_shown_and_stored_once_mapped
         ).one()
     assert kept.status == "pending"
     assert kept.member_id == territory.versailles.id
-    assert _stored(engine) == {}
+    assert _stored(engine) == {"rssi": -97.0, "snr": 7.5}  # the gateway's reception only
 
     log_in(client, territory.versailles.user(Role.member_admin))
     asset_page = client.get(f"/inventaire/{asset_id}").text
@@ -83,7 +83,12 @@ def test_a_cayenne_uplink_without_field_map_is_kept_shown_and_stored_once_mapped
     assert changed.status_code == 200, changed.text
     assert changed.json()["replay"]["replayed"] == [refused["dead_letter_id"]]
     assert changed.json()["replay"]["stored"] == 2
-    assert _stored(engine) == {"temperature": 27.2, "relative_humidity": 63.5}
+    assert _stored(engine) == {
+        "rssi": -97.0,
+        "snr": 7.5,
+        "temperature": 27.2,
+        "relative_humidity": 63.5,
+    }
     log_in(client, territory.versailles.user(Role.member_admin))
     assert "Champs non reconnus" not in client.get(f"/inventaire/{asset_id}").text
 

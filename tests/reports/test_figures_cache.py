@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import Engine
@@ -13,6 +13,7 @@ from convergence.members.binding import reader_scope
 from convergence.members.roles import Role
 from convergence.members.scope import MemberScope
 from convergence.reports.figures_cache import (
+    Warmed,
     cached_figures,
     readable_owners,
     visibility,
@@ -101,3 +102,37 @@ def test_the_warmer_computes_a_commune_s_landing_dashboard_for_its_users(
 
 def never_indicators() -> CommuneIndicators:
     raise AssertionError("computed again although the warmer kept it")
+
+
+def test_the_warmer_computes_again_only_the_communes_whose_data_changed(
+    engine: Engine, territory: Territory
+) -> None:
+    versailles = make_asset(engine, territory.versailles, name="Station", domain="air")
+    boulogne = make_asset(engine, territory.boulogne, name="Station 92", domain="air")
+    now = utcnow()
+    with engine.begin() as conn:
+        store_readings(
+            conn,
+            [
+                NewReading(versailles, territory.versailles.id, "pm10", "µg/m³", now, 21.0),
+                NewReading(boulogne, territory.boulogne.id, "pm10", "µg/m³", now, 30.0),
+            ],
+        )
+        epci = reader_scope(conn, member_id=territory.epci.id, actor="test")
+    cache, warmed = TimedCache(), Warmed()
+    first = warm_key_figures(engine, cache, warmed)
+    key = figures_key(engine, epci, "78646", local_day_of(now))
+    kept = cache.get_or_compute(key, never)
+
+    assert first >= 2
+    assert warm_key_figures(engine, cache, warmed) == 0  # nothing changed: nothing computed
+    assert cache.get_or_compute(key, never) is kept
+
+    later = now - timedelta(minutes=10)
+    with engine.begin() as conn:
+        store_readings(
+            conn, [NewReading(versailles, territory.versailles.id, "pm10", "µg/m³", later, 25.0)]
+        )
+    again = warm_key_figures(engine, cache, warmed)
+    assert 1 <= again < first  # Versailles' figures (for each set of readers), not Boulogne's
+    assert cache.get_or_compute(key, never) is not kept

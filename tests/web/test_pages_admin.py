@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 
 from convergence.members.roles import Role
+from convergence.registry import queries
 from tests.support import Territory
 from tests.web.pages_support import log_in_as
 
@@ -220,3 +223,38 @@ def test_device_models_are_listed_to_admins_and_added_by_the_operator(
     assert again.status_code == 422
     log_in_as(client, territory.versailles, Role.member_admin)
     assert "milesight-am307" in client.get("/admin/modeles").text
+
+
+def test_the_operator_states_a_models_expected_period_in_minutes(
+    client: TestClient, territory: Territory, engine: Engine
+) -> None:
+    csrf = log_in_as(client, territory.operator, Role.operator_admin)
+    form = {"csrf_token": csrf, "vendor": "Milesight", "model": "EM310", "domain": "air"}
+    page = unescape(client.get("/admin/modeles").text)
+    assert "Période d'émission attendue (minutes)" in page
+    for refused in ("dix", "-5", "1,5", "20000"):
+        response = client.post("/admin/modeles", data=form | {"expected_period_min": refused})
+        assert response.status_code == 422, refused
+        assert 'id="f-expected_period_min-error">Saisissez un nombre entier de minutes' in (
+            response.text
+        )
+    created = client.post("/admin/modeles", data=form | {"expected_period_min": "15"})
+    assert "Modèle Milesight EM310 ajouté au catalogue." in created.text
+    assert "toutes les 15 min" in created.text
+    with engine.connect() as conn:
+        (model,) = [m for m in queries.list_device_models(conn) if m.model == "EM310"]
+    assert model.expected_period_s == 900
+    changed = client.post(
+        f"/admin/modeles/{model.id}/periode", data={"csrf_token": csrf, "expected_period_min": "0"}
+    )
+    with engine.connect() as conn:
+        assert queries.get_device_model(conn, device_model_id=model.id).expected_period_s == 0
+    page = unescape(changed.text)
+    assert "Période d'émission attendue du modèle Milesight EM310 enregistrée." in page
+    assert "n'émet pas de données" in page
+    member_csrf = log_in_as(client, territory.versailles, Role.member_admin)
+    refused = client.post(
+        f"/admin/modeles/{model.id}/periode",
+        data={"csrf_token": member_csrf, "expected_period_min": "60"},
+    )
+    assert refused.status_code == 403

@@ -152,3 +152,43 @@ def test_the_operator_s_report_covers_its_territory(
     text = pdf_text(response.content)
     assert "Versailles" in text  # its sections, not « aucune commune »
     assert "Aucune commune avec des équipements" not in text
+
+
+def test_the_territory_pdf_covers_every_commune_of_the_epci(
+    client: TestClient, territory: Territory, versailles: Sites
+) -> None:
+    fire_alert(client, territory, versailles.water)
+    log_in_as(client, territory.epci, Role.viewer)
+    link = re.search(r'href="(/rapports/\d{4}-\d{2}\.pdf)"', client.get(TERRITORY).text)
+    assert link
+
+    text = " ".join(pdf_text(client.get(link.group(1)).content).split())
+
+    territory_part = text[text.index("Le territoire — CA Versailles Grand Parc") :]
+    communes = territory_part[: territory_part.index("Alertes ouvertes du territoire")]
+    assert "1 commune(s) adhérente(s)" in communes
+    assert "Versailles Alerte en cours 1 7" in communes  # its state, alerts and equipment
+    assert "Qualité de l'air : Moyen" in communes  # each domain's figure of the day
+    assert "Trafic :" in communes
+    alerts = territory_part[: territory_part.index("Communes sans donnée récente")]
+    assert "1 alerte(s) ouverte(s)" in alerts
+    assert "Versailles Eau et crues Hauteur d'eau" in alerts
+    assert MARKER not in text  # the rule's and equipment's names are Versailles' own
+    assert "Communes non adhérentes (16) :" in territory_part
+    assert "Bougival" in territory_part
+
+
+def test_the_operators_pdf_names_the_member_communes_without_data(
+    client: TestClient, territory: Territory, versailles: Sites
+) -> None:
+    log_in_as(client, territory.operator, Role.operator_admin)
+    link = re.search(r'href="(/rapports/\d{4}-\d{2}\.pdf)"', client.get(TERRITORY).text)
+    assert link
+
+    text = " ".join(pdf_text(client.get(link.group(1)).content).split())
+
+    assert "Le territoire — Syndicat numérique" in text
+    assert "2 commune(s) adhérente(s)" in text
+    silent = text[text.index("Communes sans donnée récente") :]
+    assert "Boulogne-Billancourt — Pas de données" in silent
+    assert "Versailles Données à jour, aucune alerte" in text

@@ -237,3 +237,34 @@ def normalise_native(reading: ReadingIn) -> NormalisedReading:
     return NormalisedReading.model_construct(
         quantity=quantity.id, unit=quantity.unit, value=value, ts=reading.ts, field=""
     )
+
+
+# Radio figures a network server gives with each uplink (best gateway), stored as the device's
+# own readings so that device health shows its signal; a codec's own value of them wins.
+RADIO_QUANTITIES = ("rssi", "snr")
+
+
+def radio_readings(
+    message: Message, decoded: Sequence[NormalisedReading]
+) -> list[NormalisedReading]:
+    """The uplink's RSSI and SNR as readings at the message's time, when the server sent them."""
+    if message.uplink is None:
+        return []
+    given = {reading.quantity for reading in decoded}
+    found = []
+    for name in RADIO_QUANTITIES:
+        value = message.metadata.get(name)
+        quantity = find_quantity(name)
+        if name in given or quantity is None or not _number(value):
+            continue
+        assert isinstance(value, int | float)
+        found.append(
+            NormalisedReading.model_construct(
+                quantity=name, unit=quantity.unit, value=float(value), ts=None, field=name
+            )
+        )
+    return found
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)

@@ -96,10 +96,20 @@ def _mapping(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _first(items: Any) -> Mapping[str, Any]:
-    if isinstance(items, list) and items and isinstance(items[0], dict):
-        return items[0]
-    return {}
+def _best_gateway(items: Any, snr_key: str = "snr") -> Mapping[str, Any]:
+    """The reception of the gateway that heard the uplink best: highest RSSI, then SNR."""
+    if not isinstance(items, list):
+        return {}
+    heard = [item for item in items if isinstance(item, dict)]
+    if not heard:
+        return {}
+    return max(heard, key=lambda item: (_signal(item.get("rssi")), _signal(item.get(snr_key))))
+
+
+def _signal(value: Any) -> float:
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        return float(value)
+    return -math.inf
 
 
 def parse_chirpstack(envelope: Envelope) -> list[Message]:
@@ -125,7 +135,7 @@ def parse_chirpstack(envelope: Envelope) -> list[Message]:
 def _chirpstack_v4(document: dict[str, Any], envelope: Envelope) -> Message:
     info = _object(document["deviceInfo"], "deviceInfo")
     dev_eui = normalise_dev_eui(info.get("devEui"))
-    rx = _first(document.get("rxInfo"))
+    rx = _best_gateway(document.get("rxInfo"))
     tx = _mapping(document.get("txInfo"))
     uplink = Uplink(
         fport=_fport(document.get("fPort")),
@@ -156,7 +166,7 @@ def _chirpstack_v3(document: dict[str, Any], envelope: Envelope) -> Message:
             decoded = json.loads(document["objectJSON"]) or None
         except (json.JSONDecodeError, RecursionError):
             raise Refused(Stage.receive, "invalid_format", "objectJSON is not JSON") from None
-    rx = _first(document.get("rxInfo"))
+    rx = _best_gateway(document.get("rxInfo"), "loRaSNR")
     uplink = Uplink(
         fport=_fport(document.get("fPort")),
         payload=_base64(document.get("data"), "data"),
@@ -185,7 +195,7 @@ def parse_tts(envelope: Envelope) -> list[Message]:
     message = _object(document["uplink_message"], "uplink_message")
     device = ids.get("dev_eui")
     device_ref = normalise_dev_eui(device) if device else _device_id(ids.get("device_id"))
-    rx = _first(message.get("rx_metadata"))
+    rx = _best_gateway(message.get("rx_metadata"))
     versions = _mapping(message.get("version_ids"))
     uplink = Uplink(
         fport=_fport(message.get("f_port")),

@@ -29,6 +29,7 @@ from convergence.ingest.decoding import (
     normalise_decoded,
     normalise_native,
     normalise_upstream,
+    radio_readings,
     unmapped_refusal,
 )
 from convergence.ingest.devices import Device, resolve_devices
@@ -436,6 +437,7 @@ def _refuse(
 
 def _collect(work: _Work, normalisation: Normalisation) -> None:
     work.candidates += normalisation.readings
+    work.candidates += radio_readings(work.message, normalisation.readings)
     if normalisation.problems:
         reason = "; ".join(normalisation.problems)
         work.partial.append(Refusal(Stage.normalise, "normalise_problem", reason[:1000]))

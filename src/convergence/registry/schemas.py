@@ -89,10 +89,16 @@ class DeviceModelOut(DeviceModelCreate):
 
 
 class DeviceModelUpdate(BaseModel):
-    """A new codec or field map for a model; fields left out stay as they are."""
+    """A new codec, field map or expected period for a model; fields left out stay as they are."""
 
     codec: str | None = Field(default=None, description="built-in codec id or js:<file>")
     field_map: dict[str, FieldMapping] | None = None
+    expected_period_s: int | None = Field(
+        default=None,
+        ge=0,
+        le=7 * 86400,
+        description="how often the model sends, in seconds; 0 when it sends no data by design",
+    )
 
 
 class InitiativeBase(BaseModel):

@@ -197,12 +197,15 @@ def update_device_model(
     device_model_id: int,
     data: DeviceModelUpdate,
 ) -> DeviceModelOut:
-    """Change a model's codec or field map (operator only); the caller replays what waited."""
+    """Change a model's codec, field map or expected period (operator only); the caller
+    replays what waited."""
     require_operator(scope)
     get_device_model(conn, device_model_id=device_model_id)
     changes: dict[str, Any] = {}
     if "codec" in data.model_fields_set:
         changes["codec"] = data.codec
+    if "expected_period_s" in data.model_fields_set:
+        changes["expected_period_s"] = data.expected_period_s
     if data.field_map is not None:
         changes["field_map"] = {
             k: v.model_dump(exclude_defaults=True) for k, v in data.field_map.items()

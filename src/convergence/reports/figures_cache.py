@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import Connection, Engine, select
@@ -24,6 +26,7 @@ from convergence.members.roles import MemberKind
 from convergence.members.scope import MemberScope, member_clause
 from convergence.members.tables import members
 from convergence.registry.tables import assets
+from convergence.reports.data_fingerprints import data_fingerprints
 from convergence.reports.overview import commune_indicators, key_figures
 from convergence.reports.schemas import KeyFigure
 from convergence.reports.territory import territory_communes
@@ -34,6 +37,9 @@ WARM_EVERY_S = 240.0
 # What the warmer computes is kept until well after its next round, which may take minutes on
 # a large territory: a page never finds it gone between two rounds.
 WARMED_TTL_S = 900.0
+# A key whose data did not change is computed again after this long all the same: a figure
+# may depend on the clock (the hours of the current day), not only on the data.
+RECOMPUTE_AFTER_S = 900.0
 ACTOR = "system:warming"
 
 # Public functions reading members' rows without a scope, and why.
@@ -100,47 +106,89 @@ def cached_figures(
     return figures_of
 
 
-def warm_key_figures(engine: Engine, cache: TimedCache) -> int:
-    """Compute anew, for every member's readers, the key figures of the communes of its
-    territory that have equipment; the number of communes computed (each set of readable
-    data once per round). One short connection per commune: on SQLite a connection holds the
+@dataclass
+class Warmed:
+    """What the warmer computed, from which data and when: a key whose commune's data did
+    not change since is kept as it is (``RECOMPUTE_AFTER_S`` at most)."""
+
+    entries: dict[Hashable, tuple[Hashable, float]] = field(default_factory=dict)
+
+    def still_right(self, cache: TimedCache, key: Hashable, fingerprint: Hashable) -> bool:
+        """True (and the cached value kept longer) when ``key`` was computed recently from
+        the same data and the cache still holds it."""
+        found = self.entries.get(key)
+        if found is None or found[0] != fingerprint:
+            return False
+        if time.monotonic() - found[1] >= RECOMPUTE_AFTER_S:
+            return False
+        return cache.keep(key, ttl_s=WARMED_TTL_S)
+
+    def computed(self, key: Hashable, fingerprint: Hashable) -> None:
+        self.entries[key] = (fingerprint, time.monotonic())
+
+
+def warm_key_figures(engine: Engine, cache: TimedCache, warmed: Warmed | None = None) -> int:
+    """Compute, for every member's readers, the key figures of the communes of its territory
+    that have equipment; the number of communes computed (each set of readable data once per
+    round). Given what was ``warmed`` before, a commune whose data did not change since is
+    not computed again. One short connection per commune: on SQLite a connection holds the
     write lock, which ingestion must get between two communes."""
     today = local_day_of(utcnow())
+    warmed = warmed if warmed is not None else Warmed()
     done = 0
     seen: set[Hashable] = set()
     with engine.connect() as conn:
         found = conn.execute(
             select(members.c.id, members.c.insee).where(members.c.kind != MemberKind.operator.value)
         ).all()
+        fingerprints = data_fingerprints(conn)
+    # A commune's dashboard compares it with the others: it reads every commune's data.
+    everything = tuple(sorted(fingerprints.items()))
     for member_id, own in found:
         if own is not None:
-            warm_commune_dashboard(engine, cache, member_id=member_id, commune=own, today=today)
+            warm_commune_dashboard(
+                engine, cache, member_id=member_id, commune=own, today=today,
+                warmed=warmed, fingerprint=everything,
+            )  # fmt: skip
         with engine.connect() as conn:
             scope = reader_scope(conn, member_id=member_id, actor=ACTOR)
             owners = readable_owners(
                 conn, scope=scope, communes=territory_communes(conn, scope=scope)
             )
         for insee, owned in owners.items():
-            if (insee, owned) in seen:
+            key = ("chiffres-cles", insee, owned, today)
+            if key in seen or warmed.still_right(cache, key, fingerprints.get(insee)):
                 continue
             with engine.connect() as conn:
                 figures = key_figures(conn, scope=scope, commune=insee, today=today)
-            cache.put(("chiffres-cles", insee, owned, today), figures, ttl_s=WARMED_TTL_S)
-            seen.add((insee, owned))
+            cache.put(key, figures, ttl_s=WARMED_TTL_S)
+            warmed.computed(key, fingerprints.get(insee))
+            seen.add(key)
             done += 1
     return done
 
 
 def warm_commune_dashboard(
-    engine: Engine, cache: TimedCache, *, member_id: int, commune: str, today: date
+    engine: Engine,
+    cache: TimedCache,
+    *,
+    member_id: int,
+    commune: str,
+    today: date,
+    warmed: Warmed | None = None,
+    fingerprint: Hashable = None,
 ) -> None:
     """The indicators of a commune's own dashboard (key figures and comparisons), as its
-    users read them: their landing page."""
+    users read them: their landing page (unless ``warmed`` holds them from the same data)."""
+    warmed = warmed if warmed is not None else Warmed()
     with engine.connect() as conn:
         scope = reader_scope(conn, member_id=member_id, actor=ACTOR)
+        key = ("tableau-de-bord", visibility(scope), commune, today)
+        if warmed.still_right(cache, key, fingerprint):
+            return
         indicators = commune_indicators(conn, scope=scope, commune=commune, today=today)
-    key = ("tableau-de-bord", visibility(scope), commune, today)
     cache.put(key, indicators, ttl_s=WARMED_TTL_S)
+    warmed.computed(key, fingerprint)
 
 
 class FigureWarmer:
@@ -152,6 +200,7 @@ class FigureWarmer:
         self.every_s = every_s
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self.warmed = Warmed()
 
     def start(self) -> None:
         if self._thread is None:
@@ -161,7 +210,7 @@ class FigureWarmer:
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
-                warm_key_figures(self.engine, self.cache)
+                warm_key_figures(self.engine, self.cache, self.warmed)
             except Exception:  # a failed round is logged; the pages compute on demand
                 logger.exception("warming the key figures failed")
             self._stop.wait(self.every_s)

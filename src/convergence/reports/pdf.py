@@ -31,7 +31,9 @@ from convergence.indicators.timewindows import local_day_of
 from convergence.reports.pdf_charts import chart_drawing
 from convergence.reports.schemas import ReportTable, Section
 from convergence.reports.service import CommuneReport, MonthlyReport
+from convergence.reports.territory import STATE_WORDS, CommuneRow, TerritoryOverview
 from convergence.servicelines import service_lines
+from convergence.territory.reference import load_territory
 
 SPELLING = str.maketrans(
     {
@@ -226,8 +228,92 @@ def _footer(canvas: Canvas, document: SimpleDocTemplate) -> None:
     canvas.restoreState()
 
 
+def figures_words(row: CommuneRow) -> str:
+    """« Air : bon ; Bruit : 62 dB(A) » — each domain's key figure of a commune."""
+    if not row.drill_down:
+        return "non partagés"
+    shown = [f"{domain_fr(f.domain)} : {f.headline}" for f in row.figures if f.available]
+    return " ; ".join(shown) or "pas de données"
+
+
+def territory_communes_table(overview: TerritoryOverview) -> list[Flowable]:
+    """Each member commune of the territory: its state, alerts, equipment and key figures."""
+    rows = [
+        (
+            r.name,
+            STATE_WORDS[r.state],
+            str(r.open_alerts) if r.drill_down else "—",
+            str(r.equipment) if r.drill_down else "—",
+            figures_words(r),
+        )
+        for r in overview.members
+    ]
+    if not rows:
+        return [Paragraph("Aucune commune adhérente sur ce territoire.", styles()["body"])]
+    headers = ("Commune", "État", "Alertes ouvertes", "Équipements", "Indicateurs du jour")
+    caption = f"{len(rows)} commune(s) adhérente(s) : état et indicateur du jour par domaine"
+    return table(ReportTable(caption, headers, rows))
+
+
+def territory_alerts(overview: TerritoryOverview) -> list[Flowable]:
+    """The territory's open alerts, the most severe first."""
+    flow: list[Flowable] = [Paragraph("Alertes ouvertes du territoire", styles()["h2"])]
+    if not overview.alerts:
+        sentence = "Aucune alerte ouverte sur les communes qui partagent leurs données."
+        return [*flow, Paragraph(sentence, styles()["body"])]
+    territory = load_territory()
+    rows = [
+        (
+            territory.commune(a.commune_insee).name,
+            domain_fr(a.domain),
+            " — ".join(x for x in (a.rule_name, a.message) if x),
+            SEVERITY_FR.get(a.severity.value, a.severity.value),
+            fr.local_time(a.opened_at),
+        )
+        for a in overview.alerts
+    ]
+    caption = f"{overview.alert_total} alerte(s) ouverte(s), les plus graves d'abord"
+    if overview.alert_total > len(rows):
+        caption += f" ({len(rows)} premières)"
+    headers = ("Commune", "Domaine", "Alerte", "Gravité", "Depuis")
+    return flow + table(ReportTable(caption, headers, rows))
+
+
+def territory_without_data(overview: TerritoryOverview) -> list[Flowable]:
+    """Member communes without recent data, then how many communes are not members."""
+    flow: list[Flowable] = [Paragraph("Communes sans donnée récente", styles()["h2"])]
+    silent = [
+        f"{r.name} — {STATE_WORDS[r.state]}"
+        + (f" (dernière donnée le {fr.local_time(r.last_data)})" if r.last_data else "")
+        for r in overview.without_data
+    ]
+    if silent:
+        flow += [Paragraph(text(line), styles()["body"]) for line in silent]
+    else:
+        sentence = "Toutes les communes qui partagent leurs données en ont envoyé en 24 heures."
+        flow.append(Paragraph(text(sentence), styles()["body"]))
+    others = [r.name for r in overview.communes if r.share_level is None]
+    if others:
+        sentence = f"Communes non adhérentes ({len(others)}) : {', '.join(others)}."
+        flow.append(Paragraph(text(sentence), styles()["body"]))
+    return flow
+
+
+def territory_part(overview: TerritoryOverview) -> list[Flowable]:
+    """The territory at the time of the report: every commune, the alerts, the silent ones."""
+    title = f"Le territoire — {overview.name}, le {fr.local_time(overview.generated_at)}"
+    return [
+        Paragraph(text(title), styles()["h1"]),
+        *territory_communes_table(overview),
+        *territory_alerts(overview),
+        *territory_without_data(overview),
+    ]
+
+
 def story(report: MonthlyReport) -> Sequence[Flowable]:
     flow = cover(report)
+    if report.territory is not None:
+        flow += territory_part(report.territory)
     if not report.communes:
         flow.append(
             Paragraph("Aucune commune avec des équipements pour ce rapport.", styles()["body"])

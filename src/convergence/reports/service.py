@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import Connection
@@ -20,11 +20,19 @@ from convergence.members.queries import covered_communes, get_member, require_vi
 from convergence.members.roles import MemberKind
 from convergence.members.scope import MemberScope
 from convergence.reports.availability import Availability, availability
+from convergence.reports.figures_cache import cached_figures
 from convergence.reports.health import equipment_health
 from convergence.reports.overview import communes_with_data
 from convergence.reports.schemas import EquipmentHealth, Section
+from convergence.reports.territory import (
+    TerritoryOverview,
+    is_territory_member,
+    territory_communes,
+    territory_overview,
+)
 from convergence.servicelines import service_lines
 from convergence.territory.reference import load_territory
+from convergence.timedcache import TimedCache
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 ALERTS_LIMIT = 1000
@@ -51,6 +59,8 @@ class MonthlyReport:
     generated_at: datetime
     communes: list[CommuneReport]
     alerts: list[AlertOut]
+    # An EPCI's, a département's or the operator's report opens on its whole territory.
+    territory: TerritoryOverview | None = None
 
 
 def parse_month(text: str, *, today: date) -> tuple[int, int]:
@@ -139,10 +149,19 @@ def build_report(
 
 
 def member_report(
-    conn: Connection, *, scope: MemberScope, member_id: int, year: int, month: int, now: datetime
+    conn: Connection,
+    *,
+    scope: MemberScope,
+    member_id: int,
+    year: int,
+    month: int,
+    now: datetime,
+    cache: TimedCache | None = None,
 ) -> MonthlyReport:
     """The report of a member: its communes with equipment or data the scope reads (a
-    commune member's own commune in any case; every commune with data for the operator)."""
+    commune member's own commune in any case; every commune with data for the operator);
+    a territory's report (its own) opens on every commune of the territory, whose key
+    figures ``cache`` may already hold (the pages' cache)."""
     require_visible_member(conn, scope=scope, member_id=member_id)
     member = get_member(conn, member_id=member_id)
     covered = covered_communes(conn, member_id=member_id)
@@ -151,6 +170,21 @@ def member_report(
         # The operator covers no commune itself: its territory is every member's.
         covered = sorted(with_data)
     communes = [c for c in covered if c in with_data] or ([member.insee] if member.insee else [])
-    return build_report(
+    report = build_report(
         conn, scope=scope, subject=member.name, communes=communes, year=year, month=month, now=now
     )
+    if not is_territory_member(member.kind) or member_id != scope.member_id:
+        return report
+    overview = territory_of(conn, scope=scope, now=now, cache=cache or TimedCache())
+    return replace(report, territory=overview)
+
+
+def territory_of(
+    conn: Connection, *, scope: MemberScope, now: datetime, cache: TimedCache
+) -> TerritoryOverview:
+    """Every commune of the scope's territory with its state and key figures on ``now``."""
+    codes = territory_communes(conn, scope=scope)
+    figures_of = cached_figures(
+        conn, scope=scope, communes=codes, today=local_day_of(now), cache=cache
+    )
+    return territory_overview(conn, scope=scope, now=now, figures_of=figures_of)

@@ -8,7 +8,7 @@ of alert rules are full data: they appear only for communes read in full.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -40,6 +40,17 @@ class CommuneState(StrEnum):
     no_data = "no_data"  # shares, but no data at all
     not_shared = "not_shared"  # a member that shares nothing
     not_member = "not_member"  # not a member of the operator
+
+
+STATE_WORDS: Mapping[CommuneState, str] = {
+    CommuneState.critical: "Alerte critique en cours",
+    CommuneState.alert: "Alerte en cours",
+    CommuneState.ok: "Données à jour, aucune alerte",
+    CommuneState.stale: "Aucune donnée depuis 24 heures",
+    CommuneState.no_data: "Pas de données",
+    CommuneState.not_shared: "Ne partage pas ses données",
+    CommuneState.not_member: "Non adhérente",
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,17 +13,41 @@ from convergence.decoders.quantities import catalogue
 from convergence.errors import ConvergenceError
 from convergence.ingest.unmapped import replay_for_model, unmapped_by_model
 from convergence.registry import queries, service
-from convergence.registry.schemas import DeviceModelCreate, FieldMapping
+from convergence.registry.schemas import DeviceModelCreate, DeviceModelUpdate, FieldMapping
 from convergence.web.deps import EngineDep, RuntimeDep
 from convergence.web.pages.form_errors import FieldErrors, domain_errors, field_errors
+from convergence.web.pages.inventory import period_words
 from convergence.web.pages.rendering import flash, render_page
 from convergence.web.pages.session import AdminPage, OperatorPage, PageUser
 from convergence.web.pages.submitted import FormDep
 
 router = APIRouter()
 MODEL_FIELDS = ("vendor", "model", "domain", "codec")
+PERIOD_FIELD = "expected_period_min"
 IGNORE = "ignorer"
 FIELD_MAX = 200
+PERIOD_MAX_MIN = 7 * 24 * 60  # the schema's bound (a week), in minutes
+PERIOD_ERROR = (
+    "Saisissez un nombre entier de minutes entre 0 et 10 080 (une semaine) ; "
+    "0 pour un modèle qui n'émet pas de données."
+)
+
+
+class PeriodRefused(ValueError):
+    """The expected period typed in the form is not a whole number of minutes in range."""
+
+
+def expected_period_s(text: str) -> int | None:
+    """Seconds from the minutes typed in the form; None when left blank (period unknown)."""
+    if not text:
+        return None
+    try:
+        minutes = int(text)
+    except ValueError:
+        raise PeriodRefused(text) from None
+    if not 0 <= minutes <= PERIOD_MAX_MIN:
+        raise PeriodRefused(text)
+    return minutes * 60
 
 
 @router.get("/admin/modeles")
@@ -35,9 +59,15 @@ def models_page(request: Request, viewer: AdminPage, engine: EngineDep) -> Respo
 def create_model(
     request: Request, viewer: OperatorPage, engine: EngineDep, form: FormDep
 ) -> Response:
-    values: dict[str, Any] = form.present(*MODEL_FIELDS)
+    values: dict[str, Any] = form.present(*MODEL_FIELDS, PERIOD_FIELD)
     try:
-        data = DeviceModelCreate.model_validate(values)
+        period = expected_period_s(values.pop(PERIOD_FIELD, ""))
+    except PeriodRefused as refused:
+        values[PERIOD_FIELD] = str(refused)
+        errors = {PERIOD_FIELD: PERIOD_ERROR}
+        return _models_page(request, engine, viewer=viewer, values=values, errors=errors)
+    try:
+        data = DeviceModelCreate.model_validate(values | {"expected_period_s": period})
         with engine.begin() as conn:
             model = service.create_device_model(conn, scope=viewer.scope, data=data)
     except ValidationError as error:
@@ -48,6 +78,29 @@ def create_model(
         errors = domain_errors(error, fields={})
         return _models_page(request, engine, viewer=viewer, values=values, errors=errors)
     flash(request, f"Modèle {model.vendor} {model.model} ajouté au catalogue.")
+    return RedirectResponse("/admin/modeles", status_code=303)
+
+
+@router.post("/admin/modeles/{device_model_id}/periode")
+def change_period(
+    request: Request, device_model_id: int, viewer: OperatorPage, engine: EngineDep, form: FormDep
+) -> Response:
+    """A model's expected period changed (silence rules and device health read it)."""
+    try:
+        period = expected_period_s(form.text(PERIOD_FIELD))
+    except PeriodRefused:
+        flash(request, PERIOD_ERROR)
+        return RedirectResponse("/admin/modeles", status_code=303)
+    with engine.begin() as conn:
+        model = service.update_device_model(
+            conn,
+            scope=viewer.scope,
+            device_model_id=device_model_id,
+            data=DeviceModelUpdate(expected_period_s=period),
+        )
+    flash(
+        request, f"Période d'émission attendue du modèle {model.vendor} {model.model} enregistrée."
+    )
     return RedirectResponse("/admin/modeles", status_code=303)
 
 
@@ -101,5 +154,8 @@ def _models_page(
         quantities=[(q.id, f"{q.label_fr} ({q.unit})") for q in catalogue()],
         ignore=IGNORE,
         values=values or {"domain": "air"},
+        period_max=PERIOD_MAX_MIN,
+        period_words=period_words,
+        period_field=PERIOD_FIELD,
         errors=errors or {},
     )

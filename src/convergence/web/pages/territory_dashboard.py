@@ -18,6 +18,7 @@ from convergence.reports.changes import change_words
 from convergence.reports.figures_cache import cached_figures
 from convergence.reports.schemas import KeyFigure
 from convergence.reports.territory import (
+    STATE_WORDS,
     CommuneRow,
     CommuneState,
     TerritoryOverview,
@@ -46,15 +47,7 @@ STATE_COLOURS: Mapping[CommuneState, str] = {
     CommuneState.not_shared: "#cecece",
     CommuneState.not_member: "#f6f6f6",
 }
-STATE_LABELS: Mapping[CommuneState, str] = {
-    CommuneState.critical: "Alerte critique en cours",
-    CommuneState.alert: "Alerte en cours",
-    CommuneState.ok: "Données à jour, aucune alerte",
-    CommuneState.stale: "Aucune donnée depuis 24 heures",
-    CommuneState.no_data: "Pas de données",
-    CommuneState.not_shared: "Ne partage pas ses données",
-    CommuneState.not_member: "Non adhérente",
-}
+STATE_LABELS = STATE_WORDS  # the PDF says the same words
 DOMAIN_TITLES = (
     ("air", "Air"),
     ("noise", "Bruit"),
