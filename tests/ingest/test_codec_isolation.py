@@ -25,12 +25,16 @@ from convergence.decoders.sdk import (
     Manifest,
     decoded,
 )
+from convergence.ingest.catchup import CatchUp
 from convergence.ingest.decoding import Codecs
-from convergence.ingest.envelope import Envelope, Source
+from convergence.ingest.envelope import RATE_LIMITED, Envelope, Refusal, Source, Stage
 from convergence.ingest.pipeline import Pipeline
-from convergence.ingest.service import ingest
+from convergence.ingest.ratelimit import IntegrationLimits, RateLimiter
+from convergence.ingest.schemas import IntegrationCreate, IntegrationKind
+from convergence.ingest.service import create_integration, ingest, keep_refused
 from convergence.ingest.suspensions import CODEC_SUSPENDED, CodecSuspensions
 from convergence.ingest.tables import dead_letters
+from convergence.members.scope import command_line_scope
 from convergence.web.deps import runtime_of
 from tests.ingest.conftest import device_model, register
 from tests.ingest.payloads import as_bytes, chirpstack_up
@@ -87,11 +91,12 @@ class WriteLockProbe:
         return self.client.get("/healthz").status_code
 
 
-def _uplink(member_id: int, dev_eui: str, second: int) -> Envelope:
+def _uplink(member_id: int, dev_eui: str, second: int, **metadata: object) -> Envelope:
     when = datetime(2026, 11, 28, 9, 0, tzinfo=UTC) + timedelta(seconds=second)
     message = chirpstack_up(object=None, devEui=dev_eui.lower(), time=when.isoformat())
     message["deduplicationId"] = f"dedup-{second}"
-    return Envelope(Source.chirpstack, as_bytes(message), when, member_id=member_id)
+    raw = as_bytes(message)
+    return Envelope(Source.chirpstack, raw, when, member_id=member_id, metadata=metadata)
 
 
 def test_a_codec_decodes_while_no_lock_is_held_and_healthz_answers(
@@ -110,6 +115,32 @@ def test_a_codec_decodes_while_no_lock_is_held_and_healthz_answers(
     # No connection of the ingestion open, another writer not kept waiting, /healthz up.
     assert probe.seen == [(0, True, 200)] * 3
     assert [o.stored for o in result.outcomes] == [1, 1, 1]
+
+
+def test_the_catch_up_decodes_before_its_write_transaction(
+    engine: Engine, territory: Territory, client: TestClient
+) -> None:
+    probe = WriteLockProbe(engine, client)
+    model = device_model(engine, "test", "probe", "lock-probe")
+    versailles = territory.versailles.id
+    register(engine, versailles, name="Sonde", dev_eui=PROBE_EUI, device_model_id=model)
+    data = IntegrationCreate(kind=IntegrationKind.chirpstack, name="CS", member_id=versailles)
+    with engine.begin() as conn:
+        integration = create_integration(conn, scope=command_line_scope(), data=data)
+    for second in range(3):
+        envelope = _uplink(
+            versailles, PROBE_EUI, second, event="up", integration_id=integration.id, actor="t:1"
+        )
+        refusal = Refusal(Stage.receive, RATE_LIMITED, "above the expected rate")
+        keep_refused(engine, envelope=envelope, refusal=refusal)
+    catch_up = CatchUp(
+        engine,
+        pipeline=Pipeline(codecs=Codecs(registry=DecoderRegistry([probe]))),
+        integration_limits=IntegrationLimits(),
+        token_limiter=RateLimiter(600),
+    )
+    assert len(catch_up.run_once().replayed) == 3
+    assert probe.seen == [(0, True, 200)] * 3
 
 
 @pytest.fixture(scope="module")
