@@ -82,6 +82,14 @@ class Settings(BaseSettings):
     js_codec_dir: Path | None = None
     js_codec_timeout_ms: int = 100
     js_codec_memory_bytes: int = 16 * 1024 * 1024
+    # A codec failing this many times in a row (time-out, memory, crash) is suspended.
+    codec_suspend_after: int = Field(default=20, ge=1)
+    codec_suspend_window_s: float = Field(default=600.0, gt=0)
+    codec_suspend_for_s: float = Field(default=600.0, gt=0)
+    # An import of equipment larger than this is refused, to be split.
+    import_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    import_max_rows: int = Field(default=20_000, ge=1)
+    import_batch_rows: int = Field(default=200, ge=1)
     tile_url: str | None = Field(default=None)
     public_url: str | None = None
     tune_collector: bool = True

@@ -141,6 +141,8 @@ ROUTE_CALLS: dict[tuple[str, str], Callable[[Planted], Call]] = {
     ("POST", "/api/v1/dead-letters/{dead_letter_id}/replay"): lambda p: NO_BODY,
     ("POST", "/api/v1/dead-letters/{dead_letter_id}/discard"): lambda p: NO_BODY,
     ("GET", "/api/v1/discovered-devices"): lambda p: NO_BODY,
+    ("GET", "/api/v1/decoders/suspended"): lambda p: NO_BODY,
+    ("DELETE", "/api/v1/decoders/suspended/{codec}"): lambda p: NO_BODY,
     ("POST", "/api/v1/decoders/try"): lambda p: Call(
         json={"codec": "cayenne-lpp", "fport": 1, "payload_hex": "0167011003687f"}
     ),
@@ -493,6 +495,7 @@ def route_params(client: TestClient, planted: Planted) -> dict[str, Any]:
         "device_model_id": 1,  # the shared catalogue: only the operator changes it
         "series_id": planted.asset_id,  # Versailles' series are walked in tests/timeseries
         "domain": "traffic",
+        "codec": "js-suspended",  # the operator's: only the operator lifts a suspension
     }
 
 

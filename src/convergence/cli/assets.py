@@ -29,17 +29,24 @@ def import_(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV file (, or ;)"),
     member: str = typer.Option(..., help="Member id, SIREN, INSEE code or name"),
 ) -> None:
-    """Import equipment: every row is checked first; one bad row and nothing is written."""
+    """Import equipment: every row is checked first; one bad row and nothing is written.
+
+    The rows are then written in batches of CONVERGENCE_IMPORT_BATCH_ROWS, each its own short
+    transaction; a file over CONVERGENCE_IMPORT_MAX_BYTES or _MAX_ROWS is refused.
+    """
     data = file.read_bytes()
     scope = command_line_scope()
-    with open_runtime() as runtime, runtime.begin() as conn, _progress() as progress:
+    with open_runtime() as runtime, _progress() as progress:
+        with runtime.engine.connect() as conn:
+            target = find_member(conn, ref=member)
         task = progress.add_task("Import", total=None)
-        target = find_member(conn, ref=member)
-        report = csv_io.import_assets(
-            conn,
+        report = csv_io.import_in_batches(
+            runtime.engine,
+            begin=runtime.begin,
             scope=scope,
             data=data,
             member_id=target.id,
+            limits=csv_io.ImportLimits.from_settings(runtime.settings),
             progress=lambda done, total: progress.update(task, completed=done, total=total),
             listeners=runtime.registry_listeners,
         )

@@ -56,12 +56,15 @@ def replay(
 ) -> None:
     """Run dead letters through the pipeline again, once their cause is fixed."""
     with open_runtime() as runtime:
-        with runtime.begin() as conn:
+        with runtime.engine.connect() as conn:
             chosen = list(ids or [])
             if reason:
                 scope = command_line_scope()
                 chosen += pending_with_reason(conn, scope=scope, reason_code=reason)
-            report = replaying.replay(conn, pipeline=runtime.pipeline, ids=chosen)
+        # Decoded first, with no transaction open: only the store takes the write lock.
+        prepared = replaying.prepare_replay(runtime.engine, runtime.pipeline, chosen)
+        with runtime.begin() as conn:
+            report = replaying.store_replay(conn, pipeline=runtime.pipeline, prepared=prepared)
         runtime.alert_worker.run_once(scheduled=False)  # what the replay fired, sent now
     console.print(
         f"{len(report.replayed)} rejoué(s), {len(report.still_refused)} encore refusé(s) ; "

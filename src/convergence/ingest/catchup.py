@@ -23,7 +23,7 @@ from convergence.db.engine import writing
 from convergence.ingest.envelope import RATE_LIMITED, Status
 from convergence.ingest.pipeline import Pipeline
 from convergence.ingest.ratelimit import IntegrationLimits, RateLimiter
-from convergence.ingest.replay import replay
+from convergence.ingest.replay import prepare_replay, store_replay
 from convergence.ingest.schemas import IntegrationConfig, ReplayReport
 from convergence.ingest.tables import dead_letters, integrations
 from convergence.timeseries.committed import Reactor, notify, take_deferred
@@ -82,10 +82,12 @@ class CatchUp:
             ids = self._allowed(conn, waiting)
         if not ids:
             return ReplayReport()
+        # Decoded first, with no transaction open: only the store takes the write lock.
+        prepared = prepare_replay(self.engine, self.pipeline, ids)
         with self.engine.connect() as conn:
             try:
                 with writing(conn).begin():
-                    report = replay(conn, pipeline=self.pipeline, ids=ids)
+                    report = store_replay(conn, pipeline=self.pipeline, prepared=prepared)
                 committed = take_deferred(conn)
             finally:
                 take_deferred(conn)  # nothing of a rolled-back transaction is told

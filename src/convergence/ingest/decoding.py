@@ -24,6 +24,7 @@ from convergence.errors import ConvergenceError, NotFound
 from convergence.ingest.devices import Device
 from convergence.ingest.envelope import UNMAPPED_FIELDS, Refusal, Refused, Source, Stage
 from convergence.ingest.messages import Message, ReadingIn, Uplink
+from convergence.ingest.suspensions import CodecSuspensions
 from convergence.settings import Settings
 
 JS_PREFIX = "js:"
@@ -39,18 +40,30 @@ class Codecs:
         registry: DecoderRegistry | None = None,
         js_dir: Path | None = None,
         js_limits: JsLimits | None = None,
+        suspensions: CodecSuspensions | None = None,
     ) -> None:
         self.registry = registry if registry is not None else DecoderRegistry.from_entry_points()
         self.js_dir = js_dir
         self.js_limits = js_limits or JsLimits()
+        self.suspensions = suspensions or CodecSuspensions()
         self._engine: JsEngine | None = None
         self._js: dict[str, JsCodec] = {}
         self._lock = threading.Lock()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Codecs:
-        """Codecs configured by CONVERGENCE_JS_CODEC_DIR and the JS sandbox limits."""
-        return cls(js_dir=settings.js_codec_dir, js_limits=JsLimits.from_settings(settings))
+        """Codecs configured by CONVERGENCE_JS_CODEC_DIR, the JS sandbox limits and the
+        suspension of failing codecs (CONVERGENCE_CODEC_SUSPEND_*)."""
+        suspensions = CodecSuspensions(
+            after=settings.codec_suspend_after,
+            window_s=settings.codec_suspend_window_s,
+            period_s=settings.codec_suspend_for_s,
+        )
+        return cls(
+            js_dir=settings.js_codec_dir,
+            js_limits=JsLimits.from_settings(settings),
+            suspensions=suspensions,
+        )
 
     def close(self) -> None:
         """Stop the JavaScript workers, if any were started."""

@@ -1,9 +1,10 @@
 """The ingestion pipeline: receive → resolve → decode/normalise → validate → qualify → store.
 
-It works on a batch of envelopes inside the caller's transaction, so that readings, rollups
-and dead letters commit together and the sender is acknowledged after the commit. Any
-refusal, of a whole message or of some of its values, becomes a dead letter: nothing is
-dropped.
+It works on a batch of envelopes in two steps. ``prepare`` receives, resolves the devices
+(a read), decodes and validates with no transaction of its own open: a slow codec holds no
+lock. ``store`` then writes, inside the caller's transaction, so that readings, rollups and
+dead letters commit together and the sender is acknowledged after the commit. Any refusal,
+of a whole message or of some of its values, becomes a dead letter: nothing is dropped.
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 
 from convergence.db.types import utcnow
 from convergence.decoders.normalise import Normalisation, NormalisedReading, validate_reading
@@ -38,6 +39,7 @@ from convergence.ingest.lorawan import parse_chirpstack, parse_tts
 from convergence.ingest.messages import Message
 from convergence.ingest.native import parse_native
 from convergence.ingest.sanitize import clean_json, clean_text
+from convergence.ingest.suspensions import suspended_refusal
 from convergence.quality.qualify import qualify
 from convergence.timeseries.bulk import ReadingRow
 from convergence.timeseries.committed import Committed
@@ -123,6 +125,32 @@ class _Work:
 _Pending = tuple[int, int, str, str, datetime, float, int, "_Work | tuple[ReadingColumns, int]"]
 
 
+@dataclass(slots=True)
+class Prepared:
+    """A batch decoded and validated, waiting for its write transaction."""
+
+    outcomes: list[Outcome]
+    works: list[_Work]
+    pending: list[_Pending]
+    replaying: bool = False
+
+    def copy(self) -> Prepared:
+        """A copy the store may change (it adds refusals), keeping this one for a retry."""
+        works = {id(w): replace(w, partial=list(w.partial)) for w in self.works}
+        pending = [
+            (*item[:7], works[id(item[7])] if isinstance(item[7], _Work) else item[7])
+            for item in self.pending
+        ]
+        outcomes = [replace(o, rejections=list(o.rejections)) for o in self.outcomes]
+        return Prepared(outcomes, list(works.values()), pending, self.replaying)
+
+    def only(self, slot: int) -> Prepared:
+        """The part of one envelope (its outcome stays at ``slot``), to store it on its own."""
+        works = [w for w in self.works if w.slot == slot]
+        pending = [item for item in self.pending if item[6] == slot]
+        return Prepared(self.outcomes, works, pending, self.replaying)
+
+
 class Pipeline:
     """Turns envelopes into readings, events and dead letters."""
 
@@ -142,8 +170,18 @@ class Pipeline:
     def process(
         self, conn: Connection, envelopes: Sequence[Envelope], *, replaying: bool = False
     ) -> BatchResult:
-        """Run every stage on a batch, inside the caller's transaction."""
-        result = BatchResult(outcomes=[Outcome() for _ in envelopes])
+        """Run every stage on a batch, inside the caller's transaction (decoding included)."""
+        return self.store(conn, self.prepare(conn, envelopes, replaying=replaying))
+
+    def prepare(
+        self, source: Connection | Engine, envelopes: Sequence[Envelope], *, replaying: bool = False
+    ) -> Prepared:
+        """Every stage before the store: devices read from ``source``, then frames decoded.
+
+        Given an engine, the devices are read in a short read transaction of their own and
+        the codecs run with no transaction open, so that no lock waits on a codec.
+        """
+        outcomes = [Outcome() for _ in envelopes]
         works: list[_Work] = []
         lanes: list[ReadingColumns] = []
         for slot, env in enumerate(envelopes):
@@ -151,18 +189,33 @@ class Pipeline:
             works += received
             if columns:
                 lanes.append(columns)
-                result.outcomes[slot].messages += len(columns)
+                outcomes[slot].messages += len(columns)
         for slot_work in works:
-            result.outcomes[slot_work.slot].messages += 1
-        devices = self._resolve(conn, works, lanes)
+            outcomes[slot_work.slot].messages += 1
+        if isinstance(source, Engine):
+            with source.connect() as conn:
+                devices = self._resolve(conn, works, lanes)
+        else:
+            devices = self._resolve(source, works, lanes)
         self._decode(works)
         checker = Checker(self.clock())
         self._validate(works, checker)
         pending = [p for w in works if w.alive for p in _pending(w)]
         for columns in lanes:
             pending += self._lane(columns, devices, checker, works)
-        result.inserted, result.new_events = self._store(conn, works, pending, result.outcomes)
-        self._dead_letters(conn, works, result.outcomes, replaying=replaying)
+        return Prepared(outcomes, works, pending, replaying=replaying)
+
+    def store(self, conn: Connection, prepared: Prepared) -> BatchResult:
+        """Write what ``prepare`` made of a batch, inside the caller's (write) transaction.
+
+        ``prepared`` is left as it was: a store that failed may be tried again.
+        """
+        batch = prepared.copy()
+        result = BatchResult(outcomes=batch.outcomes)
+        result.inserted, result.new_events = self._store(
+            conn, batch.works, batch.pending, result.outcomes
+        )
+        self._dead_letters(conn, batch.works, result.outcomes, replaying=batch.replaying)
         return result
 
     def _receive(
@@ -264,13 +317,29 @@ class Pipeline:
             except Refused as refused:
                 work.refusal = refused.refusal
         for decoder, batch in by_decoder.values():
-            frames: list[Frame] = [frame_of(w.message) for w in batch]
-            for work, outcome in zip(batch, decode_frames(decoder, frames), strict=True):
+            self._decode_with(decoder, batch)
+
+    def _decode_with(self, decoder: Decoder, batch: list[_Work]) -> None:
+        """Decode in growing runs, so that a codec failing again and again is suspended
+        before the rest of the batch pays for it (``suspensions.py``)."""
+        suspensions, codec = self.codecs.suspensions, decoder.manifest.id
+        start, size = 0, max(1, suspensions.after)
+        while start < len(batch):
+            if (suspension := suspensions.suspended(codec)) is not None:
+                for work in batch[start:]:
+                    work.refusal = suspended_refusal(suspension)
+                return
+            run = batch[start : start + size]
+            frames: list[Frame] = [frame_of(w.message) for w in run]
+            outcomes = decode_frames(decoder, frames)
+            suspensions.record(codec, outcomes)
+            for work, outcome in zip(run, outcomes, strict=True):
                 try:
                     assert work.device is not None
                     _collect(work, normalise_decoded(outcome, work.message, work.device))
                 except Refused as refused:
                     work.refusal = refused.refusal
+            start, size = start + size, size * 2
 
     def _decode_one(self, work: _Work, by_decoder: dict[int, tuple[Decoder, list[_Work]]]) -> None:
         uplink, device = work.message.uplink, work.device

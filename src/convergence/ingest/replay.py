@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Row, and_, or_, select
+from sqlalchemy import ColumnElement, Connection, Engine, Row, and_, or_, select
 
 from convergence.ingest import deadletters
 from convergence.ingest.envelope import UNKNOWN_DEVICE, Envelope, Source, Status
-from convergence.ingest.pipeline import Pipeline
+from convergence.ingest.pipeline import Pipeline, Prepared
 from convergence.ingest.queries import get_dead_letter
 from convergence.ingest.schemas import ReplayReport
 from convergence.ingest.tables import dead_letters
@@ -22,6 +23,8 @@ from convergence.timeseries.committed import defer
 # Public functions that read or write members' rows without a scope, and why.
 UNSCOPED = {
     "replay": "replays the ids its callers chose (replay_one checks the scope)",
+    "prepare_replay": "decodes the ids its callers chose (the catch-up, the command)",
+    "store_replay": "stores what prepare_replay decoded for those callers",
     "replay_for_device": "the registration of the member's own device",
     "replay_for_member": "the import of the member's own equipment",
 }
@@ -48,27 +51,62 @@ def replay(conn: Connection, *, pipeline: Pipeline, ids: Sequence[int]) -> Repla
 
     Run it in a transaction of ``Runtime.begin()``, whose reactors are told what it stored.
     """
-    rows = conn.execute(
-        select(dead_letters)
-        .where(dead_letters.c.id.in_(sorted(set(ids))))
-        .where(dead_letters.c.status != Status.replayed.value)
-        .order_by(dead_letters.c.id)
-    ).all()
-    report = ReplayReport()
+    return store_replay(conn, pipeline=pipeline, prepared=prepare_replay(conn, pipeline, ids))
+
+
+@dataclass(slots=True)
+class PreparedReplay:
+    """Dead letters read and decoded again, waiting for the transaction that stores them."""
+
+    rows: list[Row[Any]]
+    truncated: list[int]
+    batch: Prepared | None
+
+
+def prepare_replay(
+    source: Connection | Engine, pipeline: Pipeline, ids: Sequence[int]
+) -> PreparedReplay:
+    """Read the letters and decode them; given an engine, with no transaction open while the
+    codecs run (the catch-up, the command). Replaying twice stores nothing twice."""
+    if isinstance(source, Engine):
+        with source.connect() as conn:
+            rows = _replayable(conn, ids)
+    else:
+        rows = _replayable(source, ids)
     # A truncated payload cannot be taken in: it stays refused, without a second dead letter.
-    report.still_refused.extend(r.id for r in rows if deadletters.is_truncated(r.metadata))
+    truncated = [r.id for r in rows if deadletters.is_truncated(r.metadata)]
     rows = [r for r in rows if not deadletters.is_truncated(r.metadata)]
-    if not rows:
+    envelopes = [envelope_of(r) for r in rows]
+    batch = pipeline.prepare(source, envelopes, replaying=True) if rows else None
+    return PreparedReplay(rows, truncated, batch)
+
+
+def store_replay(conn: Connection, *, pipeline: Pipeline, prepared: PreparedReplay) -> ReplayReport:
+    """Store what ``prepare_replay`` decoded, in the caller's transaction; mark the letters."""
+    report = ReplayReport()
+    report.still_refused.extend(prepared.truncated)
+    if prepared.batch is None:
         return report
-    result = pipeline.process(conn, [envelope_of(r) for r in rows], replaying=True)
+    result = pipeline.store(conn, prepared.batch)
     defer(conn, result.committed)  # the reactors hear of it once the caller commits
-    for row, outcome in zip(rows, result.outcomes, strict=True):
+    for row, outcome in zip(prepared.rows, result.outcomes, strict=True):
         again = {rejection.dead_letter_id for rejection in outcome.rejections}
         (report.still_refused if row.id in again else report.replayed).append(row.id)
         report.stored += outcome.stored
         report.duplicates += outcome.duplicates
     deadletters.mark(conn, ids=report.replayed, status=Status.replayed)
     return report
+
+
+def _replayable(conn: Connection, ids: Sequence[int]) -> list[Row[Any]]:
+    return list(
+        conn.execute(
+            select(dead_letters)
+            .where(dead_letters.c.id.in_(sorted(set(ids))))
+            .where(dead_letters.c.status != Status.replayed.value)
+            .order_by(dead_letters.c.id)
+        ).all()
+    )
 
 
 def replay_one(

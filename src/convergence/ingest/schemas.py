@@ -166,3 +166,13 @@ class DeviceModelUpdated(BaseModel):
 
     device_model: DeviceModelOut
     replay: ReplayReport
+
+
+class CodecSuspensionOut(BaseModel):
+    """A codec suspended after failing again and again, in this process."""
+
+    codec: str
+    since: datetime
+    until: datetime
+    failures: int
+    last_failure: str

@@ -1,9 +1,10 @@
 """Use cases of ingestion: take in a batch of envelopes, manage integrations.
 
-``ingest`` commits a batch in one transaction and only then reacts (and lets the caller
-acknowledge the sender). When the database refuses the batch, it is retried, then split
-envelope by envelope so that one poisonous message ends in the dead-letter store instead of
-blocking all the others.
+``ingest`` decodes a batch with no transaction open (a slow codec holds no lock), commits it
+in one short write transaction and only then reacts (and lets the caller acknowledge the
+sender). When the database refuses the batch, its store is retried, then made envelope by
+envelope so that one poisonous message ends in the dead-letter store instead of blocking all
+the others.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from convergence.db.types import utcnow
 from convergence.errors import ConvergenceError, NotFound, PermissionDenied
 from convergence.ingest import deadletters
 from convergence.ingest.envelope import Envelope, Refusal, Source, Stage
-from convergence.ingest.pipeline import BatchResult, Outcome, Pipeline, Rejection
+from convergence.ingest.pipeline import BatchResult, Outcome, Pipeline, Prepared, Rejection
 from convergence.ingest.schemas import IntegrationCreate, IntegrationKind, IntegrationOut
 from convergence.ingest.tables import integrations
 from convergence.members import audit
@@ -51,44 +52,70 @@ def ingest(
 def commit_batch(
     engine: Engine, *, pipeline: Pipeline, envelopes: Sequence[Envelope]
 ) -> BatchResult:
-    """Process ``envelopes`` in one transaction and commit; the caller tells the reactors."""
+    """Decode ``envelopes``, then store them in one transaction; the caller tells the reactors.
+
+    Decoding comes first, outside any transaction: only the store takes the write lock.
+    """
+    try:
+        prepared = pipeline.prepare(engine, envelopes)
+    except ConvergenceError:
+        raise  # a refusal of the whole request (413): the sender is told, nothing is kept
+    except Exception as error:  # a bug before the store: each envelope on its own
+        return _one_by_one(engine, pipeline, envelopes, error, prepared=None)
     failure: Exception | None = None
     for _ in range(ATTEMPTS):
         try:
             with engine.begin() as conn:
-                result = pipeline.process(conn, envelopes)
-            break
+                return pipeline.store(conn, prepared)
         except ConvergenceError:
-            raise  # a refusal of the whole request (413): the sender is told, nothing is kept
+            raise
         except Exception as error:  # the database, or a bug: see the module docstring
             failure = error
-    else:
-        assert failure is not None
-        result = _one_by_one(engine, pipeline, envelopes, failure)
-    return result
+    assert failure is not None
+    return _one_by_one(engine, pipeline, envelopes, failure, prepared=prepared)
 
 
 def _one_by_one(
-    engine: Engine, pipeline: Pipeline, envelopes: Sequence[Envelope], failure: Exception
+    engine: Engine,
+    pipeline: Pipeline,
+    envelopes: Sequence[Envelope],
+    failure: Exception,
+    *,
+    prepared: Prepared | None,
 ) -> BatchResult:
     logger.warning(
         "batch of %d envelopes failed (%r); taking them one by one", len(envelopes), failure
     )
     merged = BatchResult(outcomes=[])
-    for envelope in envelopes:
+    for slot, envelope in enumerate(envelopes):
         try:
+            single, index = _prepared_alone(engine, pipeline, envelope, slot, prepared)
             with engine.begin() as conn:
-                single = pipeline.process(conn, [envelope])
+                stored = pipeline.store(conn, single)
         except ConvergenceError:
             raise
         except Exception as error:
             logger.exception("envelope from %s refused by the store", envelope.source)
             limits = pipeline.dead_letter_limits
-            single = BatchResult(outcomes=[_store_refused(engine, envelope, error, limits)])
-        merged.outcomes += single.outcomes
-        merged.inserted += single.inserted
-        merged.new_events += single.new_events
+            merged.outcomes.append(_store_refused(engine, envelope, error, limits))
+            continue
+        merged.outcomes.append(stored.outcomes[index])
+        merged.inserted += stored.inserted
+        merged.new_events += stored.new_events
     return merged
+
+
+def _prepared_alone(
+    engine: Engine,
+    pipeline: Pipeline,
+    envelope: Envelope,
+    slot: int,
+    prepared: Prepared | None,
+) -> tuple[Prepared, int]:
+    """One envelope ready for its store, and where its outcome is: decoded once if it was."""
+    if prepared is not None:
+        return prepared.only(slot), slot
+    return pipeline.prepare(engine, [envelope]), 0
 
 
 def _store_refused(

@@ -2,6 +2,14 @@
 
 An import is all or nothing: every row is checked first, each bad row is reported with its
 line number and reason, and nothing is written unless the whole file is valid.
+
+``import_in_batches`` (the page, the API, the command) checks the file in a read transaction,
+then writes it in short transactions of a few hundred rows, so that a large file holds
+neither the other writers nor the readers for its whole length (finding 2 of #13). A file
+over the limits is refused before anything is read. Should a batch fail, the rows already
+written by this import are deleted: still nothing or all. Only a crash of the process between
+two batches leaves the first batches in place; importing the same file again then reports
+those rows as already registered (by DevEUI, OCPP id or serial number).
 """
 
 from __future__ import annotations
@@ -9,15 +17,16 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, Engine, delete, insert, select
 
 from convergence.csv_output import SafeDictWriter, restore_cell
 from convergence.db.types import utcnow
-from convergence.errors import InvalidInput, OutsideTerritory
+from convergence.errors import Conflict, InvalidInput, OutsideTerritory, PayloadTooLarge
 from convergence.members import audit
 from convergence.members.scope import MemberScope, require_write
 from convergence.registry.events import Registered, RegistryListener, announce
@@ -28,6 +37,7 @@ from convergence.registry.placement import (
 )
 from convergence.registry.schemas import AssetFields, AssetOut, asset_values
 from convergence.registry.tables import assets, device_models, initiatives
+from convergence.settings import Settings
 
 COLUMNS = (
     "name",
@@ -99,6 +109,110 @@ class _Row:
         return (self.fields.lon, self.fields.lat)
 
 
+@dataclass(frozen=True, slots=True)
+class ImportLimits:
+    """How large a file one import takes, and how many rows each write transaction holds."""
+
+    max_bytes: int = 5 * 1024 * 1024
+    max_rows: int = 20_000
+    batch_rows: int = 200
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ImportLimits:
+        """CONVERGENCE_IMPORT_MAX_BYTES, _MAX_ROWS and _BATCH_ROWS."""
+        return cls(settings.import_max_bytes, settings.import_max_rows, settings.import_batch_rows)
+
+
+def import_in_batches(
+    engine: Engine,
+    *,
+    begin: Callable[[], AbstractContextManager[Connection]],
+    scope: MemberScope,
+    data: bytes,
+    member_id: int | None = None,
+    limits: ImportLimits | None = None,
+    progress: Progress | None = None,
+    listeners: Sequence[RegistryListener] = (),
+) -> ImportReport:
+    """Check every row without the write lock, then insert them in short transactions of
+    ``begin`` (all of them, or none if any row is bad or a batch fails)."""
+    member_id = member_id or scope.member_id
+    require_write(scope, member_id)
+    limits = limits or ImportLimits()
+    refuse_too_large(data, limits)
+    rows, report = _parse(data, progress)
+    refuse_too_many(report.rows, limits)
+    with engine.connect() as conn:
+        report.errors = _one_per_line(
+            report.errors + _check_rows(conn, rows, scope=scope, member_id=member_id)
+        )
+    if report.errors:
+        return report
+    inserted: list[int] = []
+    try:
+        for chunk in _chunks(rows, limits.batch_rows):
+            with begin() as conn:
+                _refuse_taken(conn, chunk, member_id=member_id)
+                inserted += _insert(conn, chunk, member_id=member_id, progress=None)
+            if progress:
+                progress(len(inserted), len(rows))
+    except Exception:
+        with begin() as conn:
+            for ids in _chunks(inserted, 500):
+                conn.execute(delete(assets).where(assets.c.id.in_(ids)))
+        raise
+    report.imported = len(inserted)
+    with begin() as conn:
+        _imported(conn, scope=scope, member_id=member_id, rows=report.imported)
+        announce(conn, listeners, Registered(member_id))
+    return report
+
+
+def refuse_too_large(data: bytes, limits: ImportLimits) -> None:
+    """PayloadTooLarge when the file is over the size an import takes."""
+    if len(data) > limits.max_bytes:
+        raise PayloadTooLarge(
+            f"le fichier fait {len(data)} octets, au-delà de la limite de {limits.max_bytes} "
+            f"octets par import : découpez-le en plusieurs fichiers plus petits, chacun avec la "
+            f"ligne d'en-tête / the file is {len(data)} bytes, over the limit of "
+            f"{limits.max_bytes} bytes per import: split it into smaller files, each with the "
+            "header line"
+        )
+
+
+def refuse_too_many(rows: int, limits: ImportLimits) -> None:
+    """PayloadTooLarge when the file has more rows than an import takes."""
+    if rows > limits.max_rows:
+        raise PayloadTooLarge(
+            f"le fichier compte {rows} lignes, au-delà de la limite de {limits.max_rows} "
+            f"lignes par import : découpez-le en fichiers de {limits.max_rows} lignes au plus, "
+            f"chacun avec la ligne d'en-tête / the file has {rows} rows, over the limit of "
+            f"{limits.max_rows} rows per import: split it into files of at most "
+            f"{limits.max_rows} rows, each with the header line"
+        )
+
+
+def _refuse_taken(conn: Connection, rows: list[_Row], *, member_id: int) -> None:
+    """Identifiers registered by someone else since the check: the import stops."""
+    errors = _check_duplicates(conn, rows, member_id=member_id)
+    if errors:
+        first = errors[0]
+        raise Conflict(
+            f"ligne {first.line} : enregistré entre-temps par ailleurs ; rien n'a été importé / "
+            f"line {first.line}: {first.reason} (registered meanwhile); nothing was imported"
+        )
+
+
+def _imported(conn: Connection, *, scope: MemberScope, member_id: int, rows: int) -> None:
+    audit.record(
+        conn,
+        actor=scope.actor,
+        action="asset.import",
+        member_id=member_id,
+        details={"rows": rows},
+    )
+
+
 def import_assets(
     conn: Connection,
     *,
@@ -117,14 +231,8 @@ def import_assets(
     )
     if report.errors:
         return report
-    report.imported = _insert(conn, rows, member_id=member_id, progress=progress)
-    audit.record(
-        conn,
-        actor=scope.actor,
-        action="asset.import",
-        member_id=member_id,
-        details={"rows": report.imported},
-    )
+    report.imported = len(_insert(conn, rows, member_id=member_id, progress=progress))
+    _imported(conn, scope=scope, member_id=member_id, rows=report.imported)
     announce(conn, listeners, Registered(member_id))
     return report
 
@@ -320,7 +428,8 @@ def _check_row_references(
 
 def _insert(
     conn: Connection, rows: list[_Row], *, member_id: int, progress: Progress | None
-) -> int:
+) -> list[int]:
+    """Insert ``rows``; the new assets' ids."""
     now = utcnow()
     values = [
         asset_values(row.fields)
@@ -332,11 +441,12 @@ def _insert(
         }
         for row in rows
     ]
+    ids: list[int] = []
     for done, chunk in enumerate(_chunks(values, INSERT_CHUNK), start=1):
-        conn.execute(insert(assets), chunk)
+        ids += conn.execute(insert(assets).returning(assets.c.id), chunk).scalars().all()
         if progress:
             progress(min(done * INSERT_CHUNK, len(values)), len(values))
-    return len(values)
+    return ids
 
 
 def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:

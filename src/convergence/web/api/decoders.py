@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from convergence.db.types import utcnow
 from convergence.decoders.workbench import TryAnswer, TryRequest, try_decoder
-from convergence.web.deps import ReadScope, RuntimeDep
+from convergence.errors import NotFound
+from convergence.ingest.schemas import CodecSuspensionOut
+from convergence.members.scope import require_operator
+from convergence.web.deps import ReadScope, RuntimeDep, ScopeDep
 
 router = APIRouter(tags=["decoders"])
 
@@ -23,3 +26,20 @@ def try_a_decoder(data: TryRequest, scope: ReadScope, runtime: RuntimeDep) -> Tr
     return try_decoder(
         decoder, fport=data.fport, payload=data.payload(), now=utcnow(), field_map=data.field_map
     )
+
+
+@router.get("/decoders/suspended", response_model=list[CodecSuspensionOut])
+def suspended_codecs(scope: ScopeDep, runtime: RuntimeDep) -> list[CodecSuspensionOut]:
+    """The codecs this server suspended after failing again and again (operator)."""
+    require_operator(scope)
+    current = runtime.pipeline.codecs.suspensions.current()
+    return [CodecSuspensionOut.model_validate(s, from_attributes=True) for s in current]
+
+
+@router.delete("/decoders/suspended/{codec}", status_code=204)
+def lift_suspension(codec: str, scope: ScopeDep, runtime: RuntimeDep) -> Response:
+    """Let a suspended codec run again before its time (operator)."""
+    require_operator(scope)
+    if not runtime.pipeline.codecs.suspensions.lift(codec):
+        raise NotFound(f"le codec {codec} n'est pas suspendu / codec {codec} is not suspended")
+    return Response(status_code=204)

@@ -67,16 +67,23 @@ def import_assets(
     file: UploadFile = File(...),
     member_id: int | None = Query(default=None),
 ) -> JSONResponse:
-    """Import a CSV of equipment: all rows or none; bad rows come back with line and reason."""
-    data = file.file.read()
-    with runtime.begin() as conn:
-        report = csv_io.import_assets(
-            conn,
-            scope=scope,
-            data=data,
-            member_id=member_id,
-            listeners=runtime.registry_listeners,
-        )
+    """Import a CSV of equipment: all rows or none; bad rows come back with line and reason.
+
+    Every row is checked first, then written in short transactions
+    (`CONVERGENCE_IMPORT_BATCH_ROWS` rows each); a file over `CONVERGENCE_IMPORT_MAX_BYTES`
+    or `CONVERGENCE_IMPORT_MAX_ROWS` is refused (413) with the advice to split it.
+    """
+    limits = csv_io.ImportLimits.from_settings(runtime.settings)
+    data = file.file.read(limits.max_bytes + 1)
+    report = csv_io.import_in_batches(
+        runtime.engine,
+        begin=runtime.begin,
+        scope=scope,
+        data=data,
+        member_id=member_id,
+        limits=limits,
+        listeners=runtime.registry_listeners,
+    )
     body = {
         "rows": report.rows,
         "imported": report.imported,

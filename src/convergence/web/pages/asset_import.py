@@ -5,13 +5,14 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from convergence.errors import InvalidInput
+from convergence.errors import Conflict, InvalidInput, PayloadTooLarge
 from convergence.registry.csv_io import (
     COLUMNS,
     HEADER_ALIASES,
+    ImportLimits,
     ImportReport,
     RowError,
-    import_assets,
+    import_in_batches,
 )
 from convergence.web.deps import EngineDep, RuntimeDep
 from convergence.web.pages.form_errors import french_part
@@ -38,16 +39,19 @@ def import_file(
         return _page(request, engine, viewer=viewer, problem="Choisissez un fichier CSV non vide.")
     try:
         member_id = chosen_member(form, viewer=viewer)
-        with runtime.begin() as conn:
-            report = import_assets(
-                conn,
-                scope=viewer.scope,
-                data=data,
-                member_id=member_id,
-                listeners=runtime.registry_listeners,
-            )
-    except InvalidInput as error:
-        # The header itself is wrong (unknown column, empty file): nothing to list by line.
+        # Checked first, then written in short transactions: the others get through between.
+        report = import_in_batches(
+            runtime.engine,
+            begin=runtime.begin,
+            scope=viewer.scope,
+            data=data,
+            member_id=member_id,
+            limits=ImportLimits.from_settings(runtime.settings),
+            listeners=runtime.registry_listeners,
+        )
+    except (InvalidInput, PayloadTooLarge, Conflict) as error:
+        # The header itself is wrong (unknown column, empty file), the file is too large, or a
+        # device was registered meanwhile: nothing to list by line, nothing written.
         return _page(request, engine, viewer=viewer, problem=french_part(error.message))
     return _page(request, engine, viewer=viewer, report=report)
 
