@@ -55,3 +55,11 @@ def test_of_two_processes_trying_one_leads_and_the_other_follows(engine: Engine)
     assert not first.leads()
     assert second.renew()
     assert second.leads()
+
+
+def test_taking_the_lead_is_told_once_not_at_each_renewal(engine: Engine) -> None:
+    gained: list[str] = []
+    leadership = Leadership(engine, ttl_s=TTL_S, on_gain=lambda: gained.append("lead"))
+    leadership.renew()
+    leadership.renew()
+    assert gained == ["lead"]  # the alert worker evaluates its schedule at once, then by period

@@ -96,7 +96,7 @@ class Runtime:
         )
         worker = AlertWorker(engine, config=alerts_config(settings), schedule=schedule_alerts)
         leadership = (
-            Leadership(engine, ttl_s=settings.leader_lease_s, on_gain=worker.wake)
+            Leadership(engine, ttl_s=settings.leader_lease_s, on_gain=worker.schedule_now)
             if leased
             else None
         )

@@ -44,6 +44,7 @@ class AlertWorker:
         # the schedule; every worker still sends what its own requests queued.
         self.leads = leads or (lambda: True)
         self._wake = threading.Event()
+        self._schedule_due = threading.Event()
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="alerts", daemon=True)
         # Told of each scheduled run and the alerts it fired or resolved (the lines' reactors).
@@ -51,6 +52,11 @@ class AlertWorker:
 
     def wake(self) -> None:
         """Notifications are waiting: send them now rather than at the next period."""
+        self._wake.set()
+
+    def schedule_now(self) -> None:
+        """Evaluate the schedule at the next run (this process has just taken the lead)."""
+        self._schedule_due.set()
         self._wake.set()
 
     def start(self) -> None:
@@ -77,8 +83,9 @@ class AlertWorker:
         period = float(self.config.alert_evaluation_period_s)
         next_schedule = time.monotonic()
         while not self._stopping.is_set():
-            scheduled = time.monotonic() >= next_schedule
+            scheduled = time.monotonic() >= next_schedule or self._schedule_due.is_set()
             if scheduled:
+                self._schedule_due.clear()
                 next_schedule = time.monotonic() + period
             try:
                 self.run_once(scheduled=scheduled)

@@ -14,6 +14,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -92,11 +93,14 @@ class Leadership:
         self.holder = holder_name()
         self._on_gain = on_gain
         self._leading = threading.Event()
+        # Until when (monotonic) the last renewal holds: a renewal that waits on a busy
+        # database must not let this process lead past its lease while another takes it.
+        self._held_until = 0.0
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="leadership", daemon=True)
 
     def leads(self) -> bool:
-        return self._leading.is_set()
+        return self._leading.is_set() and time.monotonic() < self._held_until
 
     def start(self) -> None:
         self._thread.start()
@@ -115,6 +119,7 @@ class Leadership:
 
     def renew(self) -> bool:
         """One try: take or renew the lease, and say whether this process leads now."""
+        tried_at = time.monotonic()
         try:
             held = try_hold(self.engine, name=self.name, holder=self.holder, ttl_s=self.ttl_s)
         except Exception:  # the database is unreachable: stop leading before the lease ends
@@ -122,6 +127,7 @@ class Leadership:
             held = False
         gained = held and not self._leading.is_set()
         if held:
+            self._held_until = tried_at + self.ttl_s
             self._leading.set()
         else:
             self._leading.clear()
