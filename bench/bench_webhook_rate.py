@@ -9,6 +9,7 @@ counts what was stored, what was kept as a dead letter, and the answers' latenci
 Run from the repository root::
 
     python bench/bench_webhook_rate.py [--rate 500] [--seconds 60] [--devices 500] [--postgres]
+        [--workers 2]
 
 PostgreSQL is reached at CONVERGENCE_TEST_POSTGRES_URL (default postgres@127.0.0.1:5432) in a
 scratch database, dropped afterwards. Prints figures only; it asserts nothing about time.
@@ -137,20 +138,23 @@ def main() -> None:
     parser.add_argument("--devices", type=int, default=500, help="sensors sending")
     parser.add_argument("--connections", type=int, default=64, help="concurrent connections")
     parser.add_argument("--postgres", action="store_true", help="PostgreSQL instead of SQLite")
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="processes of serve (one per core)"
+    )
     args = parser.parse_args()
     total = int(args.rate * args.seconds)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     backend = "PostgreSQL" if args.postgres else "SQLite"
     print(f"CPU cores: {os.cpu_count()}, load average at start: {load:.1f}; {backend}")
     print(f"ChirpStack webhook, {args.rate:g} uplinks/s for {args.seconds:g} s, ", end="")
-    print(f"{args.devices} devices:")
+    print(f"{args.devices} devices, serve --workers {args.workers}:")
     with tempfile.TemporaryDirectory() as scratch, database(args.postgres, Path(scratch)) as url:
         engine = make_engine(url)
         token, euis, limit = populate(engine, args.devices)
         # Timestamps in the past: a device sends one uplink per (devices / rate) seconds.
         start = utcnow() - timedelta(seconds=total // args.devices + 3600)
         bodies = uplink_bodies(euis, total, start)
-        with convergence_serve(url, Path(scratch)) as base_url:
+        with convergence_serve(url, Path(scratch), workers=args.workers) as base_url:
             server_before, client_before = server_cpu_s(), time.process_time()
             result = asyncio.run(
                 flood(
@@ -169,16 +173,21 @@ def main() -> None:
     )
 
 
-def server_cpu_s() -> float:
-    """CPU seconds (user + system) of the `convergence serve` started by this process (Linux)."""
-    me = os.getpid()
+def server_cpu_s(pid: int | None = None) -> float:
+    """CPU seconds (user + system) of the `convergence serve` started by this process and of
+    its workers (Linux)."""
+    me = os.getpid() if pid is None else pid
     children = Path(f"/proc/{me}/task/{me}/children")
     if not children.exists():
         return float("nan")
     total = 0.0
-    for pid in children.read_text().split():
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    for child in children.read_text().split():
+        try:
+            fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:  # gone meanwhile
+            continue
         total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        total += server_cpu_s(int(child))
     return total
 
 

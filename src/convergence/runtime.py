@@ -24,12 +24,19 @@ from convergence.alerts.worker import AlertWorker
 from convergence.charging.config import config_from_settings as central_config
 from convergence.charging.ocpp.central import CentralSystem
 from convergence.db.engine import make_engine, writing
+from convergence.db.leases import Leadership
 from convergence.ingest.catchup import CatchUp
 from convergence.ingest.deadletters import DeadLetterLimits
 from convergence.ingest.decoding import Codecs
 from convergence.ingest.groupcommit import GroupCommit
 from convergence.ingest.pipeline import Pipeline
-from convergence.ingest.ratelimit import IntegrationLimits, RateLimiter
+from convergence.ingest.ratelimit import (
+    Buckets,
+    IntegrationLimits,
+    LocalBuckets,
+    RateLimiter,
+    SharedBuckets,
+)
 from convergence.ingest.replay import backlog_replayer
 from convergence.opendata.config import config_from_settings as opendata_config
 from convergence.opendata.gate import PublicGate
@@ -64,12 +71,21 @@ class Runtime:
     # seconds (an integration's member and kind never change).
     integrations: TimedCache
     figure_warmer: FigureWarmer
+    # Held by one of the workers of ``serve``: that one runs the schedule and the catch-up.
+    leadership: Leadership | None = None
 
     @classmethod
     def build(
-        cls, settings: Settings, *, engine: Engine | None = None, schedule_alerts: bool = True
+        cls,
+        settings: Settings,
+        *,
+        engine: Engine | None = None,
+        schedule_alerts: bool = True,
+        leased: bool = False,
     ) -> Runtime:
-        """Everything a process needs; ``schedule_alerts`` for the one that runs silence rules."""
+        """Everything a process needs; ``schedule_alerts`` for the one that runs silence rules,
+        ``leased`` for a process among several that may: it runs them while it holds the
+        platform's lease (``db/leases.py``)."""
         engine = engine or make_engine(
             settings.resolved_database_url, audit_key=settings.resolved_audit_key
         )
@@ -79,6 +95,13 @@ class Runtime:
             dead_letter_limits=DeadLetterLimits.from_settings(settings),
         )
         worker = AlertWorker(engine, config=alerts_config(settings), schedule=schedule_alerts)
+        leadership = (
+            Leadership(engine, ttl_s=settings.leader_lease_s, on_gain=worker.schedule_now)
+            if leased
+            else None
+        )
+        if leadership is not None:
+            worker.leads = leadership.leads
         page_cache = TimedCache()
         followers = tuple(
             line.reactor(engine, settings=settings, on_queued=worker.wake)
@@ -91,8 +114,9 @@ class Runtime:
             staged(alert_stage(engine, on_queued=worker.wake), followers),
         )
         worker.followers = followers
-        ingest_limiter = RateLimiter(settings.ingest_rate_per_minute)
-        integration_limits = IntegrationLimits()
+        buckets = _rate_buckets(settings)
+        ingest_limiter = RateLimiter(settings.ingest_rate_per_minute, buckets=buckets)
+        integration_limits = IntegrationLimits(buckets=buckets)
         return cls(
             settings=settings,
             engine=engine,
@@ -108,6 +132,7 @@ class Runtime:
                 integration_limits=integration_limits,
                 token_limiter=ingest_limiter,
                 reactors=reactors,
+                leads=leadership.leads if leadership is not None else None,
             ),
             webhook_writer=GroupCommit(engine, pipeline=pipeline, reactors=reactors),
             central_system=CentralSystem(
@@ -117,6 +142,7 @@ class Runtime:
             page_cache=page_cache,
             integrations=TimedCache(ttl_s=INTEGRATION_TTL_S),
             figure_warmer=FigureWarmer(engine, page_cache),
+            leadership=leadership,
         )
 
     @contextmanager
@@ -134,7 +160,9 @@ class Runtime:
     def start_background(self) -> None:
         """Start the alert worker: notifications sent at once, the schedule every period; the
         warmer of the territory pages' key figures; in the process that runs the schedule, the
-        catch-up of rate-limited uplinks too."""
+        catch-up of rate-limited uplinks too (while it holds the lease, if ``leased``)."""
+        if self.leadership is not None:
+            self.leadership.start()
         self.alert_worker.start()
         self.figure_warmer.start()
         if self.alert_worker.schedule:
@@ -142,8 +170,17 @@ class Runtime:
 
     def close(self) -> None:
         """Stop the background work and the JavaScript codec workers."""
+        if self.leadership is not None:  # first: another worker takes the lease at once
+            self.leadership.close()
         self.figure_warmer.close()
         self.catch_up.close()
         self.webhook_writer.close()
         self.alert_worker.close()
         self.pipeline.codecs.close()
+
+
+def _rate_buckets(settings: Settings) -> Buckets:
+    """The ingest budgets: shared by the workers of one ``serve`` (its file), else local."""
+    if settings.rate_budgets_file is not None:
+        return SharedBuckets(settings.rate_budgets_file)
+    return LocalBuckets()

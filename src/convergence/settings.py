@@ -47,6 +47,11 @@ class Settings(BaseSettings):
     video_credentials_key: SecretStr | None = None
     host: str = "127.0.0.1"
     port: int = 8000
+    # Processes of `convergence serve` (None: one per core); see docs/configuration.md.
+    workers: int | None = Field(default=None, ge=1)
+    leader_lease_s: float = Field(default=15.0, gt=0)
+    # Set by `serve` for its workers: the file where they share the ingest rate budgets.
+    rate_budgets_file: Path | None = None
     session_max_age_s: int = 12 * 3600
     page_size_max: int = 500
 

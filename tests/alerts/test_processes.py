@@ -85,7 +85,9 @@ def process(
 def served(engine: Engine, smtp_port: int, tmp_path: Path, **extra: str) -> Iterator[str]:
     """``convergence serve`` on a free port, once it answers ``/healthz``."""
     port = free_port()
-    options = {"CONVERGENCE_HOST": "127.0.0.1", "CONVERGENCE_PORT": str(port), **extra}
+    # One worker starts fastest; several workers: tests/alerts/test_serve_workers.py.
+    options = {"CONVERGENCE_HOST": "127.0.0.1", "CONVERGENCE_PORT": str(port),
+               "CONVERGENCE_WORKERS": "1", **extra}  # fmt: skip
     with process(
         ["serve"], engine=engine, smtp_port=smtp_port, tmp_path=tmp_path, **options
     ) as log:

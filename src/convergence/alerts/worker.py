@@ -4,7 +4,8 @@ Notifications are sent here, never in the react stage: a slow SMTP server must n
 the acknowledgement of data. The react stage wakes the worker when it has queued some, so
 an e-mail leaves within a second; every evaluation period the worker also sends the
 retries that became due and, in the process that runs the schedule (``serve``, ``demo``),
-evaluates the silence and indicator rules.
+evaluates the silence and indicator rules. Deliveries are claimed row by row
+(``alerts/delivery.py``), so several processes sending at once send each notification once.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import Engine
@@ -29,9 +31,20 @@ JOIN_TIMEOUT_S = 10.0
 class AlertWorker:
     """Sends due notifications when woken or every period; evaluates the schedule if asked."""
 
-    def __init__(self, engine: Engine, *, config: AlertsConfig, schedule: bool) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        config: AlertsConfig,
+        schedule: bool,
+        leads: Callable[[], bool] | None = None,
+    ) -> None:
         self.engine, self.config, self.schedule = engine, config, schedule
+        # Where several workers serve (``serve --workers``), only the lease holder evaluates
+        # the schedule; every worker still sends what its own requests queued.
+        self.leads = leads or (lambda: True)
         self._wake = threading.Event()
+        self._schedule_due = threading.Event()
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="alerts", daemon=True)
         # Told of each scheduled run and the alerts it fired or resolved (the lines' reactors).
@@ -39,6 +52,11 @@ class AlertWorker:
 
     def wake(self) -> None:
         """Notifications are waiting: send them now rather than at the next period."""
+        self._wake.set()
+
+    def schedule_now(self) -> None:
+        """Evaluate the schedule at the next run (this process has just taken the lead)."""
+        self._schedule_due.set()
         self._wake.set()
 
     def start(self) -> None:
@@ -54,7 +72,7 @@ class AlertWorker:
     def run_once(self, *, now: datetime | None = None, scheduled: bool = True) -> None:
         """One run: the schedule's rules (when due and asked for), then every due delivery."""
         now = now or utcnow()
-        if self.schedule and scheduled:
+        if self.schedule and scheduled and self.leads():
             with self.engine.begin() as conn:
                 outcome = evaluate_schedule(conn, now=now)
             changed = [*outcome.fired, *outcome.resolved]
@@ -65,8 +83,9 @@ class AlertWorker:
         period = float(self.config.alert_evaluation_period_s)
         next_schedule = time.monotonic()
         while not self._stopping.is_set():
-            scheduled = time.monotonic() >= next_schedule
+            scheduled = time.monotonic() >= next_schedule or self._schedule_due.is_set()
             if scheduled:
+                self._schedule_due.clear()
                 next_schedule = time.monotonic() + period
             try:
                 self.run_once(scheduled=scheduled)

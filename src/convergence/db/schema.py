@@ -23,6 +23,7 @@ TABLE_MODULES = (
     "convergence.quality.tables",
     "convergence.video.tables",
     "convergence.maintenance.tables",
+    "convergence.db.leases",
 )
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,10 +57,13 @@ class CatchUp:
         reactors: Sequence[Reactor] = (),
         batch: int = BATCH,
         period_s: float = PERIOD_S,
+        leads: Callable[[], bool] | None = None,
     ) -> None:
         self.engine, self.pipeline, self.reactors = engine, pipeline, tuple(reactors)
         self.integration_limits, self.token_limiter = integration_limits, token_limiter
         self.batch, self.period_s = batch, period_s
+        # Where several workers serve, only the lease holder catches up (db/leases.py).
+        self.leads = leads or (lambda: True)
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="catch-up", daemon=True)
 
@@ -131,6 +134,9 @@ class CatchUp:
 
     def _run(self) -> None:
         while not self._stopping.is_set():
+            if not self.leads():
+                self._stopping.wait(self.period_s)
+                continue
             try:
                 report = self.run_once()
             except Exception:

@@ -125,9 +125,10 @@ async def _send(
 
 @contextmanager
 def convergence_serve(
-    database_url: str, data_dir: Path, *, startup_timeout_s: float = 60.0
+    database_url: str, data_dir: Path, *, startup_timeout_s: float = 120.0, workers: int = 1
 ) -> Iterator[str]:
-    """`convergence serve` in its own process, as an operator starts it; yields its base URL."""
+    """`convergence serve --workers N` in its own process, as an operator starts it; yields its
+    base URL."""
     port = _free_port()
     environment = {
         **os.environ,
@@ -137,6 +138,7 @@ def convergence_serve(
         "CONVERGENCE_SECRET_KEY": secrets.token_urlsafe(48),
     }
     command = [str(Path(sys.executable).with_name("convergence")), "serve", "--port", str(port)]
+    command += ["--workers", str(workers)]
     log = (data_dir / "serve.log").open("wb")
     process = subprocess.Popen(command, env=environment, stdout=log, stderr=subprocess.STDOUT)
     base_url = f"http://127.0.0.1:{port}"

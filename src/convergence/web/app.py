@@ -41,18 +41,21 @@ def create_app(
     *,
     engine: Engine | None = None,
     runtime: Runtime | None = None,
+    background: bool = False,
 ) -> FastAPI:
     """A new application on ``runtime`` (its process's), else on one built from ``settings``.
 
     A runtime built here is closed when the application shuts down; one given is its
-    caller's to close.
+    caller's to close, unless ``background``: then the application starts the runtime's
+    background work when it starts and closes the runtime when it stops (a worker of
+    ``convergence serve``, where the server process, not the command, runs the application).
     """
-    owned = runtime is None
+    owned = runtime is None or background
     if runtime is None:
         runtime = Runtime.build(settings or get_settings(), engine=engine)
     settings = runtime.settings
     app = FastAPI(
-        lifespan=_closing(runtime) if owned else None,
+        lifespan=_closing(runtime, start=background) if owned else None,
         title="Convergence",
         version=__version__,
         description="API de la plateforme territoriale de données / territorial data platform",
@@ -85,9 +88,13 @@ def create_app(
     return app
 
 
-def _closing(runtime: Runtime) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+def _closing(
+    runtime: Runtime, *, start: bool
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if start:
+            runtime.start_background()
         try:
             yield
         finally:
