@@ -13,6 +13,8 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from convergence.db.types import epoch_micros, from_epoch_micros
+
 
 def is_postgres(conn: Connection) -> bool:
     """True on PostgreSQL (psycopg parameters ``%s``), False on SQLite (``?``)."""
@@ -44,10 +46,19 @@ def stored_time(conn: Connection, value: datetime) -> Any:
     return utc.replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
+def stored_compact_time(conn: Connection, value: datetime) -> Any:
+    """An aware datetime as a parameter, as ``CompactUTCDateTime`` stores it (integer
+    microseconds on SQLite)."""
+    return value.astimezone(UTC) if is_postgres(conn) else epoch_micros(value)
+
+
 def read_time(value: Any) -> datetime | None:
-    """A ``UTCDateTime`` column read by the driver, as an aware UTC datetime."""
+    """A ``UTCDateTime`` or ``CompactUTCDateTime`` column read by the driver, as an aware UTC
+    datetime."""
     if value is None:
         return None
+    if isinstance(value, int):
+        return from_epoch_micros(value)
     if isinstance(value, str):
         return datetime.fromisoformat(value).replace(tzinfo=UTC)
     assert isinstance(value, datetime)

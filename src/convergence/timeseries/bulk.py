@@ -16,6 +16,8 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from convergence.db.types import epoch_micros
+
 ReadingRow = tuple[int, datetime, float]  # (series_id, ts, value)
 # (series_id, ts, value, quality flag, reason): what is written; only flag 0 feeds the rollups.
 QualifiedRow = tuple[int, datetime, float, int, str | None]
@@ -37,6 +39,16 @@ def sqlite_time(ts: datetime) -> str:
     return ts.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
+class TimeMicros(dict[datetime, int]):
+    """``epoch_micros`` of each distinct time of a batch, computed once (readings share times)."""
+
+    def of(self, ts: datetime) -> int:
+        micros = self.get(ts)
+        if micros is None:
+            micros = self[ts] = epoch_micros(ts)
+        return micros
+
+
 class TimeTexts(dict[datetime, str]):
     """``sqlite_time`` of each distinct time of a batch, computed once (readings share times)."""
 
@@ -50,10 +62,10 @@ class TimeTexts(dict[datetime, str]):
 def insert_readings_sqlite(conn: Connection, batch: list[QualifiedRow]) -> list[QualifiedRow]:
     """Insert rows, ignoring those already stored; returns the rows actually inserted."""
     inserted: list[QualifiedRow] = []
-    texts = TimeTexts()
+    micros = TimeMicros()
     for start in range(0, len(batch), SQLITE_ROWS_PER_STATEMENT):
         chunk = batch[start : start + SQLITE_ROWS_PER_STATEMENT]
-        keyed = {(row[0], texts.of(row[1])): row for row in chunk}
+        keyed = {(row[0], micros.of(row[1])): row for row in chunk}
         params = tuple(p for (s, t), (_, _, v, q, r) in keyed.items() for p in (s, t, v, q, r))
         result = conn.exec_driver_sql(_sqlite_insert_sql(len(keyed)), params)
         inserted.extend(keyed[(row[0], row[1])] for row in result)

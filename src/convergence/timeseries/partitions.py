@@ -20,6 +20,8 @@ PARENT = "readings"
 DEFAULT_PARTITION = "readings_default"
 PARTITION_PREFIX = "readings_p"
 MONTHS_AHEAD = 3
+# Every column of a reading: a value set aside keeps its flag and reason when it moves.
+MOVED_COLUMNS = "series_id, quality, ts, value, quality_reason"
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -158,8 +160,8 @@ def create_partition(conn: Connection, month: Month) -> None:
     conn.execute(
         text(
             f"WITH moved AS (DELETE FROM {DEFAULT_PARTITION} WHERE ts >= :start AND ts < :end "
-            f"RETURNING series_id, ts, value) "
-            f"INSERT INTO {month.partition} (series_id, ts, value) SELECT * FROM moved"
+            f"RETURNING {MOVED_COLUMNS}) "
+            f"INSERT INTO {month.partition} ({MOVED_COLUMNS}) SELECT {MOVED_COLUMNS} FROM moved"
         ),
         bounds,
     )

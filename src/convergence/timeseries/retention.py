@@ -20,7 +20,7 @@ from sqlalchemy import Connection, Engine, Table, delete, func, select, type_coe
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from convergence.db.types import UTCDateTime, utcnow
+from convergence.db.types import utcnow
 from convergence.errors import ConvergenceError
 from convergence.members.tables import members
 from convergence.timeseries import partitions
@@ -87,7 +87,7 @@ def oldest_reading(conn: Connection, *, member_id: int) -> datetime | None:
         select(func.min(readings.c.ts)).where(readings.c.series_id == series.c.id).scalar_subquery()
     )
     oldest = select(func.min(per_series)).where(series.c.member_id == member_id)
-    return conn.execute(select(type_coerce(oldest.scalar_subquery(), UTCDateTime))).scalar()
+    return conn.execute(select(type_coerce(oldest.scalar_subquery(), readings.c.ts.type))).scalar()
 
 
 def expired_months(conn: Connection, policy: MemberRetention) -> list[Month]:

@@ -16,7 +16,14 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection
 
-from convergence.db.driver import any_of, fetch_tuples, is_postgres, read_time, stored_time
+from convergence.db.driver import (
+    any_of,
+    fetch_tuples,
+    is_postgres,
+    read_time,
+    stored_compact_time,
+    stored_time,
+)
 from convergence.errors import NotFound
 from convergence.members.scope import MemberScope
 from convergence.timeseries import series_queries
@@ -158,7 +165,10 @@ def _raw_rows(
     condition, params = any_of(conn, "series_id", ids)
     mark = "%s" if is_postgres(conn) else "?"
     sql = _RAW.format(condition=condition, mark=mark, limit=int(limit) + 1)
-    bounds = (stored_time(conn, time_range.start), stored_time(conn, time_range.end))
+    bounds = (
+        stored_compact_time(conn, time_range.start),
+        stored_compact_time(conn, time_range.end),
+    )
     rows = fetch_tuples(conn, sql, (*params, *bounds))
     if len(rows) > limit:
         raise TooManyPoints(
@@ -212,7 +222,8 @@ def _value_of(aggregation: Aggregation, *, decibel: bool) -> Callable[[tuple[Any
 
 def _utc(value: Any) -> datetime | str:
     """A stored UTC time as the answer writes it: ``2026-10-01T00:00:00Z`` (microseconds
-    only when there are some). SQLite's text is cut and pasted, no datetime is built."""
+    only when there are some). SQLite's text (a rollup's start) is cut and pasted, no
+    datetime is built; a reading's time on SQLite is integer microseconds."""
     if isinstance(value, str) and len(value) == _SQLITE_TIME_LENGTH:
         fraction = "" if value.endswith(".000000") else value[19:]
         return f"{value[:10]}T{value[11:19]}{fraction}Z"

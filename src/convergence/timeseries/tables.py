@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    PrimaryKeyConstraint,
     SmallInteger,
     String,
     Table,
@@ -20,7 +21,7 @@ from sqlalchemy import (
 )
 
 from convergence.db.metadata import metadata
-from convergence.db.types import JSONDoc, UTCDateTime
+from convergence.db.types import CompactUTCDateTime, JSONDoc, UTCDateTime
 
 QUANTITY_LENGTH = 64
 UNIT_LENGTH = 20
@@ -49,17 +50,21 @@ series = Table(
     UniqueConstraint("asset_id", "quantity"),
 )
 
+# The table of millions of rows, kept narrow: on SQLite a WITHOUT ROWID table clustered on
+# its key (no second copy of the key in an index) with integer times (``CompactUTCDateTime``);
+# on PostgreSQL the columns are ordered so that no padding separates them (4 + 2 + 2 of
+# padding, then two 8-byte values, the reason NULL in the row header's bitmap).
 readings = Table(
     "readings",
     metadata,
-    Column(
-        "series_id", ForeignKey("series.id", ondelete="CASCADE"), primary_key=True, nullable=False
-    ),
-    Column("ts", UTCDateTime, primary_key=True, nullable=False),
-    Column("value", Float, nullable=False),
+    Column("series_id", ForeignKey("series.id", ondelete="CASCADE"), nullable=False),
     # 0 valid, 1 suspect, 2 invalid (``flags.Flag``), with the reason of a set-aside value.
     Column("quality", SmallInteger, nullable=False, server_default="0"),
+    Column("ts", CompactUTCDateTime, nullable=False),
+    Column("value", Float, nullable=False),
     Column("quality_reason", String(REASON_LENGTH), nullable=True),
+    PrimaryKeyConstraint("series_id", "ts"),
+    sqlite_with_rowid=False,
 )
 
 
