@@ -85,6 +85,7 @@ AIR_STATIONS = FleetContribution(
     typical_level=typical_level,
     project="Réseau de stations de qualité de l'air",
     series_params=air_series,
+    roadside=True,
 )
 
 
@@ -106,6 +107,8 @@ NOISE_SENSORS = FleetContribution(
     typical_level=typical_level,
     project="Observatoire du bruit routier",
     network="lorawan",
+    roadside=True,
+    sites_per_commune=8,
 )
 
 
@@ -139,6 +142,8 @@ TRAFFIC_COUNTERS = FleetContribution(
     project="Comptage routier permanent",
     decimals={"vehicle_count": 0},
     directions=("entrant", "sortant"),
+    roadside=True,
+    sites_per_commune=3,
 )
 
 
@@ -201,6 +206,7 @@ LIGHTING_CABINETS = FleetContribution(
     typical_level=typical_level,
     project="Télégestion de l'éclairage public",
     decimals=METER_DECIMALS,
+    meter=True,
 )
 
 
@@ -235,4 +241,5 @@ CHARGE_POINTS = FleetContribution(
     typical_level=typical_level,
     project="Bornes de recharge publiques",
     decimals=METER_DECIMALS,
+    meter=True,
 )

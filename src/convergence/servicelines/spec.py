@@ -181,6 +181,9 @@ class FleetContribution:
     communes: frozenset[str] = frozenset()
     project: str = ""  # the demo's operating project of a commune's such equipment
     network: str | None = None  # the network technology its devices use (``lorawan``)
+    roadside: bool = False  # the demo places it beside the commune's main road
+    sites_per_commune: int | None = None  # the most sites a demo commune keeps
+    meter: bool = False  # an index meter: the demo back-fills old days at a coarser step
 
 
 @dataclass(frozen=True, slots=True)
