@@ -2,10 +2,11 @@
 
 - each water-level sensor: a vigilance rule on its jaune/orange/rouge heights (the flood of
   the Seine crosses them), also set as indicator site settings;
-- each commune: a silence rule per sensor domain (the silent noise sensor of Colombes), and
-  the default rules of every member (air information and alert thresholds);
-- each commune with chargers: the charging package's default rules (a charger in fault,
-  offline, repeated failed sessions).
+- each commune: the silence rule of each line whose equipment it has, told after two hours
+  (the silent noise sensor of Colombes), and the default rules of every member (air
+  information and alert thresholds);
+- each commune with the equipment of a line whose rules not every member gets: that line's
+  default rules (a charger in fault, offline, repeated failed sessions).
 """
 
 from __future__ import annotations
@@ -28,16 +29,10 @@ from convergence.demo.catalogue import SimKind
 from convergence.indicators.schemas import WaterSite
 from convergence.indicators.services.sites import set_site_settings
 from convergence.members.scope import MemberScope
-from convergence.registry.kinds import Domain
+from convergence.servicelines import service_lines
 from convergence.simulation.fleet import AssetPlan, FleetPlan
 
 SILENCE_S = 2 * 3600
-WATCHED_FOR_SILENCE: dict[str, str] = {
-    Domain.air: "qualité de l'air",
-    Domain.noise: "bruit",
-    Domain.traffic: "trafic",
-    Domain.water: "niveau d'eau",
-}
 
 
 def water_heights(asset: AssetPlan) -> tuple[float, float, float]:
@@ -82,28 +77,33 @@ def flood_rule(asset: AssetPlan, *, member_id: int, asset_id: int) -> RuleCreate
     )
 
 
+def _silence_rule(domain: str, member_id: int) -> RuleCreate | None:
+    """The line's default silence rule, told after two hours whatever the model's period."""
+    hook = service_lines().get(domain).alert_rules
+    rules = hook(member_id) if hook is not None else []
+    silent = next((r for r in rules if isinstance(r.params, SilenceParams)), None)
+    if silent is None:
+        return None
+    return RuleCreate(**(dict(silent) | {"params": SilenceParams(max_silence_s=SILENCE_S)}))
+
+
 def silence_rules(plan: FleetPlan, member_ids: Mapping[str, int]) -> list[RuleCreate]:
-    """A silence rule per commune and sensor domain it has."""
+    """A silence rule per commune and domain it has whose line watches its sensors' silence."""
     present = sorted({(a.commune_insee, a.spec.domain) for a in plan.assets})
-    return [
-        RuleCreate(
-            name=f"Capteur silencieux ({WATCHED_FOR_SILENCE[domain]})",
-            member_id=member_ids[insee],
-            target_kind=TargetKind.domain,
-            domain=domain,
-            severity=Severity.warning,
-            params=SilenceParams(max_silence_s=SILENCE_S),
-        )
-        for insee, domain in present
-        if domain in WATCHED_FOR_SILENCE
-    ]
+    found = (_silence_rule(domain, member_ids[insee]) for insee, domain in present)
+    return [rule for rule in found if rule is not None]
 
 
-def charging_rules(conn: Connection, *, scope: MemberScope, member_ids: Sequence[int]) -> int:
-    """The charging alert rules of each member with chargers; the number created."""
+def line_rules(
+    conn: Connection, *, scope: MemberScope, plan: FleetPlan, member_ids: Mapping[str, int]
+) -> int:
+    """The default rules of the lines a member uses that not every member gets (a charger in
+    fault…), for each member with their equipment; the number created."""
+    used = sorted({(member_ids[a.commune_insee], a.spec.domain) for a in plan.assets})
     return sum(
-        len(default_alerts.install_line_rules(conn, scope=scope, member_id=m, line=Domain.charging))
-        for m in member_ids
+        len(default_alerts.install_line_rules(conn, scope=scope, member_id=member, line=domain))
+        for member, domain in used
+        if not service_lines().get(domain).alert_rules_for_every_member
     )
 
 
@@ -127,10 +127,7 @@ def ensure_alert_rules(
         len(default_alerts.install_default_rules(conn, scope=scope, member_id=m))
         for m in sorted(set(member_ids.values()))
     )
-    chargers = sorted(
-        {member_ids[a.commune_insee] for a in plan.assets if a.sim_kind == SimKind.charge_point}
-    )
-    return created + charging_rules(conn, scope=scope, member_ids=chargers)
+    return created + line_rules(conn, scope=scope, plan=plan, member_ids=member_ids)
 
 
 def ensure_water_sites(

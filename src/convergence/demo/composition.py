@@ -13,25 +13,23 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import replace
 
-from convergence.demo.catalogue import COMMUNE_CODES, DEMO_SEED, FLEET_SCALE, SimKind
+from convergence.demo.catalogue import COMMUNE_CODES, DEMO_SEED, FLEET_SCALE
 from convergence.demo.placement import place_fleet
 from convergence.simulation.fleet import AssetPlan, FleetPlan, plan_fleet
-
-# Most sites of a kind a commune keeps; traffic counts pairs of directions.
-MAX_SITES_PER_COMMUNE: dict[str, int] = {SimKind.noise_sensor: 8, SimKind.traffic_counter: 3}
 
 
 def _site(asset: AssetPlan) -> int:
     """The site an asset stands at: both directions of a counter share one."""
-    return asset.number // 2 if asset.sim_kind == SimKind.traffic_counter else asset.number
+    return asset.number // len(asset.spec.contribution.directions)
 
 
 def thin_out(plan: FleetPlan) -> FleetPlan:
-    """The plan with at most ``MAX_SITES_PER_COMMUNE`` sites of the limited kinds."""
+    """The plan with at most ``sites_per_commune`` sites of the limited kinds (a site of a
+    counter holds its two directions)."""
     sites: dict[tuple[str, str], list[int]] = defaultdict(list)
     kept = []
     for asset in plan.assets:
-        limit = MAX_SITES_PER_COMMUNE.get(asset.sim_kind)
+        limit = asset.spec.contribution.sites_per_commune
         seen = sites[(asset.commune_insee, asset.sim_kind)]
         site = _site(asset)
         if site not in seen:

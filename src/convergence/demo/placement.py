@@ -14,11 +14,10 @@ from dataclasses import replace
 import numpy as np
 import shapely
 
-from convergence.demo.catalogue import SimKind, commune
+from convergence.demo.catalogue import commune
 from convergence.simulation.fleet import AssetPlan, FleetPlan
 from convergence.territory.geometry import load_commune_index, resolve_commune
 
-ROADSIDE_KINDS = frozenset({SimKind.air_station, SimKind.noise_sensor, SimKind.traffic_counter})
 METRES_PER_DEGREE = 111_320.0
 DECIMALS = 5
 ATTEMPTS = 40
@@ -80,7 +79,7 @@ def place_fleet(plan: FleetPlan) -> FleetPlan:
     """The plan with its roadside kinds moved beside the main roads (same seeds, same data)."""
     moved = []
     for asset in plan.assets:
-        if asset.sim_kind in ROADSIDE_KINDS:
+        if asset.spec.contribution.roadside:
             rng = np.random.default_rng([plan.seed, asset.number // 2, 5003])
             lon, lat = roadside_point(asset.commune_insee, rng)
             asset = replace(asset, lon=lon, lat=lat)

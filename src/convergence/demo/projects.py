@@ -31,21 +31,29 @@ from convergence.registry.kinds import Domain, InitiativeStatus, NetworkTechnolo
 from convergence.registry.schemas import InitiativeCreate
 from convergence.registry.service import create_initiative
 from convergence.registry.tables import initiatives
+from convergence.servicelines import service_lines
 from convergence.settings import Settings
+from convergence.simulation.fleet import fleet_kinds
 
-RUNNING_NAMES: dict[str, str] = {
-    Domain.air: "Réseau de stations de qualité de l'air",
-    Domain.noise: "Observatoire du bruit routier",
-    Domain.traffic: "Comptage routier permanent",
-    Domain.water: "Surveillance des crues de la Seine",
-    Domain.lighting: "Télégestion de l'éclairage public",
-    Domain.charging: "Bornes de recharge publiques",
-    Domain.video: "Vidéoprotection du centre-ville",
-}
-NETWORKS: dict[str, NetworkTechnology] = {
-    Domain.noise: NetworkTechnology.lorawan,
-    Domain.water: NetworkTechnology.lorawan,
-}
+CAMERAS_PROJECT = "Vidéoprotection du centre-ville"
+
+
+def running_names() -> dict[str, str]:
+    """The operating project of each domain with equipment: its line's (or the line's name)."""
+    lines = service_lines()
+    names = {
+        spec.domain: spec.contribution.project or lines.get(spec.domain).label
+        for spec in fleet_kinds().values()
+    }
+    return names | {Domain.video: CAMERAS_PROJECT}
+
+
+def _network(domain: str) -> NetworkTechnology | None:
+    """The network the domain's simulated devices use, if any."""
+    found = [s.contribution.network for s in fleet_kinds().values() if s.domain == domain]
+    return NetworkTechnology(found[0]) if found and found[0] else None
+
+
 GATEWAY_PRICE_EUR = 900  # a LoRaWAN gateway, for a network project
 
 
@@ -105,14 +113,14 @@ def _running(insee: str, member_id: int, domain: str, units: int, anchor: date) 
     price = Decimal(spec.unit_price_eur) * Decimal(str(commune(insee).price_factor))
     return InitiativeCreate(
         member_id=member_id,
-        name=RUNNING_NAMES[domain],
+        name=running_names()[domain],
         domain=domain,
         status=InitiativeStatus.operating,
         budget_eur=(price * units).quantize(Decimal("1")),
         start_date=anchor - timedelta(days=3 * 365),
         end_date=anchor - timedelta(days=2 * 365),
         supplier=spec.vendor,
-        network=NETWORKS.get(domain),
+        network=_network(domain),
         units=units,
         description=f"{units} équipements {spec.vendor} {spec.model} en service.",
     )
@@ -131,8 +139,9 @@ def ensure_running_initiatives(
     for (insee, domain), count in sorted(units.items()):
         member_id = member_ids[insee]
         existing = _existing(conn, member_id)
-        if RUNNING_NAMES[domain] in existing:
-            found[(insee, domain)] = existing[RUNNING_NAMES[domain]]
+        name = running_names()[domain]
+        if name in existing:
+            found[(insee, domain)] = existing[name]
             continue
         data = _running(insee, member_id, domain, count, anchor)
         found[(insee, domain)] = create_initiative(conn, scope=scope, data=data).id

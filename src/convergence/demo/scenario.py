@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 
 from convergence.demo.catalogue import SILENT_COMMUNE, SimKind
 from convergence.simulation.episodes import Episode, EpisodeKind
-from convergence.simulation.fleet import AssetPlan, FleetPlan
+from convergence.simulation.fleet import AssetPlan, FleetPlan, fleet_kinds
 
 SILENT_FOR = timedelta(hours=6)
 
@@ -42,7 +42,6 @@ TIERS: tuple[Tier, ...] = (
     Tier(timedelta(hours=6), timedelta(minutes=10), timedelta(hours=3)),
     Tier(timedelta(days=10_000), timedelta(hours=1), timedelta(days=2), timedelta(hours=6)),
 )
-METER_KINDS = frozenset({SimKind.lighting_cabinet, SimKind.charge_point})
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +54,8 @@ class Window:
     meter_step: timedelta | None = None
 
     def step_of(self, kind: str) -> timedelta:
-        """The step of the series of an asset of ``kind``."""
-        if kind in METER_KINDS and self.meter_step is not None:
+        """The step of the series of an asset of the simulated ``kind``."""
+        if fleet_kinds()[kind].contribution.meter and self.meter_step is not None:
             return max(self.step, self.meter_step)
         return self.step
 

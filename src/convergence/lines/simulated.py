@@ -83,7 +83,9 @@ AIR_STATIONS = FleetContribution(
     site=air_site,
     signal=air_signal,
     typical_level=typical_level,
+    project="Réseau de stations de qualité de l'air",
     series_params=air_series,
+    roadside=True,
 )
 
 
@@ -103,6 +105,10 @@ NOISE_SENSORS = FleetContribution(
     site=noise_site,
     signal=lambda quantity, grid, d, ctx: sensors.laeq(grid, d, ctx),
     typical_level=typical_level,
+    project="Observatoire du bruit routier",
+    network="lorawan",
+    roadside=True,
+    sites_per_commune=8,
 )
 
 
@@ -133,8 +139,11 @@ TRAFFIC_COUNTERS = FleetContribution(
     site=traffic_site,
     signal=traffic_signal,
     typical_level=typical_level,
+    project="Comptage routier permanent",
     decimals={"vehicle_count": 0},
     directions=("entrant", "sortant"),
+    roadside=True,
+    sites_per_commune=3,
 )
 
 
@@ -159,6 +168,8 @@ WATER_SENSORS = FleetContribution(
     site=water_site,
     signal=lambda quantity, grid, d, ctx: sensors.water_level(grid, d, ctx),
     typical_level=typical_level,
+    project="Surveillance des crues de la Seine",
+    network="lorawan",
     decimals={"water_level": 3},
     communes=SEINE_COMMUNES,
 )
@@ -193,7 +204,9 @@ LIGHTING_CABINETS = FleetContribution(
     site=lighting_site,
     signal=lighting_signal,
     typical_level=typical_level,
+    project="Télégestion de l'éclairage public",
     decimals=METER_DECIMALS,
+    meter=True,
 )
 
 
@@ -226,5 +239,7 @@ CHARGE_POINTS = FleetContribution(
     site=charging_site,
     signal=charging_signal,
     typical_level=typical_level,
+    project="Bornes de recharge publiques",
     decimals=METER_DECIMALS,
+    meter=True,
 )

@@ -160,7 +160,9 @@ class FleetContribution:
     asset of its own), placed in the communes by population, in ``communes`` only when the
     territory has any of them; ``site`` draws each site's parameters, ``series_params`` those
     of each series, ``signal`` makes the values, ``typical_level`` says where a stuck sensor
-    freezes, ``decimals`` how each quantity is rounded (default 1).
+    freezes, ``decimals`` how each quantity is rounded (default 1). In the demo, a commune
+    with such equipment runs the operating project ``project`` (« Réseau de stations de
+    qualité de l'air »), over ``network`` when its devices use one.
     """
 
     kind: str  # the simulated kind (``air_station``): a tag of its assets, unique
@@ -177,6 +179,11 @@ class FleetContribution:
     decimals: Mapping[str, int] = field(default_factory=dict)
     directions: tuple[str, ...] = ("",)
     communes: frozenset[str] = frozenset()
+    project: str = ""  # the demo's operating project of a commune's such equipment
+    network: str | None = None  # the network technology its devices use (``lorawan``)
+    roadside: bool = False  # the demo places it beside the commune's main road
+    sites_per_commune: int | None = None  # the most sites a demo commune keeps
+    meter: bool = False  # an index meter: the demo back-fills old days at a coarser step
 
 
 @dataclass(frozen=True, slots=True)
