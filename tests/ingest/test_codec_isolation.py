@@ -193,9 +193,9 @@ def test_the_operator_sees_and_lifts_a_suspension(client: TestClient, territory:
     suspensions.record("js-slow", [timeout] * suspensions.after)
     operator = territory.operator.bearer()
     listed = client.get("/api/v1/decoders/suspended", headers=operator)
-    assert [(s["codec"], s["failures"]) for s in listed.json()] == [("js-slow", 20)]
+    assert [(s["codec"], s["failures"]) for s in listed.json()["items"]] == [("js-slow", 20)]
     member = territory.versailles.bearer()
     assert client.delete("/api/v1/decoders/suspended/js-slow", headers=member).status_code == 403
     assert client.delete("/api/v1/decoders/suspended/js-slow", headers=operator).status_code == 204
-    assert client.get("/api/v1/decoders/suspended", headers=operator).json() == []
+    assert client.get("/api/v1/decoders/suspended", headers=operator).json()["items"] == []
     assert client.delete("/api/v1/decoders/suspended/js-slow", headers=operator).status_code == 404
