@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, delete, select
 
 from convergence.decoders.registry import DecoderRegistry
 from convergence.decoders.sdk import (
@@ -35,6 +35,7 @@ from convergence.ingest.service import create_integration, ingest, keep_refused
 from convergence.ingest.suspensions import CODEC_SUSPENDED, CodecSuspensions
 from convergence.ingest.tables import dead_letters
 from convergence.members.scope import command_line_scope
+from convergence.registry.tables import assets
 from convergence.web.deps import runtime_of
 from tests.ingest.conftest import device_model, register
 from tests.ingest.payloads import as_bytes, chirpstack_up
@@ -143,6 +144,41 @@ def test_the_catch_up_decodes_before_its_write_transaction(
     assert probe.seen == [(0, True, 200)] * 3
 
 
+class RemovesItsDevice(WriteLockProbe):
+    """A codec during whose run the device is deleted: the store then fails."""
+
+    def __init__(self, engine: Engine, client: TestClient, asset_id: int) -> None:
+        super().__init__(engine, client)
+        self.asset_id = asset_id
+
+    @property
+    def manifest(self) -> Manifest:
+        return super().manifest.model_copy(update={"id": "removes-its-device"})
+
+    def decode(self, frame: Frame) -> DecodeResult:
+        self.seen.append((0, True, 200))
+        with self.engine.begin() as conn:
+            conn.execute(delete(assets).where(assets.c.id == self.asset_id))
+        return decoded({"temperature": 21.5})
+
+
+def test_a_device_deleted_while_its_frames_decode_ends_in_dead_letters_decoded_once(
+    engine: Engine, territory: Territory, client: TestClient
+) -> None:
+    model = device_model(engine, "test", "removed", "removes-its-device")
+    versailles = territory.versailles.id
+    asset_id = register(engine, versailles, name="Sonde", dev_eui=PROBE_EUI, device_model_id=model)
+    codec = RemovesItsDevice(engine, client, asset_id)
+    result = ingest(
+        engine,
+        pipeline=Pipeline(codecs=Codecs(registry=DecoderRegistry([codec]))),
+        envelopes=[_uplink(versailles, PROBE_EUI, s) for s in range(2)],
+    )
+    # The store failed twice, then envelope by envelope: each kept, none decoded again.
+    assert [o.rejections[0].code for o in result.outcomes] == ["store_error"] * 2
+    assert len(codec.seen) == 2
+
+
 @pytest.fixture(scope="module")
 def bomb_codecs() -> Iterator[Codecs]:
     codecs = Codecs(js_dir=CODECS_DIR, suspensions=CodecSuspensions(after=3))
@@ -193,9 +229,9 @@ def test_the_operator_sees_and_lifts_a_suspension(client: TestClient, territory:
     suspensions.record("js-slow", [timeout] * suspensions.after)
     operator = territory.operator.bearer()
     listed = client.get("/api/v1/decoders/suspended", headers=operator)
-    assert [(s["codec"], s["failures"]) for s in listed.json()] == [("js-slow", 20)]
+    assert [(s["codec"], s["failures"]) for s in listed.json()["items"]] == [("js-slow", 20)]
     member = territory.versailles.bearer()
     assert client.delete("/api/v1/decoders/suspended/js-slow", headers=member).status_code == 403
     assert client.delete("/api/v1/decoders/suspended/js-slow", headers=operator).status_code == 204
-    assert client.get("/api/v1/decoders/suspended", headers=operator).json() == []
+    assert client.get("/api/v1/decoders/suspended", headers=operator).json()["items"] == []
     assert client.delete("/api/v1/decoders/suspended/js-slow", headers=operator).status_code == 404

@@ -141,4 +141,5 @@ def test_the_page_refuses_a_file_over_the_row_limit_in_french(
     page = upload(client, csrf, HEADER + "".join(versailles_rows(11)))
     assert page.startswith("422\n")
     assert "le fichier compte 11 lignes, au-delà de la limite de 10 lignes" in page
+    assert "10 lignes et 5 Mo au plus par fichier" in page  # said before anyone sends one
     assert count_assets(engine) == 0

@@ -9,8 +9,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, insert
 
 from convergence.db.types import utcnow
+from convergence.decoders.sdk import DecodeError, DecodeErrorReason
 from convergence.members.roles import Role
 from convergence.registry.tables import assets
+from convergence.web.deps import runtime_of
 from tests.support import Territory
 from tests.web.pages_support import MARKER, audit, log_in_as
 
@@ -201,3 +203,39 @@ def test_the_ingestion_pages_pass_the_accessibility_checks(
         assert response.status_code == 200, path
         assert audit(response.text).problems() == [], path
         assert "Versailles" in response.text or role is Role.member_admin
+
+
+def test_the_operator_sees_a_suspended_codec_and_lifts_it(
+    client: TestClient, territory: Territory
+) -> None:
+    suspensions = runtime_of(client.app).pipeline.codecs.suspensions  # type: ignore[arg-type]
+    memory = DecodeError("out of memory", reason=DecodeErrorReason.memory)
+    suspensions.record("js-gourmand", [memory] * suspensions.after)
+    csrf = log_in_as(client, territory.operator, Role.operator_admin)
+    page = client.get("/admin/messages-rejetes").text
+    assert "Décodeurs suspendus" in page
+    assert "<code>js-gourmand</code>" in page
+    response = client.post(
+        "/admin/messages-rejetes/decodeurs/js-gourmand/lever", data={"csrf_token": csrf}
+    )
+    assert response.status_code == 200  # followed to the list
+    assert "Le décodeur js-gourmand n&#39;est plus suspendu" in response.text
+    assert "Décodeurs suspendus" not in response.text
+    assert suspensions.current() == []
+
+
+def test_a_member_sees_no_suspended_codec_and_cannot_lift_one(
+    client: TestClient, territory: Territory
+) -> None:
+    suspensions = runtime_of(client.app).pipeline.codecs.suspensions  # type: ignore[arg-type]
+    timeout = DecodeError("time limit", reason=DecodeErrorReason.timeout)
+    suspensions.record("js-lent", [timeout] * suspensions.after)
+    csrf = log_in_as(client, territory.versailles, Role.member_admin)
+    assert "Décodeurs suspendus" not in client.get("/admin/messages-rejetes").text
+    response = client.post(
+        "/admin/messages-rejetes/decodeurs/js-lent/lever",
+        data={"csrf_token": csrf},
+        follow_redirects=False,
+    )
+    assert response.status_code == 403
+    assert [s.codec for s in suspensions.current()] == ["js-lent"]

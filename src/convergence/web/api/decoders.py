@@ -9,6 +9,7 @@ from convergence.decoders.workbench import TryAnswer, TryRequest, try_decoder
 from convergence.errors import NotFound
 from convergence.ingest.schemas import CodecSuspensionOut
 from convergence.members.scope import require_operator
+from convergence.web.api.pagination import Page, PageDep, paginate_sequence
 from convergence.web.deps import ReadScope, RuntimeDep, ScopeDep
 
 router = APIRouter(tags=["decoders"])
@@ -28,12 +29,15 @@ def try_a_decoder(data: TryRequest, scope: ReadScope, runtime: RuntimeDep) -> Tr
     )
 
 
-@router.get("/decoders/suspended", response_model=list[CodecSuspensionOut])
-def suspended_codecs(scope: ScopeDep, runtime: RuntimeDep) -> list[CodecSuspensionOut]:
+@router.get("/decoders/suspended", response_model=Page[CodecSuspensionOut])
+def suspended_codecs(
+    scope: ScopeDep, runtime: RuntimeDep, page: PageDep
+) -> Page[CodecSuspensionOut]:
     """The codecs this server suspended after failing again and again (operator)."""
     require_operator(scope)
     current = runtime.pipeline.codecs.suspensions.current()
-    return [CodecSuspensionOut.model_validate(s, from_attributes=True) for s in current]
+    items = [CodecSuspensionOut.model_validate(s, from_attributes=True) for s in current]
+    return paginate_sequence(items, page, key=lambda s: s.codec)
 
 
 @router.delete("/decoders/suspended/{codec}", status_code=204)

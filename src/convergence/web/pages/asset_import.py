@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from convergence import french_format as fr
 from convergence.errors import Conflict, InvalidInput, PayloadTooLarge
 from convergence.registry.csv_io import (
     COLUMNS,
@@ -14,7 +15,7 @@ from convergence.registry.csv_io import (
     RowError,
     import_in_batches,
 )
-from convergence.web.deps import EngineDep, RuntimeDep
+from convergence.web.deps import EngineDep, RuntimeDep, runtime_of
 from convergence.web.pages.form_errors import french_part
 from convergence.web.pages.member_choice import chosen_member, member_options
 from convergence.web.pages.rendering import render_page
@@ -78,4 +79,11 @@ def _page(
         members=members,
         columns=COLUMNS,
         aliases=HEADER_ALIASES,
+        limits=_limits_text(ImportLimits.from_settings(runtime_of(request.app).settings)),
     )
+
+
+def _limits_text(limits: ImportLimits) -> str:
+    """« 20 000 lignes et 5 Mo »: what one file may hold."""
+    megabytes = fr.number(limits.max_bytes / (1024 * 1024), 1).removesuffix(",0")
+    return f"{fr.number(limits.max_rows, 0)} lignes et {megabytes} Mo"

@@ -19,7 +19,7 @@ from convergence.web.deps import EngineDep, RuntimeDep
 from convergence.web.pages.dashboard_rendering import render_data_page
 from convergence.web.pages.ingest_admin.labels import INGEST_LABELS
 from convergence.web.pages.rendering import flash
-from convergence.web.pages.session import WriterPage
+from convergence.web.pages.session import OperatorPage, WriterPage
 from convergence.web.pages.submitted import FormDep
 
 router = APIRouter()
@@ -71,7 +71,11 @@ DeadLetterQueryDep = Annotated[DeadLetterQuery, Depends(dead_letter_query)]
 # messages are their devices' messages.
 @router.get("/admin/messages-rejetes")
 def dead_letters_page(
-    request: Request, viewer: WriterPage, engine: EngineDep, chosen: DeadLetterQueryDep
+    request: Request,
+    viewer: WriterPage,
+    engine: EngineDep,
+    runtime: RuntimeDep,
+    chosen: DeadLetterQueryDep,
 ) -> Response:
     with engine.connect() as conn:
         found = queries.list_dead_letters(conn, scope=viewer.scope, filters=chosen.filters())
@@ -90,6 +94,8 @@ def dead_letters_page(
         members=members if viewer.is_operator else {},
         ingest_labels=INGEST_LABELS,
         preview=PREVIEW,
+        # The codecs this server suspended: the operator's to lift (suspensions.py).
+        suspensions=runtime.pipeline.codecs.suspensions.current() if viewer.is_operator else [],
     )
 
 
@@ -107,6 +113,22 @@ def replay_dead_letter(
             conn, scope=viewer.scope, pipeline=runtime.pipeline, dead_letter_id=dead_letter_id
         )
     flash(request, replay_message(dead_letter_id, report))
+    return RedirectResponse("/admin/messages-rejetes", status_code=303)
+
+
+@router.post("/admin/messages-rejetes/decodeurs/{codec}/lever")
+def lift_codec_suspension(
+    request: Request, codec: str, viewer: OperatorPage, runtime: RuntimeDep, form: FormDep
+) -> Response:
+    """Let a suspended codec run again; its frames kept meanwhile wait for a replay."""
+    if runtime.pipeline.codecs.suspensions.lift(codec):
+        message = (
+            f"Le décodeur {codec} n'est plus suspendu : rejouez ses messages (motif "
+            "codec_suspended) une fois corrigé."
+        )
+    else:
+        message = f"Le décodeur {codec} n'était pas suspendu."
+    flash(request, message)
     return RedirectResponse("/admin/messages-rejetes", status_code=303)
 
 
