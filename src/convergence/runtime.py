@@ -138,7 +138,7 @@ class Runtime:
             central_system=CentralSystem(
                 engine=engine, config=central_config(settings), reactors=reactors
             ),
-            public_gate=PublicGate.from_config(opendata_config(settings)),
+            public_gate=PublicGate.from_config(opendata_config(settings), buckets=buckets),
             page_cache=page_cache,
             integrations=TimedCache(ttl_s=INTEGRATION_TTL_S),
             figure_warmer=FigureWarmer(engine, page_cache),

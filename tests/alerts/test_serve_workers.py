@@ -32,7 +32,6 @@ T = TypeVar("T")
 RULE = "Ru de Gally au-dessus d'un mètre"
 RATE_PER_MINUTE = 1
 TWO_WORKERS = {
-    "CONVERGENCE_WORKERS": "2",
     "CONVERGENCE_LEADER_LEASE_S": "2",
     "CONVERGENCE_INGEST_RATE_PER_MINUTE": str(RATE_PER_MINUTE),
 }
@@ -47,7 +46,11 @@ def served(engine: Engine, smtp_port: int, tmp_path: Path) -> Iterator[str]:
     port = free_port()
     options = {"CONVERGENCE_HOST": "127.0.0.1", "CONVERGENCE_PORT": str(port), **TWO_WORKERS}
     with process(
-        ["serve"], engine=engine, smtp_port=smtp_port, tmp_path=tmp_path, **options
+        ["serve", "--workers", "2"],
+        engine=engine,
+        smtp_port=smtp_port,
+        tmp_path=tmp_path,
+        **options,
     ) as log:
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + STARTUP_S

@@ -59,7 +59,11 @@ def serve(
 
 def worker_count(settings: Settings) -> int:
     """``CONVERGENCE_WORKERS``, else one worker per core this process may run on."""
-    return settings.workers or len(os.sched_getaffinity(0)) or 1
+    if settings.workers:
+        return settings.workers
+    if hasattr(os, "sched_getaffinity"):  # Linux: the cores this process may run on
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
 
 
 @contextmanager

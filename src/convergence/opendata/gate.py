@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from convergence.ingest.ratelimit import RateLimiter
+from convergence.ingest.ratelimit import Buckets, RateLimiter
 from convergence.opendata.config import OpenDataConfig
 
 
@@ -16,6 +16,8 @@ class PublicGate:
     config: OpenDataConfig
 
     @classmethod
-    def from_config(cls, config: OpenDataConfig) -> PublicGate:
-        """A fresh gate: every client starts with a full bucket."""
-        return cls(RateLimiter(config.public_rate_per_minute), config)
+    def from_config(cls, config: OpenDataConfig, *, buckets: Buckets | None = None) -> PublicGate:
+        """A fresh gate: every client starts with a full bucket (in ``buckets``: shared by
+        the workers of one server)."""
+        limiter = RateLimiter(config.public_rate_per_minute, buckets=buckets, namespace="public")
+        return cls(limiter, config)
