@@ -208,29 +208,25 @@ class MeasureOut(BaseModel):
     publishable: bool
 
 
-# Built for every station and day of a page: constructed from the pure functions' typed
-# results without validation, with the conversions validation would make (int to float).
-
-
 def completeness_out(done: Completeness) -> CompletenessOut:
-    return CompletenessOut.model_construct(
-        present=float(done.present),
-        expected=float(done.expected),
-        ratio=float(round(done.ratio, 6)),
-        required_ratio=float(done.required_ratio),
-        complete=bool(done.complete),
-        basis=str(done.basis),
+    return CompletenessOut(
+        present=done.present,
+        expected=done.expected,
+        ratio=round(done.ratio, 6),
+        required_ratio=done.required_ratio,
+        complete=done.complete,
+        basis=done.basis,
     )
 
 
 def measure_out(measure: Measure) -> MeasureOut:
     """The API form of a pure function's measure."""
-    return MeasureOut.model_construct(
-        value=None if measure.value is None else float(measure.value),
-        unit=str(measure.unit.value),
-        rule=str(measure.rule),
+    return MeasureOut(
+        value=measure.value,
+        unit=measure.unit.value,
+        rule=measure.rule,
         completeness=completeness_out(measure.completeness),
-        publishable=bool(measure.publishable),
+        publishable=measure.publishable,
     )
 
 
