@@ -4,6 +4,7 @@ equipment health, comparison with the EPCI and the département, reports; isolat
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -14,12 +15,14 @@ from convergence.alerts.evaluation import evaluate_batch
 from convergence.db.types import utcnow
 from convergence.indicators.timewindows import local_day_of
 from convergence.members.roles import Role
+from convergence.reports.figures_cache import warm_key_figures
 from convergence.servicelines import service_lines
 from convergence.timedcache import TimedCache
 from convergence.timeseries.store import NewReading, store_readings
 from convergence.web.pages.dashboard_cache import visibility
 from tests.alerts.conftest import user_scope
 from tests.reports.planting import Sites, plant_commune
+from tests.reports.test_figures_cache import figures_key, never
 from tests.support import Territory
 from tests.web.pages_support import MARKER, add_asset, audit, log_in_as
 
@@ -158,6 +161,25 @@ def test_the_operator_picks_a_commune(
     assert audit(page).problems() == []
     other = client.get("/tableau-de-bord?commune=92012")
     assert other.status_code == 404  # Boulogne has no equipment: nothing to show
+
+
+def test_a_territory_opening_a_commune_shows_the_key_figures_kept_for_the_same_data(
+    client: TestClient, territory: Territory, versailles: Sites
+) -> None:
+    engine = engine_of(client)
+    cache: TimedCache = client.app.state.convergence.page_cache  # type: ignore[attr-defined]
+    log_in_as(client, territory.epci, Role.viewer)
+    epci = user_scope(engine, territory.epci, Role.viewer)
+    warm_key_figures(engine, cache)
+    key = figures_key(engine, epci, "78646", local_day_of(utcnow()))
+    kept = cache.get_or_compute(key, never)
+    # What the warmer kept for the readers of Versailles' aggregates, marked so it shows.
+    marked = [replace(f, headline="72,5 dB(A)") if f.domain == "noise" else f for f in kept]
+    cache.put(key, marked)
+
+    page = client.get("/tableau-de-bord?commune=78646").text
+
+    assert "72,5 dB(A)" in page  # not computed again for the EPCI's drill-down
 
 
 def test_a_dashboard_without_equipment_says_so(client: TestClient, territory: Territory) -> None:

@@ -49,6 +49,8 @@ S = TypeVar("S", bound=HasHourStart)
 
 def as_utc(instant: datetime, name: str = "instant") -> datetime:
     """Return an aware datetime in UTC; a naive one is refused."""
+    if instant.tzinfo is UTC:  # the usual case, called for every hourly value
+        return instant
     if instant.tzinfo is None or instant.utcoffset() is None:
         raise InvalidInput(f"{name} must be timezone-aware", value=instant.isoformat())
     return instant.astimezone(UTC)

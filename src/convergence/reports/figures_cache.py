@@ -126,6 +126,11 @@ class Warmed:
     def computed(self, key: Hashable, fingerprint: Hashable) -> None:
         self.entries[key] = (fingerprint, time.monotonic())
 
+    def forget_old(self) -> None:
+        """Drop what would be computed again anyway (yesterday's keys among them)."""
+        limit = time.monotonic() - RECOMPUTE_AFTER_S
+        self.entries = {k: v for k, v in self.entries.items() if v[1] > limit}
+
 
 def warm_key_figures(engine: Engine, cache: TimedCache, warmed: Warmed | None = None) -> int:
     """Compute, for every member's readers, the key figures of the communes of its territory
@@ -135,6 +140,7 @@ def warm_key_figures(engine: Engine, cache: TimedCache, warmed: Warmed | None = 
     write lock, which ingestion must get between two communes."""
     today = local_day_of(utcnow())
     warmed = warmed if warmed is not None else Warmed()
+    warmed.forget_old()
     done = 0
     seen: set[Hashable] = set()
     with engine.connect() as conn:

@@ -94,11 +94,21 @@ class CommuneIndicators:
 
 
 def commune_indicators(
-    conn: Connection, *, scope: MemberScope, commune: str, today: date
+    conn: Connection,
+    *,
+    scope: MemberScope,
+    commune: str,
+    today: date,
+    figures: list[KeyFigure] | None = None,
 ) -> CommuneIndicators:
-    """The key figures of ``today`` and the comparisons of the last days."""
+    """The key figures of ``today`` (unless given, e.g. kept for readers of the same data)
+    and the comparisons of the last days."""
     return CommuneIndicators(
-        figures=key_figures(conn, scope=scope, commune=commune, today=today),
+        figures=(
+            figures
+            if figures is not None
+            else key_figures(conn, scope=scope, commune=commune, today=today)
+        ),
         comparisons=comparisons(conn, scope=scope, commune=commune, today=today),
     )
 

@@ -22,6 +22,7 @@ from convergence.members.roles import MemberKind
 from convergence.members.scope import MemberScope
 from convergence.reports.changes import FigureChange, change_words, changed_most
 from convergence.reports.colours import NEUTRAL
+from convergence.reports.figures_cache import cached_figures
 from convergence.reports.overview import (
     CommuneIndicators,
     commune_indicators,
@@ -121,11 +122,15 @@ def chosen_commune(
 def overview_of(
     conn: Connection, scope: MemberScope, commune: str, now: datetime, cache: TimedCache
 ) -> Overview:
-    """The commune's overview; its indicators are kept a few minutes per visibility."""
+    """The commune's overview; its indicators are kept a few minutes per visibility, its key
+    figures with those of every reader of the same data (the territory pages', the warmer's)."""
     today = local_day_of(now)
 
     def compute() -> CommuneIndicators:
-        return commune_indicators(conn, scope=scope, commune=commune, today=today)
+        figures_of = cached_figures(conn, scope=scope, communes=[commune], today=today, cache=cache)
+        return commune_indicators(
+            conn, scope=scope, commune=commune, today=today, figures=figures_of(commune)
+        )
 
     key = ("tableau-de-bord", visibility(scope), commune, today)
     indicators = cache.get_or_compute(key, compute)
