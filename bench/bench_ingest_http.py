@@ -37,6 +37,7 @@ from sqlalchemy.engine import make_url
 from convergence.bootstrap import prepare_database
 from convergence.collector import tune_collector
 from convergence.db.engine import make_engine
+from convergence.db.types import epoch_micros
 from convergence.ingest import pipeline as pipeline_module
 from convergence.ingest.pipeline import Pipeline
 from convergence.members import service as members
@@ -179,7 +180,7 @@ def raw_sqlite(
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute(f"PRAGMA synchronous={synchronous}")
-    values = [(s, ts.strftime("%Y-%m-%d %H:%M:%S.%f"), v) for s, ts, v in rows]
+    values = [(s, epoch_micros(ts), v) for s, ts, v in rows]  # as the store writes them
     start = time.perf_counter()
     for first in range(0, len(values), batch):
         conn.execute("BEGIN IMMEDIATE")

@@ -3,13 +3,17 @@
 A fleet of sensors (``--series`` series, one reading a minute each) stores ``--readings``
 readings through the ingestion store (``timeseries.store.insert_readings``: idempotent insert,
 hourly and daily rollups, latest values) in batches of one minute of the whole fleet, as live
-traffic arrives: every batch touches every series. The sizes are then read from the database
-itself: SQLite's ``dbstat`` (pages of each table and index, after a checkpoint) and the file,
-PostgreSQL's ``pg_total_relation_size`` of each partition of ``readings`` and of the rollups.
+traffic arrives: every batch touches every series, and is committed on its own unless
+``--minutes-per-transaction`` says otherwise (rollup rows updated many times in one
+transaction leave more dead versions behind on PostgreSQL). The sizes are then read from
+the database itself: SQLite's ``dbstat`` (pages of each table and index, after a
+checkpoint) and the file, PostgreSQL's ``pg_total_relation_size`` of each partition of
+``readings`` and of the rollups.
 
 Run from the repository root::
 
-    python bench/bench_storage.py [--readings 1000000] [--series 200] [--no-postgres]
+    python bench/bench_storage.py [--readings 1000000] [--series 200]
+        [--minutes-per-transaction 1] [--no-postgres] [--no-sqlite]
 
 Prints figures only; the issue's bar is half of today's bytes per reading on each backend
 (InfluxDB keeps 10.5 M readings in 75 MB, about 7 bytes a reading).
@@ -42,7 +46,6 @@ POSTGRES_ADMIN = os.environ.get(
 )
 START = datetime(2026, 10, 1, tzinfo=UTC)
 MINUTE = timedelta(minutes=1)
-MINUTES_PER_TRANSACTION = 20
 TABLES = ("readings", "readings_hourly", "readings_daily", "readings_set_aside")
 
 
@@ -81,14 +84,14 @@ def fleet(engine: Engine, count: int) -> tuple[list[int], frozenset[int]]:
     return ids, decibels
 
 
-def load(engine: Engine, total: int, series: int) -> float:
+def load(engine: Engine, total: int, series: int, minutes_per_transaction: int) -> float:
     """Store ``total`` readings, a minute of the fleet per batch; returns the seconds taken."""
     ids, decibels = fleet(engine, series)
     minutes = total // series
     started = time.perf_counter()
-    for first in range(0, minutes, MINUTES_PER_TRANSACTION):
+    for first in range(0, minutes, minutes_per_transaction):
         with engine.begin() as conn:
-            for minute in range(first, min(first + MINUTES_PER_TRANSACTION, minutes)):
+            for minute in range(first, min(first + minutes_per_transaction, minutes)):
                 ts = START + minute * MINUTE
                 rows = [(sid, ts, 15.0 + (sid * 7 + minute * 13) % 400 / 20) for sid in ids]
                 insert_readings(conn, rows, decibel_series=decibels)
@@ -143,10 +146,10 @@ def report(label: str, readings: int, sizes: dict[str, int], seconds: float) -> 
     )
 
 
-def run_sqlite(work: Path, total: int, series: int) -> None:
+def run_sqlite(work: Path, total: int, series: int, per_transaction: int) -> None:
     path = work / "bench.sqlite3"
     engine = make_engine(f"sqlite:///{path}")
-    seconds = load(engine, total, series)
+    seconds = load(engine, total, series, per_transaction)
     with engine.connect() as conn:
         sizes, file_size = sqlite_sizes(conn, path)
     report("SQLite", total, sizes, seconds)
@@ -154,10 +157,10 @@ def run_sqlite(work: Path, total: int, series: int) -> None:
     engine.dispose()
 
 
-def run_postgres(total: int, series: int) -> None:
+def run_postgres(total: int, series: int, per_transaction: int) -> None:
     with postgres_database(POSTGRES_ADMIN, label="storage") as url:
         engine = make_engine(url)
-        seconds = load(engine, total, series)
+        seconds = load(engine, total, series, per_transaction)
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             sizes = postgres_sizes(conn)
         report("PostgreSQL", total, sizes, seconds)
@@ -168,15 +171,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--readings", type=int, default=1_000_000)
     parser.add_argument("--series", type=int, default=200)
+    parser.add_argument(
+        "--minutes-per-transaction",
+        type=int,
+        default=1,
+        help="batches (minutes of the fleet) committed together; live traffic commits each",
+    )
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--no-sqlite", action="store_true")
     args = parser.parse_args()
     total = args.readings // args.series * args.series
     with tempfile.TemporaryDirectory() as scratch:
         if not args.no_sqlite:
-            run_sqlite(Path(scratch), total, args.series)
+            run_sqlite(Path(scratch), total, args.series, args.minutes_per_transaction)
         if not args.no_postgres:
-            run_postgres(total, args.series)
+            run_postgres(total, args.series, args.minutes_per_transaction)
 
 
 if __name__ == "__main__":

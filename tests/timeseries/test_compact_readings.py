@@ -205,3 +205,20 @@ def test_a_new_month_partition_keeps_the_flags_of_the_readings_it_takes_in(
         partitions.create_partition(conn, month)
         moved = conn.execute(text(f"SELECT quality, quality_reason FROM {month.partition}")).all()
     assert [tuple(row) for row in moved] == [(flag, reason)]
+
+
+def test_rollups_keep_room_in_each_page_for_the_next_versions_of_their_rows(
+    engine: Engine,
+) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("a PostgreSQL storage parameter")
+    with engine.connect() as conn:
+        options = dict(
+            conn.execute(
+                text(
+                    "SELECT relname, array_to_string(reloptions, ',') FROM pg_class "
+                    "WHERE relname IN ('readings_hourly', 'readings_daily')"
+                )
+            ).all()
+        )
+    assert options == {"readings_hourly": "fillfactor=70", "readings_daily": "fillfactor=70"}
