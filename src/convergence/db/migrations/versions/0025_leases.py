@@ -13,7 +13,7 @@ from alembic import op
 import convergence.db.types
 
 revision = "0025"
-down_revision = "0019"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 
