@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import Engine
 
+from convergence import french_format as fr
 from convergence.maintenance.availability import (
     availability_of,
     charge_point_availability,
@@ -73,3 +74,27 @@ def test_from_the_stored_status_history_and_sessions(engine: Engine, territory: 
     assert result.down_s == 72 * 3600
     assert result.availability_pct == pytest.approx(100 * 648 / 720)  # 90 %
     assert result.success_rate_pct == pytest.approx(75.0)
+
+
+def test_the_rate_rests_on_the_hours_whose_status_is_known() -> None:
+    # First status on the 10th at 00:00 (up): the 216 h before are unknown. Known 504 of
+    # 720 h = 70 % < 75 %: the 100 % it computes is no fact, « données insuffisantes (70 %) ».
+    late = availability_of([(START + 216 * H, False)], [], START, END)
+    assert late.availability_pct == pytest.approx(100.0)
+    assert (late.completeness.present, late.completeness.expected) == (504, 720)
+    assert not late.measure.publishable
+    assert fr.figure(late.measure, 2) == "données insuffisantes (70\u202f%)"
+    # First status on the 6th (120 h unknown): 600 of 720 h = 83 %, the rate is a fact.
+    early = availability_of([(START + 120 * H, False)], [], START, END)
+    assert early.measure.publishable
+    assert fr.figure(early.measure, 2) == "100,00\u202f%"
+    # A grid outage of 24 h inside the unknown hours is out of both T − E and the known time:
+    # known 504 of 696 h = 72,4 %.
+    excluded = availability_of(
+        [(START + 216 * H, False)], [(START + 24 * H, START + 48 * H)], START, END
+    )
+    assert (excluded.completeness.present, excluded.completeness.expected) == (504, 696)
+    # A station sums its points' hours: (504 + 600) of 1 440 h = 76,7 %.
+    station = station_availability([late, early])
+    assert (station.completeness.present, station.completeness.expected) == (1104, 1440)
+    assert station.measure.publishable

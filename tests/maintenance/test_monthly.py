@@ -16,6 +16,7 @@ from convergence.members.scope import command_line_scope
 from convergence.paris_time import PARIS
 from tests.maintenance.planting import charge_point, contract, status
 from tests.maintenance.test_faults import tickets_of
+from tests.reports.test_report import pdf_text
 from tests.support import Territory
 
 AFTER = datetime(2026, 7, 15, tzinfo=UTC)
@@ -70,3 +71,27 @@ def test_june_2026_by_hand(engine: Engine, territory: Territory) -> None:
     assert rows[2]["availability_pct"] == f"{100 * 622 / 720:.2f}"
     pdf = monthly_pdf([month], month=date(2026, 6, 1), title="Rapport SLA")
     assert pdf.startswith(b"%PDF")
+
+
+def test_an_availability_resting_on_too_few_known_hours_is_no_fact(
+    engine: Engine, territory: Territory
+) -> None:
+    # The charge point's first status arrives on 10 June 00:00 Paris: 216 of June's 720 h
+    # (a local month) have no known status. Known 504 h = 70 % < 75 %: « données insuffisantes ».
+    versailles = territory.versailles
+    asset_id = charge_point(engine, versailles, "CP-TARD")
+    contract(engine, versailles, [asset_id], availability_target_pct=95)
+    status(engine, versailles, asset_id, paris(2026, 6, 10, 0, 0), "Available")
+    with engine.connect() as conn:
+        [month] = monthly_sla(conn, scope=command_line_scope(), month=date(2026, 6, 1), now=AFTER)
+    assert month.availability.value == pytest.approx(100.0)
+    assert (month.availability.completeness.present, month.availability.completeness.expected) == (
+        504,
+        720,
+    )
+    assert not month.availability.publishable
+    assert month.target_met is None  # not « atteint » on a figure that is no fact
+    [row] = list(csv.DictReader(io.StringIO(monthly_csv([month]))))
+    assert row["status_known_pct"] == "70.00"
+    text = pdf_text(monthly_pdf([month], month=date(2026, 6, 1), title="Rapport SLA"))
+    assert "Disponibilité : données insuffisantes (70 %)" in text

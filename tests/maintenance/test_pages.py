@@ -7,7 +7,9 @@ from fastapi.testclient import TestClient
 from convergence.db.types import utcnow
 from convergence.members.roles import Role
 from convergence.paris_time import PARIS
+from tests.maintenance.planting import charge_point, contract, status
 from tests.maintenance.test_contractors import _company, _ticket_under_contract
+from tests.maintenance.test_monthly import paris
 from tests.support import Territory
 from tests.web.session import log_in
 
@@ -56,3 +58,19 @@ def test_the_report_files_hold_the_callers_contracts_only(
     )  # fmt: skip
     assert pdf.headers["content-type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
+
+
+def test_the_monthly_report_page_gives_availability_with_its_known_hours(
+    client: TestClient, territory: Territory
+) -> None:
+    # First status on 10 June 00:00 Paris: known 504 of 720 h (70 %), under the 75 % rule.
+    engine = client.app.state.convergence.engine  # type: ignore[attr-defined]
+    versailles = territory.versailles
+    asset_id = charge_point(engine, versailles, "CP-PAGE")
+    contract(engine, versailles, [asset_id], availability_target_pct=95)
+    status(engine, versailles, asset_id, paris(2026, 6, 10, 0, 0), "Available")
+    log_in(client, versailles.user(Role.technician))
+    page = client.get("/maintenance/rapport", params={"mois": "2026-06"}).text
+    assert "données insuffisantes (70\u202f%)" in page
+    assert "données : 70\u202f% des heures de statut connu (règle : 75\u202f%)" in page
+    assert "atteint" not in page

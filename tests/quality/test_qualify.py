@@ -167,3 +167,15 @@ def test_a_quantity_that_is_not_an_index_may_fall(
     cabinet = register(engine, territory.boulogne.id, name="Armoire", serial="ARM-2", boulogne=True)
     send(territory.boulogne.id, "ARM-2", "power", _every(timedelta(hours=1), [900.0, 400.0]))
     assert set_aside_of(engine, cabinet) == {}
+
+
+def test_a_series_whose_first_values_were_invalid_judges_the_next_by_no_invalid_one(
+    engine: Engine, territory: Territory, send: Send
+) -> None:
+    member = territory.versailles.id
+    station = register(engine, member, name="Station neuve", serial="AIR-NEW", domain="air")
+    # 1 200 µg/m³ is out of range: invalid. The next batch's 30 is not a spike away from it
+    # (no valid value was ever heard, there is nothing to step from).
+    send(member, "AIR-NEW", "no2", _every(timedelta(hours=1), [1200.0]))
+    send(member, "AIR-NEW", "no2", [(T0 + timedelta(hours=1), 30.0)])
+    assert [f[1:] for f in flags_of(engine, station, "no2")] == [(2, "range"), (0, None)]

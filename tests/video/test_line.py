@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
@@ -79,8 +80,42 @@ def test_the_dashboard_card_counts_cameras_in_service(
     _stream(engine, versailles.id, {cameras[0]: "up", cameras[1]: "up", cameras[2]: "down"})
     with engine.connect() as conn:
         figure = key_figure(conn, scope=scope, commune="78646", today=today)
-    assert figure.headline == "67 %"  # 2 of the 3 checked; the fourth was never checked
-    assert figure.detail == "2 sur 3 caméra(s) vérifiée(s)"
+    # 2 up of the 3 checked = 66,7 %, resting on 3 of the 4 cameras (75 %: the rule is met).
+    assert figure.headline == "67\u202f%"
+    assert figure.detail == "2 sur 3 caméra(s) vérifiée(s), 4 au total"
+    assert figure.measure is not None
+    assert figure.measure.value == pytest.approx(200 / 3)
+    assert (figure.measure.completeness.present, figure.measure.completeness.expected) == (3, 4)
+    assert figure.measure.publishable
+
+
+def test_camera_availability_resting_on_too_few_checks_is_no_fact(
+    client: TestClient, territory: Territory, engine: Engine
+) -> None:
+    # 4 cameras, 2 checked within the hour, both up: 100 % of the checked, but only 50 % of
+    # the cameras were checked (rule: 75 %) -> « données insuffisantes (50 %) » everywhere.
+    versailles = territory.versailles
+    system_id = create_system(client, versailles, "V")
+    cameras = [create_camera(client, versailles, f"c{i}", system_id=system_id) for i in range(4)]
+    _stream(engine, versailles.id, {cameras[0]: "up", cameras[1]: "up"})
+    today = datetime.now(UTC).date()
+    with engine.connect() as conn:
+        figure = key_figure(conn, scope=command_line_scope(), commune="78646", today=today)
+    assert figure.headline == "données insuffisantes (50\u202f%)"
+    api = client.get("/api/v1/video/availability", headers=versailles.bearer("read")).json()
+    assert (api["cameras"], api["checked"], api["up"]) == (4, 2, 2)
+    assert api["availability"]["value"] == 100.0
+    assert api["availability"]["publishable"] is False
+    assert api["availability"]["completeness"]["ratio"] == 0.5
+    log_in_as(client, versailles, Role.member_admin)
+    page = client.get("/videoprotection").text
+    assert "<strong>données insuffisantes (50\u202f%)</strong>" in page
+    assert "données : 50\u202f% des caméras vérifiées (règle : 75\u202f%)" in page
+    with engine.connect() as conn:
+        section = report_section(
+            conn, scope=command_line_scope(), commune="78646", first=today, last=today
+        )
+    assert any("données insuffisantes (50\u202f%)" in p for p in section.sentences)
 
 
 def test_the_report_section_names_systems_and_the_months_requisitions(
@@ -99,7 +134,10 @@ def test_the_report_section_names_systems_and_the_months_requisitions(
             last=today,
         )
     # Authorised 10/01/2022: expires 10/01/2027, renewal due from 10/07/2026.
-    assert section.sentences == ["0 réquisition(s) judiciaire(s) reçue(s) sur le mois."]
+    assert section.sentences == [
+        "0 réquisition(s) judiciaire(s) reçue(s) sur le mois.",
+        "Aucune des 1 caméra(s) n'a été vérifiée dans l'heure.",
+    ]
     assert section.tables[0].rows == [
         ("V centre-ville", "V-2024-0042", "10/01/2027", "à renouveler")
     ]

@@ -306,6 +306,7 @@ ROUTE_CALLS: dict[tuple[str, str], Callable[[Planted], Call]] = {
         }
     ),
     ("GET", "/api/v1/video/vv/statistics"): lambda p: NO_BODY,
+    ("GET", "/api/v1/video/availability"): lambda p: NO_BODY,
     ("GET", "/api/v1/video/systems"): lambda p: NO_BODY,
     ("POST", "/api/v1/video/systems"): lambda p: Call(json=intruding_system(p.member_id)),
     ("GET", "/api/v1/video/systems/{system_id}"): lambda p: NO_BODY,

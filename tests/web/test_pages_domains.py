@@ -165,9 +165,9 @@ def test_the_equipment_page_shows_its_latest_values_and_curves(
     quiet = add_asset(client, territory.versailles, "Capteur neuf")
     log_in_as(client, territory.versailles, Role.viewer)
     page = client.get(f"/inventaire/{versailles.water}").text
-    assert "<caption>Dernière valeur reçue de chaque mesure</caption>" in page
+    assert "<caption>Dernière valeur valide de chaque mesure</caption>" in page
     assert re.search(
-        r"<th scope=\"row\">Hauteur d&#39;eau</th><td class=\"number\">1,\d\d m</td>", page
+        r"<th scope=\"row\">Hauteur d&#39;eau</th>\s*<td class=\"number\">1,\d\d m</td>", page
     )
     assert 'aria-describedby="mesure-1-resume"' in page
     assert f"{MARKER} Limnimètre : moyenne" in page

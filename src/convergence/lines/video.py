@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Connection
 
+from convergence import french_format as fr
 from convergence.demo.video import video_demo
 from convergence.members.scope import MemberScope
 from convergence.reports.schemas import NO_DATA, KeyFigure, ReportTable, Section
@@ -50,14 +51,15 @@ def key_figure(conn: Connection, *, scope: MemberScope, commune: str, today: dat
     )
     if seen.share is None:
         return figure
-    detail = f"{seen.up} sur {seen.checked} caméra(s) vérifiée(s)"
+    detail = f"{seen.up} sur {seen.checked} caméra(s) vérifiée(s), {seen.cameras} au total"
     return KeyFigure(
         domain=NAME,
         title="Vidéoprotection",
-        headline=f"{seen.share * 100:.0f} %",
+        headline=fr.figure(seen.measure, 0),
         caption=figure.caption,
         detail=detail,
         page=PAGE,
+        measure=seen.measure,
     )
 
 
@@ -84,7 +86,15 @@ def report_section(
     ]
     table = ReportTable("Systèmes autorisés", ("Système", "Arrêté", "Expire le", "État"), rows)
     sentence = f"{len(month)} réquisition(s) judiciaire(s) reçue(s) sur le mois."
-    return Section(NAME, "Vidéoprotection", [sentence], [table])
+    now = min(datetime.now(UTC), _end_of(last))
+    seen = summary.availability(conn, scope=scope, commune=commune, now=now)
+    available = (
+        f"Caméras en service lors de leur dernière vérification : "
+        f"{fr.figure_with_completeness(seen.measure, 0)}."
+        if seen.share is not None
+        else f"Aucune des {seen.cameras} caméra(s) n'a été vérifiée dans l'heure."
+    )
+    return Section(NAME, "Vidéoprotection", [sentence, available], [table])
 
 
 LINE = ServiceLine(

@@ -11,7 +11,9 @@ intervention and restoration delays, not a rate), so the contract and this modul
 - **session success rate**: completed sessions / ended sessions, a second indicator.
 
 The status history (``events`` of kind ``ocpp.status``) stays as the evidence. With no status
-ever received by the end of the period, the rate is « données insuffisantes » (None).
+ever received by the end of the period, the rate is « données insuffisantes » (None). Before
+the first status the state is unknown (counted as serving): the rate's completeness is the
+share of T − E whose status is known, and under ``REQUIRED_KNOWN`` it is no fact.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from convergence.indicators.results import Completeness, Measure, Unit
+from convergence.indicators.schemas import MeasureOut, measure_out
 from convergence.maintenance.clocks import Interval, subtract
 from convergence.maintenance.tables import exclusions, tickets
 from convergence.timeseries.tables import events
@@ -33,6 +37,12 @@ UNSCOPED = {
 }
 
 NOT_SERVING = frozenset({"Faulted", "Unavailable"})
+# Three quarters of the counted time with a known status, as the 75 % of the daily rules.
+REQUIRED_KNOWN = 0.75
+AVAILABILITY_RULE = (
+    "A = (T − E − D∖E) / (T − E) : durée de la période, exclusions, temps en défaut "
+    "(docs/maintenance.md) ; statut connu sur au moins 75 % de T − E"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +56,21 @@ class Availability:
     availability_pct: float | None
     sessions_completed: int
     sessions_failed: int
+    known_s: float = 0.0  # the part of T − E whose status is known
+    counted_s: float = 0.0  # T − E (summed over the points of a station)
+
+    @property
+    def completeness(self) -> Completeness:
+        """Hours of T − E with a known status, out of T − E."""
+        return Completeness(
+            self.known_s / 3600, self.counted_s / 3600, REQUIRED_KNOWN, "heures de statut connu"
+        )
+
+    @property
+    def measure(self) -> MeasureOut:
+        """The rate as a figure with its completeness."""
+        value = self.availability_pct
+        return measure_out(Measure(value, Unit.PERCENT, AVAILABILITY_RULE, self.completeness))
 
     @property
     def success_rate_pct(self) -> float | None:
@@ -107,10 +132,16 @@ def availability_of(
     down = down_intervals(statuses, start, end)
     counted = period - excluded_s
     if down is None or counted <= 0:
-        return Availability(asset_id, period, excluded_s, 0.0, None, *sessions)
+        return Availability(
+            asset_id, period, excluded_s, 0.0, None, *sessions, counted_s=max(counted, 0.0)
+        )
     down_s = sum(_length(subtract(piece, kept)) for piece in down)
     pct = 100.0 * (counted - down_s) / counted
-    return Availability(asset_id, period, excluded_s, down_s, pct, *sessions)
+    known_from = min((max(ts, start) for ts, _ in statuses), default=end)
+    known_s = _length(subtract((known_from, end), kept)) if known_from < end else 0.0
+    return Availability(
+        asset_id, period, excluded_s, down_s, pct, *sessions, known_s=known_s, counted_s=counted
+    )
 
 
 def charge_point_availability(
@@ -160,4 +191,6 @@ def station_availability(points: Sequence[Availability]) -> Availability:
         availability_pct=sum(known) / len(known) if known and len(known) == len(points) else None,
         sessions_completed=sum(p.sessions_completed for p in points),
         sessions_failed=sum(p.sessions_failed for p in points),
+        known_s=sum(p.known_s for p in points),
+        counted_s=sum(p.counted_s for p in points),
     )

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import Connection, select
 
 from convergence.errors import InvalidInput
+from convergence.indicators.schemas import MeasureOut
 from convergence.maintenance import queries
 from convergence.maintenance.availability import (
     Availability,
@@ -53,9 +54,17 @@ class ContractMonth:
         return station_availability([p.availability for p in self.points]).availability_pct
 
     @property
+    def availability(self) -> MeasureOut:
+        """The contract's availability as a figure, with the share of time of known status."""
+        return station_availability([p.availability for p in self.points]).measure
+
+    @property
     def target_met(self) -> bool | None:
-        target, measured = self.contract.availability_target_pct, self.availability_pct
-        return None if target is None or measured is None else measured >= target
+        """Whether the target is met; None without a target or without enough data."""
+        target, measured = self.contract.availability_target_pct, self.availability
+        if target is None or measured.value is None or not measured.publishable:
+            return None
+        return measured.value >= target
 
 
 def _is_late(ticket: TicketOut) -> bool:

@@ -20,7 +20,7 @@ from convergence.paris_time import PARIS
 CSV_COLUMNS = (
     "kind", "contract", "ticket_id", "asset", "problem", "opened_at", "intervention_min",
     "intervention_late_min", "restoration_min", "restoration_late_min", "penalty_eur",
-    "availability_pct", "target_pct", "sessions_success_pct",
+    "availability_pct", "target_pct", "sessions_success_pct", "status_known_pct",
 )  # fmt: skip
 
 
@@ -42,14 +42,14 @@ def monthly_csv(months: Sequence[ContractMonth]) -> str:
                 t.opened_at.astimezone(PARIS).isoformat(timespec="minutes"),
                 i.elapsed_min if i else "", i.late_min if i else "",
                 r.elapsed_min if r else "", r.late_min if r else "",
-                f"{t.penalty_cents / 100:.2f}", "", "", "",
+                f"{t.penalty_cents / 100:.2f}", "", "", "", "",
             ])  # fmt: skip
         for p in entry.points:
             a = p.availability
             writer.writerow([
                 "availability", ref, "", p.asset_name, "", "", "", "", "", "", "",
                 _pct(a.availability_pct), _pct(entry.contract.availability_target_pct),
-                _pct(a.success_rate_pct),
+                _pct(a.success_rate_pct), _pct(100 * a.completeness.ratio),
             ])  # fmt: skip
     return out.getvalue()
 
@@ -75,7 +75,8 @@ def _contract_story(entry: ContractMonth) -> list[Flowable]:
     summary = (
         f"Prestataire : {c.contractor_name}. Tickets : {len(entry.tickets)}, dont "
         f"{len(entry.late)} en retard. Pénalités : {_pdf(fr.cents(entry.penalties_cents))}. "
-        f"Disponibilité : {_french_pct(entry.availability_pct)} (engagement {target}, {met})."
+        f"Disponibilité : {_pdf(fr.figure_with_completeness(entry.availability, 2))} "
+        f"(engagement {target}, {met})."
     )
     rows = [["N°", "Équipement", "Ouvert le", "Intervention", "Rétablissement", "Pénalité"]]
     for t in entry.tickets:

@@ -14,7 +14,7 @@ import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, select
 
@@ -30,6 +30,9 @@ UNSCOPED = {
     "qualify": "the pipeline qualifies rows of series it resolved for an authenticated sender",
 }
 Key = tuple[int, datetime]
+# Stored as ``series.valid_ts`` (with a NULL value) when no value of the series was ever
+# valid: NULL alone means « the last value heard is the last valid one ».
+NEVER_VALID = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(slots=True)
@@ -53,12 +56,14 @@ class _Memory:
         Most values are valid and differ from the one before: then nothing is stored, and
         the batch writes nothing back.
         """
+        run = None if self.run_start == self.heard_ts else self.run_start
+        if self.valid_ts is None and self.heard_ts is not None:
+            return NEVER_VALID, None, run
         valid_same = self.valid_ts == self.heard_ts
-        run_same = self.run_start == self.heard_ts
         return (
             None if valid_same else self.valid_ts,
             None if valid_same else self.valid_value,
-            None if run_same else self.run_start,
+            run,
         )
 
 
@@ -195,6 +200,7 @@ def _memories(conn: Connection, series_ids: set[int]) -> dict[int, _Memory]:
         rules,
     ) in fetch_tuples(conn, _MEMORIES.format(condition=condition), params):
         last_ts, valid_ts, run = read_time(last_ts), read_time(valid_ts), read_time(run)
+        never_valid = valid_ts == NEVER_VALID
         rule_key = (quantity, rules if isinstance(rules, str) else repr(rules))
         rule = rules_of.get(rule_key)
         if rule is None:
@@ -203,7 +209,7 @@ def _memories(conn: Connection, series_ids: set[int]) -> dict[int, _Memory]:
             rule=rule,
             faulty=status == AssetStatus.faulty,
             asset_id=asset_id,
-            valid_ts=last_ts if valid_ts is None else valid_ts,
+            valid_ts=None if never_valid else last_ts if valid_ts is None else valid_ts,
             valid_value=last_value if valid_ts is None else valid_value,
             heard_ts=last_ts,
             heard_value=last_value,

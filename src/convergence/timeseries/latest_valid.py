@@ -61,14 +61,14 @@ def latest_valid(conn: Connection, states: Iterable[HeardState]) -> dict[int, La
     for state in states:
         if state.heard_quality is None or state.heard_quality == Flag.valid:
             found[state.series_id] = LatestValid(state.last_ts, state.last_value)
-        elif state.valid_ts is not None:
+        elif state.valid_ts is not None and state.valid_value is not None:
             found[state.series_id] = LatestValid(
                 state.valid_ts, state.valid_value, state.last_ts, state.heard_reason
             )
         else:
             unknown.append(state)
-    # The qualify stage remembers no valid value apart: read the readings (rare: a series
-    # never valid, or a period people invalidated after the values came).
+    # The qualify stage remembers no valid value apart (or remembers there was none): read
+    # the readings (rare: a series never valid, or a period people invalidated later).
     stored = _last_valid_readings(conn, [s.series_id for s in unknown])
     for state in unknown:
         ts, value = stored.get(state.series_id, (None, None))

@@ -43,7 +43,8 @@ series = Table(
     Column("last_value", Float, nullable=True),
     # What the qualify stage remembers between batches: the last valid value (``last_*`` is
     # the last value heard, valid or not) and since when the series has repeated its last
-    # value (a stuck sensor repeats one value).
+    # value (a stuck sensor repeats one value). ``valid_ts`` NULL: the last heard is the last
+    # valid; 1970-01-01 with a NULL value: no value was ever valid (``quality.qualify``).
     Column("valid_ts", UTCDateTime, nullable=True),
     Column("valid_value", Float, nullable=True),
     Column("run_start", UTCDateTime, nullable=True),

@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, Field, SecretStr, field_validator, model_validator
 
+from convergence.indicators.schemas import MeasureOut
 from convergence.video.kinds import (
     AccessAction,
     HabilitationKind,
@@ -333,3 +334,13 @@ class AccessRequestOut(BaseModel):
     status: str
     answer: str
     answered_at: datetime | None
+
+
+class CameraAvailabilityOut(BaseModel):
+    """Cameras in service at their last check within the hour: the share as a figure with its
+    completeness (cameras checked out of all), and the counts it rests on."""
+
+    cameras: int
+    checked: int
+    up: int
+    availability: MeasureOut

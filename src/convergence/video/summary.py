@@ -7,6 +7,8 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import Connection, func, select
 
+from convergence.indicators.results import Completeness, Measure, Unit
+from convergence.indicators.schemas import MeasureOut, measure_out
 from convergence.members.scope import MemberScope
 from convergence.timeseries.tables import events
 from convergence.video.alerting import STREAM_EVENT
@@ -18,6 +20,14 @@ from convergence.video.schemas import CameraOut, RequisitionOut, SystemOut
 UNSCOPED_REASON = "camera states for camera ids a scoped query returned"
 
 STALE_AFTER = timedelta(hours=1)  # a health result older than this says nothing of now
+# The share is a fact when at least three cameras in four were checked within the hour (the
+# 75 % of the air and noise daily rules): fewer, and the cameras not checked could as well
+# all be down.
+REQUIRED_CHECKED = 0.75
+AVAILABILITY_RULE = (
+    "caméras en service lors de leur dernière vérification (dans l'heure), parmi les caméras "
+    "vérifiées ; au moins 75 % des caméras vérifiées"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +41,13 @@ class Availability:
     @property
     def share(self) -> float | None:
         return None if not self.checked else self.up / self.checked
+
+    @property
+    def measure(self) -> MeasureOut:
+        """The share in %, resting on the cameras checked within the hour out of all."""
+        done = Completeness(self.checked, self.cameras, REQUIRED_CHECKED, "caméras vérifiées")
+        value = None if self.share is None else 100.0 * self.share
+        return measure_out(Measure(value, Unit.PERCENT, AVAILABILITY_RULE, done))
 
 
 def latest_states(conn: Connection, *, camera_ids: list[int], since: datetime) -> dict[int, str]:

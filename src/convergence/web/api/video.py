@@ -8,6 +8,7 @@ from datetime import datetime
 from fastapi import APIRouter, status
 from fastapi.responses import Response
 
+from convergence.db.types import utcnow
 from convergence.errors import InvalidInput
 from convergence.members.scope import require_admin, require_write
 from convergence.settings import Settings
@@ -21,6 +22,7 @@ from convergence.video import (
     requisitions,
     retention,
     service,
+    summary,
 )
 from convergence.video.credentials import Sealer
 from convergence.video.kinds import AccessAction
@@ -29,6 +31,7 @@ from convergence.video.schemas import (
     AccessRequestAnswer,
     AccessRequestCreate,
     AccessRequestOut,
+    CameraAvailabilityOut,
     CameraLink,
     CameraOut,
     HabilitationCreate,
@@ -48,6 +51,19 @@ from convergence.web.api.video_vv import router as vv_router
 from convergence.web.deps import EngineDep, ReadScope, SettingsDep
 
 router = APIRouter(prefix="/video", tags=["video"])
+
+
+@router.get("/availability", response_model=CameraAvailabilityOut)
+def camera_availability(
+    engine: EngineDep, scope: ReadScope, commune: str | None = None
+) -> CameraAvailabilityOut:
+    """Share of the cameras in service at their last check within the hour, with its
+    completeness: « données insuffisantes » when under 75 % of the cameras were checked."""
+    with engine.connect() as conn:
+        seen = summary.availability(conn, scope=scope, commune=commune, now=utcnow())
+    return CameraAvailabilityOut(
+        cameras=seen.cameras, checked=seen.checked, up=seen.up, availability=seen.measure
+    )
 
 
 @router.get("/systems", response_model=Page[SystemOut])

@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from convergence import french_format
 from convergence.db.types import utcnow
 from convergence.errors import NotFound
 from convergence.members.tables import members
@@ -39,6 +40,7 @@ def video_page(request: Request, viewer: CurrentUserPage, engine: EngineDep) -> 
         actions=ACTION_LABELS,
         statuses=REQUISITION_LABELS,
         now=utcnow(),
+        fr=french_format,
     )
 
 
