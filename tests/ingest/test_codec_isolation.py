@@ -115,7 +115,8 @@ def test_a_codec_decodes_while_no_lock_is_held_and_healthz_answers(
     )
     # No connection of the ingestion open, another writer not kept waiting, /healthz up.
     assert probe.seen == [(0, True, 200)] * 3
-    assert [o.stored for o in result.outcomes] == [1, 1, 1]
+    # Each uplink: the decoded temperature, and the best gateway's RSSI and SNR.
+    assert [o.stored for o in result.outcomes] == [3, 3, 3]
 
 
 def test_the_catch_up_decodes_before_its_write_transaction(

@@ -51,7 +51,11 @@ def heard_reading() -> NamedFromClause:
 
 def heard_join(heard: NamedFromClause) -> ColumnElement[bool]:
     """Join condition of a series and its last reading heard."""
-    return and_(heard.c.series_id == series.c.id, heard.c.ts == series.c.last_ts)
+    # Not ``heard.ts == series.last_ts``: on SQLite the readings keep integer times and the
+    # series text ones, and two columns are compared as stored. The key's last entry is a seek.
+    latest = readings.alias("latest")
+    last_ts = select(func.max(latest.c.ts)).where(latest.c.series_id == series.c.id)
+    return and_(heard.c.series_id == series.c.id, heard.c.ts == last_ts.scalar_subquery())
 
 
 def latest_valid(conn: Connection, states: Iterable[HeardState]) -> dict[int, LatestValid]:
