@@ -12,7 +12,6 @@ from sqlalchemy import Table, func, select
 from convergence.alerts.tables import alert_rules
 from convergence.coordination.tables import proposals
 from convergence.demo.build import Demo, DemoOptions, build_demo
-from convergence.demo.catalogue import SimKind
 from convergence.demo.scenario import TIERS, windows
 from convergence.demo.state import check_directory, save_state
 from convergence.errors import InvalidInput
@@ -81,6 +80,6 @@ def test_history_is_thinner_with_age_and_covers_the_window() -> None:
     steps = {job.step for job in jobs if job.start >= now - timedelta(hours=6)}
     assert steps == {timedelta(minutes=10)}
     # Indicators need hourly values every day; energy indexes stay exact with fewer.
-    assert all(job.step_of(SimKind.air_station) <= timedelta(hours=1) for job in jobs)
-    assert jobs[0].step_of(SimKind.charge_point) == timedelta(hours=6)
+    assert all(job.step_of("air_station") <= timedelta(hours=1) for job in jobs)
+    assert jobs[0].step_of("charge_point") == timedelta(hours=6)
     assert all(job.end - job.start <= max(t.span for t in TIERS) for job in jobs)

@@ -1,7 +1,7 @@
-"""The demo's alert rules and water-level sites, created through the alerts services.
+"""The demo's alert rules, created through the alerts services (the rules of one kind of
+equipment, such as the flood rules of the water-level sensors, come with its line's
+``FleetContribution.setup``):
 
-- each water-level sensor: a vigilance rule on its jaune/orange/rouge heights (the flood of
-  the Seine crosses them), also set as indicator site settings;
 - each commune: the silence rule of each line whose equipment it has, told after two hours
   (the silent noise sensor of Colombes), and the default rules of every member (air
   information and alert thresholds);
@@ -16,29 +16,17 @@ from collections.abc import Mapping, Sequence
 from sqlalchemy import Connection, select
 
 from convergence.alerts import defaults as default_alerts
-from convergence.alerts.kinds import IndicatorName, Severity, TargetKind
 from convergence.alerts.schemas import (
-    IndicatorParams,
     RuleCreate,
     SilenceParams,
-    SiteThresholdsIn,
 )
 from convergence.alerts.service import create_rule
 from convergence.alerts.tables import alert_rules
-from convergence.demo.catalogue import SimKind
-from convergence.indicators.schemas import WaterSite
-from convergence.indicators.services.sites import set_site_settings
 from convergence.members.scope import MemberScope
 from convergence.servicelines import service_lines
-from convergence.simulation.fleet import AssetPlan, FleetPlan
+from convergence.simulation.fleet import FleetPlan
 
 SILENCE_S = 2 * 3600
-
-
-def water_heights(asset: AssetPlan) -> tuple[float, float, float]:
-    """Jaune, orange and rouge heights (m) of a water-level site, above its usual level."""
-    base = asset.params["base"]
-    return round(base + 1.5, 2), round(base + 2.5, 2), round(base + 3.5, 2)
 
 
 def _rule_names(conn: Connection, member_id: int) -> set[str]:
@@ -46,7 +34,8 @@ def _rule_names(conn: Connection, member_id: int) -> set[str]:
     return set(conn.execute(query).scalars().all())
 
 
-def _create_missing(conn: Connection, scope: MemberScope, rules: Sequence[RuleCreate]) -> int:
+def create_missing(conn: Connection, scope: MemberScope, rules: Sequence[RuleCreate]) -> int:
+    """Create the rules whose member has none of that name yet; the number created."""
     created, names = 0, dict[int, set[str]]()
     for rule in rules:
         assert rule.member_id is not None
@@ -56,25 +45,6 @@ def _create_missing(conn: Connection, scope: MemberScope, rules: Sequence[RuleCr
             known.add(rule.name)
             created += 1
     return created
-
-
-def flood_rule(asset: AssetPlan, *, member_id: int, asset_id: int) -> RuleCreate:
-    """Flood vigilance at one water-level sensor: the level reached sets the severity and the
-    text (« 6,34 m, au-dessus du seuil rouge (5,92 m) »); rouge is critical."""
-    jaune, orange, rouge = water_heights(asset)
-    return RuleCreate(
-        name=f"Crue : vigilance — {asset.name}",
-        member_id=member_id,
-        target_kind=TargetKind.asset,
-        asset_id=asset_id,
-        severity=Severity.warning,
-        params=IndicatorParams(
-            indicator=IndicatorName.water_vigilance,
-            min_level="jaune",
-            thresholds=SiteThresholdsIn(jaune=jaune, orange=orange, rouge=rouge, hysteresis_m=0.1),
-        ),
-        cooldown_s=3600,
-    )
 
 
 def _silence_rule(domain: str, member_id: int) -> RuleCreate | None:
@@ -113,30 +83,12 @@ def ensure_alert_rules(
     scope: MemberScope,
     plan: FleetPlan,
     member_ids: Mapping[str, int],
-    asset_ids: Mapping[str, int],
 ) -> int:
     """Every demo rule not created yet; the number created."""
-    water = [a for a in plan.assets if a.sim_kind == SimKind.water_sensor]
-    rules = [
-        flood_rule(a, member_id=member_ids[a.commune_insee], asset_id=asset_ids[a.serial])
-        for a in water
-    ]
-    created = _create_missing(conn, scope, rules + silence_rules(plan, member_ids))
+    created = create_missing(conn, scope, silence_rules(plan, member_ids))
     # The rules every new member gets: the air information and alert thresholds.
     created += sum(
         len(default_alerts.install_default_rules(conn, scope=scope, member_id=m))
         for m in sorted(set(member_ids.values()))
     )
     return created + line_rules(conn, scope=scope, plan=plan, member_ids=member_ids)
-
-
-def ensure_water_sites(
-    conn: Connection, *, scope: MemberScope, plan: FleetPlan, asset_ids: Mapping[str, int]
-) -> int:
-    """Jaune/orange/rouge heights of each water-level site (indicator settings)."""
-    water = [a for a in plan.assets if a.sim_kind == SimKind.water_sensor]
-    for asset in water:
-        jaune, orange, rouge = water_heights(asset)
-        site = WaterSite(jaune=jaune, orange=orange, rouge=rouge, hysteresis_m=0.1)
-        set_site_settings(conn, scope=scope, asset_id=asset_ids[asset.serial], settings=site)
-    return len(water)

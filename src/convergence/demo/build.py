@@ -14,13 +14,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from pydantic import SecretStr
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, func, select
 
 from convergence.alerts.schedule import evaluate_schedule
 from convergence.bootstrap import prepare_database
 from convergence.db.engine import make_engine
 from convergence.db.types import utcnow
-from convergence.demo import alerting, equipment, people, projects, scenario, state, stations
+from convergence.demo import alerting, equipment, people, projects, scenario, state
 from convergence.demo.backfill import BackfillReport, Simulation, Story, backfill
 from convergence.demo.catalogue import DEMO_ACTOR, USERS
 from convergence.demo.composition import demo_fleet
@@ -31,7 +31,7 @@ from convergence.members.roles import Role
 from convergence.members.scope import MemberScope, command_line_scope
 from convergence.servicelines import service_lines
 from convergence.settings import Environment, Settings
-from convergence.simulation.fleet import FleetPlan
+from convergence.simulation.fleet import FleetPlan, fleet_kinds
 from convergence.simulation.fleet_writer import RegisteredFleet
 from convergence.timeseries.tables import series
 
@@ -149,17 +149,28 @@ def setup_equipment(
         )
 
 
+def setup_kinds(
+    conn: Connection, *, scope: MemberScope, fleet: RegisteredFleet, member_ids: dict[str, int]
+) -> None:
+    """What each line sets up for its simulated kinds (``FleetContribution.setup``: the flood
+    rules and sites of the water-level sensors, the stations of the charge points)."""
+    for kind, spec in fleet_kinds().items():
+        if spec.contribution.setup is not None:
+            mine = [a for a in fleet.plan.assets if a.sim_kind == kind]
+            spec.contribution.setup(
+                conn, scope=scope, assets=mine, member_ids=member_ids, asset_ids=fleet.asset_ids
+            )
+
+
 def setup_rules(
     engine: Engine, fleet: RegisteredFleet, member_ids: dict[str, int], settings: Settings
 ) -> int:
-    """Alert rules, water sites, charging stations and partnership proposals (their count)."""
+    """The lines' setup of their equipment, alert rules and partnership proposals (their
+    count)."""
     scope: MemberScope = command_line_scope(DEMO_ACTOR)
     with engine.begin() as conn:
-        alerting.ensure_alert_rules(
-            conn, scope=scope, plan=fleet.plan, member_ids=member_ids, asset_ids=fleet.asset_ids
-        )
-        alerting.ensure_water_sites(conn, scope=scope, plan=fleet.plan, asset_ids=fleet.asset_ids)
-        stations.ensure_stations(conn, scope=scope, plan=fleet.plan, asset_ids=fleet.asset_ids)
+        setup_kinds(conn, scope=scope, fleet=fleet, member_ids=member_ids)
+        alerting.ensure_alert_rules(conn, scope=scope, plan=fleet.plan, member_ids=member_ids)
         for line in service_lines():  # the lines that bring their own demo data
             if line.demo is not None:
                 line.demo(conn, scope=scope)

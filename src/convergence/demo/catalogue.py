@@ -11,15 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 from convergence.members.roles import Role
-from convergence.registry.kinds import AssetKind, Domain
+from convergence.servicelines import DemoDeviceModel, DemoEquipment, service_lines
 from convergence.simulation.fleet import fleet_kinds
 
 DEMO_SEED = 2026
 FLEET_SCALE = 0.65  # thinned out (see composition): ~520 simulated assets, plus the cameras
-CAMERAS_PER_COMMUNE = 8
 DEMO_PASSWORD = "convergence-demo"  # printed at start; the demo runs in development only
 DEMO_ACTOR = "demo"
 
@@ -102,18 +100,6 @@ USERS: tuple[DemoUser, ...] = (
 )
 
 
-class SimKind(StrEnum):
-    """The simulated kinds of the built-in lines the demo's scenario tells a story with (the
-    flood of the Seine, the chargers' OCPP server, the silent sound level meter…)."""
-
-    air_station = "air_station"
-    noise_sensor = "noise_sensor"
-    traffic_counter = "traffic_counter"
-    water_sensor = "water_sensor"
-    lighting_cabinet = "lighting_cabinet"
-    charge_point = "charge_point"
-
-
 @dataclass(frozen=True, slots=True)
 class ModelSpec:
     """A device model of the demo catalogue: decoded fields → canonical quantities."""
@@ -128,22 +114,31 @@ class ModelSpec:
     expected_period_s: int = 600
 
 
-CAMERA = "camera"
-CAMERA_MODEL = ModelSpec("Vidéo Cité", "CAM-Dôme 4K", Domain.video, AssetKind.camera, {}, 1800, 0)
+def demo_equipment() -> list[tuple[str, DemoEquipment]]:
+    """What the lines add to every demo commune beside the simulated fleet (the cameras),
+    each with its line's name."""
+    return [(line.name, item) for line in service_lines() for item in line.demo_equipment]
 
 
 def catalogue_models() -> dict[str, ModelSpec]:
-    """The model of each simulated kind (``ServiceLine.fleet``, by kind), then the camera's."""
-    return {
-        kind: ModelSpec(
-            m.vendor,
-            m.model,
-            spec.domain,
-            spec.kind,
-            m.fields,
-            m.unit_price_eur,
-            m.expected_period_s,
-        )
+    """The model of each simulated kind (``ServiceLine.fleet``, by kind), then those of the
+    lines' other demo equipment (``ServiceLine.demo_equipment``, by kind: the camera's)."""
+    fleet = {
+        kind: _model_spec(spec.contribution.model, spec.domain, spec.kind)
         for kind, spec in fleet_kinds().items()
-        for m in [spec.contribution.model]
-    } | {CAMERA: CAMERA_MODEL}
+    }
+    return fleet | {
+        item.kind: _model_spec(item.model, line, item.asset_kind) for line, item in demo_equipment()
+    }
+
+
+def _model_spec(model: DemoDeviceModel, domain: str, kind: str) -> ModelSpec:
+    return ModelSpec(
+        model.vendor,
+        model.model,
+        domain,
+        kind,
+        model.fields,
+        model.unit_price_eur,
+        model.expected_period_s,
+    )

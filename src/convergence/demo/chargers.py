@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from convergence.charging.service import set_password
 from convergence.demo.build import Demo
-from convergence.demo.catalogue import DEMO_ACTOR, SimKind
+from convergence.demo.catalogue import DEMO_ACTOR
 from convergence.demo.equipment import ocpp_id_of
 from convergence.members.scope import command_line_scope
 from convergence.simulation.chargepoint_config import (
@@ -42,13 +42,14 @@ SPEEDUP = 6.0  # an hour of charging lasts ten minutes
 
 
 def live_chargers(demo: Demo) -> list[AssetPlan]:
-    """The first charge point of each commune of ``LIVE_COMMUNES``."""
+    """The first OCPP charge point (``FleetContribution.ocpp``) of each commune of
+    ``LIVE_COMMUNES``."""
     chosen = []
     for insee in LIVE_COMMUNES:
         mine = [
             a
             for a in demo.fleet.plan.assets
-            if a.sim_kind == SimKind.charge_point and a.commune_insee == insee
+            if a.spec.contribution.ocpp and a.commune_insee == insee
         ]
         chosen += mine[:1]
     return chosen

@@ -19,25 +19,23 @@ from sqlalchemy import Connection, select
 from convergence.csv_output import SafeDictWriter
 from convergence.decoders.quantities import get_quantity
 from convergence.demo.catalogue import (
-    CAMERA,
-    CAMERA_MODEL,
-    CAMERAS_PER_COMMUNE,
     COMMUNE_CODES,
     DEMO_ACTOR,
     DEMO_SEED,
     ModelSpec,
-    SimKind,
     catalogue_models,
     commune,
+    demo_equipment,
 )
 from convergence.demo.placement import camera_points
 from convergence.errors import InvalidInput
 from convergence.members.scope import MemberScope
 from convergence.registry.csv_io import COLUMNS, TAG_SEPARATOR, import_assets
-from convergence.registry.kinds import AssetStatus, Domain
+from convergence.registry.kinds import AssetStatus
 from convergence.registry.schemas import AssetCreate, DeviceModelCreate, FieldMapping
 from convergence.registry.service import register_device_model
 from convergence.registry.tables import assets, device_models
+from convergence.servicelines import DemoEquipment
 from convergence.simulation.fleet import AssetPlan, FleetPlan
 from convergence.simulation.fleet_writer import RegisteredFleet, SimSeries
 from convergence.territory.reference import load_territory
@@ -47,7 +45,8 @@ Advance = Callable[[int], None]
 
 
 def ensure_device_models(conn: Connection) -> dict[str, int]:
-    """The id of each catalogue model (by simulated kind, or ``camera``), created if missing."""
+    """The id of each catalogue model (by simulated kind, or other demo equipment's kind:
+    ``camera``), created if missing."""
     rows = conn.execute(select(device_models.c.id, device_models.c.vendor, device_models.c.model))
     known = {(r.vendor, r.model): r.id for r in rows}
     ids: dict[str, int] = {}
@@ -76,7 +75,7 @@ def _model_data(spec: ModelSpec) -> DeviceModelCreate:
 
 def ocpp_id_of(asset: AssetPlan) -> str | None:
     """The OCPP identity of a simulated charge point: ``CVG-<INSEE>-<serial number>``."""
-    if asset.sim_kind != SimKind.charge_point:
+    if not asset.spec.contribution.ocpp:
         return None
     return f"CVG-{asset.commune_insee}-{asset.serial.rsplit('-', 1)[-1]}"
 
@@ -108,29 +107,37 @@ def _fleet_asset(asset: AssetPlan, *, model_id: int, anchor: date, seed: int) ->
     )
 
 
-def _camera(
-    insee: str, k: int, point: tuple[float, float], *, model_id: int, anchor: date
+def _unit(
+    item: DemoEquipment,
+    insee: str,
+    k: int,
+    point: tuple[float, float],
+    *,
+    model_id: int,
+    anchor: date,
 ) -> AssetCreate:
-    spec, name = CAMERA_MODEL, load_territory().commune(insee).name
+    """The ``k``-th unit of a line's other demo equipment in a commune (its ``k``-th camera)."""
+    spec, name = catalogue_models()[item.kind], load_territory().commune(insee).name
     return AssetCreate(
-        name=f"Caméra {k} ({name})",
+        name=f"{item.label} {k} ({name})",
         kind=spec.kind,
         domain=spec.domain,
         status=AssetStatus.active,
         device_model_id=model_id,
-        serial=f"DEMO-CAM-{insee}-{k:02d}",
+        serial=f"{item.serial}-{insee}-{k:02d}",
         lon=point[0],
         lat=point[1],
-        installed_on=_installed_on(DEMO_SEED, 900_000 + k, anchor),
+        installed_on=_installed_on(DEMO_SEED, item.seed_offset + k, anchor),
         cost_eur=_cost(spec, insee),
-        tags=["démo", CAMERA],
+        tags=["démo", item.kind],
     )
 
 
 def planned_assets(
     plan: FleetPlan, *, model_ids: Mapping[str, int], anchor: date
 ) -> list[tuple[str, AssetCreate]]:
-    """Every demo asset with its commune: the simulated fleet, then the cameras."""
+    """Every demo asset with its commune: the simulated fleet, then the lines' other demo
+    equipment (the cameras), commune by commune."""
     found = [
         (
             a.commune_insee,
@@ -139,18 +146,22 @@ def planned_assets(
         for a in plan.assets
     ]
     for insee in COMMUNE_CODES:
-        points = camera_points(insee, CAMERAS_PER_COMMUNE, seed=plan.seed)
-        found += [
-            (insee, _camera(insee, k, point, model_id=model_ids[CAMERA], anchor=anchor))
-            for k, point in enumerate(points, start=1)
-        ]
+        for _, item in demo_equipment():
+            points = camera_points(insee, item.per_commune, seed=plan.seed)
+            model_id = model_ids[item.kind]
+            found += [
+                (insee, _unit(item, insee, k, point, model_id=model_id, anchor=anchor))
+                for k, point in enumerate(points, start=1)
+            ]
     return found
 
 
 def equipment_units(plan: FleetPlan) -> Counter[tuple[str, str]]:
-    """How many assets each commune has per domain (cameras included)."""
+    """How many assets each commune has per domain (the lines' other demo equipment
+    included)."""
     units = Counter((a.commune_insee, a.spec.domain) for a in plan.assets)
-    units.update({(insee, Domain.video): CAMERAS_PER_COMMUNE for insee in COMMUNE_CODES})
+    for line, item in demo_equipment():
+        units.update({(insee, line): item.per_commune for insee in COMMUNE_CODES})
     return units
 
 
@@ -200,7 +211,7 @@ def ensure_assets(
     missing: dict[str, list[AssetCreate]] = defaultdict(list)
     for insee, data in planned_assets(plan, model_ids=model_ids, anchor=anchor):
         if (member_ids[insee], data.serial) not in known:
-            project = initiative_ids.get((insee, Domain(data.domain)))
+            project = initiative_ids.get((insee, data.domain))
             missing[insee].append(data.model_copy(update={"initiative_id": project}))
         elif advance is not None:
             advance(1)

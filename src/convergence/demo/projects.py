@@ -1,10 +1,10 @@
 """The demo's initiatives: what each commune runs, and what some of them plan — side by side.
 
 Each commune runs one project per domain it has equipment in (the equipment points to it).
-A few more are ideas, plans or procurements whose neighbours plan the same thing within
-months — Versailles and Le Chesnay-Rocquencourt want air sensors, Boulogne-Billancourt and
-Issy-les-Moulineaux sound level meters — so that the coordination rules propose joint
-purchases and a shared network, as the operator would see them.
+A few more are ideas, plans or procurements, which the lines declare
+(``ServiceLine.demo_projects``), and a shared network: their neighbours plan the same thing
+within months, so that the coordination rules propose joint purchases and a shared network,
+as the operator would see them.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from convergence.coordination.schemas import (
     rules_from_settings,
 )
 from convergence.coordination.service import change_status, generate_proposals
-from convergence.demo.catalogue import ModelSpec, catalogue_models, commune
+from convergence.demo.catalogue import ModelSpec, catalogue_models, commune, demo_equipment
 from convergence.members.scope import MemberScope
 from convergence.registry.kinds import Domain, InitiativeStatus, NetworkTechnology
 from convergence.registry.schemas import InitiativeCreate
@@ -35,17 +35,16 @@ from convergence.servicelines import service_lines
 from convergence.settings import Settings
 from convergence.simulation.fleet import fleet_kinds
 
-CAMERAS_PROJECT = "Vidéoprotection du centre-ville"
-
 
 def running_names() -> dict[str, str]:
-    """The operating project of each domain with equipment: its line's (or the line's name)."""
+    """The operating project of each domain with equipment: its line's (or the line's name),
+    that of its other demo equipment (``DemoEquipment.project``: the cameras')."""
     lines = service_lines()
     names = {
         spec.domain: spec.contribution.project or lines.get(spec.domain).label
         for spec in fleet_kinds().values()
     }
-    return names | {Domain.video: CAMERAS_PROJECT}
+    return names | {line: item.project for line, item in demo_equipment()}
 
 
 def _network(domain: str) -> NetworkTechnology | None:
@@ -61,35 +60,42 @@ GATEWAY_PRICE_EUR = 900  # a LoRaWAN gateway, for a network project
 class PlannedProject:
     insee: str
     name: str
-    domain: Domain
+    domain: str
     status: InitiativeStatus
     starts_in_days: int  # after the demo's anchor
     units: int
     network: NetworkTechnology | None = None
 
 
-PLANNED: tuple[PlannedProject, ...] = (
-    PlannedProject("78646", "Capteurs d'air autour des écoles", Domain.air,
-                   InitiativeStatus.planned, 120, 12),
-    PlannedProject("78158", "Qualité de l'air en centre-ville", Domain.air,
-                   InitiativeStatus.idea, 180, 6),
-    PlannedProject("92012", "Sonomètres sur les grands axes", Domain.noise,
-                   InitiativeStatus.procurement, 60, 20, NetworkTechnology.lorawan),
-    PlannedProject("92040", "Carte de bruit participative", Domain.noise,
-                   InitiativeStatus.planned, 130, 15, NetworkTechnology.lorawan),
-    PlannedProject("78361", "Bornes de recharge des parkings relais", Domain.charging,
-                   InitiativeStatus.procurement, 90, 16),
-    PlannedProject("78551", "Passage de l'éclairage en LED télégérées", Domain.lighting,
-                   InitiativeStatus.deploying, -60, 40),
-    PlannedProject("92050", "Vidéoprotection des abords des gares", Domain.video,
-                   InitiativeStatus.planned, 200, 24),
-    PlannedProject("92025", "Réseau LoRaWAN communal", Domain.network,
-                   InitiativeStatus.planned, 150, 8, NetworkTechnology.lorawan),
-    PlannedProject("92002", "Compteurs vélos et voitures", Domain.traffic,
-                   InitiativeStatus.idea, 240, 10),
-    PlannedProject("78517", "Détecteurs de niveau des étangs", Domain.water,
-                   InitiativeStatus.idea, 300, 4, NetworkTechnology.lorawan),
-)  # fmt: skip
+# The project of the platform itself, not of a line: a shared network.
+NETWORK_PROJECT = PlannedProject(
+    "92025",
+    "Réseau LoRaWAN communal",
+    Domain.network,
+    InitiativeStatus.planned,
+    150,
+    8,
+    NetworkTechnology.lorawan,
+)
+
+
+def planned_projects() -> list[PlannedProject]:
+    """The projects some communes plan: each line's (``ServiceLine.demo_projects``), then the
+    shared network."""
+    found = [
+        PlannedProject(
+            p.insee,
+            p.name,
+            line.name,
+            InitiativeStatus(p.status),
+            p.starts_in_days,
+            p.units,
+            NetworkTechnology(p.network) if p.network else None,
+        )
+        for line in service_lines()
+        for p in line.demo_projects
+    ]
+    return [*found, NETWORK_PROJECT]
 
 
 def _existing(conn: Connection, member_id: int) -> dict[str, int]:
@@ -174,7 +180,7 @@ def ensure_planned_initiatives(
 ) -> int:
     """The projects that make partnership proposals appear; the number created."""
     created = 0
-    for project in PLANNED:
+    for project in planned_projects():
         member_id = member_ids[project.insee]
         if project.name not in _existing(conn, member_id):
             create_initiative(conn, scope=scope, data=_planned(project, member_id, anchor))

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from convergence.demo.catalogue import SILENT_COMMUNE, SimKind
+from convergence.demo.catalogue import SILENT_COMMUNE
 from convergence.simulation.episodes import Episode, EpisodeKind
 from convergence.simulation.fleet import AssetPlan, FleetPlan, fleet_kinds
 
@@ -69,9 +69,10 @@ def episodes(anchor: datetime) -> tuple[Episode, ...]:
 
 
 def silent_asset(plan: FleetPlan) -> AssetPlan:
-    """The noise sensor that stops sending (the first one of Colombes)."""
-    noise = [a for a in plan.assets if a.sim_kind == SimKind.noise_sensor]
-    return next((a for a in noise if a.commune_insee == SILENT_COMMUNE), noise[0])
+    """The sensor that stops sending: the first of Colombes of a kind that may fall silent
+    (``FleetContribution.falls_silent``: a noise sensor)."""
+    mute = [a for a in plan.assets if a.spec.contribution.falls_silent]
+    return next((a for a in mute if a.commune_insee == SILENT_COMMUNE), mute[0])
 
 
 def silent_since(anchor: datetime) -> datetime:

@@ -13,6 +13,7 @@ from convergence.indicators.services.air import (
     bad_air_days,
     compute_air,
 )
+from convergence.lines import demo_projects
 from convergence.lines.air_thresholds import air_alert_rules
 from convergence.lines.periods import TREND_DAYS, last_days
 from convergence.lines.simulated import AIR_STATIONS
@@ -64,6 +65,7 @@ LINE = ServiceLine(
     name="air",
     label="Qualité de l'air",
     fleet=(AIR_STATIONS,),
+    demo_projects=demo_projects.AIR,
     order=10,
     alert_rules=air_alert_rules,
     alert_rules_for_every_member=True,

@@ -13,6 +13,7 @@ from convergence.charging.irve.schemas import IrveKind
 from convergence.charging.irve.schemas import load_schema as irve_schema
 from convergence.charging.kinds import EventKind
 from convergence.indicators.services.charging import charging_indicators
+from convergence.lines import demo_projects
 from convergence.lines.periods import last_days
 from convergence.lines.simulated import CHARGE_POINTS
 from convergence.members.scope import MemberScope
@@ -151,6 +152,7 @@ LINE = ServiceLine(
     name=NAME,
     label="Recharge de véhicules",
     fleet=(CHARGE_POINTS,),
+    demo_projects=demo_projects.CHARGING,
     order=60,
     indicators=charging_indicators,
     page=DomainPage(

@@ -13,6 +13,7 @@ from convergence.indicators.services.lighting import (
     lighting_indicators,
     zone_energy,
 )
+from convergence.lines import demo_projects
 from convergence.lines.periods import TREND_DAYS, last_days
 from convergence.lines.simulated import LIGHTING_CABINETS
 from convergence.members.scope import MemberScope
@@ -43,6 +44,7 @@ LINE = ServiceLine(
     name="lighting",
     label="Éclairage public",
     fleet=(LIGHTING_CABINETS,),
+    demo_projects=demo_projects.LIGHTING,
     order=50,
     indicators=lighting_indicators,
     comparison=ComparisonSpec(compute_lighting_totals, zone_energy, LIGHTING_METRIC),

@@ -16,6 +16,7 @@ from convergence.indicators.services.noise import (
     noise_indicators,
 )
 from convergence.indicators.timewindows import days_between
+from convergence.lines import demo_projects
 from convergence.lines.periods import TREND_DAYS, last_days
 from convergence.lines.simulated import NOISE_SENSORS
 from convergence.members.scope import MemberScope
@@ -73,6 +74,7 @@ LINE = ServiceLine(
     name="noise",
     label="Bruit",
     fleet=(NOISE_SENSORS,),
+    demo_projects=demo_projects.NOISE,
     order=20,
     alert_rules=alert_rules,
     alert_rules_for_every_member=True,

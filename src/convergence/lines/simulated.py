@@ -13,6 +13,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from convergence.lines.charging_demo import ensure_stations
+from convergence.lines.water_demo import ensure_flood_watch
 from convergence.servicelines import DemoDeviceModel, FleetContribution
 from convergence.simulation import meters, sensors
 from convergence.simulation.sensors import SeriesContext
@@ -109,6 +111,7 @@ NOISE_SENSORS = FleetContribution(
     network="lorawan",
     roadside=True,
     sites_per_commune=8,
+    falls_silent=True,
 )
 
 
@@ -172,6 +175,7 @@ WATER_SENSORS = FleetContribution(
     network="lorawan",
     decimals={"water_level": 3},
     communes=SEINE_COMMUNES,
+    setup=ensure_flood_watch,
 )
 
 
@@ -242,4 +246,6 @@ CHARGE_POINTS = FleetContribution(
     project="Bornes de recharge publiques",
     decimals=METER_DECIMALS,
     meter=True,
+    ocpp=True,
+    setup=ensure_stations,
 )

@@ -18,6 +18,7 @@ from convergence.indicators.services.traffic import (
     compute_traffic,
     traffic_indicators,
 )
+from convergence.lines import demo_projects
 from convergence.lines.periods import last_days
 from convergence.lines.simulated import TRAFFIC_COUNTERS
 from convergence.members.scope import MemberScope
@@ -125,6 +126,7 @@ LINE = ServiceLine(
     name="traffic",
     label="Trafic",
     fleet=(TRAFFIC_COUNTERS,),
+    demo_projects=demo_projects.TRAFFIC,
     order=30,
     alert_rules=alert_rules,
     alert_rules_for_every_member=True,

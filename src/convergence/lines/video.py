@@ -9,11 +9,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import Connection
 
 from convergence import french_format as fr
-from convergence.demo.video import video_demo
+from convergence.lines import demo_projects
+from convergence.lines.video_demo import video_demo
 from convergence.members.scope import MemberScope
 from convergence.reports.schemas import NO_DATA, KeyFigure, ReportTable, Section
 from convergence.servicelines import (
     DashboardCard,
+    DemoDeviceModel,
+    DemoEquipment,
     EquipmentWords,
     MenuEntry,
     QuantitySpec,
@@ -97,6 +100,18 @@ def report_section(
     return Section(NAME, "Vidéoprotection", [sentence, available], [table])
 
 
+# The demo's cameras: eight per commune, around its centre, sending no readings.
+DEMO_CAMERAS = DemoEquipment(
+    kind="camera",
+    asset_kind="camera",
+    label="Caméra",
+    per_commune=8,
+    serial="DEMO-CAM",
+    model=DemoDeviceModel("Vidéo Cité", "CAM-Dôme 4K", {}, 1800, expected_period_s=0),
+    project="Vidéoprotection du centre-ville",
+    seed_offset=900_000,
+)
+
 LINE = ServiceLine(
     name=NAME,
     label="Vidéoprotection",
@@ -108,6 +123,8 @@ LINE = ServiceLine(
     report_section=report_section,
     alert_rules=default_rules,
     demo=video_demo,
+    demo_equipment=(DEMO_CAMERAS,),
+    demo_projects=demo_projects.VIDEO,
     labels={
         "video_purpose": {k.value: v for k, v in PURPOSE_LABELS.items()},
         "video_action": {k.value: v for k, v in ACTION_LABELS.items()},

@@ -16,6 +16,7 @@ from convergence.indicators.services.water import (
     water_indicators,
     worst_level_reached,
 )
+from convergence.lines import demo_projects
 from convergence.lines.periods import TREND_DAYS, last_days
 from convergence.lines.simulated import WATER_SENSORS
 from convergence.members.scope import MemberScope
@@ -92,6 +93,7 @@ LINE = ServiceLine(
     name=NAME,
     label="Eau et crues",
     fleet=(WATER_SENSORS,),
+    demo_projects=demo_projects.WATER,
     order=40,
     alert_rules=alert_rules,
     alert_rules_for_every_member=True,

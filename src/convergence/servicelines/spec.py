@@ -112,6 +112,23 @@ class DemoHook(Protocol):
     def __call__(self, conn: Connection, *, scope: MemberScope) -> None: ...
 
 
+class FleetSetupHook(Protocol):
+    """Completes the demo's registered equipment of one simulated kind: the flood rules and
+    sites of the water-level sensors, the stations of the charge points. ``assets`` are the
+    kind's planned assets (``simulation.fleet.AssetPlan``); ``member_ids`` by member key (an
+    INSEE code for a commune), ``asset_ids`` by serial number. Idempotent."""
+
+    def __call__(
+        self,
+        conn: Connection,
+        *,
+        scope: MemberScope,
+        assets: Sequence[Any],
+        member_ids: Mapping[str, int],
+        asset_ids: Mapping[str, int],
+    ) -> None: ...
+
+
 class SiteHook(Protocol):
     """The character of one simulated site (pollution, traffic volume, river…), drawn from
     ``rng`` always in the same order, so that a seed gives the same fleet."""
@@ -184,6 +201,39 @@ class FleetContribution:
     roadside: bool = False  # the demo places it beside the commune's main road
     sites_per_commune: int | None = None  # the most sites a demo commune keeps
     meter: bool = False  # an index meter: the demo back-fills old days at a coarser step
+    ocpp: bool = False  # OCPP charge points: an OCPP identity, some live over OCPP in the demo
+    falls_silent: bool = False  # the demo's story: one of them stops sending (a silence alert)
+    setup: FleetSetupHook | None = None  # completes them once registered in the demo
+
+
+@dataclass(frozen=True, slots=True)
+class DemoEquipment:
+    """Equipment the line adds to every demo commune beside the simulated fleet (cameras,
+    which send no readings): ``per_commune`` assets placed around the commune's centre,
+    named « <label> <k> (<commune>) », serials ``<serial>-<INSEE>-<k>``, tagged ``kind``,
+    of the device model ``model``, run by the commune's operating project ``project``."""
+
+    kind: str  # its key in the demo's catalogue and its assets' tag (``camera``)
+    asset_kind: str
+    label: str
+    per_commune: int
+    serial: str  # the prefix of its serial numbers (``DEMO-CAM``)
+    model: DemoDeviceModel
+    project: str
+    seed_offset: int  # added to k for the draw of each unit's installation date
+
+
+@dataclass(frozen=True, slots=True)
+class DemoProject:
+    """A project of the line a demo commune plans (an idea, a plan, a procurement…), so that
+    coordination proposes joint purchases to neighbours planning the same thing."""
+
+    insee: str
+    name: str
+    status: str  # an ``InitiativeStatus``
+    starts_in_days: int  # after the demo's anchor
+    units: int
+    network: str | None = None  # a ``NetworkTechnology``
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,9 +351,13 @@ class ServiceLine:
       when a member starts using the line (its first charger, its first camera).
     - ``labels``: French words of its own closed sets, by family (``{"camera_type": {...}}``).
     - ``words``: how coordination's proposals name its equipment (``EquipmentWords``).
-    - ``demo``: adds its demonstration data.
+    - ``demo``: adds its demonstration data for a member (its video systems, its
+      maintenance contracts), after the demo's equipment and rules.
     - ``fleet``: the kinds of equipment it adds to the simulated fleet of the demo
-      (``FleetContribution``), with their device models and signals.
+      (``FleetContribution``), with their device models, signals and demo setup.
+    - ``demo_equipment``: what it adds to every demo commune beside the simulated fleet
+      (``DemoEquipment``: the cameras); ``demo_projects``: the projects demo communes plan
+      (``DemoProject``).
     - ``docs``: where its documentation is, a path from the repository root with an optional
       ``#anchor`` (``docs/service-lines.md#air``); the contract test opens it.
     """
@@ -329,6 +383,8 @@ class ServiceLine:
     words: EquipmentWords | None = None
     demo: DemoHook | None = None
     fleet: tuple[FleetContribution, ...] = ()
+    demo_equipment: tuple[DemoEquipment, ...] = ()
+    demo_projects: tuple[DemoProject, ...] = ()
     docs: str = ""
 
     def __post_init__(self) -> None:

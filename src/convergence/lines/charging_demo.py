@@ -1,4 +1,5 @@
-"""The IRVE details of the demo's charge points, so that its open-data files can be published.
+"""The charging line's demo setup: the IRVE details of the demo's charge points, so that its
+open-data files can be published (``FleetContribution.setup`` of ``CHARGE_POINTS``).
 
 Each charge point is one station of two points of charge (connectors 1 and 2, Type 2 socket,
 the charge point's power), on the street, open to all, with identifiers in the AFIREV form
@@ -9,7 +10,7 @@ details a person entered through the interface are never overwritten.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from sqlalchemy import Connection, select
 
@@ -25,9 +26,8 @@ from convergence.charging.irve.models import (
 from convergence.charging.schemas import ConnectorSetup, StationSetup
 from convergence.charging.service import configure_station
 from convergence.charging.tables import charge_points
-from convergence.demo.catalogue import SimKind
 from convergence.members.scope import MemberScope
-from convergence.simulation.fleet import AssetPlan, FleetPlan
+from convergence.simulation.fleet import AssetPlan
 from convergence.territory.tables import communes
 
 OPERATOR = Operator(
@@ -37,18 +37,20 @@ POINTS = (1, 2)
 
 
 def ensure_stations(
-    conn: Connection, *, scope: MemberScope, plan: FleetPlan, asset_ids: Mapping[str, int]
-) -> int:
-    """Give every demo charge point without station details its station; how many were set."""
+    conn: Connection,
+    *,
+    scope: MemberScope,
+    assets: Sequence[AssetPlan],
+    member_ids: Mapping[str, int],
+    asset_ids: Mapping[str, int],
+) -> None:
+    """Give every demo charge point without station details its station."""
     rows = conn.execute(select(charge_points.c.asset_id, charge_points.c.station))
     configured = {asset_id for asset_id, station in rows if station}
     names = {r.insee: r.name for r in conn.execute(select(communes.c.insee, communes.c.name))}
-    chargers = [a for a in plan.assets if a.sim_kind == SimKind.charge_point]
-    todo = [a for a in chargers if asset_ids[a.serial] not in configured]
-    for asset in todo:
+    for asset in [a for a in assets if asset_ids[a.serial] not in configured]:
         setup = station_setup(asset, names[asset.commune_insee])
         configure_station(conn, scope=scope, asset_id=asset_ids[asset.serial], setup=setup)
-    return len(todo)
 
 
 def station_setup(asset: AssetPlan, commune_name: str) -> StationSetup:
