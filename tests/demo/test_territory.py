@@ -6,6 +6,7 @@ from collections import Counter
 
 from sqlalchemy import func, select
 
+from convergence.alerts.tables import alert_rules
 from convergence.coordination.tables import proposal_members, proposals
 from convergence.db.types import utcnow
 from convergence.demo.build import Demo
@@ -18,6 +19,8 @@ from convergence.members.tables import members, users
 from convergence.members.tokens import use_token
 from convergence.registry.tables import assets, device_models, initiatives
 from convergence.territory.geometry import resolve_communes
+from convergence.video import queries as video_queries
+from convergence.video.requisitions import list_requisitions
 
 
 def test_members_are_the_operator_two_departements_an_epci_and_ten_communes(built: Demo) -> None:
@@ -131,3 +134,21 @@ def test_the_demo_has_maintenance_contracts_open_closed_and_late_tickets(built: 
     assert contracts
     assert {"open", "closed"} <= {t.status.value for t in found}
     assert any(t.penalty_cents > 0 for t in found)
+
+
+def test_the_demo_has_the_video_systems_of_its_first_two_communes(built: Demo) -> None:
+    with built.engine.connect() as conn:
+        systems = video_queries.list_systems(conn, scope=command_line_scope())
+        cameras = video_queries.list_cameras(conn, scope=command_line_scope())
+        open_ones = list_requisitions(conn, scope=command_line_scope(), open_only=True)
+    assert len(systems) == 2
+    assert len([c for c in cameras if c.system_id is not None]) == 8
+    assert [r.procedure_number for r in open_ones] == ["DEMO-2026-000123"]
+
+
+def test_each_water_level_sensor_has_its_flood_rule(built: Demo) -> None:
+    water = [a for a in built.fleet.plan.assets if a.sim_kind == "water_sensor"]
+    with built.engine.connect() as conn:
+        names = set(conn.execute(select(alert_rules.c.name)).scalars())
+    assert water
+    assert {f"Crue : vigilance — {a.name}" for a in water} <= names

@@ -171,9 +171,6 @@ def setup_rules(
     with engine.begin() as conn:
         setup_kinds(conn, scope=scope, fleet=fleet, member_ids=member_ids)
         alerting.ensure_alert_rules(conn, scope=scope, plan=fleet.plan, member_ids=member_ids)
-        for line in service_lines():  # the lines that bring their own demo data
-            if line.demo is not None:
-                line.demo(conn, scope=scope)
         return projects.propose_partnerships(conn, scope=scope, settings=settings)
 
 
@@ -195,7 +192,8 @@ def _evaluate_schedule(engine: Engine, now: datetime) -> int:
 
 
 def setup_line_demos(engine: Engine, member_ids: dict[str, int]) -> None:
-    """Each service line's demonstration data (maintenance contracts, tickets…), per member."""
+    """Each service line's demonstration data (``ServiceLine.demo``: video systems,
+    maintenance contracts…), member by member, each with its own scope."""
     for line in service_lines():
         if line.demo is None:
             continue

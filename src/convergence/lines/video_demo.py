@@ -1,8 +1,8 @@
 """Demo data of video protection: a system per demo commune, its cameras, a requisition.
 
-The video line's demo hook: idempotent (a member that already has its demo system is left
-alone). Each system covers a square around a point inside the commune; one camera stands
-outside it, so the overview shows a camera to check.
+The video line's demo hook, called for each demo member with its scope: idempotent (a member
+that already has its demo system is left alone). Each system covers a square around a point
+inside the commune; one camera stands outside it, so the overview shows a camera to check.
 """
 
 from __future__ import annotations
@@ -42,7 +42,8 @@ def _square(lon: float, lat: float) -> dict[str, object]:
 
 
 def video_demo(conn: Connection, *, scope: MemberScope) -> None:
-    """Systems, cameras and one requisition for the first demo communes."""
+    """The member's system, its cameras and (for the first) a requisition, when it is one of
+    the first demo communes."""
     communes = conn.execute(
         select(members.c.id, members.c.name, members.c.insee)
         .where(members.c.kind == MemberKind.commune.value)
@@ -50,7 +51,7 @@ def video_demo(conn: Connection, *, scope: MemberScope) -> None:
         .limit(COMMUNES)
     ).all()
     for index, commune in enumerate(communes):
-        if _has_demo_system(conn, commune.id):
+        if commune.id != scope.member_id or _has_demo_system(conn, commune.id):
             continue
         _commune_demo(conn, scope, commune.id, commune.name, commune.insee, first=index == 0)
 
