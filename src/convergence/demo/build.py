@@ -162,15 +162,27 @@ def setup_kinds(
             )
 
 
+def setup_line_demos(conn: Connection, member_ids: dict[str, int]) -> None:
+    """Each service line's demonstration data (``ServiceLine.demo``: video systems,
+    maintenance contracts…), member by member, each with its own scope."""
+    for line in service_lines():
+        if line.demo is None:
+            continue
+        for member_id in member_ids.values():
+            scope = MemberScope(member_id=member_id, actor=DEMO_ACTOR, role=Role.member_admin)
+            line.demo(conn, scope=scope)
+
+
 def setup_rules(
     engine: Engine, fleet: RegisteredFleet, member_ids: dict[str, int], settings: Settings
 ) -> int:
-    """The lines' setup of their equipment, alert rules and partnership proposals (their
-    count)."""
+    """The lines' setup of their equipment, alert rules, the lines' demonstration data, then
+    partnership proposals (their count), which see all of it."""
     scope: MemberScope = command_line_scope(DEMO_ACTOR)
     with engine.begin() as conn:
         setup_kinds(conn, scope=scope, fleet=fleet, member_ids=member_ids)
         alerting.ensure_alert_rules(conn, scope=scope, plan=fleet.plan, member_ids=member_ids)
+        setup_line_demos(conn, member_ids)
         return projects.propose_partnerships(conn, scope=scope, settings=settings)
 
 
@@ -189,18 +201,6 @@ def _evaluate_schedule(engine: Engine, now: datetime) -> int:
     """The scheduled alert rules (silence) once, as the running demo will every minute."""
     with engine.begin() as conn:
         return len(evaluate_schedule(conn, now=now).fired)
-
-
-def setup_line_demos(engine: Engine, member_ids: dict[str, int]) -> None:
-    """Each service line's demonstration data (``ServiceLine.demo``: video systems,
-    maintenance contracts…), member by member, each with its own scope."""
-    for line in service_lines():
-        if line.demo is None:
-            continue
-        with engine.begin() as conn:
-            for member_id in member_ids.values():
-                scope = MemberScope(member_id=member_id, actor=DEMO_ACTOR, role=Role.member_admin)
-                line.demo(conn, scope=scope)
 
 
 def build_demo(
@@ -226,7 +226,6 @@ def build_demo(
         watch.start("équipements, projets, règles")
         fleet = setup_equipment(engine, plan, member_ids, demo_state.anchor, sink)
         proposals = setup_rules(engine, fleet, member_ids, settings)
-        setup_line_demos(engine, member_ids)
         watch.start("historique")
         sink.phase(f"Historique ({options.days} jours)", simulation.expected_rows)
         history = backfill(engine, fleet=fleet, simulation=simulation, advance=sink.advance)
