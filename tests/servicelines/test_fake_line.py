@@ -8,7 +8,7 @@ report, the labels, the quantity catalogue, the isolation walk and the contract 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,7 +17,8 @@ from sqlalchemy import Engine
 
 from convergence.db.types import utcnow
 from convergence.decoders.quantities import get_quantity
-from convergence.demo.catalogue import catalogue_models
+from convergence.demo import equipment, projects
+from convergence.demo.catalogue import COMMUNE_CODES, catalogue_models
 from convergence.indicators.timewindows import local_day_of
 from convergence.members.roles import Role
 from convergence.members.scope import command_line_scope
@@ -165,3 +166,29 @@ def test_the_line_adds_its_compost_bins_to_the_simulated_fleet() -> None:
     model = catalogue_models()["compost_bin"]
     assert (model.vendor, model.domain, model.kind) == ("Compost Connect", "compost", "compost_bin")
     assert dict(model.fields) == {"fill": "compost_fill"}
+
+
+def test_the_demo_takes_the_line_s_other_equipment_and_planned_projects() -> None:
+    plan = plan_fleet(seed=2026, scale=0.2, communes=["78646", "92012"])
+    ids = {kind: number for number, kind in enumerate(catalogue_models())}
+    found = equipment.planned_assets(plan, model_ids=ids, anchor=date(2026, 12, 1))
+    points = [(insee, a) for insee, a in found if "compost_point" in a.tags]
+    assert len(points) == 2 * len(COMMUNE_CODES)
+    insee, first = points[0]
+    assert (first.serial, first.domain, first.kind) == (
+        f"DEMO-COMPOST-{insee}-01",
+        "compost",
+        "compost_bin",
+    )
+    assert first.name.startswith("Point de collecte 1 (")
+    assert first.device_model_id == ids["compost_point"]
+    assert equipment.equipment_units(plan)[("78646", "compost")] == 2 + len(
+        [a for a in plan.assets if a.sim_kind == "compost_bin" and a.commune_insee == "78646"]
+    )
+    assert projects.running_names()["compost"] == "Collecte des biodéchets"
+    [planned] = [p for p in projects.planned_projects() if p.domain == "compost"]
+    assert (planned.insee, planned.name, planned.status) == (
+        "92012",
+        "Composteurs de quartier",
+        "planned",
+    )

@@ -33,6 +33,8 @@ from convergence.servicelines import (
     AssetKindSpec,
     DashboardCard,
     DemoDeviceModel,
+    DemoEquipment,
+    DemoProject,
     DomainPage,
     FleetContribution,
     OpenDataset,
@@ -178,11 +180,26 @@ COMPOST_BINS = FleetContribution(
 )
 
 
+# Collection points beside the simulated bins, in every demo commune, sending nothing.
+COLLECTION_POINTS = DemoEquipment(
+    kind="compost_point",
+    asset_kind="compost_bin",
+    label="Point de collecte",
+    per_commune=2,
+    serial="DEMO-COMPOST",
+    model=DemoDeviceModel("Compost Connect", "Point-Bio 1", {}, 120, expected_period_s=0),
+    project="Collecte des biodéchets",
+    seed_offset=950_000,
+)
+
+
 LINE = ServiceLine(
     name=NAME,
     label="Compostage",
     order=90,
     fleet=(COMPOST_BINS,),
+    demo_equipment=(COLLECTION_POINTS,),
+    demo_projects=(DemoProject("92012", "Composteurs de quartier", "planned", 90, 25),),
     asset_kinds=(AssetKindSpec("compost_bin", "Composteur"),),
     quantities=(
         QuantitySpec(QUANTITY, "Remplissage du composteur", "%", 0, 100, aliases=("fill_compost",)),
