@@ -107,7 +107,8 @@ class ReactorHook(Protocol):
 
 
 class DemoHook(Protocol):
-    """Adds the line's demonstration data for a member (``convergence demo``)."""
+    """Adds the line's demonstration data for a member (``convergence demo`` calls it once per
+    member, with that member's scope); idempotent."""
 
     def __call__(self, conn: Connection, *, scope: MemberScope) -> None: ...
 
@@ -179,7 +180,9 @@ class FleetContribution:
     of each series, ``signal`` makes the values, ``typical_level`` says where a stuck sensor
     freezes, ``decimals`` how each quantity is rounded (default 1). In the demo, a commune
     with such equipment runs the operating project ``project`` (« Réseau de stations de
-    qualité de l'air »), over ``network`` when its devices use one.
+    qualité de l'air »), over ``network`` when its devices use one; ``setup`` completes its
+    registered assets (flood rules, charging stations), ``ocpp`` makes them OCPP charge points
+    and ``falls_silent`` lets the demo's story silence one of them.
     """
 
     kind: str  # the simulated kind (``air_station``): a tag of its assets, unique
