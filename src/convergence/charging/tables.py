@@ -123,5 +123,8 @@ charging_commands = Table(
     Column("requested_by", String(100), nullable=False),
     Column("requested_at", UTCDateTime, nullable=False),
     Column("completed_at", UTCDateTime, nullable=True),
+    # For the worker holding the charge point's connection: the clear parameters, sealed
+    # (Fernet, ``charging.relay``), removed once the command is sent or given up.
+    Column("relay", Text, nullable=True),
     Index("ix_charging_commands_asset_requested", "asset_id", "requested_at"),
 )
