@@ -20,6 +20,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 from convergence.db.metadata import metadata
@@ -127,4 +128,11 @@ charging_commands = Table(
     # (Fernet, ``charging.relay``), removed once the command is sent or given up.
     Column("relay", Text, nullable=True),
     Index("ix_charging_commands_asset_requested", "asset_id", "requested_at"),
+    # Polled a few times a second by each process holding connections: only the left ones.
+    Index(
+        "ix_charging_commands_relayed",
+        "asset_id",
+        sqlite_where=text("relay IS NOT NULL"),
+        postgresql_where=text("relay IS NOT NULL"),
+    ),
 )

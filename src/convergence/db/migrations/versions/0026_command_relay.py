@@ -19,8 +19,16 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("charging_commands") as batch:
         batch.add_column(sa.Column("relay", sa.Text(), nullable=True))
+    op.create_index(
+        "ix_charging_commands_relayed",
+        "charging_commands",
+        ["asset_id"],
+        sqlite_where=sa.text("relay IS NOT NULL"),
+        postgresql_where=sa.text("relay IS NOT NULL"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_charging_commands_relayed", table_name="charging_commands")
     with op.batch_alter_table("charging_commands") as batch:
         batch.drop_column("relay")
