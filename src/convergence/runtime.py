@@ -23,6 +23,7 @@ from convergence.alerts.react import alert_stage
 from convergence.alerts.worker import AlertWorker
 from convergence.charging.config import config_from_settings as central_config
 from convergence.charging.ocpp.central import CentralSystem
+from convergence.charging.relay import derive_relay_key
 from convergence.db.engine import make_engine, writing
 from convergence.db.leases import Leadership
 from convergence.ingest.catchup import CatchUp
@@ -136,7 +137,10 @@ class Runtime:
             ),
             webhook_writer=GroupCommit(engine, pipeline=pipeline, reactors=reactors),
             central_system=CentralSystem(
-                engine=engine, config=central_config(settings), reactors=reactors
+                engine=engine,
+                config=central_config(settings),
+                reactors=reactors,
+                relay_key=derive_relay_key(settings.secret_key.get_secret_value()),
             ),
             public_gate=PublicGate.from_config(opendata_config(settings), buckets=buckets),
             page_cache=page_cache,

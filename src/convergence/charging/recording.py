@@ -251,7 +251,11 @@ def _back_online(conn: Connection, sink: Sink, seen: Mapping[ChargePointRef, dat
 def sweep_offline(
     conn: Connection, sink: Sink, *, config: CentralConfig, now: datetime
 ) -> list[int]:
-    """Charge points silent for too many heartbeat intervals go offline; their asset ids."""
+    """Charge points silent for too many heartbeat intervals go offline; their asset ids.
+
+    Every process holding connections sweeps: a charge point is reported by the one sweep
+    that turns it offline (the update is conditional), never twice.
+    """
     cp = charge_points.c
     rows = conn.execute(
         select(
@@ -266,18 +270,24 @@ def sweep_offline(
         limit = timedelta(seconds=interval * config.offline_after_intervals)
         if row.last_seen_at is not None and now - row.last_seen_at <= limit:
             continue
+        if not _turned_offline(conn, row.asset_id, now):
+            continue  # another sweep did, or the charge point was heard meanwhile
         ref = ChargePointRef(row.asset_id, row.member_id, row.ocpp_id or "")
         since = row.last_seen_at + limit if row.last_seen_at is not None else now
         events.append(connection_event(ref, ConnectionState.offline, since, "silent"))
-    silent = [e.asset_id for e in events]
-    if silent:
+    sink.add(events=events)
+    return [e.asset_id for e in events]
+
+
+def _turned_offline(conn: Connection, asset_id: int, now: datetime) -> bool:
+    cp = charge_points.c
+    return bool(
         conn.execute(
             update(charge_points)
-            .where(cp.asset_id.in_(silent))
+            .where(cp.asset_id == asset_id, cp.online == true())
             .values(online=False, connected=False, updated_at=now)
-        )
-        sink.add(events=events)
-    return silent
+        ).rowcount
+    )
 
 
 def record_data_transfer(

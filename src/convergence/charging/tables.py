@@ -20,6 +20,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 from convergence.db.metadata import metadata
@@ -123,5 +124,15 @@ charging_commands = Table(
     Column("requested_by", String(100), nullable=False),
     Column("requested_at", UTCDateTime, nullable=False),
     Column("completed_at", UTCDateTime, nullable=True),
+    # For the worker holding the charge point's connection: the clear parameters, sealed
+    # (Fernet, ``charging.relay``), removed once the command is sent or given up.
+    Column("relay", Text, nullable=True),
     Index("ix_charging_commands_asset_requested", "asset_id", "requested_at"),
+    # Polled a few times a second by each process holding connections: only the left ones.
+    Index(
+        "ix_charging_commands_relayed",
+        "asset_id",
+        sqlite_where=text("relay IS NOT NULL"),
+        postgresql_where=text("relay IS NOT NULL"),
+    ),
 )

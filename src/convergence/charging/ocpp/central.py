@@ -6,6 +6,11 @@ the connection's OCPP version, commits what they report in batches (``BatchWrite
 commit in a worker thread), and every ``presence_period_s`` writes when each charge point was
 last heard and reports those silent for too long as offline. The web layer adapts its
 WebSocket to ``OcppConnection`` and calls ``identify`` then ``serve``.
+
+A remote command asked of a process that does not hold the charge point's connection (one
+worker among several of ``convergence serve``) is relayed through the database
+(``charging.relay``): while it holds connections, each process polls every
+``RELAY_POLL_S`` for the commands left for its charge points.
 """
 
 from __future__ import annotations
@@ -13,18 +18,21 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from types import ModuleType
 from typing import Any, TypeVar
 from typing import Protocol as Interface
 
+from cryptography.fernet import Fernet
 from ocpp.exceptions import OCPPError
 from sqlalchemy import Connection, Engine
 
-from convergence.charging import commands, recording
+from convergence.charging import commands, recording, relay
 from convergence.charging.alerting import Sink
 from convergence.charging.config import CentralConfig
 from convergence.charging.credentials import basic_credentials
@@ -51,6 +59,9 @@ T = TypeVar("T")
 # Each OCPP version is a subpackage with the same modules: handlers, commands, meter.
 HANDLERS: dict[Protocol, ModuleType] = {Protocol.v16: handlers16, Protocol.v201: handlers201}
 COMMANDS: dict[Protocol, ModuleType] = {Protocol.v16: commands16, Protocol.v201: commands201}
+# How often a process holding connections looks for commands other processes left for them,
+# and how often a process that left one looks for its answer.
+RELAY_POLL_S = 0.25
 
 
 class ConnectionLost(Exception):
@@ -115,10 +126,19 @@ class CentralSystem:
     """The central system of this process."""
 
     def __init__(
-        self, *, engine: Engine, config: CentralConfig, reactors: Sequence[Reactor] = ()
+        self,
+        *,
+        engine: Engine,
+        config: CentralConfig,
+        reactors: Sequence[Reactor] = (),
+        relay_key: bytes | None = None,
     ) -> None:
-        """``reactors`` are told what each group commit stored (alert rules, tickets)."""
+        """``reactors`` are told what each group commit stored (alert rules, tickets);
+        ``relay_key`` seals relayed commands: the same in every process sharing the database."""
         self.engine = engine
+        self._relay_key = relay_key or Fernet.generate_key()
+        self._relay: asyncio.Task[None] | None = None
+        self._relaying: set[asyncio.Task[None]] = set()
         self.config = config
         self._links: dict[int, _Live] = {}
         self._seen: dict[ChargePointRef, datetime] = {}
@@ -187,6 +207,7 @@ class CentralSystem:
     ) -> None:
         """Answer the charge point until its connection closes."""
         self._start_presence()
+        self._start_relay()
         link = Link(ref, protocol, self.config, self)
         handler = HANDLERS[protocol].ChargePointHandler(
             link, _NotedConnection(connection, self, ref)
@@ -248,31 +269,120 @@ class CentralSystem:
     async def run_command(
         self, *, scope: MemberScope, asset_id: int, command: CommandName, params: CommandParams
     ) -> CommandOut:
-        """Record a command, send it if the charge point is connected here, record the answer."""
+        """Record a command, send it (or have the process holding the connection send it),
+        record the answer."""
         live = self._links.get(asset_id)
-        module = COMMANDS[live.protocol] if live else None
-        if live is not None and module is not None and command not in module.SUPPORTED:
-            raise InvalidInput(
-                f"{command} n'existe pas en {live.protocol} / not in {live.protocol}"
+        protocol = (
+            live.protocol
+            if live
+            else await self.run(
+                lambda conn: relay.connected_protocol(conn, scope=scope, asset_id=asset_id)
             )
+        )
+        if protocol is not None and command not in COMMANDS[protocol].SUPPORTED:
+            raise InvalidInput(f"{command} n'existe pas en {protocol} / not in {protocol}")
+        relayed = live is None and protocol is not None
         prepared = await self.run(
-            lambda conn: commands.create_command(
+            lambda conn: self._record(
                 conn, scope=scope, asset_id=asset_id, command=command, params=params,
-                protocol=live.protocol if live else None, pepper=self.config.id_tag_pepper,
+                protocol=protocol, relayed=relayed,
             )
         )  # fmt: skip
-        if live is None or module is None:
-            return prepared.command
         command_id = prepared.command.id
-        payload = module.build_call(
+        if protocol is None:
+            return prepared.command
+        if live is None:
+            return await self._answer_of(command_id)
+        payload = COMMANDS[protocol].build_call(
             command, params, command_id=command_id, transaction_ref=prepared.transaction_ref
         )
+        return await self._send_and_complete(live, command_id, payload)
+
+    def _record(
+        self,
+        conn: Connection,
+        *,
+        scope: MemberScope,
+        asset_id: int,
+        command: CommandName,
+        params: CommandParams,
+        protocol: Protocol | None,
+        relayed: bool,
+    ) -> commands.PreparedCommand:
+        prepared = commands.create_command(
+            conn, scope=scope, asset_id=asset_id, command=command, params=params,
+            protocol=protocol, pepper=self.config.id_tag_pepper,
+        )  # fmt: skip
+        if relayed:
+            token = relay.seal(self._relay_key, params, prepared.transaction_ref)
+            relay.leave(conn, command_id=prepared.command.id, token=token)
+        return prepared
+
+    async def _send_and_complete(self, live: _Live, command_id: int, payload: Any) -> CommandOut:
         status, response, error = await self._send(live, payload)
         return await self.run(
             lambda conn: commands.complete_command(
                 conn, command_id=command_id, status=status, response=response, error=error
             )
         )
+
+    async def _answer_of(self, command_id: int) -> CommandOut:
+        """Wait for the process holding the connection to record the answer, or give up."""
+        # The holder finds it within a poll, then waits for the charge point as we would.
+        deadline = time.monotonic() + self.config.response_timeout_s + 4 * RELAY_POLL_S + 1
+        while time.monotonic() < deadline:
+            await asyncio.sleep(RELAY_POLL_S)
+            found = await self.run(lambda conn: relay.answered(conn, command_id=command_id))
+            if found is not None:
+                return found
+        return await self.run(lambda conn: relay.give_up(conn, command_id=command_id))
+
+    # --- commands relayed from other processes -----------------------------------------------
+
+    def _start_relay(self) -> None:
+        if self._relay is None or self._relay.done():
+            self._relay = asyncio.get_running_loop().create_task(self._relay_loop())
+
+    async def _relay_loop(self) -> None:
+        """While this process holds connections, send the commands left for them."""
+        while self._links:
+            await asyncio.sleep(RELAY_POLL_S)
+            try:
+                await self.relay_waiting()
+            except Exception:  # the database may be away for a while: try again next poll
+                LOGGER.exception("relayed commands: polling failed")
+
+    async def relay_waiting(self) -> int:
+        """Claim the commands left for the charge points connected here and send each (in a
+        task of its own: a slow charge point does not hold the others up); how many."""
+        held = list(self._links)
+        found = await self.run(lambda conn: relay.waiting(conn, asset_ids=held))
+        claimed = 0
+        for left in found:
+            token = await self.run(partial(relay.claim, command_id=left.command_id))
+            if token is None:
+                continue
+            claimed += 1
+            task = asyncio.get_running_loop().create_task(self._relay_one(left, token))
+            self._relaying.add(task)
+            task.add_done_callback(self._relaying.discard)
+        return claimed
+
+    async def _relay_one(self, left: relay.Relayed, token: str) -> None:
+        live, opened = self._links.get(left.asset_id), relay.open_sealed(self._relay_key, token)
+        if live is None or opened is None:
+            error = "connexion perdue / connection lost" if opened else "clé de relais différente"
+            await self.run(
+                lambda conn: commands.complete_command(
+                    conn, command_id=left.command_id, status=CommandStatus.error, error=error
+                )
+            )
+            return
+        payload = COMMANDS[live.protocol].build_call(
+            CommandName(left.command), opened.params, command_id=left.command_id,
+            transaction_ref=opened.transaction_ref,
+        )  # fmt: skip
+        await self._send_and_complete(live, left.command_id, payload)
 
     async def _send(
         self, live: _Live, payload: Any
