@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 
 from convergence.indicators.comparison import Peers, PerInhabitant, Rank, TerritoryLevel
 from convergence.indicators.regulations.noise import NoiseSource
-from convergence.indicators.results import Completeness, Measure
+from convergence.indicators.results import Completeness, Measure, Unit
 from convergence.indicators.timewindows import local_day_of
 from convergence.paris_time import PARIS
 
@@ -208,6 +208,11 @@ class MeasureOut(BaseModel):
     publishable: bool
 
 
+# The text of each unit: reading ``.value`` of an enum member is slow, and the daily
+# indicators hold one measure per pollutant, day and station.
+UNIT_TEXT: dict[Unit, str] = {unit: unit.value for unit in Unit}
+
+
 def completeness_out(done: Completeness) -> CompletenessOut:
     return CompletenessOut(
         present=done.present,
@@ -223,7 +228,7 @@ def measure_out(measure: Measure) -> MeasureOut:
     """The API form of a pure function's measure."""
     return MeasureOut(
         value=measure.value,
-        unit=measure.unit.value,
+        unit=UNIT_TEXT[measure.unit],
         rule=measure.rule,
         completeness=completeness_out(measure.completeness),
         publishable=measure.publishable,

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from typing import Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -104,8 +105,12 @@ def local_wall_time(day: date, hour: int, tz: ZoneInfo = PARIS) -> datetime:
     return wall.astimezone(UTC)
 
 
+@lru_cache(maxsize=4096)
 def local_day_window(day: date, tz: ZoneInfo = PARIS) -> TimeWindow:
-    """UTC window of a local calendar day, from local midnight to the next local midnight."""
+    """UTC window of a local calendar day, from local midnight to the next local midnight.
+
+    Remembered (a window is immutable): the indicators ask for the same days for every station.
+    """
     return TimeWindow(local_wall_time(day, 0, tz), local_wall_time(day, 24, tz))
 
 
@@ -116,7 +121,13 @@ def hours_in_local_day(day: date, tz: ZoneInfo = PARIS) -> int:
 
 def local_day_of(instant: datetime, tz: ZoneInfo = PARIS) -> date:
     """Local calendar day an instant falls in."""
-    return as_utc(instant).astimezone(tz).date()
+    return _local_day_of_utc(as_utc(instant), tz)
+
+
+@lru_cache(maxsize=65536)
+def _local_day_of_utc(instant: datetime, tz: ZoneInfo) -> date:
+    # Every station has a value at the same hours: each hour is converted once.
+    return instant.astimezone(tz).date()
 
 
 def group_by_local_day(samples: Iterable[S], tz: ZoneInfo = PARIS) -> dict[date, list[S]]:

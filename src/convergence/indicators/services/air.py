@@ -22,7 +22,11 @@ from convergence.indicators.air import (
     eaqi_index,
     station_atmo_like_index,
 )
-from convergence.indicators.air_exceedances import ThresholdAssessment, assess_thresholds
+from convergence.indicators.air_exceedances import (
+    PeriodSeries,
+    ThresholdAssessment,
+    assess_series,
+)
 from convergence.indicators.queries import Site, domain_sites, hourly_of, series_of
 from convergence.indicators.regulations.air import (
     ARRETE_ATMO_2020,
@@ -110,11 +114,13 @@ def _exceedances(
     hourly: dict[Pollutant, list[HourlySample]], window: TimeWindow
 ) -> tuple[tuple[str, ThresholdAssessment], ...]:
     """Every threshold of the three tables for the pollutants the station measures."""
+    series = {p: PeriodSeries(samples, window) for p, samples in sorted(hourly.items())}
     return tuple(
-        (table, assessment)
+        (table, assess_series(threshold, values))
         for table, thresholds in THRESHOLD_TABLES.items()
-        for pollutant, samples in sorted(hourly.items())
-        for assessment in assess_thresholds(pollutant, samples, thresholds, window=window)
+        for pollutant, values in series.items()
+        for threshold in thresholds
+        if threshold.pollutant is pollutant
     )
 
 
