@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from functools import lru_cache
+from operator import attrgetter
 from typing import Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -20,6 +21,7 @@ from convergence.errors import InvalidInput
 from convergence.paris_time import PARIS
 
 HOUR = timedelta(hours=1)
+_HOUR_START = attrgetter("hour_start")
 
 
 class NoisePeriod(StrEnum):
@@ -135,12 +137,13 @@ def group_by_local_day(samples: Iterable[S], tz: ZoneInfo = PARIS) -> dict[date,
     groups: dict[date, list[S]] = defaultdict(list)
     for sample in samples:
         groups[local_day_of(sample.hour_start, tz)].append(sample)
-    return {day: sorted(groups[day], key=lambda s: s.hour_start) for day in sorted(groups)}
+    return {day: sorted(groups[day], key=_HOUR_START) for day in sorted(groups)}
 
 
 def in_window(samples: Iterable[S], window: TimeWindow) -> list[S]:
     """Samples whose hour start lies in the window, in time order."""
-    return sorted((s for s in samples if window.contains(s.hour_start)), key=lambda s: s.hour_start)
+    start, end = window.start_utc, window.end_utc
+    return sorted((s for s in samples if start <= as_utc(s.hour_start) < end), key=_HOUR_START)
 
 
 def noise_period_window(day: date, period: NoisePeriod, tz: ZoneInfo = PARIS) -> TimeWindow:
