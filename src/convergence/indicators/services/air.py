@@ -44,13 +44,14 @@ from convergence.indicators.result_schemas import (
     AtmoLikeIndexOut,
     EaqiBandOut,
     EaqiOut,
-    SubIndexOut,
     ThresholdOut,
 )
 from convergence.indicators.results import Completeness, Measure, Unit
 from convergence.indicators.schemas import (
     IndicatorQuery,
+    completeness_fields,
     completeness_out,
+    measure_fields,
     measure_out,
     period_out,
 )
@@ -212,33 +213,36 @@ def _eaqi_out(result: EaqiIndex) -> EaqiOut:
 
 
 def index_out(index: AtmoLikeIndex) -> AtmoLikeIndexOut:
-    """The API form of a daily ATMO-type index."""
-    return AtmoLikeIndexOut(
-        day=index.day,
-        code=index.index.code,
-        label=index.index.label,
-        colour=index.index.colour,
-        status=index.status,
-        dominant=list(index.dominant),
-        missing=list(index.missing),
-        measured=list(index.measured),
-        not_measured=list(index.not_measured),
-        lacking=list(index.lacking),
-        sub_indices=[
-            SubIndexOut(
-                pollutant=s.pollutant,
-                statistic=s.statistic,
-                concentration=measure_out(s.concentration),
-                class_code=None if s.index is None else s.index.code,
-                class_label=None if s.index is None else s.index.label,
-            )
-            for s in index.sub_indices
-        ],
-        completeness=completeness_out(index.completeness),
-        unit=index.unit.value,
-        rule=index.rule,
-        label_fr=index.label_fr,
-        official=index.official,
+    """The API form of a daily ATMO-type index (validated as one document: it is built for
+    every station and day)."""
+    return AtmoLikeIndexOut.model_validate(
+        {
+            "day": index.day,
+            "code": index.index.code,
+            "label": index.index.label,
+            "colour": index.index.colour,
+            "status": index.status,
+            "dominant": index.dominant,
+            "missing": index.missing,
+            "measured": index.measured,
+            "not_measured": index.not_measured,
+            "lacking": index.lacking,
+            "sub_indices": [
+                {
+                    "pollutant": s.pollutant,
+                    "statistic": s.statistic,
+                    "concentration": measure_fields(s.concentration),
+                    "class_code": None if s.index is None else s.index.code,
+                    "class_label": None if s.index is None else s.index.label,
+                }
+                for s in index.sub_indices
+            ],
+            "completeness": completeness_fields(index.completeness),
+            "unit": index.unit.value,
+            "rule": index.rule,
+            "label_fr": index.label_fr,
+            "official": index.official,
+        }
     )
 
 
