@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from convergence.indicators.air_exceedances import (
     assess_threshold,
     assess_thresholds,
@@ -148,3 +151,37 @@ def test_annual_mean_against_the_2008_and_2030_no2_limits() -> None:
     verdicts = {r.threshold.value: r.exceeded for r in yearly}
     assert verdicts == {40: False, 20: True, 10: True}
     assert all(r.statistic.unit is Unit.MICROGRAM_PER_M3 for r in yearly)
+
+
+def running_means_by_definition(samples: list[HourlySample]) -> list[HourlySample]:
+    """Each hour from the first to 7 h after the last: the mean of the values of the 8 hours
+    ending with it, from the last one backwards, when at least 6 are present."""
+    by_hour = {s.hour_start: s.value for s in samples}
+    if not by_hour:
+        return []
+    means, hour = [], min(by_hour)
+    while hour <= max(by_hour) + 7 * timedelta(hours=1):
+        window = [
+            by_hour[h] for h in (hour - i * timedelta(hours=1) for i in range(8)) if h in by_hour
+        ]
+        if len(window) >= 6:
+            means.append(HourlySample(hour, sum(window) / len(window)))
+        hour += timedelta(hours=1)
+    return means
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    values=st.lists(st.none() | st.floats(0, 500, allow_nan=False), max_size=72),
+    gaps=st.lists(st.integers(0, 71), max_size=6),
+)
+def test_running_8h_means_are_those_of_the_definition_to_the_last_bit(
+    values: list[float | None], gaps: list[int]
+) -> None:
+    start = datetime(2026, 3, 28, 20, tzinfo=UTC)  # across the spring clock change
+    samples = [
+        HourlySample(start + timedelta(hours=h), v)
+        for h, v in enumerate(values)
+        if v is not None and h not in gaps
+    ]
+    assert running_8h_means(samples) == running_means_by_definition(samples)

@@ -12,6 +12,8 @@ from sqlalchemy import Engine, func, select
 from convergence.errors import InvalidInput
 from convergence.members.scope import command_line_scope
 from convergence.registry import csv_io
+from convergence.registry.queries import iter_assets
+from convergence.registry.schemas import AssetFilters
 from convergence.registry.tables import assets
 from convergence.territory.geometry import commune_centroid
 from tests.support import Territory
@@ -98,15 +100,33 @@ def test_an_unknown_column_is_named_with_the_expected_ones(
 def test_an_export_imports_back_identically(engine: Engine, territory: Territory) -> None:
     assert run_import(engine, territory, HEADER + "".join(versailles_rows(50))).ok
     with engine.connect() as conn:
-        from convergence.registry.queries import iter_assets
-        from convergence.registry.schemas import AssetFilters
-
         exported = csv_io.export_assets(
             iter_assets(conn, scope=command_line_scope(), filters=AssetFilters())
         )
     with engine.begin() as conn:
         conn.execute(assets.delete())
     assert run_import(engine, territory, exported).imported == 50
+
+
+def test_the_export_from_sql_rows_is_the_text_of_the_export_from_models(
+    engine: Engine, territory: Territory
+) -> None:
+    """Dates, decimals, empty cells, tags and formula-like names: the same text either way."""
+    lon, lat = commune_centroid("78646")
+    text = (
+        "name,kind,domain,status,lon,lat,serial,installed_on,cost_eur,tags\n"
+        f'"=HYPERLINK(""https://evil"")",sensor,air,active,{lon},{lat},SN-1,2024-03-01,'
+        "1234.5,-moins|@arobase\n"
+        "Armoire,lighting_cabinet,lighting,planned,,,,,,\n"
+    )
+    assert run_import(engine, territory, text).ok
+    scope, filters = command_line_scope(), AssetFilters()
+    with engine.connect() as conn:
+        from_models = csv_io.export_assets(iter_assets(conn, scope=scope, filters=filters))
+        from_rows = csv_io.export_selection(conn, scope=scope, filters=filters)
+    assert "'=HYPERLINK" in from_rows
+    assert "2024-03-01,1234.50,-moins|@arobase" in from_rows.replace("'", "")
+    assert from_rows == from_models
 
 
 cells = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12)

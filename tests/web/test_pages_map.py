@@ -103,3 +103,13 @@ def test_a_configured_tile_server_is_passed_to_the_map(
     settings.tile_url = "https://tuiles.example.fr/{z}/{x}/{y}.png"  # the app holds this object
     log_in_as(client, territory.versailles, Role.viewer)
     assert 'data-tiles="https://tuiles.example.fr/{z}/{x}/{y}.png"' in client.get("/carte").text
+
+
+def test_a_name_with_quotes_and_backslashes_reads_back_from_the_layer(
+    client: TestClient, territory: Territory
+) -> None:
+    name = 'Capteur "gare" \\ quai\tnord'
+    add_asset(client, territory.versailles, name)
+    log_in_as(client, territory.versailles, Role.viewer)
+    layer = client.get("/carte/equipements.geojson").json()
+    assert [f["properties"]["name"] for f in layer["features"]] == [name]

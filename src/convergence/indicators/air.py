@@ -40,6 +40,7 @@ from convergence.indicators.timewindows import (
 )
 from convergence.paris_time import PARIS
 
+POLLUTANTS = tuple(Pollutant)  # iterating an enum class is slow; the indices do it a lot
 # Directive 2008/50/EC annex XI A: a 24-h value needs 75 % of its hourly values (18 of 24).
 DAILY_REQUIRED_RATIO = 0.75
 
@@ -92,7 +93,7 @@ class AtmoLikeIndex:
     @property
     def not_measured(self) -> tuple[Pollutant, ...]:
         """Pollutants of annex I no station of the zone is equipped to measure."""
-        return tuple(p for p in Pollutant if p not in self.measured)
+        return tuple(p for p in POLLUTANTS if p not in self.measured)
 
     @property
     def lacking(self) -> tuple[Pollutant, ...]:
@@ -180,10 +181,11 @@ def index_from_sub_indices(
     lower bound. With no complete pollutant the index is ``indisponible`` (code 0, as in the
     AASQA feeds).
     """
-    equipped = tuple(p for p in Pollutant if p in set(measured))
+    measured = set(measured)
+    equipped = tuple(p for p in POLLUTANTS if p in measured)
     classed = [s for s in subs if s.index is not None and s.pollutant in equipped]
     classed_pollutants = {s.pollutant for s in classed}
-    missing = tuple(p for p in Pollutant if p not in classed_pollutants)
+    missing = tuple(p for p in POLLUTANTS if p not in classed_pollutants)
     completeness = Completeness(len(classed), len(equipped), 1.0, "polluants mesurés")
     if not classed:
         unavailable = atmo_class(0)
@@ -221,7 +223,7 @@ def station_atmo_like_index(
     """
     subs = [
         sub_index_of(pollutant, daily_statistic(pollutant, hourly.get(pollutant, ()), day, tz))
-        for pollutant in Pollutant
+        for pollutant in POLLUTANTS
     ]
     equipped = hourly.keys() if measured is None else measured
     return index_from_sub_indices(day, zone, subs, measured=tuple(equipped))
@@ -257,7 +259,7 @@ def commune_atmo_like_index(stations: Sequence[AtmoLikeIndex], *, zone: str) -> 
             best_by_pollutant[sub.pollutant] = (
                 sub if held is None else max(held, sub, key=_severity)
             )
-    subs = [best_by_pollutant[p] for p in Pollutant if p in best_by_pollutant]
+    subs = [best_by_pollutant[p] for p in POLLUTANTS if p in best_by_pollutant]
     measured = {p for station in stations for p in station.measured}
     return index_from_sub_indices(days.pop(), zone, subs, measured=measured)
 

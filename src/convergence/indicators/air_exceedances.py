@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from convergence.indicators.regulations.air import (
@@ -66,18 +67,23 @@ def daily_means(samples: Sequence[HourlySample], tz: ZoneInfo = PARIS) -> dict[d
 
 
 def running_8h_means(samples: Sequence[HourlySample]) -> list[HourlySample]:
-    """Running 8-h means stamped with their last hour, valid with 6 of 8 hourly values."""
-    by_hour = {s.hour_start: s.value for s in samples}
-    if not by_hour:
+    """Running 8-h means stamped with their last hour, valid with 6 of 8 hourly values.
+
+    Hours are counted from the first one as integers (no date arithmetic per value); each
+    window sums its values from its last hour backwards.
+    """
+    if not samples:
         return []
-    first, last = min(by_hour), max(by_hour) + 7 * HOUR
+    first = min(s.hour_start for s in samples)
+    by_hour = {round((s.hour_start - first) / HOUR): s.value for s in samples}
+    values: list[float | None] = [None] * (max(by_hour) + 8)
+    for offset, value in by_hour.items():
+        values[offset] = value
     means = []
-    hour = first
-    while hour <= last:
-        window = [by_hour[h] for h in (hour - i * HOUR for i in range(8)) if h in by_hour]
+    for end in range(len(values)):
+        window = [v for v in reversed(values[max(0, end - 7) : end + 1]) if v is not None]
         if len(window) >= EIGHT_HOUR_MIN_VALUES:
-            means.append(HourlySample(hour, sum(window) / len(window)))
-        hour += HOUR
+            means.append(HourlySample(first + end * HOUR, sum(window) / len(window)))
     return means
 
 
@@ -132,32 +138,58 @@ def _hours(samples: Sequence[HourlySample], window: TimeWindow) -> Completeness:
 _Stat = tuple[float | None, Completeness]
 
 
-def _hour_count(t: AirThreshold, s: Sequence[HourlySample], w: TimeWindow, tz: ZoneInfo) -> _Stat:
-    return hourly_exceedances(s, t.value), _hours(s, w)
+class PeriodSeries:
+    """The hourly values of a period, with the daily statistics computed once.
+
+    Several thresholds of the three tables rest on the same daily means or daily maximum 8-h
+    means: each is derived once per pollutant and station, not once per threshold.
+    """
+
+    def __init__(
+        self, hourly: Sequence[HourlySample], window: TimeWindow, tz: ZoneInfo = PARIS
+    ) -> None:
+        self.samples = in_window(hourly, window)
+        self.window = window
+        self.tz = tz
+
+    @cached_property
+    def hours(self) -> Completeness:
+        return _hours(self.samples, self.window)
+
+    @cached_property
+    def daily_means(self) -> dict[date, Measure]:
+        return daily_means(self.samples, self.tz)
+
+    @cached_property
+    def daily_max_8h_means(self) -> dict[date, Measure]:
+        return daily_max_8h_means(self.samples, self.tz)
 
 
-def _episodes(t: AirThreshold, s: Sequence[HourlySample], w: TimeWindow, tz: ZoneInfo) -> _Stat:
-    return consecutive_episodes(s, t.value), _hours(s, w)
+def _hour_count(t: AirThreshold, s: PeriodSeries) -> _Stat:
+    return hourly_exceedances(s.samples, t.value), s.hours
 
 
-def _day_count(t: AirThreshold, s: Sequence[HourlySample], w: TimeWindow, tz: ZoneInfo) -> _Stat:
-    days = daily_means(s, tz)
-    return _count_days(days, t.value), _valid_days(days, w, tz)
+def _episodes(t: AirThreshold, s: PeriodSeries) -> _Stat:
+    return consecutive_episodes(s.samples, t.value), s.hours
 
 
-def _dm8_count(t: AirThreshold, s: Sequence[HourlySample], w: TimeWindow, tz: ZoneInfo) -> _Stat:
-    wanted = set(local_days_in(w, tz))
-    days = {d: m for d, m in daily_max_8h_means(s, tz).items() if d in wanted}
-    return _count_days(days, t.value), _valid_days(days, w, tz)
+def _day_count(t: AirThreshold, s: PeriodSeries) -> _Stat:
+    return _count_days(s.daily_means, t.value), _valid_days(s.daily_means, s.window, s.tz)
 
 
-def _mean(t: AirThreshold, s: Sequence[HourlySample], w: TimeWindow, tz: ZoneInfo) -> _Stat:
-    mean = sum(x.value for x in s) / len(s) if s else None
-    return mean, _hours(s, w)
+def _dm8_count(t: AirThreshold, s: PeriodSeries) -> _Stat:
+    wanted = set(local_days_in(s.window, s.tz))
+    days = {d: m for d, m in s.daily_max_8h_means.items() if d in wanted}
+    return _count_days(days, t.value), _valid_days(days, s.window, s.tz)
 
 
-def _peak(t: AirThreshold, s: Sequence[HourlySample], w: TimeWindow, tz: ZoneInfo) -> _Stat:
-    return o3_peak_season_mean(s, w, tz)
+def _mean(t: AirThreshold, s: PeriodSeries) -> _Stat:
+    mean = sum(x.value for x in s.samples) / len(s.samples) if s.samples else None
+    return mean, s.hours
+
+
+def _peak(t: AirThreshold, s: PeriodSeries) -> _Stat:
+    return _peak_season_mean(s.daily_max_8h_means, s.window, s.tz)
 
 
 def o3_peak_season_mean(
@@ -168,8 +200,14 @@ def o3_peak_season_mean(
     Six consecutive calendar months of the window are tried; the value is the highest
     six-month mean of the valid daily maxima, its completeness the valid days of those months.
     """
+    return _peak_season_mean(daily_max_8h_means(samples, tz), window, tz)
+
+
+def _peak_season_mean(
+    daily_max_8h: dict[date, Measure], window: TimeWindow, tz: ZoneInfo
+) -> tuple[float | None, Completeness]:
     months: dict[tuple[int, int], list[float]] = defaultdict(list)
-    for day, measure in daily_max_8h_means(samples, tz).items():
+    for day, measure in daily_max_8h.items():
         if measure.completeness.complete and measure.value is not None:
             months[(day.year, day.month)].append(measure.value)
     days_in_month: dict[tuple[int, int], int] = defaultdict(int)
@@ -187,9 +225,7 @@ def o3_peak_season_mean(
     return best
 
 
-_ASSESSORS: dict[
-    Averaging, Callable[[AirThreshold, Sequence[HourlySample], TimeWindow, ZoneInfo], _Stat]
-] = {
+_ASSESSORS: dict[Averaging, Callable[[AirThreshold, PeriodSeries], _Stat]] = {
     Averaging.HOUR: _hour_count,
     Averaging.THREE_CONSECUTIVE_HOURS: _episodes,
     Averaging.DAY: _day_count,
@@ -225,8 +261,12 @@ def assess_threshold(
     the allowance of the threshold per calendar year; means (year, O3 peak season) are in
     µg/m³. The citation of the threshold is the rule of the result.
     """
-    samples = in_window(hourly, window)
-    value, completeness = _ASSESSORS[threshold.averaging](threshold, samples, window, tz)
+    return assess_series(threshold, PeriodSeries(hourly, window, tz))
+
+
+def assess_series(threshold: AirThreshold, series: PeriodSeries) -> ThresholdAssessment:
+    """Check one threshold against the values of a period already gathered."""
+    value, completeness = _ASSESSORS[threshold.averaging](threshold, series)
     is_mean = threshold.averaging in _PERIOD_STATISTICS
     unit = Unit.MICROGRAM_PER_M3 if is_mean else Unit.COUNT
     measure = Measure(value, unit, threshold.citation.text, completeness)
@@ -244,8 +284,5 @@ def assess_thresholds(
     tz: ZoneInfo = PARIS,
 ) -> tuple[ThresholdAssessment, ...]:
     """Check every threshold of a table (EU_2008_50, WHO_2021, ...) that concerns a pollutant."""
-    return tuple(
-        assess_threshold(t, hourly, window=window, tz=tz)
-        for t in thresholds
-        if t.pollutant is pollutant
-    )
+    series = PeriodSeries(hourly, window, tz)
+    return tuple(assess_series(t, series) for t in thresholds if t.pollutant is pollutant)

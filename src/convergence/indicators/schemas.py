@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from convergence.indicators.comparison import Peers, PerInhabitant, Rank, TerritoryLevel
 from convergence.indicators.regulations.noise import NoiseSource
-from convergence.indicators.results import Completeness, Measure
+from convergence.indicators.results import Completeness, Measure, Unit
 from convergence.indicators.timewindows import local_day_of
 from convergence.paris_time import PARIS
 
@@ -208,26 +208,42 @@ class MeasureOut(BaseModel):
     publishable: bool
 
 
+# The text of each unit: reading ``.value`` of an enum member is slow, and the daily
+# indicators hold one measure per pollutant, day and station.
+UNIT_TEXT: dict[Unit, str] = {unit: unit.value for unit in Unit}
+
+
 def completeness_out(done: Completeness) -> CompletenessOut:
-    return CompletenessOut(
-        present=done.present,
-        expected=done.expected,
-        ratio=round(done.ratio, 6),
-        required_ratio=done.required_ratio,
-        complete=done.complete,
-        basis=done.basis,
-    )
+    return CompletenessOut.model_validate(completeness_fields(done))
+
+
+def completeness_fields(done: Completeness) -> dict[str, Any]:
+    """The fields of ``CompletenessOut``, for an output validated in one call."""
+    return {
+        "present": done.present,
+        "expected": done.expected,
+        "ratio": round(done.ratio, 6),
+        "required_ratio": done.required_ratio,
+        "complete": done.complete,
+        "basis": done.basis,
+    }
 
 
 def measure_out(measure: Measure) -> MeasureOut:
     """The API form of a pure function's measure."""
-    return MeasureOut(
-        value=measure.value,
-        unit=measure.unit.value,
-        rule=measure.rule,
-        completeness=completeness_out(measure.completeness),
-        publishable=measure.publishable,
-    )
+    return MeasureOut.model_validate(measure_fields(measure))
+
+
+def measure_fields(measure: Measure) -> dict[str, Any]:
+    """The fields of ``MeasureOut``: thousands of measures validate faster as one document
+    than as one model each."""
+    return {
+        "value": measure.value,
+        "unit": UNIT_TEXT[measure.unit],
+        "rule": measure.rule,
+        "completeness": completeness_fields(measure.completeness),
+        "publishable": measure.publishable,
+    }
 
 
 def optional_measure(measure: Measure | None) -> MeasureOut | None:

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from functools import lru_cache
+from operator import attrgetter
 from typing import Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -19,6 +21,7 @@ from convergence.errors import InvalidInput
 from convergence.paris_time import PARIS
 
 HOUR = timedelta(hours=1)
+_HOUR_START = attrgetter("hour_start")
 
 
 class NoisePeriod(StrEnum):
@@ -104,8 +107,12 @@ def local_wall_time(day: date, hour: int, tz: ZoneInfo = PARIS) -> datetime:
     return wall.astimezone(UTC)
 
 
+@lru_cache(maxsize=4096)
 def local_day_window(day: date, tz: ZoneInfo = PARIS) -> TimeWindow:
-    """UTC window of a local calendar day, from local midnight to the next local midnight."""
+    """UTC window of a local calendar day, from local midnight to the next local midnight.
+
+    Remembered (a window is immutable): the indicators ask for the same days for every station.
+    """
     return TimeWindow(local_wall_time(day, 0, tz), local_wall_time(day, 24, tz))
 
 
@@ -116,7 +123,13 @@ def hours_in_local_day(day: date, tz: ZoneInfo = PARIS) -> int:
 
 def local_day_of(instant: datetime, tz: ZoneInfo = PARIS) -> date:
     """Local calendar day an instant falls in."""
-    return as_utc(instant).astimezone(tz).date()
+    return _local_day_of_utc(as_utc(instant), tz)
+
+
+@lru_cache(maxsize=65536)
+def _local_day_of_utc(instant: datetime, tz: ZoneInfo) -> date:
+    # Every station has a value at the same hours: each hour is converted once.
+    return instant.astimezone(tz).date()
 
 
 def group_by_local_day(samples: Iterable[S], tz: ZoneInfo = PARIS) -> dict[date, list[S]]:
@@ -124,12 +137,13 @@ def group_by_local_day(samples: Iterable[S], tz: ZoneInfo = PARIS) -> dict[date,
     groups: dict[date, list[S]] = defaultdict(list)
     for sample in samples:
         groups[local_day_of(sample.hour_start, tz)].append(sample)
-    return {day: sorted(groups[day], key=lambda s: s.hour_start) for day in sorted(groups)}
+    return {day: sorted(groups[day], key=_HOUR_START) for day in sorted(groups)}
 
 
 def in_window(samples: Iterable[S], window: TimeWindow) -> list[S]:
     """Samples whose hour start lies in the window, in time order."""
-    return sorted((s for s in samples if window.contains(s.hour_start)), key=lambda s: s.hour_start)
+    start, end = window.start_utc, window.end_utc
+    return sorted((s for s in samples if start <= as_utc(s.hour_start) < end), key=_HOUR_START)
 
 
 def noise_period_window(day: date, period: NoisePeriod, tz: ZoneInfo = PARIS) -> TimeWindow:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Row, Select, func, or_, select
@@ -49,6 +50,14 @@ def iter_assets(conn: Connection, *, scope: MemberScope, filters: AssetSelection
     """Every asset matching the filters, without paging (exports)."""
     rows = conn.execute(_filtered_assets(scope, filters).order_by(assets.c.id))
     return [asset_out(r) for r in rows]
+
+
+def export_rows(
+    conn: Connection, *, scope: MemberScope, filters: AssetSelection, columns: Sequence[str]
+) -> list[Row[Any]]:
+    """Only ``columns`` of the matching assets, as rows straight from SQL (large exports)."""
+    query = _filtered_assets(scope, filters).with_only_columns(*(assets.c[c] for c in columns))
+    return list(conn.execute(query.order_by(assets.c.id)))
 
 
 def select_assets(*, scope: MemberScope, filters: AssetSelection) -> Select[Any]:

@@ -22,7 +22,11 @@ from convergence.indicators.air import (
     eaqi_index,
     station_atmo_like_index,
 )
-from convergence.indicators.air_exceedances import ThresholdAssessment, assess_thresholds
+from convergence.indicators.air_exceedances import (
+    PeriodSeries,
+    ThresholdAssessment,
+    assess_series,
+)
 from convergence.indicators.queries import Site, domain_sites, hourly_of, series_of
 from convergence.indicators.regulations.air import (
     ARRETE_ATMO_2020,
@@ -40,13 +44,14 @@ from convergence.indicators.result_schemas import (
     AtmoLikeIndexOut,
     EaqiBandOut,
     EaqiOut,
-    SubIndexOut,
     ThresholdOut,
 )
 from convergence.indicators.results import Completeness, Measure, Unit
 from convergence.indicators.schemas import (
     IndicatorQuery,
+    completeness_fields,
     completeness_out,
+    measure_fields,
     measure_out,
     period_out,
 )
@@ -110,11 +115,13 @@ def _exceedances(
     hourly: dict[Pollutant, list[HourlySample]], window: TimeWindow
 ) -> tuple[tuple[str, ThresholdAssessment], ...]:
     """Every threshold of the three tables for the pollutants the station measures."""
+    series = {p: PeriodSeries(samples, window) for p, samples in sorted(hourly.items())}
     return tuple(
-        (table, assessment)
+        (table, assess_series(threshold, values))
         for table, thresholds in THRESHOLD_TABLES.items()
-        for pollutant, samples in sorted(hourly.items())
-        for assessment in assess_thresholds(pollutant, samples, thresholds, window=window)
+        for pollutant, values in series.items()
+        for threshold in thresholds
+        if threshold.pollutant is pollutant
     )
 
 
@@ -206,33 +213,36 @@ def _eaqi_out(result: EaqiIndex) -> EaqiOut:
 
 
 def index_out(index: AtmoLikeIndex) -> AtmoLikeIndexOut:
-    """The API form of a daily ATMO-type index."""
-    return AtmoLikeIndexOut(
-        day=index.day,
-        code=index.index.code,
-        label=index.index.label,
-        colour=index.index.colour,
-        status=index.status,
-        dominant=list(index.dominant),
-        missing=list(index.missing),
-        measured=list(index.measured),
-        not_measured=list(index.not_measured),
-        lacking=list(index.lacking),
-        sub_indices=[
-            SubIndexOut(
-                pollutant=s.pollutant,
-                statistic=s.statistic,
-                concentration=measure_out(s.concentration),
-                class_code=None if s.index is None else s.index.code,
-                class_label=None if s.index is None else s.index.label,
-            )
-            for s in index.sub_indices
-        ],
-        completeness=completeness_out(index.completeness),
-        unit=index.unit.value,
-        rule=index.rule,
-        label_fr=index.label_fr,
-        official=index.official,
+    """The API form of a daily ATMO-type index (validated as one document: it is built for
+    every station and day)."""
+    return AtmoLikeIndexOut.model_validate(
+        {
+            "day": index.day,
+            "code": index.index.code,
+            "label": index.index.label,
+            "colour": index.index.colour,
+            "status": index.status,
+            "dominant": index.dominant,
+            "missing": index.missing,
+            "measured": index.measured,
+            "not_measured": index.not_measured,
+            "lacking": index.lacking,
+            "sub_indices": [
+                {
+                    "pollutant": s.pollutant,
+                    "statistic": s.statistic,
+                    "concentration": measure_fields(s.concentration),
+                    "class_code": None if s.index is None else s.index.code,
+                    "class_label": None if s.index is None else s.index.label,
+                }
+                for s in index.sub_indices
+            ],
+            "completeness": completeness_fields(index.completeness),
+            "unit": index.unit.value,
+            "rule": index.rule,
+            "label_fr": index.label_fr,
+            "official": index.official,
+        }
     )
 
 

@@ -52,9 +52,9 @@ def create_asset(data: AssetCreate, runtime: RuntimeDep, scope: ReadScope) -> As
 def export_assets(engine: EngineDep, scope: ReadScope, filters: FiltersDep) -> Response:
     """The filtered equipment as CSV, in the import format."""
     with engine.connect() as conn:
-        items = queries.iter_assets(conn, scope=scope, filters=filters)
+        text = csv_io.export_selection(conn, scope=scope, filters=filters)
     return Response(
-        csv_io.export_assets(items),
+        text,
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="equipements.csv"'},
     )
