@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -118,3 +119,18 @@ def registering(engine: Engine) -> Iterator[tuple[Connection, tuple[RegistryList
             yield conn, runtime.registry_listeners
     finally:
         runtime.close()
+
+
+def another_writer_may_write(engine: Engine) -> bool:
+    """Another writer, on SQLite: takes the write lock without waiting, or fails."""
+    if engine.dialect.name != "sqlite":
+        return True
+    other = sqlite3.connect(str(engine.url.database), timeout=0, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        other.close()
+    return True

@@ -7,7 +7,6 @@ memory each cost the sandbox its whole budget.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -39,7 +38,7 @@ from convergence.registry.tables import assets
 from convergence.web.deps import runtime_of
 from tests.ingest.conftest import device_model, register
 from tests.ingest.payloads import as_bytes, chirpstack_up
-from tests.support import Territory
+from tests.support import Territory, another_writer_may_write
 
 CODECS_DIR = Path(__file__).parents[1] / "decoders" / "codecs"
 PROBE_EUI = "70B3D57BA0000F01"
@@ -67,26 +66,14 @@ class WriteLockProbe:
         )
 
     def decode(self, frame: Frame) -> DecodeResult:
-        self.seen.append((self._connections_held(), self._may_write(), self._healthz()))
+        self.seen.append(
+            (self._connections_held(), another_writer_may_write(self.engine), self._healthz())
+        )
         return decoded({"temperature": 21.5})
 
     def _connections_held(self) -> int:
         checkedout = getattr(self.engine.pool, "checkedout", None)
         return int(checkedout()) if callable(checkedout) else 0
-
-    def _may_write(self) -> bool:
-        """Another writer, on SQLite: takes the write lock without waiting, or fails."""
-        if self.engine.dialect.name != "sqlite":
-            return True
-        other = sqlite3.connect(str(self.engine.url.database), timeout=0, isolation_level=None)
-        try:
-            other.execute("BEGIN IMMEDIATE")
-            other.execute("ROLLBACK")
-        except sqlite3.OperationalError:
-            return False
-        finally:
-            other.close()
-        return True
 
     def _healthz(self) -> int:
         return self.client.get("/healthz").status_code

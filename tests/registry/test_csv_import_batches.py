@@ -7,7 +7,6 @@ transaction: a 400,000-row import held /healthz and every writer for 22.5 s.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 
@@ -23,7 +22,7 @@ from convergence.registry import csv_io
 from convergence.registry.tables import assets
 from tests.ingest.conftest import make_client, register
 from tests.registry.test_csv_import import HEADER, count_assets, versailles_rows
-from tests.support import Territory
+from tests.support import Territory, another_writer_may_write
 from tests.web.pages_support import log_in_as
 from tests.web.test_pages_import import upload
 
@@ -39,21 +38,6 @@ def _begin(engine: Engine) -> Callable[[], AbstractContextManager[Connection]]:
             yield conn
 
     return begin
-
-
-def _may_write(engine: Engine) -> bool:
-    """Another writer, on SQLite: takes the write lock without waiting, or fails."""
-    if engine.dialect.name != "sqlite":
-        return True
-    other = sqlite3.connect(str(engine.url.database), timeout=0, isolation_level=None)
-    try:
-        other.execute("BEGIN IMMEDIATE")
-        other.execute("ROLLBACK")
-    except sqlite3.OperationalError:
-        return False
-    finally:
-        other.close()
-    return True
 
 
 def _import(
@@ -82,7 +66,9 @@ def test_between_two_batches_others_write_and_read(
         if done and done % LIMITS.batch_rows == 0 and total == 1_000:
             with engine.connect() as conn:
                 written = conn.execute(select(func.count()).select_from(assets)).scalar_one()
-            seen.append((written, _may_write(engine), client.get("/healthz").status_code))
+            seen.append(
+                (written, another_writer_may_write(engine), client.get("/healthz").status_code)
+            )
 
     report = _import(engine, territory, HEADER + "".join(versailles_rows(1_000)), between_batches)
     assert (report.ok, report.imported) == (True, 1_000)
