@@ -14,7 +14,8 @@ from sqlalchemy import Engine, event, func, select
 from convergence.ingest.decoding import Codecs
 from convergence.ingest.envelope import Envelope, Source
 from convergence.ingest.groupcommit import GroupCommit
-from convergence.ingest.pipeline import Outcome, Pipeline
+from convergence.ingest.outcomes import Outcome
+from convergence.ingest.pipeline import Pipeline
 from convergence.timeseries.tables import readings
 from tests.ingest.conftest import Sensors
 from tests.support import Territory

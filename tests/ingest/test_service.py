@@ -11,7 +11,8 @@ from sqlalchemy import Engine, func, select
 
 from convergence.ingest.decoding import Codecs
 from convergence.ingest.envelope import Envelope, Source
-from convergence.ingest.pipeline import BatchResult, Pipeline
+from convergence.ingest.outcomes import BatchResult
+from convergence.ingest.pipeline import Pipeline
 from convergence.ingest.service import ingest
 from convergence.timeseries.tables import readings
 from tests.ingest.conftest import Sensors

@@ -26,7 +26,8 @@ from sqlalchemy import Engine
 
 from convergence.errors import ConvergenceError
 from convergence.ingest.envelope import Envelope
-from convergence.ingest.pipeline import Outcome, Pipeline
+from convergence.ingest.outcomes import Outcome
+from convergence.ingest.pipeline import Pipeline
 from convergence.ingest.service import commit_batch, ingest
 from convergence.timeseries.committed import Reactor, notify
 

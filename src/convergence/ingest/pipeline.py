@@ -12,13 +12,12 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine
 
 from convergence.db.types import utcnow
-from convergence.decoders.normalise import Normalisation, NormalisedReading, validate_reading
+from convergence.decoders.normalise import Normalisation, validate_reading
 from convergence.decoders.sdk import Decoder, Frame
 from convergence.ingest import deadletters
 from convergence.ingest.columns import Checker, ReadingColumns, too_old
@@ -38,11 +37,12 @@ from convergence.ingest.envelope import UNKNOWN_DEVICE, Envelope, Refusal, Refus
 from convergence.ingest.lorawan import parse_chirpstack, parse_tts
 from convergence.ingest.messages import Message
 from convergence.ingest.native import parse_native
+from convergence.ingest.outcomes import BatchResult, Outcome, Rejection
+from convergence.ingest.prepared import Pending, Prepared, Work
 from convergence.ingest.sanitize import clean_json, clean_text
 from convergence.ingest.suspensions import suspended_refusal
 from convergence.quality.qualify import qualify
 from convergence.timeseries.bulk import ReadingRow
-from convergence.timeseries.committed import Committed
 from convergence.timeseries.store import (
     NewEvent,
     NewReading,
@@ -59,97 +59,6 @@ UNLIMITED = 10**9
 _NATIVE = frozenset({Source.http, Source.mqtt})
 # A second reading at the same time with another value: kept as a dead letter, never dropped.
 CONFLICTING_DUPLICATE = "conflicting_duplicate"
-
-
-@dataclass(frozen=True, slots=True)
-class Rejection:
-    """A refusal as the sender is told about it: where, why, and the dead letter keeping it."""
-
-    index: str | None
-    device_ref: str | None
-    stage: Stage
-    code: str
-    reason: str
-    dead_letter_id: int | None  # None: over the dead-letter quota, counted and not kept
-
-
-@dataclass(slots=True)
-class Outcome:
-    """What became of one envelope."""
-
-    messages: int = 0
-    stored: int = 0
-    duplicates: int = 0
-    events: int = 0
-    set_aside: int = 0  # stored, but flagged suspect or invalid (kept out of the figures)
-    rejections: list[Rejection] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class BatchResult:
-    """The outcome of each envelope, the valid rows and the events inserted (for the react
-    stage)."""
-
-    outcomes: list[Outcome]
-    inserted: list[ReadingRow] = field(default_factory=list)
-    new_events: list[NewEvent] = field(default_factory=list)
-
-    @property
-    def committed(self) -> Committed:
-        """What the batch inserted, for the reactors once it is committed."""
-        return Committed(readings=self.inserted, events=self.new_events)
-
-
-@dataclass(slots=True)
-class _Work:
-    """One message on its way through the stages."""
-
-    slot: int
-    envelope: Envelope
-    message: Message
-    position: int = 0  # among the items of its envelope: dead letters keep the items' order
-    device: Device | None = None
-    refusal: Refusal | None = None
-    partial: list[Refusal] = field(default_factory=list)
-    candidates: list[NormalisedReading] = field(default_factory=list)
-    readings: list[NewReading] = field(default_factory=list)
-    events: list[NewEvent] = field(default_factory=list)
-
-    @property
-    def alive(self) -> bool:
-        return self.refusal is None
-
-
-# A reading on its way to its series: (asset, member, quantity, unit, UTC ts, value, slot,
-# where it came from — a message, or a row of a columns batch — to refuse it at the store).
-_Pending = tuple[int, int, str, str, datetime, float, int, "_Work | tuple[ReadingColumns, int]"]
-
-
-@dataclass(slots=True)
-class Prepared:
-    """A batch decoded and validated, waiting for its write transaction."""
-
-    outcomes: list[Outcome]
-    works: list[_Work]
-    pending: list[_Pending]
-    replaying: bool = False
-
-    def copy(self) -> Prepared:
-        """A copy the store may change (it adds refusals), keeping this one for a retry."""
-        works = {id(w): replace(w, partial=list(w.partial)) for w in self.works}
-        # Rows of a columns batch point at their batch, which the store does not change.
-        pending = [
-            (*item[:7], works[id(item[7])]) if isinstance(item[7], _Work) else item
-            for item in self.pending
-        ]
-        outcomes = [replace(o, rejections=list(o.rejections)) for o in self.outcomes]
-        return Prepared(outcomes, list(works.values()), pending, self.replaying)
-
-    def only(self, slot: int) -> Prepared:
-        """The part of one envelope (its outcome stays at ``slot``), to store it on its own."""
-        works = [w for w in self.works if w.slot == slot]
-        pending = [item for item in self.pending if item[6] == slot]
-        return Prepared(self.outcomes, works, pending, self.replaying)
 
 
 class Pipeline:
@@ -183,7 +92,7 @@ class Pipeline:
         the codecs run with no transaction open, so that no lock waits on a codec.
         """
         outcomes = [Outcome() for _ in envelopes]
-        works: list[_Work] = []
+        works: list[Work] = []
         lanes: list[ReadingColumns] = []
         for slot, env in enumerate(envelopes):
             received, columns = self._receive(slot, env, replaying=replaying)
@@ -221,17 +130,17 @@ class Pipeline:
 
     def _receive(
         self, slot: int, envelope: Envelope, *, replaying: bool
-    ) -> tuple[list[_Work], ReadingColumns | None]:
+    ) -> tuple[list[Work], ReadingColumns | None]:
         try:
             if envelope.source in _NATIVE:
                 columns, messages = self._parse_native(slot, envelope, replaying=replaying)
-                works = [_Work(slot, envelope, m, p, refusal=m.refusal) for p, m in messages]
+                works = [Work(slot, envelope, m, p, refusal=m.refusal) for p, m in messages]
                 return works, columns
             parsed = self._parse(envelope)
         except Refused as refused:
             message = Message(envelope.device_ref, envelope.received_at, refusal=refused.refusal)
             parsed = [message]
-        return [_Work(slot, envelope, m, p, refusal=m.refusal) for p, m in enumerate(parsed)], None
+        return [Work(slot, envelope, m, p, refusal=m.refusal) for p, m in enumerate(parsed)], None
 
     def _parse_native(
         self, slot: int, envelope: Envelope, *, replaying: bool
@@ -251,7 +160,7 @@ class Pipeline:
         return [Message(envelope.device_ref, envelope.received_at)]
 
     def _resolve(
-        self, conn: Connection, works: list[_Work], lanes: list[ReadingColumns]
+        self, conn: Connection, works: list[Work], lanes: list[ReadingColumns]
     ) -> dict[tuple[int | None, str], Device]:
         live = [w for w in works if w.alive]
         keys = {(w.envelope.member_id, w.message.device_ref) for w in live if w.message.device_ref}
@@ -269,8 +178,8 @@ class Pipeline:
         columns: ReadingColumns,
         devices: dict[tuple[int | None, str], Device],
         checker: Checker,
-        works: list[_Work],
-    ) -> list[_Pending]:
+        works: list[Work],
+    ) -> list[Pending]:
         """The readings of a columns batch ready for their series; refused rows become works."""
         member_id, slot = columns.envelope.member_id, columns.slot
         by_ref = {ref: devices.get((member_id, clean_text(ref))) for ref in set(columns.devices)}
@@ -284,7 +193,7 @@ class Pipeline:
                 works.append(_refused_row(columns, row, refusal))
             else:
                 known.append(row)
-        pending: list[_Pending] = []
+        pending: list[Pending] = []
         times = columns.times
         for checked in checker.check(columns, iter(known)):
             if len(checked) == 2:
@@ -310,8 +219,8 @@ class Pipeline:
             )
         return pending
 
-    def _decode(self, works: list[_Work]) -> None:
-        by_decoder: dict[int, tuple[Decoder, list[_Work]]] = {}
+    def _decode(self, works: list[Work]) -> None:
+        by_decoder: dict[int, tuple[Decoder, list[Work]]] = {}
         for work in (w for w in works if w.alive):
             try:
                 self._decode_one(work, by_decoder)
@@ -320,7 +229,7 @@ class Pipeline:
         for decoder, batch in by_decoder.values():
             self._decode_with(decoder, batch)
 
-    def _decode_with(self, decoder: Decoder, batch: list[_Work]) -> None:
+    def _decode_with(self, decoder: Decoder, batch: list[Work]) -> None:
         """Decode in growing runs, so that a codec failing again and again is suspended
         before the rest of the batch pays for it (``suspensions.py``)."""
         suspensions, codec = self.codecs.suspensions, decoder.manifest.id
@@ -342,7 +251,7 @@ class Pipeline:
                     work.refusal = refused.refusal
             start, size = start + size, size * 2
 
-    def _decode_one(self, work: _Work, by_decoder: dict[int, tuple[Decoder, list[_Work]]]) -> None:
+    def _decode_one(self, work: Work, by_decoder: dict[int, tuple[Decoder, list[Work]]]) -> None:
         uplink, device = work.message.uplink, work.device
         assert device is not None
         for reading in work.message.readings:
@@ -358,7 +267,7 @@ class Pipeline:
         decoder = self.codecs.decoder(device.codec, uplink.hints)
         by_decoder.setdefault(id(decoder), (decoder, []))[1].append(work)
 
-    def _validate(self, works: list[_Work], checker: Checker) -> None:
+    def _validate(self, works: list[Work], checker: Checker) -> None:
         now = checker.now
         for work in (w for w in works if w.alive):
             assert work.device is not None
@@ -383,8 +292,8 @@ class Pipeline:
     def _store(
         self,
         conn: Connection,
-        works: list[_Work],
-        pending: list[_Pending],
+        works: list[Work],
+        pending: list[Pending],
         outcomes: list[Outcome],
     ) -> tuple[list[ReadingRow], list[NewEvent]]:
         wanted: dict[tuple[int, str], SeriesKey] = {}
@@ -393,7 +302,7 @@ class Pipeline:
                 wanted[(asset_id, quantity)] = SeriesKey(asset_id, member_id, quantity, unit)
         refs = ensure_series(conn, wanted.values())
         rows: list[ReadingRow] = []
-        senders: list[_Pending] = []  # who sent each row
+        senders: list[Pending] = []  # who sent each row
         owner: dict[tuple[int, datetime], int] = {}
         for item in pending:
             asset_id, _, quantity, unit, ts, value, slot, origin = item
@@ -423,7 +332,7 @@ class Pipeline:
         return stored.valid, self._store_events(conn, live, outcomes)
 
     def _store_events(
-        self, conn: Connection, live: list[_Work], outcomes: list[Outcome]
+        self, conn: Connection, live: list[Work], outcomes: list[Outcome]
     ) -> list[NewEvent]:
         owner = {(e.asset_id, e.kind, e.ts): (w.slot, e) for w in live for e in w.events}
         new: list[NewEvent] = []
@@ -434,7 +343,7 @@ class Pipeline:
         return new
 
     def _dead_letters(
-        self, conn: Connection, works: list[_Work], outcomes: list[Outcome], *, replaying: bool
+        self, conn: Connection, works: list[Work], outcomes: list[Outcome], *, replaying: bool
     ) -> None:
         for work in sorted(works, key=lambda w: (w.slot, w.position)):
             refusals = ([work.refusal] if work.refusal else []) + work.partial
@@ -465,9 +374,9 @@ class Pipeline:
 
 def _refuse_conflicts(
     conn: Connection,
-    works: list[_Work],
+    works: list[Work],
     rows: list[ReadingRow],
-    senders: list[_Pending],
+    senders: list[Pending],
     inserted: set[tuple[int, datetime]],
     outcomes: list[Outcome],
 ) -> None:
@@ -495,17 +404,15 @@ def _refuse_conflicts(
         _refuse(works, origin, Refusal(Stage.store, CONFLICTING_DUPLICATE, reason))
 
 
-def _refuse(
-    works: list[_Work], origin: _Work | tuple[ReadingColumns, int], refusal: Refusal
-) -> None:
+def _refuse(works: list[Work], origin: Work | tuple[ReadingColumns, int], refusal: Refusal) -> None:
     """Refuse one reading: beside its work's stored values, or as a refused row of its own."""
-    if isinstance(origin, _Work):
+    if isinstance(origin, Work):
         origin.partial.append(refusal)
     else:
         works.append(_refused_row(*origin, refusal))
 
 
-def _collect(work: _Work, normalisation: Normalisation) -> None:
+def _collect(work: Work, normalisation: Normalisation) -> None:
     work.candidates += normalisation.readings
     work.candidates += radio_readings(work.message, normalisation.readings)
     if normalisation.problems:
@@ -528,14 +435,14 @@ def _collect(work: _Work, normalisation: Normalisation) -> None:
         )
 
 
-def _pending(work: _Work) -> list[_Pending]:
+def _pending(work: Work) -> list[Pending]:
     return [
         (r.asset_id, r.member_id, r.quantity, r.unit, r.ts, r.value, work.slot, work)
         for r in work.readings
     ]
 
 
-def _refused_row(columns: ReadingColumns, row: int, refusal: Refusal) -> _Work:
+def _refused_row(columns: ReadingColumns, row: int, refusal: Refusal) -> Work:
     """A row of a columns batch refused on its own, as the message it was sent as."""
     message = Message(
         columns.devices[row],
@@ -543,7 +450,7 @@ def _refused_row(columns: ReadingColumns, row: int, refusal: Refusal) -> _Work:
         item=columns.kept(row),
         index=columns.labels[row],
     )
-    return _Work(columns.slot, columns.envelope, message, columns.positions[row], refusal=refusal)
+    return Work(columns.slot, columns.envelope, message, columns.positions[row], refusal=refusal)
 
 
 def _unknown_device(ref: str | None) -> str:
@@ -562,5 +469,5 @@ def _combined(refusals: list[Refusal]) -> Refusal:
     return Refusal(first.stage, first.code, " | ".join(dict.fromkeys(r.reason for r in refusals)))
 
 
-def _metadata(work: _Work) -> dict[str, object]:
+def _metadata(work: Work) -> dict[str, object]:
     return {**work.envelope.metadata, **work.message.metadata}

@@ -11,7 +11,8 @@ from sqlalchemy import ColumnElement, Connection, Engine, Row, and_, or_, select
 
 from convergence.ingest import deadletters
 from convergence.ingest.envelope import UNKNOWN_DEVICE, Envelope, Source, Status
-from convergence.ingest.pipeline import Pipeline, Prepared
+from convergence.ingest.pipeline import Pipeline
+from convergence.ingest.prepared import Prepared
 from convergence.ingest.queries import get_dead_letter
 from convergence.ingest.schemas import ReplayReport
 from convergence.ingest.tables import dead_letters

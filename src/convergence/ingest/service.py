@@ -19,7 +19,9 @@ from convergence.db.types import utcnow
 from convergence.errors import ConvergenceError, NotFound, PermissionDenied
 from convergence.ingest import deadletters
 from convergence.ingest.envelope import Envelope, Refusal, Source, Stage
-from convergence.ingest.pipeline import BatchResult, Outcome, Pipeline, Prepared, Rejection
+from convergence.ingest.outcomes import BatchResult, Outcome, Rejection
+from convergence.ingest.pipeline import Pipeline
+from convergence.ingest.prepared import Prepared
 from convergence.ingest.schemas import IntegrationCreate, IntegrationKind, IntegrationOut
 from convergence.ingest.tables import integrations
 from convergence.members import audit

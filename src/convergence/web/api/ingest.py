@@ -27,7 +27,7 @@ from convergence.ingest.envelope import (
     Source,
     Stage,
 )
-from convergence.ingest.pipeline import Outcome
+from convergence.ingest.outcomes import Outcome
 from convergence.ingest.schemas import (
     IngestReport,
     IntegrationCreate,
