@@ -66,7 +66,8 @@ class Settings(BaseSettings):
 
     ingest_max_body_bytes: int = 5_000_000
     ingest_max_batch: int = 5_000
-    ingest_rate_per_minute: int = 600
+    # A fraction is a slower rate (0.1: one request every ten minutes, one at a time).
+    ingest_rate_per_minute: float = Field(default=600, gt=0)
     # Bounds of the dead-letter store (ingest/deadletters.py).
     dead_letter_raw_max_bytes: int = Field(default=64 * 1024, ge=1024)
     dead_letter_pending_quota: int = Field(default=10_000, ge=1)

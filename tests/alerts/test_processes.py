@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import httpx
 import pytest
@@ -45,6 +46,7 @@ from tests.support import VERSAILLES_TOWN_HALL, Territory
 VERSAILLES_SIREN = "217806462"
 GAUGE = "LIMNI-GALLY"
 TIMEOUT_S = 30.0
+T = TypeVar("T")
 
 
 def eventually(check: Callable[[], object], *, what: str, log: Path | None = None) -> None:
@@ -189,7 +191,9 @@ def test_a_faulted_charge_point_over_ocpp_opens_its_alert_and_mails_it(
         )
     subscribe(engine, territory)
     asset_id = register_charge_point(engine, territory.versailles, "CP-E2E")
-    fault = Fault(connector_id=1, error_code="GroundFailure", duration_s=7200)
+    # At 600 simulated seconds a second, a fault of a few hours would end (and its alert
+    # resolve) within seconds of real time: this one lasts beyond the test.
+    fault = Fault(connector_id=1, error_code="GroundFailure", duration_s=30 * 86_400)
     with served(engine, smtp_port, tmp_path) as url:
         charge_point = run_simulator(
             url.replace("http", "ws", 1) + "/ocpp",
@@ -197,25 +201,25 @@ def test_a_faulted_charge_point_over_ocpp_opens_its_alert_and_mails_it(
             [fault],
             version=OcppVersion.v16,
         )
-        asyncio.run(_until(charge_point, lambda: firing(engine, "Borne en défaut")))
-        [alert] = firing(engine, "Borne en défaut")
+        [alert] = asyncio.run(_until(charge_point, lambda: firing(engine, "Borne en défaut")))
         assert (alert.asset_id, alert.severity) == (asset_id, "critical")
         eventually(lambda: mailbox.messages, what="the alert e-mail")
     assert any("Borne en défaut" in subject for subject in mailbox.subjects())
 
 
-async def _until(charge_point: object, check: Callable[[], object]) -> None:
-    """Run the simulated charge point until ``check`` holds (then stop it)."""
+async def _until(charge_point: object, check: Callable[[], T]) -> T:
+    """Run the simulated charge point until ``check`` holds (then stop it); its answer."""
     task = asyncio.ensure_future(charge_point)  # type: ignore[arg-type]
     deadline = time.monotonic() + TIMEOUT_S
     try:
-        while not check():
+        while not (answer := check()):
             if task.done():
                 task.result()  # its error, if it failed
                 raise AssertionError("the charge point finished before the alert opened")
             if time.monotonic() > deadline:
                 raise AssertionError(f"no alert within {TIMEOUT_S} s")
             await asyncio.sleep(0.2)
+        return answer
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)

@@ -41,3 +41,14 @@ def test_two_workers_draw_on_one_integration_budget(tmp_path: Path) -> None:
         for limits in (first, second)
     ]
     assert sum(wait is None for wait in waits) in (120, 121)  # a minute at 2/s, one refill
+
+
+def test_a_rate_below_one_a_minute_allows_one_request_then_waits_minutes() -> None:
+    clock = Clock()
+    limiter = RateLimiter(0.1, clock=clock)  # one request every ten minutes
+    assert limiter.wait_time("token:7") is None
+    assert limiter.wait_time("token:7") == 600.0
+    clock.now += 599.0
+    assert limiter.wait_time("token:7") is not None
+    clock.now += 1.0
+    assert limiter.wait_time("token:7") is None

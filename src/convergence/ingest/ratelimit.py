@@ -131,18 +131,18 @@ def _digest(key: str) -> int:
 
 class RateLimiter:
     """Allows ``per_minute`` requests a minute per key (in this process, or in every worker
-    sharing ``buckets``)."""
+    sharing ``buckets``): a minute's worth at once, at least one."""
 
     def __init__(
         self,
-        per_minute: int,
+        per_minute: float,
         *,
         clock: Callable[[], float] = time.monotonic,
         buckets: Buckets | None = None,
         namespace: str = "token",
     ) -> None:
-        self.capacity = float(max(per_minute, 1))
-        self.refill_per_s = self.capacity / 60.0
+        self.capacity = max(float(per_minute), 1.0)
+        self.refill_per_s = per_minute / 60.0
         self._clock = clock
         self._buckets: Buckets = buckets if buckets is not None else LocalBuckets()
         self._namespace = namespace

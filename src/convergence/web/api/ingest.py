@@ -62,7 +62,7 @@ async def limited_scope(
     wait = runtime.ingest_limiter.wait_time(scope.actor)
     if wait is not None:
         raise RateLimited(
-            f"trop de requêtes / too many requests: {settings.ingest_rate_per_minute} per minute "
+            f"trop de requêtes / too many requests: {settings.ingest_rate_per_minute:g} per minute "
             f"per token; retry in {math.ceil(wait)} s or send larger batches",
             retry_after_s=math.ceil(wait),
         )
@@ -214,7 +214,7 @@ class Webhook:
             limit += f"{integration.id} (max_uplinks_per_second in its settings)"
         else:
             wait = self.runtime.ingest_limiter.wait_time(self.scope.actor)
-            limit = f"{self.settings.ingest_rate_per_minute} requests/min per token "
+            limit = f"{self.settings.ingest_rate_per_minute:g} requests/min per token "
             limit += "(bind the token to an integration to size its limit)"
         if wait is None:
             return None
