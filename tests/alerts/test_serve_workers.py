@@ -120,7 +120,7 @@ def test_two_workers_share_one_lead_and_one_budget(
         os.kill(second, signal.SIGKILL)
         until(lambda: leader(engine, other_than=(first, second)), what="a new worker leading")
         assert post_reading(url, territory) == 429
-        assert time.monotonic() - spent_at < 60 / RATE_PER_MINUTE  # else it refilled: nothing learnt
+        assert time.monotonic() - spent_at < 60 / RATE_PER_MINUTE  # else refilled: moot
     assert len(firing(engine, RULE)) == 1
     assert len(mailbox.messages) == 1
     assert _count(engine, dead_letters, reason_code=RATE_LIMITED, status="pending") == 0
