@@ -28,16 +28,21 @@ def test_readings_and_their_rollups_are_stored(built: Demo) -> None:
     assert _count(built, readings_daily) >= len(built.fleet.series) * 2
 
 
-def test_every_series_has_data_and_the_silent_sensor_stopped(built: Demo) -> None:
+def test_series_have_data_and_the_silent_sensor_stopped(built: Demo) -> None:
     silent = built.fleet.asset_ids[built.story.silent_serial]
     with built.engine.connect() as conn:
-        rows = conn.execute(select(series.c.asset_id, series.c.last_ts))
-        last = {row.asset_id: row.last_ts for row in rows}
-    assert all(ts is not None for ts in last.values())
+        rows = conn.execute(select(series.c.id, series.c.asset_id, series.c.last_ts))
+        last = {row.id: (row.asset_id, row.last_ts) for row in rows}
+    # A simulated outage lasts up to five days: in the tests' two-day history it may hide a
+    # whole series now and then — never more than a few.
+    heard = {sid: (asset, ts) for sid, (asset, ts) in last.items() if ts is not None}
+    assert len(heard) > 0.99 * len(last)
     stopped_at = built.state.anchor - timedelta(hours=6)
-    assert last[silent] < stopped_at
+    of_silent = [ts for asset, ts in last.values() if asset == silent]
+    assert of_silent
+    assert all(ts is None or ts < stopped_at for ts in of_silent)
     # Faulty sensors may be in an outage too, but they are few.
-    quiet = [asset for asset, ts in last.items() if asset != silent and ts < stopped_at]
+    quiet = [sid for sid, (asset, ts) in heard.items() if asset != silent and ts < stopped_at]
     assert len(quiet) < 0.03 * len(last)
 
 
