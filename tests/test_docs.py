@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer.main
+from typer import _click as click
+from typer.core import TyperGroup
 
 from convergence.cli.main import app
 from convergence.settings import Settings
@@ -13,18 +15,20 @@ DOCS = Path(__file__).parents[1] / "docs"
 
 
 def _command_paths(group: typer.Typer, prefix: str = "convergence") -> list[str]:
-    click_group = typer.main.get_command(group)
+    root = typer.main.get_command(group)
     paths: list[str] = []
 
-    def walk(command: object, path: str) -> None:
-        subcommands = getattr(command, "commands", None)
-        if not subcommands:
+    def walk(command: click.Command, path: str, parent: click.Context | None) -> None:
+        context = click.Context(command, info_name=command.name, parent=parent)
+        if not isinstance(command, TyperGroup):
             paths.append(path)
             return
-        for name, sub in subcommands.items():
-            walk(sub, f"{path} {name}")
+        for name in command.list_commands(context):
+            sub = command.get_command(context, name)
+            assert sub is not None, f"{path} {name} is listed but cannot be loaded"
+            walk(sub, f"{path} {name}", context)
 
-    walk(click_group, prefix)
+    walk(root, prefix, None)
     return paths
 
 

@@ -1,54 +1,94 @@
-"""The ``convergence`` command."""
+"""The ``convergence`` command.
+
+Each subcommand's module is imported when that subcommand runs, not before: loading them
+all (the web application, the OCPP central system, the PDF and camera libraries) took
+three seconds, which every ``convergence db upgrade`` or ``convergence video purge`` paid.
+``convergence --help`` still lists them all (and loads them all to say what each does).
+"""
 
 from __future__ import annotations
 
+import importlib
+from dataclasses import dataclass
+from functools import cache
+
 import typer
 
-from convergence.cli import assets, audit, db, members, serve, tokens, users
-from convergence.cli.alerts import app as alerts_app
-from convergence.cli.archive import app as archive_app
-from convergence.cli.backup import backup as backup_command
-from convergence.cli.backup import restore as restore_command
-from convergence.cli.broker import app as broker_app
-from convergence.cli.charging import app as charging_app
-from convergence.cli.coordination import app as coordination_app
-from convergence.cli.deadletters import app as deadletters_app
-from convergence.cli.decode import decode as decode_command
-from convergence.cli.demo import demo as demo_command
-from convergence.cli.ingest import app as ingest_app
-from convergence.cli.maintenance import app as maintenance_app
-from convergence.cli.opendata import app as opendata_app
-from convergence.cli.report import report as report_command
-from convergence.cli.video import app as video_app
+# Typer carries its own copy of click since 0.29: commands and contexts are of that copy.
+from typer import _click as click
+from typer.core import TyperGroup
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """Where a subcommand is defined: a ``typer.Typer`` (a group) or a function (one command)."""
+
+    module: str
+    attribute: str = "app"
+
+
+COMMANDS: dict[str, Entry] = {
+    "demo": Entry("convergence.cli.demo", "demo"),
+    "serve": Entry("convergence.cli.serve", "serve"),
+    "decode": Entry("convergence.cli.decode", "decode"),
+    "backup": Entry("convergence.cli.backup", "backup"),
+    "restore": Entry("convergence.cli.backup", "restore"),
+    "report": Entry("convergence.cli.report", "report"),
+    "db": Entry("convergence.cli.db"),
+    "members": Entry("convergence.cli.members"),
+    "users": Entry("convergence.cli.users"),
+    "tokens": Entry("convergence.cli.tokens"),
+    "assets": Entry("convergence.cli.assets"),
+    "audit": Entry("convergence.cli.audit"),
+    "ingest": Entry("convergence.cli.ingest"),
+    "broker": Entry("convergence.cli.broker"),
+    "deadletters": Entry("convergence.cli.deadletters"),
+    "coordination": Entry("convergence.cli.coordination"),
+    "alerts": Entry("convergence.cli.alerts"),
+    "charging": Entry("convergence.cli.charging"),
+    "maintenance": Entry("convergence.cli.maintenance"),
+    "opendata": Entry("convergence.cli.opendata"),
+    "archive": Entry("convergence.cli.archive"),
+    "video": Entry("convergence.cli.video"),
+}
+
+
+@cache
+def load(name: str) -> click.Command:
+    """The click command of subcommand ``name`` (its module imported now)."""
+    entry = COMMANDS[name]
+    target = getattr(importlib.import_module(entry.module), entry.attribute)
+    if isinstance(target, typer.Typer):
+        command: click.Command = typer.main.get_group(target)
+    else:
+        single = typer.Typer()
+        single.command(name)(target)
+        command = typer.main.get_command(single)
+    command.name = name
+    return command
+
+
+class LazyGroup(TyperGroup):
+    """The root command: subcommands from ``COMMANDS``, each loaded when asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return load(cmd_name) if cmd_name in COMMANDS else None
+
 
 app = typer.Typer(
     name="convergence",
-    help="Convergence — plateforme territoriale de données (territorial data platform).",
+    cls=LazyGroup,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-app.command("demo")(demo_command)
-app.command("serve")(serve.serve)
-app.command("decode")(decode_command)
-app.add_typer(db.app, name="db")
-app.add_typer(members.app, name="members")
-app.add_typer(users.app, name="users")
-app.add_typer(tokens.app, name="tokens")
-app.add_typer(assets.app, name="assets")
-app.add_typer(audit.app, name="audit")
-app.add_typer(ingest_app, name="ingest")
-app.add_typer(broker_app, name="broker")
-app.add_typer(deadletters_app, name="deadletters")
-app.add_typer(coordination_app, name="coordination")
-app.add_typer(alerts_app, name="alerts")
-app.add_typer(charging_app, name="charging")
-app.add_typer(maintenance_app, name="maintenance")
-app.add_typer(opendata_app, name="opendata")
-app.add_typer(archive_app, name="archive")
-app.add_typer(video_app, name="video")
-app.command("backup")(backup_command)
-app.command("restore")(restore_command)
-app.command("report")(report_command)
+
+
+@app.callback()
+def main() -> None:
+    """Convergence — plateforme territoriale de données (territorial data platform)."""
 
 
 def run() -> None:
