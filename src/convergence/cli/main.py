@@ -2,15 +2,16 @@
 
 Each subcommand's module is imported when that subcommand runs, not before: loading them
 all (the web application, the OCPP central system, the PDF and camera libraries) took
-three seconds, which every ``convergence db upgrade`` or ``convergence video purge`` paid.
-``convergence --help`` still lists them all (and loads them all to say what each does).
+three seconds, which every ``convergence db upgrade`` paid. The core's commands are listed
+below; a service line adds its own under the ``convergence.commands`` entry points (as it
+declares itself under ``convergence.service_lines``). ``convergence --help`` lists them all
+(and loads them all to say what each does).
 """
 
 from __future__ import annotations
 
-import importlib
-from dataclasses import dataclass
 from functools import cache
+from importlib.metadata import EntryPoint, entry_points
 
 import typer
 
@@ -18,46 +19,48 @@ import typer
 from typer import _click as click
 from typer.core import TyperGroup
 
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """Where a subcommand is defined: a ``typer.Typer`` (a group) or a function (one command)."""
-
-    module: str
-    attribute: str = "app"
+ENTRY_POINT_GROUP = "convergence.commands"
 
 
-COMMANDS: dict[str, Entry] = {
-    "demo": Entry("convergence.cli.demo", "demo"),
-    "serve": Entry("convergence.cli.serve", "serve"),
-    "decode": Entry("convergence.cli.decode", "decode"),
-    "backup": Entry("convergence.cli.backup", "backup"),
-    "restore": Entry("convergence.cli.backup", "restore"),
-    "report": Entry("convergence.cli.report", "report"),
-    "db": Entry("convergence.cli.db"),
-    "members": Entry("convergence.cli.members"),
-    "users": Entry("convergence.cli.users"),
-    "tokens": Entry("convergence.cli.tokens"),
-    "assets": Entry("convergence.cli.assets"),
-    "audit": Entry("convergence.cli.audit"),
-    "ingest": Entry("convergence.cli.ingest"),
-    "broker": Entry("convergence.cli.broker"),
-    "deadletters": Entry("convergence.cli.deadletters"),
-    "coordination": Entry("convergence.cli.coordination"),
-    "alerts": Entry("convergence.cli.alerts"),
-    "charging": Entry("convergence.cli.charging"),
-    "maintenance": Entry("convergence.cli.maintenance"),
-    "opendata": Entry("convergence.cli.opendata"),
-    "archive": Entry("convergence.cli.archive"),
-    "video": Entry("convergence.cli.video"),
+def _core(module: str, attribute: str = "app") -> EntryPoint:
+    return EntryPoint(name="", value=f"convergence.cli.{module}:{attribute}", group="")
+
+
+CORE: dict[str, EntryPoint] = {
+    "demo": _core("demo", "demo"),
+    "serve": _core("serve", "serve"),
+    "decode": _core("decode", "decode"),
+    "backup": _core("backup", "backup"),
+    "restore": _core("backup", "restore"),
+    "report": _core("report", "report"),
+    "db": _core("db"),
+    "members": _core("members"),
+    "users": _core("users"),
+    "tokens": _core("tokens"),
+    "assets": _core("assets"),
+    "audit": _core("audit"),
+    "ingest": _core("ingest"),
+    "broker": _core("broker"),
+    "deadletters": _core("deadletters"),
+    "coordination": _core("coordination"),
+    "alerts": _core("alerts"),
+    "opendata": _core("opendata"),
+    "archive": _core("archive"),
 }
 
 
 @cache
+def commands() -> dict[str, EntryPoint]:
+    """Every subcommand: the core's, then the installed lines' (by name)."""
+    added = sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda found: found.name)
+    return CORE | {found.name: found for found in added if found.name not in CORE}
+
+
+@cache
 def load(name: str) -> click.Command:
-    """The click command of subcommand ``name`` (its module imported now)."""
-    entry = COMMANDS[name]
-    target = getattr(importlib.import_module(entry.module), entry.attribute)
+    """The click command of subcommand ``name``, its module imported now: a ``typer.Typer``
+    is a group of commands, a function one command."""
+    target = commands()[name].load()
     if isinstance(target, typer.Typer):
         command: click.Command = typer.main.get_group(target)
     else:
@@ -69,13 +72,13 @@ def load(name: str) -> click.Command:
 
 
 class LazyGroup(TyperGroup):
-    """The root command: subcommands from ``COMMANDS``, each loaded when asked for."""
+    """The root command: its subcommands loaded when asked for."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return list(COMMANDS)
+        return list(commands())
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        return load(cmd_name) if cmd_name in COMMANDS else None
+        return load(cmd_name) if cmd_name in commands() else None
 
 
 app = typer.Typer(
