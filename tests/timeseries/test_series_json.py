@@ -64,6 +64,25 @@ def test_one_series_is_the_same_json_as_through_the_models(
         assert fast == model.model_dump_json().encode()
 
 
+@pytest.mark.parametrize(
+    ("resolution", "aggregation"), [c for c in CASES if c[1] is not Aggregation.sum]
+)
+def test_a_selection_of_series_is_the_same_json_as_through_the_models(
+    engine: Engine,
+    series_ids: dict[str, int],
+    resolution: Resolution | None,
+    aggregation: Aggregation,
+) -> None:
+    period = TimeRange(start=T0 + timedelta(hours=5), end=T0 + timedelta(days=3, hours=1))
+    args = {"scope": command_line_scope(), "selection": SeriesFilter(), "time_range": period}
+    with engine.connect() as conn:
+        model = selection_values(conn, resolution=resolution, aggregation=aggregation, **args)
+        fast = selection_points(conn, resolution=resolution, aggregation=aggregation, **args)
+    assert [item["series"]["id"] for item in fast] == sorted(series_ids.values())
+    assert all(item["points"] for item in fast)
+    assert dumps(fast) == b"[" + b",".join(m.model_dump_json().encode() for m in model) + b"]"
+
+
 def test_a_selection_is_the_same_json_and_refusals_are_the_same(
     engine: Engine, series_ids: dict[str, int]
 ) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, select
+from sqlalchemy import BindParameter, Connection, bindparam, select
 
 from convergence.errors import NotFound
 from convergence.members.queries import get_member
@@ -10,6 +10,19 @@ from convergence.members.roles import MemberKind, Role, ShareLevel, TokenScope
 from convergence.members.schemas import TokenOut, UserOut
 from convergence.members.scope import MemberScope
 from convergence.members.tables import member_communes, members
+
+# Built once, as every request binds a scope: SQLAlchemy builds and keys a statement made per
+# call anew, which costs more than running it.
+_MEMBER: BindParameter[int] = bindparam("member_id")
+_MEMBER_KIND = select(members.c.kind).where(members.c.id == _MEMBER)
+_COVERED_COMMUNES = select(member_communes.c.commune_insee).where(
+    member_communes.c.member_id == _MEMBER
+)
+_GRANTING_MEMBERS = select(members.c.id, members.c.share_level).where(
+    members.c.kind == MemberKind.commune.value,
+    members.c.insee.in_(_COVERED_COMMUNES),
+    members.c.id != _MEMBER,
+)
 
 
 def scope_for_user(conn: Connection, *, user: UserOut) -> MemberScope:
@@ -29,7 +42,7 @@ def scope_for_user(conn: Connection, *, user: UserOut) -> MemberScope:
 def scope_for_token(conn: Connection, *, token: TokenOut) -> MemberScope:
     """The scope of a request authenticated by an API token."""
     # Only the member's kind is needed (read per request: not its communes, as get_member does).
-    kind = conn.execute(select(members.c.kind).where(members.c.id == token.member_id)).scalar()
+    kind = conn.execute(_MEMBER_KIND, {"member_id": token.member_id}).scalar()
     if kind is None:
         raise NotFound(f"member {token.member_id} not found")
     scopes = frozenset(token.scopes)
@@ -63,16 +76,7 @@ def _granted_member_ids(
     conn: Connection, *, member_id: int
 ) -> tuple[frozenset[int], frozenset[int]]:
     """Commune members covered by ``member_id`` that share their data, by sharing level."""
-    covered = select(member_communes.c.commune_insee).where(
-        member_communes.c.member_id == member_id
-    )
-    rows = conn.execute(
-        select(members.c.id, members.c.share_level).where(
-            members.c.kind == MemberKind.commune.value,
-            members.c.insee.in_(covered),
-            members.c.id != member_id,
-        )
-    ).all()
+    rows = conn.execute(_GRANTING_MEMBERS, {"member_id": member_id}).all()
     full = frozenset(r.id for r in rows if r.share_level == ShareLevel.full.value)
     aggregates = full | frozenset(
         r.id for r in rows if r.share_level == ShareLevel.aggregates.value

@@ -38,15 +38,26 @@ from convergence.timeseries.query_schemas import (
 from convergence.timeseries.rollups import energetic_mean, hour_start, is_decibel
 
 Point = dict[str, Any]
+Rows = dict[int, list[tuple[Any, ...]]]
 _SQLITE_TIME_LENGTH = len("2026-10-01 00:00:00.000000")  # as ``UTCDateTime`` stores it
+# Rows carry the series id only when several series are read; a rollup row carries only the
+# columns its points' values need: on SQLite, building each row's Python objects is most of
+# the read's time.
 _ROLLUP = (
-    'SELECT series_id, {bucket}, "count", "sum", "min", "max", energy_sum FROM {table} '
+    'SELECT {series}{bucket}, "count"{values} FROM {table} '
     "WHERE {condition} AND {bucket} >= {mark} AND {bucket} {upper} {mark} "
-    "ORDER BY series_id, {bucket}"
+    "ORDER BY {series}{bucket}"
 )
+_VALUE_COLUMNS = {
+    Aggregation.mean: ', "sum", energy_sum',
+    Aggregation.sum: ', "sum"',
+    Aggregation.min: ', "min"',
+    Aggregation.max: ', "max"',
+    Aggregation.count: "",
+}
 _RAW = (
-    "SELECT series_id, ts, value FROM readings WHERE {condition} AND ts >= {mark} "
-    "AND ts < {mark} AND quality = 0 ORDER BY series_id, ts LIMIT {limit}"
+    "SELECT {series}ts, value FROM readings WHERE {condition} AND ts >= {mark} "
+    "AND ts < {mark} AND quality = 0 ORDER BY {series}ts LIMIT {limit}"
 )
 
 
@@ -95,10 +106,8 @@ def selection_points(
         conn, scope=scope, selection=selection, time_range=time_range, resolution=resolution
     )
     series_queries.check_units(infos, aggregation)
-    chosen, rows = _read(conn, chosen, infos, time_range, automatic=resolution is None, limit=limit)
-    by_series: dict[int, list[tuple[Any, ...]]] = {info.id: [] for info in infos}
-    for row in rows:
-        by_series[row[0]].append(row)
+    read = _Read(conn, infos, time_range, aggregation, limit)
+    chosen, by_series = read.rows(chosen, automatic=resolution is None)
     return [
         {
             "series": info.model_dump(),
@@ -110,72 +119,83 @@ def selection_points(
     ]
 
 
-def _read(
-    conn: Connection,
-    resolution: Resolution,
-    infos: Sequence[SeriesInfo],
-    time_range: TimeRange,
-    *,
-    automatic: bool,
-    limit: int,
-) -> tuple[Resolution, list[tuple[Any, ...]]]:
-    """As ``series_queries._read``: an automatic raw read that finds nothing (archived) or
-    too much falls back to hourly rollups."""
-    ids = sorted(info.id for info in infos)
-    if not ids:
-        return resolution, []
-    if resolution is not Resolution.raw:
-        return resolution, _rollup_rows(conn, resolution, ids, time_range)
-    try:
-        found = _raw_rows(conn, ids, time_range, limit)
-    except TooManyPoints:
-        if not automatic:
-            raise
-        found = []
-    if found or not automatic:
-        return resolution, found
-    return Resolution.hourly, _rollup_rows(conn, Resolution.hourly, ids, time_range)
+class _Read:
+    """The rows of the planned series over a range, by series id; each row without its
+    series id: (bucket, count, *value columns) for rollups, (time, value) for raw readings."""
 
+    def __init__(
+        self,
+        conn: Connection,
+        infos: Sequence[SeriesInfo],
+        time_range: TimeRange,
+        aggregation: Aggregation,
+        limit: int,
+    ) -> None:
+        self.conn = conn
+        self.ids = sorted(info.id for info in infos)
+        self.time_range = time_range
+        self.aggregation = aggregation
+        self.limit = limit
+        self.mark = "%s" if is_postgres(conn) else "?"
 
-def _rollup_rows(
-    conn: Connection, resolution: Resolution, ids: list[int], time_range: TimeRange
-) -> list[tuple[Any, ...]]:
-    condition, params = any_of(conn, "series_id", ids)
-    mark = "%s" if is_postgres(conn) else "?"
-    if resolution is Resolution.hourly:
-        sql = _ROLLUP.format(
-            bucket='"start"', table="readings_hourly", condition=condition, mark=mark, upper="<"
-        )
+    def rows(self, resolution: Resolution, *, automatic: bool) -> tuple[Resolution, Rows]:
+        """As ``series_queries._read``: an automatic raw read that finds nothing (archived)
+        or too much falls back to hourly rollups."""
+        if not self.ids:
+            return resolution, {}
+        if resolution is not Resolution.raw:
+            return resolution, self._rollups(resolution)
+        try:
+            found = self._raw()
+        except TooManyPoints:
+            if not automatic:
+                raise
+            found = {}
+        if any(found.values()) or not automatic:
+            return resolution, found
+        return Resolution.hourly, self._rollups(Resolution.hourly)
+
+    def _rollups(self, resolution: Resolution) -> Rows:
+        conn, time_range = self.conn, self.time_range
+        if resolution is Resolution.hourly:
+            bucket, table, upper = '"start"', "readings_hourly", "<"
+            bounds = (
+                stored_time(conn, hour_start(time_range.start)),
+                stored_time(conn, time_range.end),
+            )
+        else:
+            bucket, table, upper = '"day"', "readings_daily", "<="
+            first, last = days_of(time_range)
+            bounds = (first, last) if is_postgres(conn) else (first.isoformat(), last.isoformat())
+        values = _VALUE_COLUMNS[self.aggregation]
+        return self._fetch(_ROLLUP, bounds, bucket=bucket, table=table, upper=upper, values=values)
+
+    def _raw(self) -> Rows:
         bounds = (
-            stored_time(conn, hour_start(time_range.start)),
-            stored_time(conn, time_range.end),
+            stored_compact_time(self.conn, self.time_range.start),
+            stored_compact_time(self.conn, self.time_range.end),
         )
-    else:
-        sql = _ROLLUP.format(
-            bucket='"day"', table="readings_daily", condition=condition, mark=mark, upper="<="
-        )
-        first, last = days_of(time_range)
-        bounds = (first, last) if is_postgres(conn) else (first.isoformat(), last.isoformat())
-    return fetch_tuples(conn, sql, (*params, *bounds))
+        found = self._fetch(_RAW, bounds, limit=int(self.limit) + 1)
+        if sum(len(rows) for rows in found.values()) > self.limit:
+            raise TooManyPoints(
+                f"plus de {self.limit} mesures brutes : réduisez la période ou choisissez "
+                f"hourly/daily / more than {self.limit} raw readings: shorten the range or ask "
+                "for hourly or daily"
+            )
+        return found
 
-
-def _raw_rows(
-    conn: Connection, ids: list[int], time_range: TimeRange, limit: int
-) -> list[tuple[Any, ...]]:
-    condition, params = any_of(conn, "series_id", ids)
-    mark = "%s" if is_postgres(conn) else "?"
-    sql = _RAW.format(condition=condition, mark=mark, limit=int(limit) + 1)
-    bounds = (
-        stored_compact_time(conn, time_range.start),
-        stored_compact_time(conn, time_range.end),
-    )
-    rows = fetch_tuples(conn, sql, (*params, *bounds))
-    if len(rows) > limit:
-        raise TooManyPoints(
-            f"plus de {limit} mesures brutes : réduisez la période ou choisissez hourly/daily / "
-            f"more than {limit} raw readings: shorten the range or ask for hourly or daily"
-        )
-    return rows
+    def _fetch(self, template: str, bounds: tuple[Any, Any], **parts: Any) -> Rows:
+        several = len(self.ids) > 1
+        condition, params = any_of(self.conn, "series_id", self.ids)
+        series = "series_id, " if several else ""
+        sql = template.format(series=series, condition=condition, mark=self.mark, **parts)
+        rows = fetch_tuples(self.conn, sql, (*params, *bounds))
+        if not several:
+            return {self.ids[0]: rows}
+        by_series: Rows = {series_id: [] for series_id in self.ids}
+        for row in rows:
+            by_series[row[0]].append(row[1:])
+        return by_series
 
 
 def _points(
@@ -185,39 +205,41 @@ def _points(
         count = aggregation is Aggregation.count
         return [
             {"start": _utc(ts), "day": None, "value": 1.0 if count else value, "count": 1}
-            for _, ts, value in rows
+            for ts, value in rows
         ]
     value_of = _value_of(aggregation, decibel=decibel)
     if resolution is Resolution.hourly:
+        starts = _utc_column([row[0] for row in rows])
         return [
-            {"start": _utc(row[1]), "day": None, "value": value_of(row), "count": row[2]}
-            for row in rows
+            {"start": start, "day": None, "value": value_of(row), "count": row[1]}
+            for start, row in zip(starts, rows, strict=True)
         ]
-    days = [_day(row[1]) for row in rows]
+    days = [_day(row[0]) for row in rows]
     return [
-        {"start": day_start(day), "day": day, "value": value_of(row), "count": row[2]}
+        {"start": day_start(day), "day": day, "value": value_of(row), "count": row[1]}
         for day, row in zip(days, rows, strict=True)
     ]
 
 
 def _value_of(aggregation: Aggregation, *, decibel: bool) -> Callable[[tuple[Any, ...]], Any]:
-    """The value of a rollup row (series, bucket, count, sum, min, max, energy_sum), as
+    """The value of a rollup row (bucket, count, *``_VALUE_COLUMNS``), as
     ``buckets.point_value`` computes it."""
     if aggregation is Aggregation.count:
-        return lambda row: float(row[2])
-    if aggregation is Aggregation.min:
-        return lambda row: float(row[4])
-    if aggregation is Aggregation.max:
-        return lambda row: float(row[5])
-    if aggregation is Aggregation.sum:
-        return lambda row: float(row[3])
+        return lambda row: float(row[1])
+    if aggregation is not Aggregation.mean:
+        return lambda row: float(row[2])  # the min, max or sum column
     if decibel:
-        return lambda row: (
-            float(row[3])
-            if row[6] is None and row[2] == 1
-            else energetic_mean(None if row[6] is None else float(row[6]), int(row[2]))
-        )
-    return lambda row: float(row[3]) / row[2] if row[2] else None
+        return _energetic_value
+    return lambda row: float(row[2]) / row[1] if row[1] else None
+
+
+def _energetic_value(row: tuple[Any, ...]) -> float | None:
+    """The energetic mean of a (bucket, count, sum, energy_sum) row; a lone raw reading's
+    level is the level itself."""
+    _, count, total, energy = row
+    if energy is None:
+        return float(total) if count == 1 else None
+    return energetic_mean(energy, count)
 
 
 def _utc(value: Any) -> datetime | str:
@@ -230,6 +252,13 @@ def _utc(value: Any) -> datetime | str:
     ts = read_time(value)
     assert ts is not None
     return ts
+
+
+def _utc_column(values: list[Any]) -> list[datetime | str]:
+    """:func:`_utc` of a column of stored times, with no call per whole hour on SQLite."""
+    if values and isinstance(values[0], str):
+        return [f"{v[:10]}T{v[11:19]}Z" if v.endswith(".000000") else _utc(v) for v in values]
+    return [_utc(v) for v in values]
 
 
 def _day(value: Any) -> date:

@@ -67,7 +67,9 @@ class PageRequest:
         return base64.urlsafe_b64encode(document.encode()).decode().rstrip("=")
 
 
-def page_request(
+# ``async def``: it does no I/O, and FastAPI would run a plain ``def`` in its thread pool, a
+# hand-off that costs more than the function on every list (see ``web/deps.py``).
+async def page_request(
     request: Request,
     limit: Annotated[
         int,

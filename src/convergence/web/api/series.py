@@ -36,7 +36,9 @@ DEFAULT_SPAN = timedelta(days=1)
 EXPORT_RAW_LIMIT = 1_000_000
 
 
-def time_range(
+# Both are ``async def``: they do no I/O, and FastAPI would run a plain ``def`` in its thread
+# pool, a hand-off that costs more than the function on every read (see ``web/deps.py``).
+async def time_range(
     from_: datetime | None = Query(
         default=None,
         alias="from",
@@ -53,7 +55,7 @@ def time_range(
         raise InvalidInput(f"période invalide / invalid range: {reasons}") from None
 
 
-def series_filter(
+async def series_filter(
     asset_id: int | None = None,
     commune: str | None = Query(default=None, pattern=INSEE_PATTERN, description="INSEE code"),
     quantity: str | None = Query(default=None, max_length=64, examples=["no2", "laeq"]),
