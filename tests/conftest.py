@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher, profiles
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
@@ -21,6 +22,7 @@ from sqlalchemy.engine import make_url
 from convergence.bootstrap import prepare_database
 from convergence.db.engine import make_engine
 from convergence.db.schema import load_all_tables
+from convergence.members import credentials
 from convergence.settings import Environment, Settings
 from convergence.web.app import create_app
 from tests.support import Territory, build_territory
@@ -41,6 +43,16 @@ def _postgres_available() -> bool:
     except Exception:
         return False
     return True
+
+
+@pytest.fixture(autouse=True, scope="session")
+def cheap_password_hashing() -> Iterator[None]:
+    """Passwords hashed with argon2's cheapest parameters (``profiles.CHEAPEST``, made for
+    tests): the same algorithm, without a tenth of a second for every user created and every
+    log-in. The platform's own parameters: tests/members/test_credentials.py."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(credentials, "_hasher", PasswordHasher.from_parameters(profiles.CHEAPEST))
+        yield
 
 
 @pytest.fixture(scope="session")
