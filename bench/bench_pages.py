@@ -30,6 +30,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine
 
 from convergence.bootstrap import prepare_database
+from convergence.collector import freeze_long_lived, tune_collector
 from convergence.db.engine import make_engine
 from convergence.db.types import utcnow
 from convergence.indicators.timewindows import local_day_of
@@ -42,7 +43,7 @@ from convergence.registry import csv_io
 from convergence.registry import service as registry
 from convergence.registry.kinds import AssetKind, AssetStatus, Domain
 from convergence.registry.schemas import DeviceModelCreate, InitiativeCreate
-from convergence.reports.figures_cache import warm_key_figures
+from convergence.reports.warmer import warm_pages
 from convergence.settings import Environment, Settings
 from convergence.simulation.fleet import plan_fleet
 from convergence.simulation.fleet_writer import register_fleet, write_readings
@@ -337,6 +338,11 @@ def main() -> None:
     parser.add_argument(
         "--cold", action="store_true", help="no warming of the key figures (serve warms them)"
     )
+    parser.add_argument(
+        "--default-collector",
+        action="store_true",
+        help="Python's garbage-collector settings (serve tunes them, see collector.py)",
+    )
     args = parser.parse_args()
     with database(args.database_url) as url:
         engine = make_engine(url)
@@ -355,13 +361,17 @@ def main() -> None:
         print(f"{args.repeat} requests per page")
         settings = Settings(environment=Environment.test, secret_key=secrets.token_urlsafe(48))
         with TestClient(create_app(settings, engine=engine)) as client:
+            if not args.default_collector:
+                tune_collector()  # as `convergence serve` does once its app is built
             if not args.cold:
                 # What `convergence serve` does in the background, before anyone asks.
                 start = time.perf_counter()
                 cache = client.app.state.convergence.page_cache  # type: ignore[attr-defined]
-                warmed = warm_key_figures(engine, cache)
+                warmed = warm_pages(engine, cache)
                 took = time.perf_counter() - start
-                print(f"key figures of {warmed} communes warmed in {took:.1f} s")
+                print(f"{warmed} key figures and domain pages warmed in {took:.1f} s")
+                if not args.default_collector:
+                    freeze_long_lived()  # as serve does after the first round
             for role in ("operator_admin", "departement", "member_admin"):
                 log_in(client, emails[role])
                 report(client, f"{role} ({emails[role]})", args.repeat, args.days)

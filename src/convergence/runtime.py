@@ -24,6 +24,7 @@ from convergence.alerts.worker import AlertWorker
 from convergence.charging.config import config_from_settings as central_config
 from convergence.charging.ocpp.central import CentralSystem
 from convergence.charging.relay import derive_relay_key
+from convergence.collector import freeze_long_lived
 from convergence.db.engine import make_engine, writing
 from convergence.db.leases import Leadership
 from convergence.ingest.catchup import CatchUp
@@ -42,7 +43,7 @@ from convergence.ingest.replay import backlog_replayer
 from convergence.opendata.config import config_from_settings as opendata_config
 from convergence.opendata.gate import PublicGate
 from convergence.registry.events import RegistryListener
-from convergence.reports.figures_cache import FigureWarmer
+from convergence.reports.warmer import FigureWarmer
 from convergence.servicelines import service_lines
 from convergence.settings import Settings
 from convergence.timedcache import TimedCache
@@ -145,7 +146,11 @@ class Runtime:
             public_gate=PublicGate.from_config(opendata_config(settings), buckets=buckets),
             page_cache=page_cache,
             integrations=TimedCache(ttl_s=INTEGRATION_TTL_S),
-            figure_warmer=FigureWarmer(engine, page_cache),
+            figure_warmer=FigureWarmer(
+                engine,
+                page_cache,
+                after_first_round=freeze_long_lived if settings.tune_collector else None,
+            ),
             leadership=leadership,
         )
 

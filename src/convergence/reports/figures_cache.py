@@ -10,8 +10,6 @@ page would otherwise pay for every commune.
 
 from __future__ import annotations
 
-import logging
-import threading
 import time
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
@@ -32,8 +30,6 @@ from convergence.reports.schemas import KeyFigure
 from convergence.reports.territory import territory_communes
 from convergence.timedcache import TimedCache
 
-logger = logging.getLogger(__name__)
-WARM_EVERY_S = 240.0
 # What the warmer computes is kept until well after its next round, which may take minutes on
 # a large territory: a page never finds it gone between two rounds.
 WARMED_TTL_S = 900.0
@@ -195,33 +191,3 @@ def warm_commune_dashboard(
         indicators = commune_indicators(conn, scope=scope, commune=commune, today=today)
     cache.put(key, indicators, ttl_s=WARMED_TTL_S)
     warmed.computed(key, fingerprint)
-
-
-class FigureWarmer:
-    """A thread computing the key figures ahead of the pages, every ``every_s`` seconds."""
-
-    def __init__(self, engine: Engine, cache: TimedCache, *, every_s: float = WARM_EVERY_S):
-        self.engine = engine
-        self.cache = cache
-        self.every_s = every_s
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self.warmed = Warmed()
-
-    def start(self) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="figure-warmer", daemon=True)
-            self._thread.start()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                warm_key_figures(self.engine, self.cache, self.warmed)
-            except Exception:  # a failed round is logged; the pages compute on demand
-                logger.exception("warming the key figures failed")
-            self._stop.wait(self.every_s)
-
-    def close(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
