@@ -15,28 +15,37 @@ from convergence.indicators.timewindows import local_day_of
 from convergence.members.roles import MemberKind
 from convergence.members.tables import members
 from convergence.reports.data_fingerprints import data_fingerprints
-from convergence.reports.domain_figures import warm_domain_pages
-from convergence.reports.figures_cache import Warmed, warm_key_figures
+from convergence.reports.domain_figures import REQUESTS_SHARE, warm_domain_pages
+from convergence.reports.figures_cache import Warmed, warm_compared_stations, warm_key_figures
+from convergence.servicelines import service_lines
 from convergence.timedcache import TimedCache
 
 logger = logging.getLogger(__name__)
 WARM_EVERY_S = 240.0
+# Members whose users open many communes' dashboards from their territory page.
+TERRITORIES = frozenset({MemberKind.epci.value, MemberKind.departement.value})
 
 
 def warm_pages(engine: Engine, cache: TimedCache, warmed: Warmed | None = None) -> int:
     """One round: the key figures and dashboards first (``warm_key_figures``), then the
+    stations each territory (EPCI, département) compares its communes with, then the
     domain pages of each commune member's own commune with equipment; the number of
-    communes and pages computed."""
+    communes, comparisons and pages computed."""
     warmed = warmed if warmed is not None else Warmed()
     done = warm_key_figures(engine, cache, warmed)
     today = local_day_of(utcnow())
     with engine.connect() as conn:
-        communes = conn.execute(
-            select(members.c.id, members.c.insee).where(
-                members.c.kind == MemberKind.commune.value, members.c.insee.is_not(None)
-            )
-        ).all()
+        found = conn.execute(select(members.c.id, members.c.kind, members.c.insee)).all()
         fingerprints = data_fingerprints(conn)
+    territories = [m for m, kind, _ in found if kind in TERRITORIES]
+    for member_id in territories:
+        if cache.free_entries() < len(service_lines()) + cache.max_entries // REQUESTS_SHARE:
+            break
+        done += warm_compared_stations(
+            engine, cache, member_id=member_id, today=today, warmed=warmed,
+            fingerprint=tuple(sorted(fingerprints.items())),
+        )  # fmt: skip
+    communes = [(m, insee) for m, kind, insee in found if kind == MemberKind.commune.value]
     for member_id, insee in communes:
         if insee in fingerprints:
             done += warm_domain_pages(

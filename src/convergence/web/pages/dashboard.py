@@ -129,8 +129,9 @@ def overview_of(
     def compute() -> CommuneIndicators:
         figures_of = cached_figures(conn, scope=scope, communes=[commune], today=today, cache=cache)
         return commune_indicators(
-            conn, scope=scope, commune=commune, today=today, figures=figures_of(commune)
-        )
+            conn, scope=scope, commune=commune, today=today, figures=figures_of(commune),
+            cache=cache,
+        )  # fmt: skip
 
     key = ("tableau-de-bord", visibility(scope), commune, today)
     indicators = cache.get_or_compute(key, compute)
