@@ -24,7 +24,6 @@ from convergence.alerts.worker import AlertWorker
 from convergence.charging.config import config_from_settings as central_config
 from convergence.charging.ocpp.central import CentralSystem
 from convergence.charging.relay import derive_relay_key
-from convergence.collector import freeze_long_lived
 from convergence.db.engine import make_engine, writing
 from convergence.db.leases import Leadership
 from convergence.ingest.catchup import CatchUp
@@ -146,11 +145,7 @@ class Runtime:
             public_gate=PublicGate.from_config(opendata_config(settings), buckets=buckets),
             page_cache=page_cache,
             integrations=TimedCache(ttl_s=INTEGRATION_TTL_S),
-            figure_warmer=FigureWarmer(
-                engine,
-                page_cache,
-                after_first_round=freeze_long_lived if settings.tune_collector else None,
-            ),
+            figure_warmer=FigureWarmer(engine, page_cache),
             leadership=leadership,
         )
 
