@@ -291,5 +291,20 @@ def test_a_territory_compares_each_commune_with_the_stations_kept_for_all(
     assert '<td class="number">66,2 dB(A)</td>' not in page  # compared with what was kept
 
 
+def test_a_commune_s_readers_keep_their_dashboard_not_the_stations_it_compares(
+    client: TestClient, territory: Territory, versailles: Sites
+) -> None:
+    cache: TimedCache = client.app.state.convergence.page_cache  # type: ignore[attr-defined]
+    log_in_as(client, territory.versailles, Role.viewer)
+    own = user_scope(engine_of(client), territory.versailles, Role.viewer)
+
+    assert "Comparaison avec" in client.get("/tableau-de-bord").text
+
+    # No room taken in the cache per line for a commune its readers see alone.
+    for line in ("air", "noise", "traffic"):
+        with pytest.raises(AssertionError):
+            cache.get_or_compute(compared_key(line, own, local_day_of(utcnow())), never_compared)
+
+
 def never_compared() -> list[object]:
     raise AssertionError("the warmer did not compute the stations compared")
