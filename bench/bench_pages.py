@@ -7,8 +7,10 @@ the imported equipment (no data), the simulated fleet of the same communes (abou
 assets and 2,000 series at scale 1) sends ``--days`` days of hourly readings through the
 ingestion bulk path, so the dashboard, the domain pages and the equipment pages chart real
 rollups. Requests go through the ASGI app in process (no network), so the figures are what
-the server spends on each page. Prints figures only; the issue's bar is 300 ms at the 95th
-percentile.
+the server spends on each page. Like ``convergence serve``, it tunes the garbage collector and
+warms the key figures and the domain pages before timing, then freezes what it warmed
+(``--default-collector`` keeps Python's collector settings, ``--cold`` skips the warming).
+Prints figures only; the issue's bar is 300 ms at the 95th percentile.
 """
 
 from __future__ import annotations
