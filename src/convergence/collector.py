@@ -20,3 +20,10 @@ def tune_collector() -> None:
     often so that those of a batch die young (``CONVERGENCE_TUNE_COLLECTOR`` turns it off)."""
     gc.freeze()
     gc.set_threshold(YOUNG_THRESHOLD, 20, 20)
+
+
+def freeze_long_lived() -> None:
+    """Move what is loaded so far out of the collector's sight: called once the start-up's
+    long-lived data (the warmed figures, hundreds of thousands of objects) is computed, so
+    that no full collection scans it again while a request waits."""
+    gc.freeze()

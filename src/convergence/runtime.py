@@ -42,7 +42,7 @@ from convergence.ingest.replay import backlog_replayer
 from convergence.opendata.config import config_from_settings as opendata_config
 from convergence.opendata.gate import PublicGate
 from convergence.registry.events import RegistryListener
-from convergence.reports.figures_cache import FigureWarmer
+from convergence.reports.warmer import FigureWarmer
 from convergence.servicelines import service_lines
 from convergence.settings import Settings
 from convergence.timedcache import TimedCache

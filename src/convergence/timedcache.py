@@ -46,6 +46,13 @@ class TimedCache:
                 del self._entries[oldest]
             self._entries[key] = (time.monotonic(), value, ttl_s or self.ttl_s)
 
+    def free_entries(self) -> int:
+        """How many more values it keeps before it drops any (expired ones count as free)."""
+        now = time.monotonic()
+        with self._lock:
+            live = sum(1 for kept, _, ttl in self._entries.values() if now - kept < ttl)
+        return self.max_entries - live
+
     def keep(self, key: Hashable, *, ttl_s: float | None = None) -> bool:
         """Keep the value of ``key`` ``ttl_s`` seconds more from now (it is still right, says
         whoever keeps it fresh); False when there is none."""

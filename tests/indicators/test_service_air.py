@@ -16,7 +16,12 @@ from sqlalchemy import Engine
 from convergence.indicators.air import IndexStatus
 from convergence.indicators.regulations.air import Pollutant
 from convergence.indicators.schemas import IndicatorQuery
-from convergence.indicators.services.air import air_indicators
+from convergence.indicators.services.air import (
+    air_indicators,
+    bad_air_days,
+    compute_air,
+    compute_air_indices,
+)
 from convergence.indicators.timewindows import local_day_window
 from convergence.members.roles import ShareLevel
 from convergence.members.schemas import MemberSettings
@@ -202,3 +207,20 @@ def test_the_epci_sees_nothing_once_versailles_stops_sharing(
     with engine.connect() as conn:
         result = air_indicators(conn, scope=scope_of(engine, territory.epci), query=JUNE_15)
     assert (result.stations, result.communes, result.epcis) == ([], [], [])
+
+
+def test_the_comparison_reads_the_daily_indices_only_and_counts_the_same_bad_days(
+    engine: Engine, territory: Territory
+) -> None:
+    # PM2.5 60 all day: index 5, a bad day. Thresholds are assessed only by the whole one.
+    plant_station(engine, territory, station_values())
+    scope = scope_of(engine, territory.epci)
+    with engine.connect() as conn:
+        whole = compute_air(conn, scope=scope, query=JUNE_15)
+        indices = compute_air_indices(conn, scope=scope, query=JUNE_15)
+    (station,) = indices
+    assert station.exceedances == ()  # not assessed
+    assert whole[0].exceedances
+    assert station.days == whole[0].days
+    assert bad_air_days(indices) == bad_air_days(whole)
+    assert bad_air_days(indices).value == 1.0

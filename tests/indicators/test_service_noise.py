@@ -11,7 +11,12 @@ import pytest
 from sqlalchemy import Engine
 
 from convergence.indicators.schemas import IndicatorQuery, NoiseSite
-from convergence.indicators.services.noise import noise_indicators
+from convergence.indicators.services.noise import (
+    compute_noise,
+    compute_noise_periods,
+    loudest_lden,
+    noise_indicators,
+)
 from convergence.indicators.services.sites import set_site_settings
 from convergence.indicators.timewindows import local_day_window, local_wall_time
 from convergence.members.scope import command_line_scope
@@ -139,3 +144,22 @@ def test_boulogne_never_gets_versailles_noise(engine: Engine, territory: Territo
             conn, scope=scope_of(engine, territory.boulogne), query=one_day(DAY)
         )
     assert result.stations == []
+
+
+def test_the_comparison_reads_the_period_s_levels_only_and_finds_the_same_lden(
+    engine: Engine, territory: Territory
+) -> None:
+    plant_meter(engine, territory, day_profile())
+    two_days = IndicatorQuery(
+        start=local_day_window(DAY).start_utc, end=local_day_window(DAY + timedelta(days=1)).end_utc
+    )
+    scope = scope_of(engine, territory.versailles)
+    with engine.connect() as conn:
+        whole = compute_noise(conn, scope=scope, query=two_days)
+        periods = compute_noise_periods(conn, scope=scope, query=two_days)
+    (station,) = periods
+    assert (station.days, station.years) == ((), ())  # not computed
+    assert len(whole[0].days) == 2
+    assert station.period == whole[0].period
+    assert loudest_lden(periods) == loudest_lden(whole)
+    assert loudest_lden(periods).value is not None

@@ -19,7 +19,12 @@ from convergence.indicators.schemas import (
     TrafficSite,
 )
 from convergence.indicators.services.sites import set_site_settings
-from convergence.indicators.services.traffic import traffic_indicators
+from convergence.indicators.services.traffic import (
+    busiest_tmj,
+    compute_traffic,
+    compute_traffic_volumes,
+    traffic_indicators,
+)
 from convergence.indicators.timewindows import local_day_window, local_days_window
 from convergence.members.scope import command_line_scope
 from tests.indicators.planting import make_site, scope_of, store
@@ -246,3 +251,23 @@ def test_boulogne_never_gets_versailles_counts(engine: Engine, territory: Territ
             conn, scope=scope_of(engine, territory.boulogne), query=one_day(TUESDAY)
         )
     assert result.stations == []
+
+
+def test_the_comparison_reads_the_volumes_only_and_finds_what_the_whole_computation_finds(
+    engine: Engine, territory: Territory
+) -> None:
+    a = two_direction_site(engine, territory)
+    start = local_day_window(TUESDAY).start_utc + timedelta(hours=8)
+    speeds = [(start + timedelta(minutes=i), 30.0 + 2 * i) for i in range(20)]
+    store(engine, asset_id=a, member_id=territory.versailles.id, quantity="speed", points=speeds)
+    scope = scope_of(engine, territory.epci)
+    with engine.connect() as conn:
+        whole = compute_traffic(conn, scope=scope, query=one_day(TUESDAY))
+        volumes = compute_traffic_volumes(conn, scope=scope, query=one_day(TUESDAY))
+    (site,) = volumes
+    assert (site.peaks, site.speeds) == ((), ())  # neither computed nor read
+    assert whole[0].speeds
+    assert whole[0].peaks
+    assert [s.days for s in volumes] == [s.days for s in whole]
+    assert busiest_tmj(volumes) == busiest_tmj(whole)
+    assert busiest_tmj(volumes).value == 3600

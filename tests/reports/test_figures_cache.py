@@ -16,14 +16,14 @@ from convergence.reports.figures_cache import (
     Warmed,
     cached_figures,
     readable_owners,
-    visibility,
     warm_key_figures,
 )
-from convergence.reports.overview import CommuneIndicators
+from convergence.reports.overview import CommuneIndicators, comparisons, visibility
 from convergence.reports.schemas import KeyFigure
 from convergence.timedcache import TimedCache
 from convergence.timeseries.store import NewReading, store_readings
 from tests.alerts.conftest import make_asset, user_scope
+from tests.reports.planting import plant_commune
 from tests.support import Territory
 
 
@@ -136,3 +136,19 @@ def test_the_warmer_computes_again_only_the_communes_whose_data_changed(
     again = warm_key_figures(engine, cache, warmed)
     assert 1 <= again < first  # Versailles' figures (for each set of readers), not Boulogne's
     assert cache.get_or_compute(key, never) is not kept
+
+
+def test_communes_compared_with_kept_stations_read_what_a_fresh_computation_gives(
+    engine: Engine, territory: Territory
+) -> None:
+    now = utcnow()
+    today = local_day_of(now)
+    for member in (territory.versailles, territory.boulogne):
+        plant_commune(engine, member, first=today - timedelta(days=2), days=3, until=now)
+    cache = TimedCache()
+    scope = user_scope(engine, territory.operator, Role.operator_admin)
+    with engine.connect() as conn:
+        for insee in ("78646", "92012"):  # Boulogne's comparisons read Versailles' stations
+            kept = comparisons(conn, scope=scope, commune=insee, today=today, cache=cache)
+            assert kept == comparisons(conn, scope=scope, commune=insee, today=today)
+            assert any(row.value.value is not None for c in kept for row in c.rows)

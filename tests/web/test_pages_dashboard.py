@@ -16,6 +16,8 @@ from convergence.db.types import utcnow
 from convergence.indicators.timewindows import local_day_of
 from convergence.members.roles import Role
 from convergence.reports.figures_cache import warm_key_figures
+from convergence.reports.overview import compared_key, comparison_query
+from convergence.reports.warmer import warm_pages
 from convergence.servicelines import service_lines
 from convergence.timedcache import TimedCache
 from convergence.timeseries.store import NewReading, store_readings
@@ -264,3 +266,45 @@ def test_counts_are_charted_without_an_internal_unit(
     page = client.get("/trafic").text
     assert "Nombre de véhicules" in page
     assert "(count)" not in page
+
+
+def test_a_territory_compares_each_commune_with_the_stations_kept_for_all(
+    client: TestClient, territory: Territory, versailles: Sites
+) -> None:
+    engine = engine_of(client)
+    cache: TimedCache = client.app.state.convergence.page_cache  # type: ignore[attr-defined]
+    log_in_as(client, territory.epci, Role.viewer)
+    epci = user_scope(engine, territory.epci, Role.viewer)
+    today = local_day_of(utcnow())
+    warm_pages(engine, cache)
+    noise = service_lines().get("noise")
+    key = compared_key("noise", epci, today)
+    with engine.connect() as conn:
+        assert cache.get_or_compute(key, never_compared) == noise.comparison.stations(
+            conn, epci, comparison_query(today)
+        )
+    cache.put(key, [])  # the EPCI's noise stations, as kept, emptied so that it shows
+
+    page = client.get("/tableau-de-bord?commune=78646").text
+
+    assert '<p class="value">66,2 dB(A)</p>' in page  # the key figure
+    assert '<td class="number">66,2 dB(A)</td>' not in page  # compared with what was kept
+
+
+def test_a_commune_s_readers_keep_their_dashboard_not_the_stations_it_compares(
+    client: TestClient, territory: Territory, versailles: Sites
+) -> None:
+    cache: TimedCache = client.app.state.convergence.page_cache  # type: ignore[attr-defined]
+    log_in_as(client, territory.versailles, Role.viewer)
+    own = user_scope(engine_of(client), territory.versailles, Role.viewer)
+
+    assert "Comparaison avec" in client.get("/tableau-de-bord").text
+
+    # No room taken in the cache per line for a commune its readers see alone.
+    for line in ("air", "noise", "traffic"):
+        with pytest.raises(AssertionError):
+            cache.get_or_compute(compared_key(line, own, local_day_of(utcnow())), never_compared)
+
+
+def never_compared() -> list[object]:
+    raise AssertionError("the warmer did not compute the stations compared")

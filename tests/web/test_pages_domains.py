@@ -8,11 +8,18 @@ from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import BaseModel
 from sqlalchemy import Engine
 
 from convergence.db.types import utcnow
+from convergence.indicators.result_schemas import NoiseIndicators
 from convergence.indicators.timewindows import local_day_of
 from convergence.members.roles import Role
+from convergence.reports.domain_figures import default_query, domain_page_key
+from convergence.reports.figures_cache import readable_owners
+from convergence.reports.warmer import warm_pages
+from convergence.timedcache import TimedCache
+from tests.alerts.conftest import user_scope
 from tests.reports.planting import Sites, plant_commune
 from tests.support import Territory
 from tests.web.pages_support import MARKER, add_asset, audit, log_in_as
@@ -198,3 +205,42 @@ def test_a_station_link_opens_its_own_commune(
     assert "— Versailles</h1>" in page
     assert f"équipement « {MARKER} Limnimètre »" in page
     assert client.get(f"/air?equipement={boulogne.water}").status_code == 404  # not an air station
+
+
+def test_the_first_visit_of_a_domain_page_reads_what_the_warmer_computed(
+    client: TestClient, territory: Territory, versailles: Sites
+) -> None:
+    engine = engine_of(client)
+    cache: TimedCache = client.app.state.convergence.page_cache  # type: ignore[attr-defined]
+    warm_pages(engine, cache)
+    today = local_day_of(utcnow())
+    own = user_scope(engine, territory.versailles, Role.viewer)
+    with engine.connect() as conn:
+        owners = readable_owners(conn, scope=own, communes=["78646"])["78646"]
+    key = domain_page_key("noise", owners, default_query(today, commune="78646"))
+    kept = cache.get_or_compute(key, never_computed)
+    assert isinstance(kept, NoiseIndicators)
+    # What the warmer kept, its meter renamed so that the page shows where it read from.
+    marked = kept.model_copy(
+        update={
+            "stations": [
+                s.model_copy(update={"station": s.station.model_copy(update={"name": WARMED})})
+                for s in kept.stations
+            ]
+        }
+    )
+    cache.put(key, marked)
+
+    for member, role, path in (
+        (territory.versailles, Role.viewer, "/bruit"),
+        (territory.operator, Role.operator_admin, "/bruit?commune=78646"),
+    ):
+        log_in_as(client, member, role)
+        assert WARMED in client.get(path).text, path
+
+
+WARMED = "Sonomètre du préchauffage"
+
+
+def never_computed() -> BaseModel:
+    raise AssertionError("the warmer did not compute the page")

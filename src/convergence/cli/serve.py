@@ -14,7 +14,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from convergence.cli.context import console, handle_errors, open_engine
-from convergence.collector import tune_collector
+from convergence.collector import freeze_long_lived, tune_collector
 from convergence.ingest.ratelimit import SharedBuckets
 from convergence.runtime import Runtime
 from convergence.settings import Settings, get_settings
@@ -88,6 +88,9 @@ def worker_app() -> FastAPI:
     holds the platform's lease (``db/leases.py``)."""
     settings = get_settings()
     runtime = Runtime.build(settings, schedule_alerts=True, leased=True)
+    if settings.tune_collector:
+        # What the warmer's first round computes lives as long as what is loaded at start.
+        runtime.figure_warmer.after_first_round = freeze_long_lived
     app = create_app(runtime=runtime, background=True)
     if settings.tune_collector:
         tune_collector()

@@ -22,10 +22,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import pairwise
+from operator import attrgetter
 
 from convergence.indicators.timewindows import HOUR, TimeWindow, as_utc
 
 STATE_HOLD = timedelta(hours=24)  # a light switches at least twice a day
+AT = attrgetter("at")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,10 +52,10 @@ class Coverage:
 
 def _near(readings: Sequence[Instant], window: TimeWindow) -> Sequence[Instant]:
     """The readings inside the window, and two on each side of it (time-ordered input): one
-    brackets the bound, the other tells whether that one is a glitch."""
-    times = [r.at for r in readings]
-    first = max(bisect_left(times, window.start_utc) - 2, 0)
-    last = bisect_right(times, window.end_utc) + 2
+    brackets the bound, the other tells whether that one is a glitch. Found by bisection:
+    a period's days each read a window of the same readings."""
+    first = max(bisect_left(readings, window.start_utc, key=AT) - 2, 0)
+    last = bisect_right(readings, window.end_utc, key=AT) + 2
     return readings[first:last]
 
 

@@ -14,7 +14,7 @@ its service and its ``ComparisonSpec`` (``convergence.lines``). The built-in one
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -50,12 +50,23 @@ class ComparisonSpec(Generic[T]):
     measure: ZoneMeasure[T]
     metric: Metric
 
-    def rows(
-        self, conn: Connection, scope: MemberScope, commune: str, query: IndicatorQuery
-    ) -> tuple[list[ComparedOut], RankOut]:
-        """The commune's rows and rank, over every station the scope reads."""
+    def stations(self, conn: Connection, scope: MemberScope, query: IndicatorQuery) -> list[T]:
+        """Every station the scope reads, computed over the query's period: what any
+        commune's comparison reads (the same for every commune)."""
         everything = query.model_copy(update={"commune": None, "asset_id": None})
-        found = self.compute(conn, scope=scope, query=everything)
+        return self.compute(conn, scope=scope, query=everything)
+
+    def rows(
+        self,
+        conn: Connection,
+        scope: MemberScope,
+        commune: str,
+        query: IndicatorQuery,
+        stations: Sequence[T] | None = None,
+    ) -> tuple[list[ComparedOut], RankOut]:
+        """The commune's rows and rank, over every station the scope reads (``stations``
+        when computed already for the same scope and period)."""
+        found = stations if stations is not None else self.stations(conn, scope, query)
         return compare_commune(commune, found, metric=self.metric, measure=self.measure)
 
 
@@ -66,8 +77,10 @@ def compare(
     domain: str,
     commune: str,
     query: IndicatorQuery,
+    stations: Sequence[HasSite] | None = None,
 ) -> ComparisonOut:
-    """A commune against its EPCI (and EPT) and département, and its rank in its stratum."""
+    """A commune against its EPCI (and EPT) and département, and its rank in its stratum
+    (``stations``: the line's ``ComparisonSpec.stations`` for the scope and period, if kept)."""
     load_territory().commune(commune)  # NotFound outside the territory
     lines = service_lines()
     spec = lines.get(domain).comparison if domain in lines else None
@@ -76,7 +89,7 @@ def compare(
             f"pas de comparaison pour le domaine {domain} / no comparison for domain {domain}"
         )
     metric = spec.metric
-    rows, rank = spec.rows(conn, scope, commune, query)
+    rows, rank = spec.rows(conn, scope, commune, query, stations)
     return ComparisonOut(
         domain=domain,
         metric=metric.name,

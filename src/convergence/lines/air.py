@@ -11,7 +11,7 @@ from convergence.indicators.services.air import (
     AIR_METRIC,
     air_indicators,
     bad_air_days,
-    compute_air,
+    compute_air_indices,
 )
 from convergence.lines import demo_projects
 from convergence.lines.air_thresholds import air_alert_rules
@@ -70,7 +70,7 @@ LINE = ServiceLine(
     alert_rules=air_alert_rules,
     alert_rules_for_every_member=True,
     indicators=air_indicators,
-    comparison=ComparisonSpec(compute_air, bad_air_days, AIR_METRIC),
+    comparison=ComparisonSpec(compute_air_indices, bad_air_days, AIR_METRIC),
     page=DomainPage(
         path="/air",
         title="Qualité de l'air",

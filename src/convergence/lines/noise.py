@@ -11,7 +11,7 @@ from convergence.alerts.schemas import RuleCreate
 from convergence.indicators.service import ComparisonSpec
 from convergence.indicators.services.noise import (
     NOISE_METRIC,
-    compute_noise,
+    compute_noise_periods,
     loudest_lden,
     noise_indicators,
 )
@@ -79,7 +79,7 @@ LINE = ServiceLine(
     alert_rules=alert_rules,
     alert_rules_for_every_member=True,
     indicators=noise_indicators,
-    comparison=ComparisonSpec(compute_noise, loudest_lden, NOISE_METRIC),
+    comparison=ComparisonSpec(compute_noise_periods, loudest_lden, NOISE_METRIC),
     page=DomainPage(
         path="/bruit",
         title="Bruit",

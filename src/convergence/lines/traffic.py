@@ -15,7 +15,7 @@ from convergence.indicators.service import ComparisonSpec
 from convergence.indicators.services.traffic import (
     TRAFFIC_METRIC,
     busiest_tmj,
-    compute_traffic,
+    compute_traffic_volumes,
     traffic_indicators,
 )
 from convergence.lines import demo_projects
@@ -131,7 +131,7 @@ LINE = ServiceLine(
     alert_rules=alert_rules,
     alert_rules_for_every_member=True,
     indicators=traffic_indicators,
-    comparison=ComparisonSpec(compute_traffic, busiest_tmj, TRAFFIC_METRIC),
+    comparison=ComparisonSpec(compute_traffic_volumes, busiest_tmj, TRAFFIC_METRIC),
     page=DomainPage(
         path="/trafic",
         title="Trafic",

@@ -10,8 +10,6 @@ page would otherwise pay for every commune.
 
 from __future__ import annotations
 
-import logging
-import threading
 import time
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
@@ -27,13 +25,18 @@ from convergence.members.scope import MemberScope, member_clause
 from convergence.members.tables import members
 from convergence.registry.tables import assets
 from convergence.reports.data_fingerprints import data_fingerprints
-from convergence.reports.overview import commune_indicators, key_figures
+from convergence.reports.overview import (
+    commune_indicators,
+    compared_key,
+    comparison_query,
+    key_figures,
+    visibility,
+)
 from convergence.reports.schemas import KeyFigure
 from convergence.reports.territory import territory_communes
+from convergence.servicelines import service_lines
 from convergence.timedcache import TimedCache
 
-logger = logging.getLogger(__name__)
-WARM_EVERY_S = 240.0
 # What the warmer computes is kept until well after its next round, which may take minutes on
 # a large territory: a page never finds it gone between two rounds.
 WARMED_TTL_S = 900.0
@@ -46,19 +49,8 @@ ACTOR = "system:warming"
 UNSCOPED = {
     "warm_key_figures": "builds each member's reader scope (reader_scope) and reads with it",
     "warm_commune_dashboard": "builds the member's reader scope (reader_scope) and reads with it",
+    "warm_compared_stations": "builds the member's reader scope (reader_scope) and reads with it",
 }
-
-
-def visibility(scope: MemberScope) -> Hashable:
-    """What decides which rows a scope reads (``member_clause``), as a cache key: users with
-    the same visibility share an entry, users with a different one never do."""
-    return (
-        scope.member_id,
-        scope.sees_all_members,
-        scope.can_read,
-        tuple(sorted(scope.full_member_ids)),
-        tuple(sorted(scope.aggregate_member_ids)),
-    )
 
 
 def readable_owners(
@@ -197,31 +189,29 @@ def warm_commune_dashboard(
     warmed.computed(key, fingerprint)
 
 
-class FigureWarmer:
-    """A thread computing the key figures ahead of the pages, every ``every_s`` seconds."""
-
-    def __init__(self, engine: Engine, cache: TimedCache, *, every_s: float = WARM_EVERY_S):
-        self.engine = engine
-        self.cache = cache
-        self.every_s = every_s
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self.warmed = Warmed()
-
-    def start(self) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="figure-warmer", daemon=True)
-            self._thread.start()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                warm_key_figures(self.engine, self.cache, self.warmed)
-            except Exception:  # a failed round is logged; the pages compute on demand
-                logger.exception("warming the key figures failed")
-            self._stop.wait(self.every_s)
-
-    def close(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
+def warm_compared_stations(
+    engine: Engine,
+    cache: TimedCache,
+    *,
+    member_id: int,
+    today: date,
+    warmed: Warmed | None = None,
+    fingerprint: Hashable = None,
+) -> int:
+    """The stations a territory's readers compare each commune with (``compared_stations``),
+    computed once for all the communes its users open from its territory page (unless
+    ``warmed`` holds them from the same data); the number of lines computed."""
+    warmed = warmed if warmed is not None else Warmed()
+    done = 0
+    with engine.connect() as conn:
+        scope = reader_scope(conn, member_id=member_id, actor=ACTOR)
+    for line in service_lines():
+        key = compared_key(line.name, scope, today)
+        if line.comparison is None or warmed.still_right(cache, key, fingerprint):
+            continue
+        with engine.connect() as conn:
+            found = line.comparison.stations(conn, scope, comparison_query(today))
+        cache.put(key, found, ttl_s=WARMED_TTL_S)
+        warmed.computed(key, fingerprint)
+        done += 1
+    return done

@@ -7,6 +7,7 @@ own stations; an EPCI or the département sees those its communes share with it.
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -16,13 +17,15 @@ from convergence.alerts.queries import list_alerts
 from convergence.indicators.schemas import ComparisonOut, IndicatorQuery
 from convergence.indicators.service import compare
 from convergence.indicators.timewindows import local_day_of, local_wall_time
+from convergence.indicators.views import HasSite
 from convergence.members.queries import covered_communes
 from convergence.members.scope import MemberScope, member_clause
 from convergence.registry.tables import assets
 from convergence.reports.health import equipment_health
 from convergence.reports.schemas import KeyFigure, Overview
-from convergence.servicelines import service_lines
+from convergence.servicelines import ServiceLine, service_lines
 from convergence.territory.reference import load_territory
+from convergence.timedcache import TimedCache
 from convergence.timeseries.tables import series
 
 COMPARISON_DAYS = 7
@@ -30,7 +33,7 @@ OPEN_ALERTS = 10
 
 
 def days_query(
-    first: date, last: date, *, commune: str, asset_id: int | None = None
+    first: date, last: date, *, commune: str | None, asset_id: int | None = None
 ) -> IndicatorQuery:
     """The indicator query of local days ``first`` to ``last`` (both included)."""
     return IndicatorQuery(
@@ -73,13 +76,67 @@ def key_figures(
     ]
 
 
+def visibility(scope: MemberScope) -> Hashable:
+    """What decides which rows a scope reads (``member_clause``), as a cache key: users with
+    the same visibility share an entry, users with a different one never do."""
+    return (
+        scope.member_id,
+        scope.sees_all_members,
+        scope.can_read,
+        tuple(sorted(scope.full_member_ids)),
+        tuple(sorted(scope.aggregate_member_ids)),
+    )
+
+
+def comparison_query(today: date) -> IndicatorQuery:
+    """The period of the comparisons: the last ``COMPARISON_DAYS`` local days, every commune."""
+    return days_query(today - timedelta(days=COMPARISON_DAYS - 1), today, commune=None)
+
+
+def compared_stations(
+    conn: Connection, *, scope: MemberScope, line: ServiceLine, today: date, cache: TimedCache
+) -> Sequence[HasSite]:
+    """Every station the scope reads, computed for the line's comparisons of ``today``: the
+    same whichever commune is compared, kept in ``cache`` for the next one."""
+    spec = line.comparison
+    if spec is None:
+        return []
+    found: Sequence[HasSite] = cache.get_or_compute(
+        compared_key(line.name, scope, today),
+        lambda: spec.stations(conn, scope, comparison_query(today)),
+    )
+    return found
+
+
+def compared_key(line: str, scope: MemberScope, today: date) -> Hashable:
+    """The cache key of the stations a scope compares communes with, for a line on ``today``."""
+    return ("stations comparées", line, visibility(scope), today)
+
+
 def comparisons(
-    conn: Connection, *, scope: MemberScope, commune: str, today: date
+    conn: Connection,
+    *,
+    scope: MemberScope,
+    commune: str,
+    today: date,
+    cache: TimedCache | None = None,
 ) -> list[ComparisonOut]:
-    """The commune against its EPCI and département, line by line, over the last days."""
-    query = days_query(today - timedelta(days=COMPARISON_DAYS - 1), today, commune=commune)
+    """The commune against its EPCI and département, line by line, over the last days (the
+    stations compared kept in ``cache`` for the other communes, if given)."""
+    query = comparison_query(today).model_copy(update={"commune": commune})
     return [
-        compare(conn, scope=scope, domain=line.name, commune=commune, query=query)
+        compare(
+            conn,
+            scope=scope,
+            domain=line.name,
+            commune=commune,
+            query=query,
+            stations=(
+                None
+                if cache is None
+                else compared_stations(conn, scope=scope, line=line, today=today, cache=cache)
+            ),
+        )
         for line in service_lines()
         if line.comparison is not None
     ]
@@ -100,16 +157,17 @@ def commune_indicators(
     commune: str,
     today: date,
     figures: list[KeyFigure] | None = None,
+    cache: TimedCache | None = None,
 ) -> CommuneIndicators:
     """The key figures of ``today`` (unless given, e.g. kept for readers of the same data)
-    and the comparisons of the last days."""
+    and the comparisons of the last days (their stations kept in ``cache``, if given)."""
     return CommuneIndicators(
         figures=(
             figures
             if figures is not None
             else key_figures(conn, scope=scope, commune=commune, today=today)
         ),
-        comparisons=comparisons(conn, scope=scope, commune=commune, today=today),
+        comparisons=comparisons(conn, scope=scope, commune=commune, today=today, cache=cache),
     )
 
 

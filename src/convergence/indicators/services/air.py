@@ -130,8 +130,10 @@ def station_air(
     hourly: dict[Pollutant, list[HourlySample]],
     days: Sequence[date],
     window: TimeWindow,
+    *,
+    indices_only: bool = False,
 ) -> StationAir:
-    """Daily indices and exceedances of one station."""
+    """Daily indices and exceedances of one station (its indices only if ``indices_only``)."""
     zone = f"asset:{site.asset_id}"
     # Each day reads only its own hours (a year would otherwise scan every hour every day).
     by_day = {p: group_by_local_day(samples) for p, samples in hourly.items()}
@@ -144,10 +146,20 @@ def station_air(
         )
         for day in days
     )
-    return StationAir(site, indices, _exceedances(hourly, window))
+    return StationAir(site, indices, () if indices_only else _exceedances(hourly, window))
 
 
-def compute_air(conn: Connection, *, scope: MemberScope, query: IndicatorQuery) -> list[StationAir]:
+def compute_air_indices(
+    conn: Connection, *, scope: MemberScope, query: IndicatorQuery
+) -> list[StationAir]:
+    """As ``compute_air``, for the daily indices only (comparisons across many communes): no
+    threshold is assessed."""
+    return compute_air(conn, scope=scope, query=query, indices_only=True)
+
+
+def compute_air(
+    conn: Connection, *, scope: MemberScope, query: IndicatorQuery, indices_only: bool = False
+) -> list[StationAir]:
     """Daily indices and exceedances of every station the query selects."""
     sites = domain_sites(
         conn, scope=scope, domain="air", commune=query.commune, asset_id=query.asset_id
@@ -155,7 +167,10 @@ def compute_air(conn: Connection, *, scope: MemberScope, query: IndicatorQuery) 
     window = local_days_window(query.first_day, query.last_day)
     hourly = _station_hourly(conn, scope, sites, window)
     days = days_between(query.first_day, query.last_day)
-    return [station_air(s, hourly.get(s.asset_id, {}), days, window) for s in sites]
+    return [
+        station_air(s, hourly.get(s.asset_id, {}), days, window, indices_only=indices_only)
+        for s in sites
+    ]
 
 
 def zone_days(stations: Sequence[StationAir], zone: str) -> list[AtmoLikeIndex]:

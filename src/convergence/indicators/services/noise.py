@@ -102,11 +102,20 @@ def whole_years(first: date, last: date) -> list[int]:
 
 
 def station_noise(
-    site: Site, settings: NoiseSite, hours: Sequence[HourlyEnergy], query: IndicatorQuery
+    site: Site,
+    settings: NoiseSite,
+    hours: Sequence[HourlyEnergy],
+    query: IndicatorQuery,
+    *,
+    period_only: bool = False,
 ) -> StationNoise:
-    """Daily, period and annual levels of one station from its hourly energies."""
+    """Daily, period and annual levels of one station from its hourly energies (the
+    period's only if ``period_only``)."""
     per_hour = settings.samples_per_hour
     first, last = query.first_day, query.last_day
+    if period_only:
+        period = noise_levels_from_energy(hours, first, last, samples_per_hour=per_hour)
+        return StationNoise(site, settings, (), period, ())
     by_day: dict[date, list[HourlyEnergy]] = defaultdict(list)
     for hour in hours:  # each day reads only its own hours, its night included
         by_day[noise_period_of(hour.hour_start)[0]].append(hour)
@@ -140,8 +149,16 @@ def _energies(
     }
 
 
-def compute_noise(
+def compute_noise_periods(
     conn: Connection, *, scope: MemberScope, query: IndicatorQuery
+) -> list[StationNoise]:
+    """As ``compute_noise``, for the period's levels only (comparisons across many
+    communes): neither daily nor annual levels."""
+    return compute_noise(conn, scope=scope, query=query, period_only=True)
+
+
+def compute_noise(
+    conn: Connection, *, scope: MemberScope, query: IndicatorQuery, period_only: bool = False
 ) -> list[StationNoise]:
     """Levels of every sound level meter the query selects."""
     sites = domain_sites(
@@ -150,7 +167,13 @@ def compute_noise(
     settings = settings_of(conn, scope=scope, asset_ids=[s.asset_id for s in sites], kind="noise")
     energies = _energies(conn, scope, sites, query)
     return [
-        station_noise(s, settings.get(s.asset_id, NoiseSite()), energies.get(s.asset_id, []), query)
+        station_noise(
+            s,
+            settings.get(s.asset_id, NoiseSite()),
+            energies.get(s.asset_id, []),
+            query,
+            period_only=period_only,
+        )
         for s in sites
     ]
 

@@ -241,12 +241,15 @@ def _settings(
     return {k: v for k, v in settings.items() if k not in used}
 
 
-def _keys(sites: Sequence[Site], settings: dict[int, TrafficSite]) -> set[SeriesKey]:
+def _keys(
+    sites: Sequence[Site], settings: dict[int, TrafficSite], *, speeds: bool
+) -> set[SeriesKey]:
     keys: set[SeriesKey] = set()
     for site in sites:
         for direction in settings[site.asset_id].directions:
             vehicles, heavy = _sources(site, direction)
-            keys |= {vehicles, (vehicles[0], SPEED)} | ({heavy} if heavy else set())
+            keys |= {vehicles} | ({(vehicles[0], SPEED)} if speeds else set())
+            keys |= {heavy} if heavy else set()
     return keys
 
 
@@ -257,11 +260,15 @@ def site_traffic(
     rows: dict[SeriesKey, SeriesRow],
     buckets: dict[int, list[Bucket]],
     query: IndicatorQuery,
+    *,
+    volumes_only: bool = False,
 ) -> SiteTraffic:
-    """Days, peak hours and speeds of one counting site."""
+    """Days, peak hours and speeds of one counting site (its days only if ``volumes_only``)."""
     counts = _counts(site, settings, rows, buckets)
     names = [d.name for d in settings.directions]
     days = tuple(days_traffic(counts, query.first_day, query.last_day, directions=names))
+    if volumes_only:
+        return SiteTraffic(site, settings, days, (), ())
     by_day = group_by_local_day(counts)
     peaks = tuple(
         peak_hours(hours_traffic(by_day.get(d.day, []), d.day, directions=names), d) for d in days
@@ -271,8 +278,16 @@ def site_traffic(
     return SiteTraffic(site, settings, days, peaks, speeds)
 
 
-def compute_traffic(
+def compute_traffic_volumes(
     conn: Connection, *, scope: MemberScope, query: IndicatorQuery
+) -> list[SiteTraffic]:
+    """As ``compute_traffic``, for the daily volumes only (comparisons across many communes):
+    neither peak hours nor speeds, whose series are not read."""
+    return compute_traffic(conn, scope=scope, query=query, volumes_only=True)
+
+
+def compute_traffic(
+    conn: Connection, *, scope: MemberScope, query: IndicatorQuery, volumes_only: bool = False
 ) -> list[SiteTraffic]:
     """Traffic of every counting site the query selects."""
     found = domain_sites(
@@ -280,14 +295,17 @@ def compute_traffic(
     )
     settings = _settings(conn, scope, found, asked=query.asset_id)
     sites = [s for s in found if s.asset_id in settings]
-    keys = _keys(sites, settings)
+    keys = _keys(sites, settings, speeds=not volumes_only)
     rows = series_of(
         conn, scope=scope, asset_ids={k[0] for k in keys}, quantities={k[1] for k in keys}
     )
     rows = {k: row for k, row in rows.items() if k in keys}
     window = local_days_window(query.first_day, query.last_day)
     buckets = hourly_of(conn, rows=rows.values(), window=window)
-    return [site_traffic(conn, s, settings[s.asset_id], rows, buckets, query) for s in sites]
+    return [
+        site_traffic(conn, s, settings[s.asset_id], rows, buckets, query, volumes_only=volumes_only)
+        for s in sites
+    ]
 
 
 def period_tmj(site: SiteTraffic) -> Measure:

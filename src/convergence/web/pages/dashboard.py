@@ -120,17 +120,26 @@ def chosen_commune(
 
 
 def overview_of(
-    conn: Connection, scope: MemberScope, commune: str, now: datetime, cache: TimedCache
+    conn: Connection,
+    scope: MemberScope,
+    commune: str,
+    now: datetime,
+    cache: TimedCache,
+    *,
+    territory: bool,
 ) -> Overview:
     """The commune's overview; its indicators are kept a few minutes per visibility, its key
-    figures with those of every reader of the same data (the territory pages', the warmer's)."""
+    figures with those of every reader of the same data (the territory pages', the warmer's).
+    The reader of a ``territory`` opens commune after commune: the stations it compares them
+    with are kept for the next (a commune's readers open their own, kept whole)."""
     today = local_day_of(now)
 
     def compute() -> CommuneIndicators:
         figures_of = cached_figures(conn, scope=scope, communes=[commune], today=today, cache=cache)
         return commune_indicators(
-            conn, scope=scope, commune=commune, today=today, figures=figures_of(commune)
-        )
+            conn, scope=scope, commune=commune, today=today, figures=figures_of(commune),
+            cache=cache if territory else None,
+        )  # fmt: skip
 
     key = ("tableau-de-bord", visibility(scope), commune, today)
     indicators = cache.get_or_compute(key, compute)
@@ -164,7 +173,12 @@ def dashboard(
         if commune is None and kind is not MemberKind.commune:
             return RedirectResponse("/tableau-de-bord/territoire", status_code=303)
         shown, communes = chosen_commune(conn, viewer, commune)
-        overview = overview_of(conn, viewer.scope, shown, now, cache) if shown else None
+        territory = kind is not MemberKind.commune
+        overview = (
+            overview_of(conn, viewer.scope, shown, now, cache, territory=territory)
+            if shown
+            else None
+        )
         shown_communes = [shown] if shown else []
         changes = recent_changes(conn, viewer.scope, shown_communes, local_day_of(now), cache)
         decide = to_decide(conn, scope=viewer.scope, communes=shown_communes, changes=changes)

@@ -13,7 +13,7 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from convergence.reports.figures_cache import visibility
+from convergence.reports.overview import visibility
 from convergence.timedcache import TimedCache
 from convergence.web.deps import RuntimeDep
 

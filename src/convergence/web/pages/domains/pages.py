@@ -16,7 +16,6 @@ from sqlalchemy import Connection
 from starlette.responses import Response
 
 from convergence.errors import NotFound
-from convergence.indicators.schemas import IndicatorQuery
 from convergence.members.queries import get_member
 from convergence.members.scope import MemberScope
 from convergence.quality.queries import set_aside_summary
@@ -33,14 +32,16 @@ from convergence.reports.air_thresholds import (
     statistic_decimals,
     threshold_row,
 )
-from convergence.reports.overview import readable_communes
+from convergence.reports.domain_figures import domain_page_key
+from convergence.reports.figures_cache import readable_owners
+from convergence.reports.overview import days_query, readable_communes
 from convergence.servicelines import DomainPage, ServiceLine
 from convergence.timedcache import TimedCache
 from convergence.timeseries.flags import REASON_LABELS
 from convergence.timeseries.query_schemas import SeriesFilter
 from convergence.timeseries.series_queries import find_series
 from convergence.web.deps import EngineDep
-from convergence.web.pages.dashboard_cache import CacheDep, visibility
+from convergence.web.pages.dashboard_cache import CacheDep
 from convergence.web.pages.dashboard_rendering import render_data_page
 from convergence.web.pages.domains.indicators import (
     charted_stations,
@@ -155,8 +156,12 @@ def _data(
     cache: TimedCache,
 ) -> dict[str, Any]:
     span = asked.period.time_range
-    query = IndicatorQuery(start=span.start, end=span.end, commune=commune, asset_id=asked.asset_id)
-    key = ("domaine", line.name, visibility(scope), query.model_dump_json())
+    query = days_query(
+        asked.period.first, asked.period.last, commune=commune, asset_id=asked.asset_id
+    )
+    # Kept for every reader of the same data, where the warmer puts a commune's pages.
+    owners = readable_owners(conn, scope=scope, communes=[commune]).get(commune)
+    key = domain_page_key(line.name, owners, query)
     result = cache.get_or_compute(
         key, lambda: indicators_of(conn, scope=scope, line=line, query=query)
     )
@@ -176,7 +181,7 @@ def _data(
         ]
 
     # The curves come from the same rollups as the indicators: kept as long as they are.
-    views = cache.get_or_compute(("courbes", *key[1:]), compute_views)
+    views = cache.get_or_compute(("courbes", key), compute_views)
     set_aside = set_aside_summary(
         conn,
         scope=scope,

@@ -15,10 +15,11 @@ from fastapi import Depends, Query
 
 from convergence.db.types import utcnow
 from convergence.indicators.timewindows import local_day_of, local_wall_time
+from convergence.reports import domain_figures
 from convergence.timeseries.query_schemas import TimeRange
 from convergence.web.pages.form_errors import FieldErrors
 
-DEFAULT_DAYS = 30
+DEFAULT_DAYS = domain_figures.DEFAULT_DAYS  # the period whose indicators the warmer computes
 MAX_DAYS = 400
 INSEE_LENGTH = 5
 
