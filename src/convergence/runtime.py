@@ -103,7 +103,7 @@ class Runtime:
         )
         if leadership is not None:
             worker.leads = leadership.leads
-        page_cache = TimedCache()
+        page_cache = TimedCache(max_entries=settings.page_cache_entries)
         followers = tuple(
             line.reactor(engine, settings=settings, on_queued=worker.wake)
             for line in service_lines()

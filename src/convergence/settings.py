@@ -99,6 +99,9 @@ class Settings(BaseSettings):
     tile_url: str | None = Field(default=None)
     public_url: str | None = None
     tune_collector: bool = True
+    # Computed page figures kept per worker (``TimedCache``): the warmer fills up to three
+    # quarters of them; about eight a commune with equipment keeps every commune warm.
+    page_cache_entries: int = Field(default=256, ge=16)
 
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25

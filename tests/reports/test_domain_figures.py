@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Hashable
+from contextlib import closing
 from datetime import date, timedelta
+from pathlib import Path
 
 from pydantic import BaseModel
 from sqlalchemy import Engine
@@ -23,6 +25,8 @@ from convergence.reports.domain_figures import (
 )
 from convergence.reports.figures_cache import Warmed, readable_owners
 from convergence.reports.warmer import FigureWarmer, warm_pages
+from convergence.runtime import Runtime
+from convergence.settings import Settings
 from convergence.timedcache import TimedCache
 from tests.alerts.conftest import user_scope
 from tests.reports.planting import plant_commune
@@ -125,3 +129,10 @@ def test_the_warmer_tells_once_when_its_first_round_is_done(engine: Engine) -> N
     assert done.wait(timeout=60)
     warmer.close()
     assert calls == ["figure-warmer"]
+
+
+def test_the_page_cache_of_a_worker_is_sized_by_its_setting(engine: Engine, tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, page_cache_entries=2_400)
+    with closing(Runtime.build(settings, engine=engine)) as runtime:
+        assert runtime.page_cache.max_entries == 2_400
+        assert runtime.figure_warmer.cache is runtime.page_cache
