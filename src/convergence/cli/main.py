@@ -60,7 +60,15 @@ def commands() -> dict[str, EntryPoint]:
 def load(name: str) -> click.Command:
     """The click command of subcommand ``name``, its module imported now: a ``typer.Typer``
     is a group of commands, a function one command."""
-    target = commands()[name].load()
+    entry = commands()[name]
+    try:
+        target = entry.load()
+    except (ImportError, AttributeError) as error:  # a package installed broken, or half
+        raise click.ClickException(
+            f"la commande « {name} » ne peut pas être chargée / the command {name!r} cannot "
+            f"be loaded from {entry.value} ({error}): reinstall the package that provides it "
+            f"(pip install -e . for Convergence itself)"
+        ) from error
     if isinstance(target, typer.Typer):
         command: click.Command = typer.main.get_group(target)
     else:
