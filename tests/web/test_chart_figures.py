@@ -24,3 +24,15 @@ def test_curves_with_their_own_times_keep_them() -> None:
     )
     assert "sharedX" not in figure
     assert [trace["x"] for trace in figure["data"]] == [["2026-12-01 10:00"], ["2026-12-01 11:00"]]
+
+
+def test_curves_with_mostly_the_same_times_carry_each_time_once() -> None:
+    hours = [f"2026-12-01 {h:02d}:00" for h in range(4)]
+    figure = line_figure(
+        [Line("A", hours, [1.0, 2.0, 3.0, 4.0]), Line("B", hours[1:], [5.0, 6.0, 7.0])],
+        unit="µg/m³",
+    )
+    assert "sharedX" not in figure
+    assert figure["times"] == hours
+    assert [trace["xIndex"] for trace in figure["data"]] == [[0, 1, 2, 3], [1, 2, 3]]
+    assert all("x" not in trace for trace in figure["data"])

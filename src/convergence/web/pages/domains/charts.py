@@ -65,15 +65,29 @@ def shown(values: Sequence[float | None]) -> list[float | None]:
 
 
 def line_figure(lines: Sequence[Line], *, unit: str, height: int = 340) -> dict[str, Any]:
-    """Curves over time, one colour each, sharing one axis in ``unit``; times the curves
-    share are written once (``sharedX``, put back into each curve by charts.js)."""
+    """Curves over time, one colour each, sharing one axis in ``unit``; times are written
+    once, put back into each curve by charts.js: all of them when the curves share them
+    (``sharedX``), else every time any curve has (``times``) and each curve's positions in
+    it (``xIndex``) — stations of one commune report mostly the same hours, and a time
+    written out weighs three times its value."""
     shared = len(lines) > 1 and all(list(line.x) == list(lines[0].x) for line in lines)
+    times = sorted({x for line in lines for x in line.x})
+    indexed = not shared and len(times) < sum(len(line.x) for line in lines)
+    position = {x: i for i, x in enumerate(times)} if indexed else {}
+
+    def own_times(line: Line) -> dict[str, list[Any]]:
+        if shared:
+            return {}
+        if indexed:
+            return {"xIndex": [position[x] for x in line.x]}
+        return {"x": list(line.x)}
+
     data = [
         {
             "type": "scatter",
             "mode": "lines",
             "name": line.name,
-            **({} if shared else {"x": list(line.x)}),
+            **own_times(line),
             "y": shown(line.y),
             "connectgaps": False,
             "line": {"color": PALETTE[i % len(PALETTE)], "width": 1.6},
@@ -84,6 +98,8 @@ def line_figure(lines: Sequence[Line], *, unit: str, height: int = 340) -> dict[
     figure: dict[str, Any] = {"data": data, "layout": _layout(unit, height)}
     if shared:
         figure["sharedX"] = list(lines[0].x)
+    if indexed:
+        figure["times"] = times
     return figure
 
 

@@ -45,6 +45,15 @@
     if (figure.sharedX) {
       figure.data.forEach(function (trace) { if (!trace.x) { trace.x = figure.sharedX; } });
     }
+    // Curves with times of their own carry their positions in figure.times (xIndex).
+    if (figure.times) {
+      figure.data.forEach(function (trace) {
+        if (trace.xIndex) {
+          trace.x = trace.xIndex.map(function (i) { return figure.times[i]; });
+          delete trace.xIndex;
+        }
+      });
+    }
     var config = Object.assign({}, CONFIG, figure.config || {});
     window.Plotly.newPlot(holder, figure.data, figure.layout, config);
     holder.classList.add("chart-drawn");
