@@ -6,7 +6,8 @@ domains' figures do (« données insuffisantes (x %) » below its rule).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from convergence import french_format as fr
 from convergence.indicators.notation import pollutant
@@ -112,3 +113,28 @@ def index_basis(index: AtmoLikeIndexOut) -> str:
         words += " : classe minimale"
     not_measured = not_measured_words(index)
     return f"{words}, {not_measured}" if not_measured else words
+
+
+@dataclass(frozen=True, slots=True)
+class IndexClassDays:
+    """The days of a period whose index fell in one class, and how many of them were
+    partial (a measured pollutant lacking data: the class is a minimum)."""
+
+    code: int
+    label: str
+    colour: str | None
+    days: int
+    partial: int
+
+
+def days_by_class(indices: Iterable[AtmoLikeIndexOut]) -> list[IndexClassDays]:
+    """How many days of each class a period had, best class first, « Indisponible » last:
+    a long period's indices in a table that stays short."""
+    classes: dict[int, IndexClassDays] = {}
+    for index in indices:
+        known = classes.get(index.code) or IndexClassDays(
+            index.code, index.label, index.colour, 0, 0
+        )
+        partial = index.code > 0 and not index_measure(index).publishable
+        classes[index.code] = replace(known, days=known.days + 1, partial=known.partial + partial)
+    return [classes[code] for code in sorted(classes, key=lambda code: (code <= 0, code))]

@@ -26,9 +26,11 @@ from convergence.registry.queries import (
 )
 from convergence.registry.schemas import AssetFilters
 from convergence.reports.air_thresholds import (
+    days_by_class,
     index_basis,
     index_measure,
     period_means,
+    pollutants_words,
     statistic_decimals,
     threshold_row,
 )
@@ -49,7 +51,7 @@ from convergence.web.pages.domains.indicators import (
     indicators_of,
 )
 from convergence.web.pages.domains.period import DomainQuery, DomainQueryDep
-from convergence.web.pages.domains.series import QuantityView, quantity_view
+from convergence.web.pages.domains.series import DAY_ROWS, QuantityView, quantity_view
 from convergence.web.pages.domains.specs import menu_entries
 from convergence.web.pages.rendering import commune_name
 from convergence.web.pages.session import CurrentUserPage, PageUser
@@ -136,6 +138,9 @@ def page_context(
         "index_basis": index_basis,
         "index_measure": index_measure,
         "period_means": period_means,
+        "pollutants_words": pollutants_words,
+        "days_by_class": days_by_class,
+        "day_rows": DAY_ROWS,
         "statistic_decimals": statistic_decimals,
         "set_aside": None,
         "reason_labels": REASON_LABELS,

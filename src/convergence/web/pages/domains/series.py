@@ -1,14 +1,16 @@
 """The curves of a quantity over a period, with their text alternatives and downloads.
 
 Up to ``MAX_LINES`` stations get one line each; beyond, one merged curve (the mean of the
-stations, energetic for decibels) keeps the chart readable. The daily table always merges
-the selected stations: mean, minimum and maximum of each local day.
+stations, energetic for decibels) keeps the chart readable. Long periods are drawn with
+longer steps (``thinning``); the sentences under the chart speak of every bucket read. The
+daily table always merges the selected stations: mean, minimum and maximum of each local day.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -17,7 +19,13 @@ from sqlalchemy import Connection
 from convergence.decoders.quantities import find_quantity
 from convergence.members.scope import MemberScope
 from convergence.timeseries.buckets import daily_buckets
-from convergence.timeseries.query_schemas import Resolution, SeriesFilter, SeriesInfo, TimeRange
+from convergence.timeseries.query_schemas import (
+    Point,
+    Resolution,
+    SeriesFilter,
+    SeriesInfo,
+    TimeRange,
+)
 from convergence.timeseries.rollups import is_decibel
 from convergence.timeseries.series_queries import (
     choose_resolution,
@@ -25,15 +33,18 @@ from convergence.timeseries.series_queries import (
     find_series,
     selection_values,
 )
-from convergence.web.pages.domains.charts import Line, line_figure, local_iso
-from convergence.web.pages.domains.summaries import DailyRow, SeriesSummary, daily_rows, summarise
+from convergence.web.pages.domains.charts import Line, line_figure
+from convergence.web.pages.domains.summaries import (
+    DailyRow,
+    SeriesSummary,
+    daily_rows,
+    summarise,
+    weekly_rows,
+)
+from convergence.web.pages.domains.thinning import step_for, thinned
 
 MAX_LINES = 8
-RESOLUTIONS = {
-    Resolution.raw: "chaque mesure",
-    Resolution.hourly: "moyennes horaires",
-    Resolution.daily: "moyennes journalières",
-}
+DAY_ROWS = 62  # beyond, the table of values has a row a week: a page stays light
 DECIMALS = {"vehicle_count": 0, "power": 0, "water_level": 2, "energy": 1}
 
 
@@ -50,6 +61,7 @@ class QuantityView:
     figure: dict[str, Any]
     summaries: list[SeriesSummary]
     rows: list[DailyRow] = field(default_factory=list)
+    weekly: bool = False
     csv_url: str = ""
 
 
@@ -87,64 +99,59 @@ def quantity_view(
         return None
     quantity, unit = infos[0].quantity, infos[0].unit
     merged = len(infos) > MAX_LINES
-    lines, resolution = (
+    curves, resolution = (
         _merged(conn, scope, selection, time_range, len(infos))
         if merged
-        else _lines(conn, scope, selection, time_range, names)
+        else _curves(conn, scope, selection, time_range, names)
     )
+    decibel = is_decibel(unit)
+    step = step_for(resolution, max((len(p) for _, p in curves), default=0), len(curves))
+    lines = [Line(name, *thinned(points, step, decibel=decibel)) for name, points in curves]
     buckets = daily_buckets(
         conn, series_ids=[i.id for i in infos], time_range=time_range, merge=True
     )
+    decimals = DECIMALS.get(quantity, 1)
+    weekly = time_range.span > timedelta(days=DAY_ROWS)
     return QuantityView(
         quantity=quantity,
         label=quantity_label(quantity),
         unit=unit,
         stations=len({i.asset_id for i in infos}),
         merged=merged,
-        resolution=RESOLUTIONS[resolution],
-        figure=line_figure([line for line, _ in lines], unit=unit),
-        summaries=[_summary(line, points, quantity, unit) for line, points in lines],
-        rows=daily_rows(buckets, decibel=is_decibel(unit)),
+        resolution=step.words,
+        figure=line_figure(lines, unit=unit),
+        summaries=[
+            summarise(name, unit, points, decibel=decibel, decimals=decimals)
+            for name, points in curves
+        ],
+        rows=(weekly_rows if weekly else daily_rows)(buckets, decibel=decibel),
+        weekly=weekly,
         csv_url=csv_url(selection, time_range),
     )
-
-
-def _summary(line: Line, points: list[Any], quantity: str, unit: str) -> SeriesSummary:
-    decimals = DECIMALS.get(quantity, 1)
-    return summarise(line.name, unit, points, decibel=is_decibel(unit), decimals=decimals)
 
 
 def _station_name(info: SeriesInfo, names: Mapping[int, str]) -> str:
     return names.get(info.asset_id, f"Équipement n° {info.asset_id}")
 
 
-def _lines(
+Curve = tuple[str, list[Point]]  # a station's name (or the merged curve's) and its points
+
+
+def _curves(
     conn: Connection,
     scope: MemberScope,
     selection: SeriesFilter,
     time_range: TimeRange,
     names: Mapping[int, str],
-) -> tuple[list[tuple[Line, list[Any]]], Resolution]:
+) -> tuple[list[Curve], Resolution]:
     found = selection_values(conn, scope=scope, selection=selection, time_range=time_range)
-    lines = [
-        (
-            Line(
-                _station_name(values.series, names),
-                [local_iso(p.start) for p in values.points],
-                [p.value for p in values.points],
-            ),
-            values.points,
-        )
-        for values in found
-    ]
+    curves = [(_station_name(values.series, names), values.points) for values in found]
     resolution = found[0].resolution if found else choose_resolution(time_range)
-    return lines, resolution
+    return curves, resolution
 
 
 def _merged(
     conn: Connection, scope: MemberScope, selection: SeriesFilter, time_range: TimeRange, count: int
-) -> tuple[list[tuple[Line, list[Any]]], Resolution]:
+) -> tuple[list[Curve], Resolution]:
     merged = combined_values(conn, scope=scope, selection=selection, time_range=time_range)
-    name = f"Moyenne des {count} équipements"
-    line = Line(name, [local_iso(p.start) for p in merged.points], [p.value for p in merged.points])
-    return [(line, merged.points)], merged.resolution
+    return [(f"Moyenne des {count} équipements", merged.points)], merged.resolution

@@ -1,11 +1,12 @@
-"""Text alternatives of the charts: a sentence of figures and a table of daily values."""
+"""Text alternatives of the charts: a sentence of figures and a table of daily (or, over
+long periods, weekly) values."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 
 from convergence import french_format as fr
 from convergence.timeseries.buckets import Bucket
@@ -85,3 +86,14 @@ def daily_rows(buckets: Sequence[Bucket], *, decibel: bool) -> list[DailyRow]:
         day = bucket.day or bucket.start.date()
         rows.append(DailyRow(day, point["value"], bucket.min, bucket.max, bucket.count))
     return rows
+
+
+def weekly_rows(buckets: Sequence[Bucket], *, decibel: bool) -> list[DailyRow]:
+    """A row a week (``day`` is its Monday), merging the daily rollups of its days."""
+    weeks: dict[date, Bucket] = {}
+    for bucket in buckets:
+        day = bucket.day or bucket.start.date()
+        monday = day - timedelta(days=day.weekday())
+        known = weeks.get(monday)
+        weeks[monday] = known.plus(bucket) if known else replace(bucket, day=monday)
+    return daily_rows(list(weeks.values()), decibel=decibel)
