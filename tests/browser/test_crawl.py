@@ -1,5 +1,6 @@
-"""Every role on the demo: each link reachable from the menu answers 200, no page scrolls
-sideways on a 390 px phone, no English or internal code shows in visible text."""
+"""Every role on the demo: each link reachable from the menu answers 200 with under 300 KB
+of HTML, no page scrolls sideways on a 390 px phone, no English or internal code shows in
+visible text."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ ACCOUNTS = (
     "elu@yvelines.demo.fr",
 )
 PHONE = {"width": 390, "height": 844}
+PAGE_BYTES = 300_000
 # Cold pages compute a territory's indicators once (kept five minutes afterwards).
 COLD_PAGE_MS = 60_000
 # Words of code, of English or of internal notation that people must never read.
@@ -67,6 +69,10 @@ def visible_problems(page: Page) -> list[str]:
     return [word for word in FORBIDDEN if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text)]
 
 
+def is_html(headers: dict[str, str]) -> bool:
+    return headers.get("content-type", "").startswith("text/html")
+
+
 def sideways(page: Page) -> int:
     width: int = page.evaluate("document.documentElement.scrollWidth")
     return width
@@ -84,6 +90,8 @@ def test_every_page_of_the_menu_works_on_a_phone(page: Page, log_in: Login, emai
         if response.status != 200:
             problems.append(f"{path}: {response.status}")
             continue
+        if len(response.body()) >= PAGE_BYTES:
+            problems.append(f"{path}: {len(response.body())} bytes of HTML")
         if path == "/docs":
             expect(page.locator(".swagger-ui .info .title")).to_contain_text("Convergence")
             continue
@@ -94,8 +102,10 @@ def test_every_page_of_the_menu_works_on_a_phone(page: Page, log_in: Login, emai
             checked.add(link)
             if NOT_CRAWLED.search(link):
                 continue
-            status = page.request.get(link, timeout=COLD_PAGE_MS).status
-            if status != 200:
-                problems.append(f"{path} → {link}: {status}")
+            answer = page.request.get(link, timeout=COLD_PAGE_MS)
+            if answer.status != 200:
+                problems.append(f"{path} → {link}: {answer.status}")
+            elif is_html(answer.headers) and len(answer.body()) >= PAGE_BYTES:
+                problems.append(f"{path} → {link}: {len(answer.body())} bytes of HTML")
     page.goto("/propositions")  # a light page for the screenshot taken after the test
     assert not problems, "\n".join(problems)
