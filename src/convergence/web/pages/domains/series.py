@@ -3,7 +3,8 @@
 Up to ``MAX_LINES`` stations get one line each; beyond, one merged curve (the mean of the
 stations, energetic for decibels) keeps the chart readable. Long periods are drawn with
 longer steps (``thinning``); the sentences under the chart speak of every bucket read. The
-daily table always merges the selected stations: mean, minimum and maximum of each local day.
+table always merges the selected stations: mean, minimum and maximum of each local day, or
+of each week beyond ``DAY_ROWS`` days.
 """
 
 from __future__ import annotations
