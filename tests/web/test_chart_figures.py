@@ -36,3 +36,18 @@ def test_curves_with_mostly_the_same_times_carry_each_time_once() -> None:
     assert figure["times"] == hours
     assert [trace["xIndex"] for trace in figure["data"]] == [[0, 1, 2, 3], [1, 2, 3]]
     assert all("x" not in trace for trace in figure["data"])
+
+
+def test_curves_on_a_grid_share_every_time_with_gaps_where_a_bucket_lacks() -> None:
+    hours = [f"2026-12-01 {h:02d}:00" for h in range(4)]
+    figure = line_figure(
+        [Line("A", hours[:3], [1.0, 2.0, 3.0]), Line("B", hours[1:], [5.0, 6.0, 7.0])],
+        unit="µg/m³",
+        grid=True,
+    )
+    assert figure["sharedX"] == hours
+    assert [trace["y"] for trace in figure["data"]] == [
+        [1.0, 2.0, 3.0, None],
+        [None, 5.0, 6.0, 7.0],
+    ]
+    assert all(trace["connectgaps"] is False for trace in figure["data"])

@@ -1,6 +1,6 @@
-"""Long periods are drawn with longer steps: a chart never carries more than CHART_POINTS
-points, and a longer step's value is the mean of its readings (energetic for decibels);
-their tables have a row a week."""
+"""Long periods are drawn with longer steps: a chart never writes more than CHART_NUMBERS
+numbers (a time weighing three), and a longer step's value is the mean of its readings
+(energetic for decibels); their tables have a row a week."""
 
 from __future__ import annotations
 
@@ -14,7 +14,13 @@ from convergence.timeseries.buckets import MERGED, Bucket
 from convergence.timeseries.query_schemas import Point, Resolution
 from convergence.timeseries.rollups import energetic_mean
 from convergence.web.pages.domains.summaries import DailyRow, weekly_rows
-from convergence.web.pages.domains.thinning import CHART_POINTS, Step, step_for, thinned
+from convergence.web.pages.domains.thinning import (
+    CHART_NUMBERS,
+    TIME_WEIGHT,
+    Step,
+    step_for,
+    thinned,
+)
 
 MONDAY = date(2026, 11, 2)
 
@@ -23,19 +29,19 @@ def hourly(day: date, hour: int, value: float | None, count: int = 1) -> Point:
     return Point(start=local_wall_time(day, hour), value=value, count=count)
 
 
-def test_a_month_of_four_stations_stays_hourly() -> None:
-    assert step_for(Resolution.hourly, 30 * 24, 4) == Step(Resolution.hourly, 1)
+def test_a_month_of_two_stations_stays_hourly() -> None:
+    assert step_for(Resolution.hourly, 30 * 24, 2) == Step(Resolution.hourly, 1)
     assert Step(Resolution.hourly, 1).words == "moyennes horaires"
 
 
 @pytest.mark.parametrize(
     ("days", "curves", "hours", "words"),
     [
-        (30, 5, 2, "moyennes sur 2 heures"),
+        (30, 4, 2, "moyennes sur 2 heures"),
         (60, 5, 3, "moyennes sur 3 heures"),
         (60, 8, 4, "moyennes sur 4 heures"),
-        (62, 9, 6, "moyennes sur 6 heures"),
-        (62, 48, 24, "moyennes journalières"),
+        (62, 12, 6, "moyennes sur 6 heures"),
+        (62, 40, 24, "moyennes journalières"),
     ],
 )
 def test_longer_periods_and_more_stations_take_longer_steps(
@@ -44,13 +50,13 @@ def test_longer_periods_and_more_stations_take_longer_steps(
     step = step_for(Resolution.hourly, days * 24, curves)
     assert step.buckets == hours
     assert step.words == words
-    assert math.ceil(days * 24 / hours) * curves <= CHART_POINTS
+    assert math.ceil(days * 24 / hours) * (TIME_WEIGHT + curves) <= CHART_NUMBERS
 
 
 def test_daily_means_are_drawn_by_week_beyond_the_budget() -> None:
-    assert step_for(Resolution.daily, 400, 8) == Step(Resolution.daily, 7)
+    assert step_for(Resolution.daily, 400, 9) == Step(Resolution.daily, 7)
     assert Step(Resolution.daily, 7).words == "moyennes hebdomadaires"
-    assert step_for(Resolution.daily, 400, 7) == Step(Resolution.daily, 1)
+    assert step_for(Resolution.daily, 400, 8) == Step(Resolution.daily, 1)
     assert step_for(Resolution.raw, 100_000, 8) == Step(Resolution.raw, 1)
 
 

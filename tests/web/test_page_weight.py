@@ -1,9 +1,10 @@
 """A domain page stays under 300 KB of HTML whatever the period asked: eight air stations
-(the most a chart draws one curve each for) with four pollutants and two months of hourly
-values, read over two months (hourly rollups) and over the longest period a page accepts."""
+(the most a chart draws one curve each for) measuring the page's five pollutants for two
+months, read over two months (hourly rollups) and over three (daily rollups)."""
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Iterator
@@ -20,21 +21,20 @@ from convergence.members.scope import command_line_scope
 from convergence.registry import service
 from convergence.registry.schemas import AssetCreate
 from convergence.timeseries.store import NewReading, store_readings
-from convergence.web.pages.domains.period import MAX_DAYS
-from convergence.web.pages.domains.series import MAX_LINES
-from convergence.web.pages.domains.thinning import CHART_POINTS
+from convergence.web.pages.domains.series import DAY_ROWS, MAX_LINES
+from convergence.web.pages.domains.thinning import CHART_NUMBERS, TIME_WEIGHT
 from tests.support import VERSAILLES_TOWN_HALL, Territory
 from tests.web.pages_support import log_in_as
 
 PAGE_BYTES = 300_000
 HOUR = timedelta(hours=1)
 DAYS = 62
-POLLUTANTS = {"no2": 30.0, "pm10": 20.0, "pm25": 12.0, "o3": 50.0}
+POLLUTANTS = {"no2": 30.0, "pm10": 20.0, "pm25": 12.0, "o3": 50.0, "so2": 5.0}
 
 
 @pytest.fixture
 def stations(client: TestClient, territory: Territory) -> date:
-    """MAX_LINES air stations of Versailles, hourly values of four pollutants for 62 days;
+    """MAX_LINES air stations of Versailles, hourly values of five pollutants for 62 days;
     returns the first day."""
     engine: Engine = client.app.state.convergence.engine  # type: ignore[attr-defined]
     last = local_day_of(utcnow()) - timedelta(days=1)
@@ -66,10 +66,15 @@ def _values(
             yield NewReading(asset, member_id, quantity, "µg/m³", at, level + offset + wave)
 
 
-def figure_points(page: str) -> list[int]:
-    """The points of each chart of the page: its curves' values."""
+def chart_numbers(page: str) -> list[int]:
+    """The numbers each chart of the page writes, a time weighing three."""
     figures = re.findall(r'<script type="application/json" id="mesure-[^"]+">(.*?)</script>', page)
-    return [figure.count(",") for figure in figures]
+    found = []
+    for figure in map(json.loads, figures):
+        times = len(figure.get("sharedX", [])) + len(figure.get("times", []))
+        times += sum(len(trace.get("x", [])) for trace in figure["data"])
+        found.append(TIME_WEIGHT * times + sum(len(trace["y"]) for trace in figure["data"]))
+    return found
 
 
 def test_long_periods_of_eight_stations_are_drawn_with_longer_steps_and_shorter_tables(
@@ -82,15 +87,15 @@ def test_long_periods_of_eight_stations_are_drawn_with_longer_steps_and_shorter_
     page = client.get(f"/air?du={first}&au={last}").text
     assert len(page.encode()) < PAGE_BYTES
     assert page.count("8 équipements, moyennes sur 4 heures.") == len(POLLUTANTS)
-    assert len(figure_points(page)) == len(POLLUTANTS)
-    # Values and times are comma separated: a chart carries at most its budget of each.
-    assert all(points < 2 * CHART_POINTS for points in figure_points(page))
+    assert len(chart_numbers(page)) == len(POLLUTANTS)
+    assert all(numbers <= CHART_NUMBERS for numbers in chart_numbers(page))
     # The sentences speak of every hour read, not of the points drawn.
     assert f"({hours} points)" in page
     assert "Tableau des valeurs journalières" in page
 
-    # The longest period: index days counted by class, values by week.
-    first = last - timedelta(days=MAX_DAYS - 1)
+    # Beyond DAY_ROWS days: index days counted by class, values by week (the longest
+    # period a page accepts, MAX_DAYS, adds rows of weeks only).
+    first = last - timedelta(days=DAY_ROWS + 30)
     page = client.get(f"/air?du={first}&au={last}").text
     assert len(page.encode()) < PAGE_BYTES
     assert "Jours de chaque classe de l'indice de type ATMO sur la période" in page

@@ -64,12 +64,20 @@ def shown(values: Sequence[float | None]) -> list[float | None]:
     return [None if v is None else float(f"{v:.{SIGNIFICANT}g}") for v in values]
 
 
-def line_figure(lines: Sequence[Line], *, unit: str, height: int = 340) -> dict[str, Any]:
+def line_figure(
+    lines: Sequence[Line], *, unit: str, height: int = 340, grid: bool = False
+) -> dict[str, Any]:
     """Curves over time, one colour each, sharing one axis in ``unit``; times are written
     once, put back into each curve by charts.js: all of them when the curves share them
     (``sharedX``), else every time any curve has (``times``) and each curve's positions in
     it (``xIndex``) — stations of one commune report mostly the same hours, and a time
-    written out weighs three times its value."""
+    written out weighs three times its value.
+
+    On a ``grid`` (hourly, daily… buckets) every curve takes every time any curve has, a
+    bucket it lacks being a gap: no line is drawn across hours another station measured.
+    """
+    if grid and len(lines) > 1:
+        lines = _on_grid(lines)
     shared = len(lines) > 1 and all(list(line.x) == list(lines[0].x) for line in lines)
     times = sorted({x for line in lines for x in line.x})
     indexed = not shared and len(times) < sum(len(line.x) for line in lines)
@@ -101,6 +109,16 @@ def line_figure(lines: Sequence[Line], *, unit: str, height: int = 340) -> dict[
     if indexed:
         figure["times"] = times
     return figure
+
+
+def _on_grid(lines: Sequence[Line]) -> list[Line]:
+    """The curves over the union of their times, None where a curve has no bucket."""
+    times = sorted({x for line in lines for x in line.x})
+    aligned = []
+    for line in lines:
+        values = dict(zip(line.x, line.y, strict=True))
+        aligned.append(Line(line.name, times, [values.get(t) for t in times]))
+    return aligned
 
 
 def bar_figure(

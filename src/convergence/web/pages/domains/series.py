@@ -106,7 +106,8 @@ def quantity_view(
         else _curves(conn, scope, selection, time_range, names)
     )
     decibel = is_decibel(unit)
-    step = step_for(resolution, max((len(p) for _, p in curves), default=0), len(curves))
+    times = len({point.start for _, points in curves for point in points})
+    step = step_for(resolution, times, len(curves))
     lines = [Line(name, *thinned(points, step, decibel=decibel)) for name, points in curves]
     buckets = daily_buckets(
         conn, series_ids=[i.id for i in infos], time_range=time_range, merge=True
@@ -120,7 +121,7 @@ def quantity_view(
         stations=len({i.asset_id for i in infos}),
         merged=merged,
         resolution=step.words,
-        figure=line_figure(lines, unit=unit),
+        figure=line_figure(lines, unit=unit, grid=resolution is not Resolution.raw),
         summaries=[
             summarise(name, unit, points, decibel=decibel, decimals=decimals)
             for name, points in curves

@@ -1,8 +1,9 @@
 """Curves thinned to what a chart can show: long periods drawn with longer steps.
 
 Sixty days of five stations are 7,200 hourly points, half a megabyte of page for a chart
-800 pixels wide. A chart carries at most ``CHART_POINTS`` points over all its curves: hourly
-means are grouped by 2, 3, 4, 6, 12 or 24 local hours, daily means by week (from Monday).
+800 pixels wide. A chart writes at most ``CHART_NUMBERS`` numbers — its times, each
+weighing three values, and its curves' values: hourly means are grouped by 2, 3, 4, 6, 12
+or 24 local hours, daily means by week (from Monday), as the period and the stations need.
 A group's value is the mean of the readings of its buckets — each bucket's mean weighted by
 its count, energetically for decibels — exactly what a rollup over the longer step would
 give. Raw readings (periods of two days or less) are drawn as they are.
@@ -20,8 +21,10 @@ from convergence.timeseries.query_schemas import Point, Resolution
 from convergence.timeseries.rollups import energetic_mean
 from convergence.web.pages.domains.charts import local_iso
 
-# About 45 KB of page for a chart at most, whatever the period and the number of stations.
-CHART_POINTS = 3_000
+# About 30 KB of page for a chart at most, whatever the period and the number of stations:
+# five pollutants' charts, their tables and the index stay well under 300 KB.
+CHART_NUMBERS = 4_500
+TIME_WEIGHT = 3  # « 2026-11-28 10:00 » against « 24.31 »
 HOURLY_STEPS = (1, 2, 3, 4, 6, 12, 24)  # hours, divisors of a day: groups never straddle one
 WEEK = 7
 
@@ -47,11 +50,11 @@ class Step:
         return f"moyennes sur {self.buckets} heures"
 
 
-def step_for(resolution: Resolution, longest: int, curves: int) -> Step:
-    """The finest step at which ``curves`` curves of ``longest`` buckets fit in a chart."""
+def step_for(resolution: Resolution, times: int, curves: int) -> Step:
+    """The finest step at which ``curves`` curves over ``times`` buckets fit in a chart."""
     steps = {Resolution.hourly: HOURLY_STEPS, Resolution.daily: (1, WEEK)}.get(resolution, (1,))
     for buckets in steps:
-        if math.ceil(longest / buckets) * max(curves, 1) <= CHART_POINTS:
+        if math.ceil(times / buckets) * (TIME_WEIGHT + curves) <= CHART_NUMBERS:
             return Step(resolution, buckets)
     return Step(resolution, steps[-1])
 
