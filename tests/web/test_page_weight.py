@@ -99,6 +99,10 @@ def test_long_periods_of_eight_stations_are_drawn_with_longer_steps_and_shorter_
     page = client.get(f"/air?du={first}&au={last}").text
     assert len(page.encode()) < PAGE_BYTES
     assert "Jours de chaque classe de l'indice de type ATMO sur la période" in page
+    classes = re.search(r'<table id="indice-tableau">.*?</table>', page, re.S)
+    assert classes
+    assert 'class="badge' in classes.group(0)
+    assert "Indisponible" in classes.group(0)  # the month before the stations
     assert "Tableau des valeurs hebdomadaires" in page
     assert '<th scope="col">Semaine du</th>' in page
     assert page.count("8 équipements, moyennes journalières.") == len(POLLUTANTS)
