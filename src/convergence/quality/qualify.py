@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Connection, select
 
 from convergence.db.driver import any_of, fetch_tuples, read_json, read_time, stored_time
-from convergence.quality.rules import Rule, rule_for
+from convergence.quality.rules import HOUR_S, Rule, rule_for
 from convergence.registry.kinds import AssetStatus
 from convergence.timeseries.bulk import ReadingRow, sqlite_time
 from convergence.timeseries.flags import FLAG_OF, VALID, Flag, Quality, Reason
@@ -144,16 +144,32 @@ def _judge_run(
     rule = memory.rule
     low = -math.inf if rule.low is None else rule.low
     high = math.inf if rule.high is None else rule.high
-    stepped, flat = rule.step_per_hour is not None, rule.flat_hours is not None
-    cumulative = rule.cumulative
+    step, flat = rule.step_per_hour, rule.flat_hours is not None
+    min_interval, cumulative = rule.step_min_interval_s, rule.cumulative
     for ts, value in rows[first:]:
+        # Each test is asked only when the value departs from the last valid or repeats the
+        # last heard: the common value (in range, moving, close to the last) calls nothing.
+        valid_value = memory.valid_value
         if not low <= value <= high:
             quality = _RANGE
-        elif cumulative and _has_decreased(memory, ts, value):
+        elif (
+            cumulative
+            and valid_value is not None
+            and value < valid_value * (1 - 1e-12)
+            and _has_decreased(memory, ts, value)
+        ):
             quality = _DECREASED
-        elif stepped and _is_spike(memory, ts, value):
+        elif (
+            step is not None
+            and valid_value is not None
+            and memory.valid_ts is not None
+            and _departs(
+                step, min_interval, (ts - memory.valid_ts).total_seconds(), value - valid_value
+            )
+            and _is_spike(memory, ts, value)
+        ):
             quality = _SPIKE
-        elif flat and _is_flat(memory, ts, value):
+        elif flat and value == memory.heard_value and _is_flat(memory, ts, value):
             quality = _FLAT
         else:
             # The common case, remembered inline: a valid value after the last heard (a
@@ -169,6 +185,13 @@ def _judge_run(
         set_aside.append((ts, quality))
         _remember(memory, ts, value, quality)
     return set_aside
+
+
+def _departs(step_per_hour: float, min_interval_s: float, elapsed_s: float, change: float) -> bool:
+    """``Rule.allowed_step`` inline: True when ``change`` is beyond what ``elapsed_s`` allows."""
+    if elapsed_s < min_interval_s:
+        return False
+    return abs(change) > step_per_hour * max(elapsed_s / HOUR_S, 1.0)
 
 
 _MEMORIES = (
@@ -187,6 +210,8 @@ def _memories(conn: Connection, series_ids: set[int]) -> dict[int, _Memory]:
     condition, params = any_of(conn, "s.id", sorted(series_ids))
     memories = {}
     rules_of: dict[tuple[str, str], Rule] = {}
+    # Series of one device, or of devices on one schedule, share their times: each is read once.
+    times: dict[object, datetime | None] = {None: None}
     for (
         sid,
         quantity,
@@ -199,7 +224,7 @@ def _memories(conn: Connection, series_ids: set[int]) -> dict[int, _Memory]:
         status,
         rules,
     ) in fetch_tuples(conn, _MEMORIES.format(condition=condition), params):
-        last_ts, valid_ts, run = read_time(last_ts), read_time(valid_ts), read_time(run)
+        last_ts, valid_ts, run = _time(times, last_ts), _time(times, valid_ts), _time(times, run)
         never_valid = valid_ts == NEVER_VALID
         rule_key = (quantity, rules if isinstance(rules, str) else repr(rules))
         rule = rules_of.get(rule_key)
@@ -219,6 +244,14 @@ def _memories(conn: Connection, series_ids: set[int]) -> dict[int, _Memory]:
             stored=(valid_ts, valid_value, run),
         )
     return memories
+
+
+def _time(times: dict[object, datetime | None], stored: object) -> datetime | None:
+    """``read_time`` of a stored time, each distinct one read once."""
+    if stored in times:
+        return times[stored]
+    found = times[stored] = read_time(stored)
+    return found
 
 
 def _periods(

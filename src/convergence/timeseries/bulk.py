@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from convergence.db.driver import fetch_tuples
 from convergence.db.types import epoch_micros
 
 ReadingRow = tuple[int, datetime, float]  # (series_id, ts, value)
@@ -67,8 +68,8 @@ def insert_readings_sqlite(conn: Connection, batch: list[QualifiedRow]) -> list[
         chunk = batch[start : start + SQLITE_ROWS_PER_STATEMENT]
         keyed = {(row[0], micros.of(row[1])): row for row in chunk}
         params = tuple(p for (s, t), (_, _, v, q, r) in keyed.items() for p in (s, t, v, q, r))
-        result = conn.exec_driver_sql(_sqlite_insert_sql(len(keyed)), params)
-        inserted.extend(keyed[(row[0], row[1])] for row in result)
+        returned = fetch_tuples(conn, _sqlite_insert_sql(len(keyed)), params)
+        inserted.extend([keyed[key] for key in returned])
     return inserted
 
 

@@ -186,7 +186,7 @@ def insert_readings(
     else:
         qualified = bulk.insert_readings_sqlite(conn, batch)
         valid_rows = [(s, t, v) for s, t, v, flag, _ in qualified if not flag]
-        rollups.apply_delta(conn, rollups.aggregate(valid_rows, decibel_series=decibel_series))
+        rollups.apply_rows(conn, *rollups.rollup_rows(valid_rows, decibel_series=decibel_series))
         bulk.add_set_aside(conn, rollups.set_aside_counts(qualified))
         bulk.update_latest_sqlite(conn, _newest(qualified))
     inserted = [(s, t, v) for s, t, v, _, _ in qualified]
