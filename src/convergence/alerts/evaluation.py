@@ -78,7 +78,7 @@ def evaluate_batch(
 ) -> Outcome:
     """Fire and resolve alerts of threshold, rate and event rules for one stored batch."""
     now = now or utcnow()
-    if not (stored or events) or not _any_rule(conn):
+    if not (stored or events) or not any_rule(conn):
         return Outcome()
     batches = _series_batches(conn, stored)
     by_asset = _by_asset(batches.values())
@@ -107,7 +107,7 @@ def _by_asset(items: Iterable[T]) -> dict[int, list[T]]:
     return grouped
 
 
-def _any_rule(conn: Connection) -> bool:
+def any_rule(conn: Connection) -> bool:
     """Cheap guard: most batches of a platform without rules stop here."""
     kinds = sorted({*BATCH_KINDS, RuleKind.silence})
     query = select(alert_rules.c.id).where(
