@@ -385,6 +385,8 @@ def _refuse_conflicts(
     Only rows that were not inserted, or shared their time with another row of the batch,
     can conflict; without any, nothing is read.
     """
+    if len(inserted) == len(rows):  # every row inserted: no two share a time, none met another
+        return
     times = Counter((series_id, ts) for series_id, ts, _ in rows)
     suspects = {key for key, seen in times.items() if seen > 1 or key not in inserted}
     if not suspects:

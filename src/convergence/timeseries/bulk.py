@@ -67,7 +67,7 @@ def insert_readings_sqlite(conn: Connection, batch: list[QualifiedRow]) -> list[
     for start in range(0, len(batch), SQLITE_ROWS_PER_STATEMENT):
         chunk = batch[start : start + SQLITE_ROWS_PER_STATEMENT]
         keyed = {(row[0], micros.of(row[1])): row for row in chunk}
-        params = tuple(p for (s, t), (_, _, v, q, r) in keyed.items() for p in (s, t, v, q, r))
+        params = [p for (s, t), (_, _, v, q, r) in keyed.items() for p in (s, t, v, q, r)]
         returned = fetch_tuples(conn, _sqlite_insert_sql(len(keyed)), params)
         inserted.extend([keyed[key] for key in returned])
     return inserted

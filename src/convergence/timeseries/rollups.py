@@ -187,9 +187,13 @@ def _rows(aggregates: dict[Any, Aggregate]) -> list[bulk.RollupRow]:
 def set_aside_counts(rows: Iterable[bulk.QualifiedRow]) -> list[bulk.SetAsideRow]:
     """How many values each (series, local day, reason) sets aside, in key order."""
     counts: dict[tuple[int, date, str], int] = {}
+    days: dict[datetime, date] = {}  # readings share their times: each day is found once
     for series_id, ts, _, flag, reason in rows:
         if flag:
-            key = (series_id, local_day(ts), reason or "unknown")
+            day = days.get(ts)
+            if day is None:
+                day = days[ts] = local_day(ts)
+            key = (series_id, day, reason or "unknown")
             counts[key] = counts.get(key, 0) + 1
     return [(s, d, r, n) for (s, d, r), n in sorted(counts.items())]
 
