@@ -134,6 +134,9 @@ _UNNEST = (
 )
 
 
+_TAKE_INCOMING = f"DELETE FROM {_INCOMING} RETURNING series_id, ts, value, quality, quality_reason"
+
+
 def store_postgres(
     conn: Connection, batch: list[QualifiedRow], *, decibel_series: frozenset[int]
 ) -> list[QualifiedRow]:
@@ -181,11 +184,10 @@ def _copy_store(conn: Connection, batch: list[QualifiedRow], decibel: list[int])
             copy.set_types(["int4", "timestamptz", "float8", "int2", "text"])
             for row in batch:
                 copy.write_row(row)
-        sql = _pg_store_sql(f"SELECT * FROM {_INCOMING}")
-        cursor.execute(sql, {"decibel": decibel})
-        inserted = [(sid, ts) for sid, ts in cursor.fetchall()]
-        cursor.execute(f"TRUNCATE {_INCOMING}")
-    return inserted
+        # The statement takes the rows out of the table as it reads them: the table is empty
+        # again for the transaction's next batch, without a TRUNCATE (a new file each time).
+        cursor.execute(_pg_store_sql(_TAKE_INCOMING), {"decibel": decibel})
+        return [(sid, ts) for sid, ts in cursor.fetchall()]
 
 
 def add_rollups(conn: Connection, table: str, bucket: str, rows: list[RollupRow]) -> None:
