@@ -11,6 +11,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection
@@ -40,6 +41,7 @@ class Device:
     field_map: Mapping[str, Any] = field(default_factory=dict)
 
 
+@lru_cache(maxsize=4096)  # asked for each reference of every batch, twice
 def dev_eui_form(ref: str) -> str | None:
     """``ref`` written as a DevEUI (16 upper-case hex digits), if it is one."""
     text = ref.replace("-", "").replace(":", "").strip().upper()

@@ -307,7 +307,9 @@ class _LateNeighbours:
         self.spans: dict[int, tuple[datetime, datetime]] = {}
         for sid, ts, _ in rows:
             memory = memories.get(sid)
-            if memory is None or memory.rule.step_per_hour is None or _in_order(memory, ts):
+            if memory is None or memory.rule.step_per_hour is None:
+                continue
+            if memory.heard_ts is None or ts > memory.heard_ts:  # in order: not late
                 continue
             first, last = self.spans.get(sid, (ts, ts))
             self.spans[sid] = (min(first, ts), max(last, ts))

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, delete, select
@@ -152,17 +153,13 @@ def rollup_rows(
         found[3] = max(found[3], high)
         if found[4] is not None and energy is not None:
             found[4] += energy
-    hourly.sort(key=_bucket_key)
-    days = [(s, d, *figures) for (s, d), figures in sorted(daily.items(), key=_item_key)]
+    hourly.sort(key=_SERIES_BUCKET)
+    days = [(s, d, *figures) for (s, d), figures in sorted(daily.items(), key=_KEY)]
     return hourly, days
 
 
-def _bucket_key(row: bulk.RollupRow) -> tuple[int, datetime | date]:
-    return row[0], row[1]
-
-
-def _item_key(item: tuple[tuple[int, date], list[Any]]) -> tuple[int, date]:
-    return item[0]
+_SERIES_BUCKET = itemgetter(0, 1)
+_KEY = itemgetter(0)
 
 
 def apply_rows(conn: Connection, hourly: list[bulk.RollupRow], daily: list[bulk.RollupRow]) -> None:
