@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from operator import itemgetter
 
 from sqlalchemy import Connection, select
 
@@ -93,7 +94,9 @@ def qualify(conn: Connection, rows: Sequence[ReadingRow]) -> dict[Key, Quality]:
         memory = memories.get(sid)
         if memory is None:
             continue
-        series_rows = sorted(by_series[sid], key=lambda row: row[0])
+        series_rows = by_series[sid]
+        if len(series_rows) > 1:  # most series have a value or two in a batch
+            series_rows.sort(key=_TIME)  # stable: values at one time stay as they came
         asset_periods = periods.get(memory.asset_id, ())
         if asset_periods or memory.faulty:
             judged = _judge_each(memory, asset_periods, late, sid, series_rows)
@@ -103,6 +106,9 @@ def qualify(conn: Connection, rows: Sequence[ReadingRow]) -> dict[Key, Quality]:
             flags[(sid, ts)] = quality
     _write_memories(conn, memories)
     return flags
+
+
+_TIME = itemgetter(0)
 
 
 def _judge_each(
@@ -141,12 +147,13 @@ def _judge_run(
         while first < len(rows) and rows[first][0] <= heard:
             first += 1
     set_aside = _judge_each(memory, (), late, sid, rows[:first]) if first else []
+    in_order = rows[first:] if first else rows
     rule = memory.rule
     low = -math.inf if rule.low is None else rule.low
     high = math.inf if rule.high is None else rule.high
     step, flat = rule.step_per_hour, rule.flat_hours is not None
     min_interval, cumulative = rule.step_min_interval_s, rule.cumulative
-    for ts, value in rows[first:]:
+    for ts, value in in_order:
         # Each test is asked only when the value departs from the last valid or repeats the
         # last heard: the common value (in range, moving, close to the last) calls nothing.
         valid_value = memory.valid_value
@@ -209,9 +216,10 @@ def _memories(conn: Connection, series_ids: set[int]) -> dict[int, _Memory]:
     # Plain driver SQL: this runs for every ingested batch.
     condition, params = any_of(conn, "s.id", sorted(series_ids))
     memories = {}
-    rules_of: dict[tuple[str, str], Rule] = {}
+    rules_of: dict[tuple[str, object], Rule] = {}
     # Series of one device, or of devices on one schedule, share their times: each is read once.
     times: dict[object, datetime | None] = {None: None}
+    faulty = AssetStatus.faulty
     for (
         sid,
         quantity,
@@ -224,24 +232,29 @@ def _memories(conn: Connection, series_ids: set[int]) -> dict[int, _Memory]:
         status,
         rules,
     ) in fetch_tuples(conn, _MEMORIES.format(condition=condition), params):
-        last_ts, valid_ts, run = _time(times, last_ts), _time(times, valid_ts), _time(times, run)
+        last_ts = _time(times, last_ts)
+        if valid_ts is not None:
+            valid_ts = _time(times, valid_ts)
+        if run is not None:
+            run = _time(times, run)
         never_valid = valid_ts == NEVER_VALID
-        rule_key = (quantity, rules if isinstance(rules, str) else repr(rules))
+        rule_key = (quantity, rules if rules is None or isinstance(rules, str) else repr(rules))
         rule = rules_of.get(rule_key)
         if rule is None:
             rule = rules_of[rule_key] = rule_for(quantity, read_json(rules))
         memories[sid] = _Memory(
-            rule=rule,
-            faulty=status == AssetStatus.faulty,
-            asset_id=asset_id,
-            valid_ts=None if never_valid else last_ts if valid_ts is None else valid_ts,
-            valid_value=last_value if valid_ts is None else valid_value,
-            heard_ts=last_ts,
-            heard_value=last_value,
-            run_start=last_ts if run is None else run,
+            rule,
+            status == faulty,
+            asset_id,
+            # valid_ts, valid_value, heard_ts, heard_value, run_start
+            None if never_valid else last_ts if valid_ts is None else valid_ts,
+            last_value if valid_ts is None else valid_value,
+            last_ts,
+            last_value,
+            last_ts if run is None else run,
             # A valid value remembered apart from the last heard: the last heard was set aside.
-            heard_set_aside=valid_ts is not None,
-            stored=(valid_ts, valid_value, run),
+            valid_ts is not None,
+            (valid_ts, valid_value, run),
         )
     return memories
 
