@@ -58,7 +58,8 @@ POSTGRES_ADMIN = os.environ.get(
 QUANTITIES = (("laeq", "dB(A)", 40.0), ("temperature", "°C", 5.0), ("pm25", "µg/m³", 3.0))
 DEVICES = 100
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
-# The functions timed by `where_time_goes`, in pipeline order.
+# The functions timed by `where_time_goes`, in pipeline order (a label may time the
+# functions of an older and a newer version of a stage).
 STAGES = (
     (Pipeline, "_receive", "receive: JSON and item checks (columns)"),
     (Pipeline, "_resolve", "resolve devices"),
@@ -69,7 +70,9 @@ STAGES = (
     (pipeline_module, "qualify", "qualify (quality flags, series memory)"),
     (bulk, "insert_readings_sqlite", "store: INSERT … ON CONFLICT DO NOTHING"),
     (rollups, "aggregate", "store: rollup increments (Python)"),
+    (rollups, "rollup_rows", "store: rollup increments (Python)"),
     (rollups, "apply_delta", "store: rollup upserts"),
+    (rollups, "apply_rows", "store: rollup upserts"),
     (bulk, "update_latest_sqlite", "store: latest values"),
     (bulk, "store_postgres", "store: COPY/unnest + rollups + latest (1 stmt)"),
     (Pipeline, "_dead_letters", "dead letters"),
@@ -251,7 +254,7 @@ def where_time_goes(engine: Engine, token: str, bodies: list[bytes], work: Path)
     finally:
         clock.restore()
     print(f"  where the time goes ({len(bodies)} batches, {total:.2f} s):")
-    for _owner, _name, label in STAGES:
+    for label in dict.fromkeys(label for _owner, _name, label in STAGES):
         share = clock.spent[label] / total
         print(f"    {label:<46} {clock.spent[label]:7.2f} s {share:6.1%}")
     outside = total - clock.spent["ingest(): pipeline + commit"]

@@ -7,6 +7,7 @@ take it, the model must accept it with the same device, time, quantity, value an
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 from typing import Any
 
@@ -119,3 +120,50 @@ def test_the_usual_items_are_taken_and_the_others_left_to_the_model() -> None:
     ):
         assert not reader.take(2, "readings[2]", odd)
     assert len(columns) == 2
+
+
+def _runs() -> st.SearchStrategy[list[Any]]:
+    """Runs of one usual shape (what senders send), sometimes with one item changed in one
+    field or with its keys changed, anywhere in the run."""
+    fields = {
+        "device": st.sampled_from(["SONO-01", "SONO-02"]),
+        "ts": st.sampled_from(GOOD_TIMES),
+        "quantity": st.sampled_from(["laeq", "pm25"]),
+        "value": st.floats(min_value=-1e3, max_value=1e3),
+    }
+    odd = {
+        "device": TEXTS | st.text(min_size=60, max_size=80) | st.booleans(),
+        "ts": TIMES | st.integers() | st.none(),
+        "quantity": TEXTS,
+        "value": st.sampled_from([math.inf, -math.inf, math.nan, 3, True, "1", None]) | VALUES,
+        "unit": st.sampled_from(["x" * 20, "x" * 21, "", None, 20]) | TEXTS,
+    }
+    uniform = st.booleans().flatmap(
+        lambda unit: st.lists(
+            st.fixed_dictionaries(
+                {**fields, "unit": st.sampled_from(["dB(A)", None])} if unit else fields
+            ),
+            min_size=1,
+            max_size=12,
+        )
+    )
+    changed = st.tuples(uniform, st.sampled_from(sorted(odd))).flatmap(
+        lambda drawn: odd[drawn[1]].map(
+            lambda value: [*drawn[0][:-1], _changed(drawn[0][-1], drawn[1], value, remove=False)]
+        )
+    )
+    return st.one_of(changed, changed, changed, uniform, st.lists(items(), max_size=4))
+
+
+@settings(max_examples=400, deadline=None)
+@given(run=_runs(), topic=st.sampled_from([None, None, "SONO-01", "x" * 70]))
+def test_a_run_taken_at_once_reads_as_item_by_item(run: list[Any], topic: str | None) -> None:
+    labels: list[str | None] = [f"readings[{i}]" for i in range(len(run))]
+    envelope = _envelope(topic)
+    at_once = ReadingColumns(slot=0, envelope=envelope, batch=True)
+    left = ColumnReader(at_once, topic).take_all(3, labels, run)
+    one_by_one = ReadingColumns(slot=0, envelope=envelope, batch=True)
+    reader = ColumnReader(one_by_one, topic)
+    assert left == [i for i, item in enumerate(run) if not reader.take(3 + i, labels[i], item)]
+    assert at_once == one_by_one
+    assert [type(v) for v in at_once.values] == [float] * len(at_once)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, func, select, update
 
+from convergence.ingest.envelope import Envelope, Source
+from convergence.ingest.outcomes import Outcome
+from convergence.ingest.pipeline import Pipeline
+from convergence.ingest.service import ingest
 from convergence.registry import service
 from convergence.registry.schemas import DeviceModelCreate
 from convergence.registry.tables import assets
@@ -49,6 +54,28 @@ def test_a_water_glitch_is_set_aside_and_the_level_after_it_is_valid(
     assert _daily_max(engine, gauge) == (5, 2.2)
     assert set_aside_of(engine, gauge) == {"spike": 1}
     assert 16.98 not in [v for sid, ts, v in result.inserted]  # the react stage never sees it
+
+
+def test_one_message_of_many_readings_counts_what_it_stored_and_set_aside(
+    engine: Engine, territory: Territory, pipeline: Pipeline
+) -> None:
+    register(engine, territory.boulogne.id, name="Limnimètre", serial="LIM-9", boulogne=True)
+    levels = _every(timedelta(minutes=10), [2.0, 2.05, 2.1, 16.98, 2.15, 2.2])
+    items = [
+        {"device": "LIM-9", "ts": ts.isoformat(), "quantity": "water_level", "value": v}
+        for ts, v in levels
+    ]
+
+    def send(body: list[dict[str, object]]) -> Outcome:
+        raw = json.dumps({"readings": body}).encode()
+        envelope = Envelope(Source.http, raw, datetime.now(UTC), member_id=territory.boulogne.id)
+        result = ingest(engine, pipeline=pipeline, envelopes=[envelope], reactors=[])
+        return result.outcomes[0]
+
+    first = send(items[:4])
+    assert (first.messages, first.stored, first.duplicates, first.set_aside) == (4, 4, 0, 1)
+    again = send(items)  # the first four again, and two new values
+    assert (again.messages, again.stored, again.duplicates, again.set_aside) == (6, 2, 4, 0)
 
 
 def test_a_river_in_flood_rising_steadily_is_valid(

@@ -70,6 +70,22 @@ def test_the_same_batch_twice_counts_once(
         assert len(conn.execute(select(readings)).all()) == 100
 
 
+def test_two_large_batches_in_one_transaction_each_count_once(
+    engine: Engine, territory: Territory, asset_id: int
+) -> None:
+    # Batches this large go through COPY on PostgreSQL: the second must not meet the first's
+    # rows again in the table they pass through.
+    member = territory.versailles.id
+    first = [_reading(asset_id, member, T0 + timedelta(minutes=i), 10.0) for i in range(100)]
+    second = [_reading(asset_id, member, T0 + timedelta(minutes=i), 20.0) for i in range(100, 200)]
+    with engine.begin() as conn:
+        assert len(store_readings(conn, first).inserted) == 100
+        assert len(store_readings(conn, second).inserted) == 100
+    hours = _hourly(engine)
+    assert sum(count for count, *_ in hours.values()) == 200
+    assert sum(total for _, total, *_ in hours.values()) == 100 * 10.0 + 100 * 20.0
+
+
 def test_duplicates_inside_one_batch_count_once(
     engine: Engine, territory: Territory, asset_id: int
 ) -> None:

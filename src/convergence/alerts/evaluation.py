@@ -22,6 +22,7 @@ from convergence.alerts.kinds import BATCH_KINDS, AlertStatus, RuleKind
 from convergence.alerts.lifecycle import SYSTEM_ACTOR, OpenAlert, Outcome, Trigger, resolve
 from convergence.alerts.tables import alert_rules, alerts
 from convergence.alerts.targets import applies_to, load_assets, load_rules
+from convergence.db.driver import any_of, fetch_tuples
 from convergence.db.types import utcnow
 from convergence.timeseries.tables import series
 
@@ -78,7 +79,7 @@ def evaluate_batch(
 ) -> Outcome:
     """Fire and resolve alerts of threshold, rate and event rules for one stored batch."""
     now = now or utcnow()
-    if not (stored or events) or not _any_rule(conn):
+    if not (stored or events) or not any_rule(conn):
         return Outcome()
     batches = _series_batches(conn, stored)
     by_asset = _by_asset(batches.values())
@@ -107,13 +108,12 @@ def _by_asset(items: Iterable[T]) -> dict[int, list[T]]:
     return grouped
 
 
-def _any_rule(conn: Connection) -> bool:
+def any_rule(conn: Connection) -> bool:
     """Cheap guard: most batches of a platform without rules stop here."""
-    kinds = sorted({*BATCH_KINDS, RuleKind.silence})
-    query = select(alert_rules.c.id).where(
-        alert_rules.c.enabled.is_(True), alert_rules.c.kind.in_(kinds)
-    )
-    return conn.execute(query.limit(1)).first() is not None
+    # Plain driver SQL: this runs after every ingested batch.
+    condition, params = any_of(conn, "kind", sorted({*BATCH_KINDS, RuleKind.silence}))
+    sql = f"SELECT 1 FROM alert_rules WHERE enabled AND {condition} LIMIT 1"
+    return bool(fetch_tuples(conn, sql, params))
 
 
 def _series_batches(conn: Connection, stored: Sequence[ReadingRow]) -> dict[int, SeriesBatch]:

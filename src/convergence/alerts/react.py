@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 
 from convergence.alerts.config import AlertsConfig
 from convergence.alerts.delivery import send_pending
-from convergence.alerts.evaluation import ReadingRow, StoredEvent, evaluate_batch
+from convergence.alerts.evaluation import ReadingRow, StoredEvent, any_rule, evaluate_batch
 from convergence.alerts.lifecycle import Outcome
 from convergence.timeseries.committed import Committed, Stage
 
@@ -33,6 +33,9 @@ def react(
     """Evaluate one committed batch; send the notifications it queued when ``config`` is given."""
     if not (stored or events):
         return Outcome()
+    with engine.connect() as conn:
+        if not any_rule(conn):  # without rules, no write transaction (nor its lock) is taken
+            return Outcome()
     with engine.begin() as conn:
         outcome = evaluate_batch(conn, stored=stored, events=events, now=now)
     if config is not None and outcome.deliveries:

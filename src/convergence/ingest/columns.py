@@ -105,6 +105,60 @@ class ColumnReader:
         c.units.append(unit)
         return True
 
+    def take_all(self, first: int, labels: list[str | None], items: list[Any]) -> list[int]:
+        """``take`` each item (``first`` is the position of the first); the indexes of those
+        the model must judge. A run of items of one usual shape is checked column by column."""
+        if self._take_uniform(first, labels, items):
+            return []
+        return [i for i, item in enumerate(items) if not self.take(first + i, labels[i], item)]
+
+    def _take_uniform(self, first: int, labels: list[str | None], items: list[Any]) -> bool:
+        """Take every item at once if all have the same keys and pass ``take``'s checks; else
+        take none (``take`` then judges them one by one, and says which the model gets)."""
+        if not items or not all(type(item) is dict for item in items):
+            return False
+        keys = items[0].keys()
+        if not (keys <= READING_KEYS and keys >= self.required):
+            return False
+        if not all(item.keys() == keys for item in items):
+            return False
+        if self.override is None:
+            devices = [item["device"] for item in items]
+        else:
+            devices = [self.override] * len(items)
+        texts = [item["ts"] for item in items]
+        quantities = [item["quantity"] for item in items]
+        values = [item["value"] for item in items]
+        units = [item["unit"] for item in items] if "unit" in keys else [None] * len(items)
+        if not (
+            all(type(d) is str for d in devices)
+            and all(type(t) is str for t in texts)
+            and all(type(q) is str for q in quantities)
+            and all(type(v) is float for v in values)
+            and all(u is None or type(u) is str for u in units)
+        ):
+            return False  # ints, or odd types: one by one
+        if not (
+            all(_device(d) is not None for d in set(devices))
+            and all(0 < len(q) <= QUANTITY_MAX for q in set(quantities))
+            and all(u is None or len(u) <= UNIT_MAX for u in set(units))
+            and all(map(math.isfinite, values))
+        ):
+            return False
+        times = [self._time(t) for t in texts]
+        if any(ts is None for ts in times):
+            return False
+        c = self.columns
+        c.positions += range(first, first + len(items))
+        c.labels += labels
+        c.items += items
+        c.devices += devices
+        c.times += times  # type: ignore[arg-type]  # none is None (checked above)
+        c.quantities += quantities
+        c.values += values
+        c.units += units
+        return True
+
     def _time(self, text: Any) -> datetime | None:
         if type(text) is not str:
             return None

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from functools import lru_cache
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection
 
@@ -26,9 +27,9 @@ HEX16 = re.compile(r"^[0-9A-F]{16}$")
 DeviceKey = tuple[int | None, str]  # (member id, device reference)
 
 
-@dataclass(frozen=True, slots=True)
-class Device:
-    """A registered asset able to send data, with what decodes and maps its payloads."""
+class Device(NamedTuple):
+    """A registered asset able to send data, with what decodes and maps its payloads (a tuple:
+    every batch finds its devices again, and a frozen dataclass costs several times more)."""
 
     asset_id: int
     member_id: int
@@ -37,9 +38,10 @@ class Device:
     ocpp_id: str | None
     device_model_id: int | None
     codec: str | None
-    field_map: Mapping[str, Any] = field(default_factory=dict)
+    field_map: Mapping[str, Any] = MappingProxyType({})
 
 
+@lru_cache(maxsize=4096)  # asked for each reference of every batch, twice
 def dev_eui_form(ref: str) -> str | None:
     """``ref`` written as a DevEUI (16 upper-case hex digits), if it is one."""
     text = ref.replace("-", "").replace(":", "").strip().upper()

@@ -9,7 +9,6 @@ holds back the others.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import orjson
@@ -47,22 +46,27 @@ def parse_native(
     """The readings of a native body as columns, and its other items as messages with their
     position; a topic's device (MQTT) names the device of every item."""
     document = load_json(envelope.raw)
-    items = list(_items(document))
-    if len(items) > max_items:
+    sections = _sections(document)
+    count = sum(len(items) for _, items in sections)
+    if count > max_items:
         raise PayloadTooLarge(
-            f"lot de {len(items)} éléments, limite {max_items} / batch of {len(items)} items "
+            f"lot de {count} éléments, limite {max_items} / batch of {count} items "
             f"exceeds the limit of {max_items}: split it",
-            items=len(items),
+            items=count,
             limit=max_items,
         )
     batch = isinstance(document, list) or _is_batch(document)
     columns = ReadingColumns(slot=slot, envelope=envelope, batch=batch)
     reader = ColumnReader(columns, envelope.device_ref)
     others: list[tuple[int, Message]] = []
-    for position, (label, item) in enumerate(items):
-        if not reader.take(position, label if batch else None, item):
-            message = _message(item, label if batch else None, envelope, batch=batch)
-            others.append((position, message))
+    first = 0
+    for key, items in sections:
+        labels: list[str | None] = (
+            [f"{key}[{i}]" for i in range(len(items))] if batch else [None] * len(items)
+        )
+        for i in reader.take_all(first, labels, items):
+            others.append((first + i, _message(items[i], labels[i], envelope, batch=batch)))
+        first += len(items)
     return columns, others
 
 
@@ -70,27 +74,29 @@ def _is_batch(document: Any) -> bool:
     return isinstance(document, dict) and any(key in document for key in BATCH_KEYS)
 
 
-def _items(document: Any) -> Iterator[tuple[str, Any]]:
+def _sections(document: Any) -> list[tuple[str, list[Any]]]:
+    """The items of a body by where they sit: (label prefix, items); one item's label is ""."""
     if isinstance(document, list):
-        yield from ((f"[{i}]", item) for i, item in enumerate(document))
-    elif _is_batch(document):
+        return [("", document)]
+    if _is_batch(document):
         extra = sorted(set(document) - set(BATCH_KEYS))
         if extra:
             reason = f"unexpected key(s) {', '.join(map(repr, extra))} next to readings/uplinks"
             raise Refused(Stage.receive, "invalid_shape", reason[:500])
+        sections = []
         for key in BATCH_KEYS:
             entries = document.get(key, [])
             if not isinstance(entries, list):
                 raise Refused(Stage.receive, "invalid_shape", f"{key!r} must be a list")
-            yield from ((f"{key}[{i}]", item) for i, item in enumerate(entries))
-    elif isinstance(document, dict):
-        yield "", document
-    else:
-        reason = (
-            "attendu un objet ou une liste / expected an object {readings: [...]}, "
-            "a list of items, or one item"
-        )
-        raise Refused(Stage.receive, "invalid_shape", reason)
+            sections.append((key, entries))
+        return sections
+    if isinstance(document, dict):
+        return [("", [document])]
+    reason = (
+        "attendu un objet ou une liste / expected an object {readings: [...]}, "
+        "a list of items, or one item"
+    )
+    raise Refused(Stage.receive, "invalid_shape", reason)
 
 
 def _message(item: Any, label: str | None, envelope: Envelope, *, batch: bool) -> Message:

@@ -46,6 +46,7 @@ from convergence.timeseries.bulk import ReadingRow
 from convergence.timeseries.store import (
     NewEvent,
     NewReading,
+    QualityMap,
     SeriesKey,
     ensure_series,
     insert_events,
@@ -297,13 +298,15 @@ class Pipeline:
         outcomes: list[Outcome],
     ) -> tuple[list[ReadingRow], list[NewEvent]]:
         wanted: dict[tuple[int, str], SeriesKey] = {}
-        for asset_id, member_id, quantity, unit, *_ in pending:
-            if (asset_id, quantity) not in wanted:
-                wanted[(asset_id, quantity)] = SeriesKey(asset_id, member_id, quantity, unit)
+        for item in pending:
+            if (key := (item[0], item[2])) not in wanted:
+                wanted[key] = SeriesKey(item[0], item[1], item[2], item[3])
         refs = ensure_series(conn, wanted.values())
         rows: list[ReadingRow] = []
         senders: list[Pending] = []  # who sent each row
         owner: dict[tuple[int, datetime], int] = {}
+        # One envelope (an HTTP request, an MQTT message): its counts are made at once below.
+        single = len(outcomes) == 1
         for item in pending:
             asset_id, _, quantity, unit, ts, value, slot, origin = item
             ref = refs[(asset_id, quantity)]
@@ -313,19 +316,23 @@ class Pipeline:
                 continue
             rows.append((ref.id, ts, value))
             senders.append(item)
-            # The store keeps the last of a batch's rows at one time: so does the count.
-            owner[(ref.id, ts)] = slot
-            outcomes[slot].duplicates += 1
+            if not single:
+                # The store keeps the last of a batch's rows at one time: so does the count.
+                owner[(ref.id, ts)] = slot
+                outcomes[slot].duplicates += 1
         decibels = frozenset(ref.id for ref in refs.values() if ref.decibel)
         # The qualify stage: flags are kept with the rows, set-aside values feed no figure.
         flags = qualify(conn, rows)
         stored = insert_readings(conn, rows, decibel_series=decibels, quality=flags)
-        for series_id, ts, _ in stored.inserted:
-            outcome = outcomes[owner[(series_id, ts)]]
-            outcome.stored += 1
-            outcome.duplicates -= 1
-            if (series_id, ts) in flags:
-                outcome.set_aside += 1
+        if single:
+            _count(outcomes[0], len(rows), stored.inserted, flags)
+        else:
+            for series_id, ts, _ in stored.inserted:
+                outcome = outcomes[owner[(series_id, ts)]]
+                outcome.stored += 1
+                outcome.duplicates -= 1
+                if (series_id, ts) in flags:
+                    outcome.set_aside += 1
         inserted = {(s, t) for s, t, _ in stored.inserted}
         _refuse_conflicts(conn, works, rows, senders, inserted, outcomes)
         live = [w for w in works if w.alive]
@@ -372,6 +379,14 @@ class Pipeline:
             )
 
 
+def _count(outcome: Outcome, rows: int, inserted: list[ReadingRow], flags: QualityMap) -> None:
+    """The counts of the only envelope of a batch: what was not inserted was already there."""
+    outcome.stored += len(inserted)
+    outcome.duplicates += rows - len(inserted)
+    if flags:
+        outcome.set_aside += sum(1 for series_id, ts, _ in inserted if (series_id, ts) in flags)
+
+
 def _refuse_conflicts(
     conn: Connection,
     works: list[Work],
@@ -385,6 +400,8 @@ def _refuse_conflicts(
     Only rows that were not inserted, or shared their time with another row of the batch,
     can conflict; without any, nothing is read.
     """
+    if len(inserted) == len(rows):  # every row inserted: no two share a time, none met another
+        return
     times = Counter((series_id, ts) for series_id, ts, _ in rows)
     suspects = {key for key, seen in times.items() if seen > 1 or key not in inserted}
     if not suspects:

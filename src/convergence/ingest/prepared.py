@@ -52,10 +52,14 @@ class Prepared:
         """A copy the store may change (it adds refusals), keeping this one for a retry."""
         works = {id(w): replace(w, partial=list(w.partial)) for w in self.works}
         # Rows of a columns batch point at their batch, which the store does not change.
-        pending = [
-            (*item[:7], works[id(item[7])]) if isinstance(item[7], Work) else item
-            for item in self.pending
-        ]
+        pending = (
+            [
+                (*item[:7], works[id(item[7])]) if isinstance(item[7], Work) else item
+                for item in self.pending
+            ]
+            if works
+            else list(self.pending)
+        )
         outcomes = [replace(o, rejections=list(o.rejections)) for o in self.outcomes]
         return Prepared(outcomes, list(works.values()), pending, self.replaying)
 

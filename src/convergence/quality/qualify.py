@@ -15,11 +15,12 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from operator import itemgetter
 
 from sqlalchemy import Connection, select
 
 from convergence.db.driver import any_of, fetch_tuples, read_json, read_time, stored_time
-from convergence.quality.rules import Rule, rule_for
+from convergence.quality.rules import HOUR_S, Rule, rule_for
 from convergence.registry.kinds import AssetStatus
 from convergence.timeseries.bulk import ReadingRow, sqlite_time
 from convergence.timeseries.flags import FLAG_OF, VALID, Flag, Quality, Reason
@@ -93,7 +94,9 @@ def qualify(conn: Connection, rows: Sequence[ReadingRow]) -> dict[Key, Quality]:
         memory = memories.get(sid)
         if memory is None:
             continue
-        series_rows = sorted(by_series[sid], key=lambda row: row[0])
+        series_rows = by_series[sid]
+        if len(series_rows) > 1:  # most series have a value or two in a batch
+            series_rows.sort(key=_TIME)  # stable: values at one time stay as they came
         asset_periods = periods.get(memory.asset_id, ())
         if asset_periods or memory.faulty:
             judged = _judge_each(memory, asset_periods, late, sid, series_rows)
@@ -103,6 +106,9 @@ def qualify(conn: Connection, rows: Sequence[ReadingRow]) -> dict[Key, Quality]:
             flags[(sid, ts)] = quality
     _write_memories(conn, memories)
     return flags
+
+
+_TIME = itemgetter(0)
 
 
 def _judge_each(
@@ -141,19 +147,36 @@ def _judge_run(
         while first < len(rows) and rows[first][0] <= heard:
             first += 1
     set_aside = _judge_each(memory, (), late, sid, rows[:first]) if first else []
+    in_order = rows[first:] if first else rows
     rule = memory.rule
     low = -math.inf if rule.low is None else rule.low
     high = math.inf if rule.high is None else rule.high
-    stepped, flat = rule.step_per_hour is not None, rule.flat_hours is not None
-    cumulative = rule.cumulative
-    for ts, value in rows[first:]:
+    step, flat = rule.step_per_hour, rule.flat_hours is not None
+    min_interval, cumulative = rule.step_min_interval_s, rule.cumulative
+    for ts, value in in_order:
+        # Each test is asked only when the value departs from the last valid or repeats the
+        # last heard: the common value (in range, moving, close to the last) calls nothing.
+        valid_value = memory.valid_value
         if not low <= value <= high:
             quality = _RANGE
-        elif cumulative and _has_decreased(memory, ts, value):
+        elif (
+            cumulative
+            and valid_value is not None
+            and value < valid_value * (1 - 1e-12)
+            and _has_decreased(memory, ts, value)
+        ):
             quality = _DECREASED
-        elif stepped and _is_spike(memory, ts, value):
+        elif (
+            step is not None
+            and valid_value is not None
+            and memory.valid_ts is not None
+            and _departs(
+                step, min_interval, (ts - memory.valid_ts).total_seconds(), value - valid_value
+            )
+            and _is_spike(memory, ts, value)
+        ):
             quality = _SPIKE
-        elif flat and _is_flat(memory, ts, value):
+        elif flat and value == memory.heard_value and _is_flat(memory, ts, value):
             quality = _FLAT
         else:
             # The common case, remembered inline: a valid value after the last heard (a
@@ -171,6 +194,13 @@ def _judge_run(
     return set_aside
 
 
+def _departs(step_per_hour: float, min_interval_s: float, elapsed_s: float, change: float) -> bool:
+    """``Rule.allowed_step`` inline: True when ``change`` is beyond what ``elapsed_s`` allows."""
+    if elapsed_s < min_interval_s:
+        return False
+    return abs(change) > step_per_hour * max(elapsed_s / HOUR_S, 1.0)
+
+
 _MEMORIES = (
     "SELECT s.id, s.quantity, s.asset_id, s.last_ts, s.last_value, s.valid_ts, s.valid_value, "
     "s.run_start, a.status, m.quality_rules FROM series s JOIN assets a ON a.id = s.asset_id "
@@ -186,7 +216,10 @@ def _memories(conn: Connection, series_ids: set[int]) -> dict[int, _Memory]:
     # Plain driver SQL: this runs for every ingested batch.
     condition, params = any_of(conn, "s.id", sorted(series_ids))
     memories = {}
-    rules_of: dict[tuple[str, str], Rule] = {}
+    rules_of: dict[tuple[str, object], Rule] = {}
+    # Series of one device, or of devices on one schedule, share their times: each is read once.
+    times: dict[object, datetime | None] = {None: None}
+    faulty = AssetStatus.faulty
     for (
         sid,
         quantity,
@@ -199,26 +232,39 @@ def _memories(conn: Connection, series_ids: set[int]) -> dict[int, _Memory]:
         status,
         rules,
     ) in fetch_tuples(conn, _MEMORIES.format(condition=condition), params):
-        last_ts, valid_ts, run = read_time(last_ts), read_time(valid_ts), read_time(run)
+        last_ts = _time(times, last_ts)
+        if valid_ts is not None:
+            valid_ts = _time(times, valid_ts)
+        if run is not None:
+            run = _time(times, run)
         never_valid = valid_ts == NEVER_VALID
-        rule_key = (quantity, rules if isinstance(rules, str) else repr(rules))
+        rule_key = (quantity, rules if rules is None or isinstance(rules, str) else repr(rules))
         rule = rules_of.get(rule_key)
         if rule is None:
             rule = rules_of[rule_key] = rule_for(quantity, read_json(rules))
         memories[sid] = _Memory(
-            rule=rule,
-            faulty=status == AssetStatus.faulty,
-            asset_id=asset_id,
-            valid_ts=None if never_valid else last_ts if valid_ts is None else valid_ts,
-            valid_value=last_value if valid_ts is None else valid_value,
-            heard_ts=last_ts,
-            heard_value=last_value,
-            run_start=last_ts if run is None else run,
+            rule,
+            status == faulty,
+            asset_id,
+            # valid_ts, valid_value, heard_ts, heard_value, run_start
+            None if never_valid else last_ts if valid_ts is None else valid_ts,
+            last_value if valid_ts is None else valid_value,
+            last_ts,
+            last_value,
+            last_ts if run is None else run,
             # A valid value remembered apart from the last heard: the last heard was set aside.
-            heard_set_aside=valid_ts is not None,
-            stored=(valid_ts, valid_value, run),
+            valid_ts is not None,
+            (valid_ts, valid_value, run),
         )
     return memories
+
+
+def _time(times: dict[object, datetime | None], stored: object) -> datetime | None:
+    """``read_time`` of a stored time, each distinct one read once."""
+    if stored in times:
+        return times[stored]
+    found = times[stored] = read_time(stored)
+    return found
 
 
 def _periods(
@@ -274,7 +320,9 @@ class _LateNeighbours:
         self.spans: dict[int, tuple[datetime, datetime]] = {}
         for sid, ts, _ in rows:
             memory = memories.get(sid)
-            if memory is None or memory.rule.step_per_hour is None or _in_order(memory, ts):
+            if memory is None or memory.rule.step_per_hour is None:
+                continue
+            if memory.heard_ts is None or ts > memory.heard_ts:  # in order: not late
                 continue
             first, last = self.spans.get(sid, (ts, ts))
             self.spans[sid] = (min(first, ts), max(last, ts))

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from convergence.db.driver import fetch_tuples
 from convergence.db.types import epoch_micros
 
 ReadingRow = tuple[int, datetime, float]  # (series_id, ts, value)
@@ -66,9 +67,9 @@ def insert_readings_sqlite(conn: Connection, batch: list[QualifiedRow]) -> list[
     for start in range(0, len(batch), SQLITE_ROWS_PER_STATEMENT):
         chunk = batch[start : start + SQLITE_ROWS_PER_STATEMENT]
         keyed = {(row[0], micros.of(row[1])): row for row in chunk}
-        params = tuple(p for (s, t), (_, _, v, q, r) in keyed.items() for p in (s, t, v, q, r))
-        result = conn.exec_driver_sql(_sqlite_insert_sql(len(keyed)), params)
-        inserted.extend(keyed[(row[0], row[1])] for row in result)
+        params = [p for (s, t), (_, _, v, q, r) in keyed.items() for p in (s, t, v, q, r)]
+        returned = fetch_tuples(conn, _sqlite_insert_sql(len(keyed)), params)
+        inserted.extend([keyed[key] for key in returned])
     return inserted
 
 
@@ -133,6 +134,9 @@ _UNNEST = (
 )
 
 
+_TAKE_INCOMING = f"DELETE FROM {_INCOMING} RETURNING series_id, ts, value, quality, quality_reason"
+
+
 def store_postgres(
     conn: Connection, batch: list[QualifiedRow], *, decibel_series: frozenset[int]
 ) -> list[QualifiedRow]:
@@ -180,11 +184,10 @@ def _copy_store(conn: Connection, batch: list[QualifiedRow], decibel: list[int])
             copy.set_types(["int4", "timestamptz", "float8", "int2", "text"])
             for row in batch:
                 copy.write_row(row)
-        sql = _pg_store_sql(f"SELECT * FROM {_INCOMING}")
-        cursor.execute(sql, {"decibel": decibel})
-        inserted = [(sid, ts) for sid, ts in cursor.fetchall()]
-        cursor.execute(f"TRUNCATE {_INCOMING}")
-    return inserted
+        # The statement takes the rows out of the table as it reads them: the table is empty
+        # again for the transaction's next batch, without a TRUNCATE (a new file each time).
+        cursor.execute(_pg_store_sql(_TAKE_INCOMING), {"decibel": decibel})
+        return [(sid, ts) for sid, ts in cursor.fetchall()]
 
 
 def add_rollups(conn: Connection, table: str, bucket: str, rows: list[RollupRow]) -> None:

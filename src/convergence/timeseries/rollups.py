@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, delete, select
@@ -112,6 +113,61 @@ def aggregate(
     return delta
 
 
+def rollup_rows(
+    rows: Iterable[tuple[int, datetime, float]], *, decibel_series: frozenset[int]
+) -> tuple[list[bulk.RollupRow], list[bulk.RollupRow]]:
+    """The hourly and daily rows ``aggregate`` gives, in key order, as plain tuples.
+
+    The ingest path's way: no ``Aggregate`` object per bucket (a batch's buckets are mostly
+    new, each with one or two values). The arithmetic is ``aggregate``'s, in the same order,
+    so both give the same figures to the last bit.
+    """
+    by_hour: dict[tuple[int, datetime], list[float]] = {}
+    hours: dict[datetime, datetime] = {}
+    for series_id, ts, value in rows:
+        hour = hours.get(ts)
+        if hour is None:
+            hour = hours[ts] = hour_start(ts)
+        values = by_hour.get((series_id, hour))
+        if values is None:
+            by_hour[(series_id, hour)] = [value]
+        else:
+            values.append(value)
+    hourly: list[bulk.RollupRow] = []
+    daily: dict[tuple[int, date], list[Any]] = {}
+    day_of_hour: dict[datetime, date] = {}  # a UTC hour lies in one Paris day
+    for (series_id, hour), values in by_hour.items():
+        energy = sum(10 ** (v / 10) for v in values) if series_id in decibel_series else None
+        low, high, total = min(values), max(values), sum(values)
+        hourly.append((series_id, hour, len(values), total, low, high, energy))
+        day = day_of_hour.get(hour)
+        if day is None:
+            day = day_of_hour[hour] = local_day(hour)
+        found = daily.get((series_id, day))
+        if found is None:
+            daily[(series_id, day)] = [len(values), total, low, high, energy]
+            continue
+        found[0] += len(values)
+        found[1] += total
+        found[2] = min(found[2], low)
+        found[3] = max(found[3], high)
+        if found[4] is not None and energy is not None:
+            found[4] += energy
+    hourly.sort(key=_SERIES_BUCKET)
+    days = [(s, d, *figures) for (s, d), figures in sorted(daily.items(), key=_KEY)]
+    return hourly, days
+
+
+_SERIES_BUCKET = itemgetter(0, 1)
+_KEY = itemgetter(0)
+
+
+def apply_rows(conn: Connection, hourly: list[bulk.RollupRow], daily: list[bulk.RollupRow]) -> None:
+    """Add rows of ``rollup_rows`` to the stored rollups (they are in key order)."""
+    bulk.add_rollups(conn, "readings_hourly", "start", hourly)
+    bulk.add_rollups(conn, "readings_daily", "day", daily)
+
+
 def apply_delta(conn: Connection, delta: RollupDelta) -> None:
     """Add ``delta`` to the stored rollups, in key order (a stable lock order across writers)."""
     bulk.add_rollups(conn, "readings_hourly", "start", _rows(delta.hourly))
@@ -128,9 +184,13 @@ def _rows(aggregates: dict[Any, Aggregate]) -> list[bulk.RollupRow]:
 def set_aside_counts(rows: Iterable[bulk.QualifiedRow]) -> list[bulk.SetAsideRow]:
     """How many values each (series, local day, reason) sets aside, in key order."""
     counts: dict[tuple[int, date, str], int] = {}
+    days: dict[datetime, date] = {}  # readings share their times: each day is found once
     for series_id, ts, _, flag, reason in rows:
         if flag:
-            key = (series_id, local_day(ts), reason or "unknown")
+            day = days.get(ts)
+            if day is None:
+                day = days[ts] = local_day(ts)
+            key = (series_id, day, reason or "unknown")
             counts[key] = counts.get(key, 0) + 1
     return [(s, d, r, n) for (s, d, r), n in sorted(counts.items())]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -42,8 +42,10 @@ class SeriesKey:
     unit: str
 
 
-@dataclass(frozen=True, slots=True)
-class SeriesRef:
+class SeriesRef(NamedTuple):
+    """A series as the store finds it (a tuple: a batch makes hundreds of them, and a frozen
+    dataclass costs several times more to build)."""
+
     id: int
     asset_id: int
     quantity: str
@@ -186,7 +188,7 @@ def insert_readings(
     else:
         qualified = bulk.insert_readings_sqlite(conn, batch)
         valid_rows = [(s, t, v) for s, t, v, flag, _ in qualified if not flag]
-        rollups.apply_delta(conn, rollups.aggregate(valid_rows, decibel_series=decibel_series))
+        rollups.apply_rows(conn, *rollups.rollup_rows(valid_rows, decibel_series=decibel_series))
         bulk.add_set_aside(conn, rollups.set_aside_counts(qualified))
         bulk.update_latest_sqlite(conn, _newest(qualified))
     inserted = [(s, t, v) for s, t, v, _, _ in qualified]
