@@ -78,14 +78,10 @@ class RollupDelta:
     daily: dict[tuple[int, date], Aggregate]
 
 
-def aggregate(
-    rows: Iterable[tuple[int, datetime, float]], *, decibel_series: frozenset[int]
-) -> RollupDelta:
-    """Group ``(series_id, ts, value)`` rows into hourly and daily aggregates.
-
-    Values are gathered per (series, hour) first, each distinct time placed in its hour once;
-    each bucket is then summed by the built-ins, and a day is the sum of its hours.
-    """
+def _values_by_hour(
+    rows: Iterable[tuple[int, datetime, float]],
+) -> dict[tuple[int, datetime], list[float]]:
+    """The values of each (series, UTC hour), each distinct time placed in its hour once."""
     by_hour: dict[tuple[int, datetime], list[float]] = {}
     hours: dict[datetime, datetime] = {}
     for series_id, ts, value in rows:
@@ -97,6 +93,18 @@ def aggregate(
             by_hour[(series_id, hour)] = [value]
         else:
             values.append(value)
+    return by_hour
+
+
+def aggregate(
+    rows: Iterable[tuple[int, datetime, float]], *, decibel_series: frozenset[int]
+) -> RollupDelta:
+    """Group ``(series_id, ts, value)`` rows into hourly and daily aggregates.
+
+    Values are gathered per (series, hour) first, each distinct time placed in its hour once;
+    each bucket is then summed by the built-ins, and a day is the sum of its hours.
+    """
+    by_hour = _values_by_hour(rows)
     delta = RollupDelta(hourly={}, daily={})
     day_of_hour: dict[datetime, date] = {}  # a UTC hour lies in one Paris day
     for (series_id, hour), values in by_hour.items():
@@ -122,17 +130,7 @@ def rollup_rows(
     new, each with one or two values). The arithmetic is ``aggregate``'s, in the same order,
     so both give the same figures to the last bit.
     """
-    by_hour: dict[tuple[int, datetime], list[float]] = {}
-    hours: dict[datetime, datetime] = {}
-    for series_id, ts, value in rows:
-        hour = hours.get(ts)
-        if hour is None:
-            hour = hours[ts] = hour_start(ts)
-        values = by_hour.get((series_id, hour))
-        if values is None:
-            by_hour[(series_id, hour)] = [value]
-        else:
-            values.append(value)
+    by_hour = _values_by_hour(rows)
     hourly: list[bulk.RollupRow] = []
     daily: dict[tuple[int, date], list[Any]] = {}
     day_of_hour: dict[datetime, date] = {}  # a UTC hour lies in one Paris day
