@@ -18,6 +18,8 @@ from tests.timeseries.queries_support import make_asset, regular, store
 
 # Sunday 29 March 2026 is a 23-hour day in Paris: daily starts move from +01:00 to +02:00.
 T0 = datetime(2026, 3, 27, 22, 7, 30, 250000, tzinfo=UTC)
+# Three days across the change to summer time, starting and ending inside an hour.
+PERIOD = TimeRange(start=T0 + timedelta(hours=5), end=T0 + timedelta(days=3, hours=1))
 STEP = timedelta(minutes=17)
 
 
@@ -51,12 +53,11 @@ def test_one_series_is_the_same_json_as_through_the_models(
     resolution: Resolution | None,
     aggregation: Aggregation,
 ) -> None:
-    period = TimeRange(start=T0 + timedelta(hours=5), end=T0 + timedelta(days=3, hours=1))
     scope = command_line_scope()
     for quantity, series_id in series_ids.items():
         if quantity == "laeq" and aggregation is Aggregation.sum:
             continue  # refused, below
-        args = {"scope": scope, "time_range": period, "resolution": resolution}
+        args = {"scope": scope, "time_range": PERIOD, "resolution": resolution}
         with engine.connect() as conn:
             model = series_values(conn, series_id=series_id, aggregation=aggregation, **args)
             fast = series_values_json(conn, series_id=series_id, aggregation=aggregation, **args)
@@ -73,8 +74,7 @@ def test_a_selection_of_series_is_the_same_json_as_through_the_models(
     resolution: Resolution | None,
     aggregation: Aggregation,
 ) -> None:
-    period = TimeRange(start=T0 + timedelta(hours=5), end=T0 + timedelta(days=3, hours=1))
-    args = {"scope": command_line_scope(), "selection": SeriesFilter(), "time_range": period}
+    args = {"scope": command_line_scope(), "selection": SeriesFilter(), "time_range": PERIOD}
     with engine.connect() as conn:
         model = selection_values(conn, resolution=resolution, aggregation=aggregation, **args)
         fast = selection_points(conn, resolution=resolution, aggregation=aggregation, **args)
