@@ -6,7 +6,8 @@ In one run, on a private Mosquitto (no queue limit):
    QoS 1 subscriber that only counts;
 2. ``convergence ingest mqtt`` (worker processes, QoS 1, ack after commit) draining the same
    kind of queued stream into SQLite and PostgreSQL, for native readings (generic topic
-   scheme, one reading a message) and for ChirpStack uplinks (four readings a message).
+   scheme, one reading a message) and for ChirpStack uplinks (six readings a message: four
+   measures, and the RSSI and SNR of the gateway that heard it best).
 
 Queuing first takes the publisher's own speed out of both figures.
 
@@ -63,7 +64,9 @@ DEVICES = 100
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
 WINDOW = 10_000
 RECEIVE_MAXIMUM = 1000  # what the ingest worker asks for: two batches of 500 in flight
-STREAMS = ("native readings, generic topic", "ChirpStack uplinks (4 measures each)")
+# Each stream's name, and the readings a message of it stores: a ChirpStack uplink's four
+# measures, and the RSSI and SNR of the gateway that heard it best.
+STREAMS = (("native readings, generic topic", 1), ("ChirpStack uplinks (4 measures + radio)", 6))
 Stream = list[tuple[str, bytes]]
 
 
@@ -319,17 +322,24 @@ def run_backend(
     with workers(url, port, topics, root, ids):
         warm_up(engine, port, root)
     figures = []
-    for stream, per_message in (
-        (native_stream(root, args.messages), 1),
-        (chirpstack_stream(application, args.messages), 4),
+    for stream, (_name, per_message) in zip(
+        (native_stream(root, args.messages), chirpstack_stream(application, args.messages)),
+        STREAMS,
+        strict=True,
     ):
+        before = stored(engine)
         publish(port, stream)
         with workers(url, port, topics, root, ids) as running:
             rate, slowest = drain(engine, len(stream) * per_message)
             peak = max(peak_memory_mib(process) for process in running)
+        if stored(engine) - before != len(stream) * per_message:  # rates per message are wrong
+            raise RuntimeError(
+                f"{len(stream):,} messages stored {stored(engine) - before:,} readings, "
+                f"not {per_message} each"
+            )
         figures.append((rate / per_message, slowest / per_message, peak))
     print(f"{label} ({args.workers} worker(s), batches of {RECEIVE_MAXIMUM // 2}):")
-    for name, per_message, (rate, slowest, peak) in zip(STREAMS, (1, 4), figures, strict=True):
+    for (name, per_message), (rate, slowest, peak) in zip(STREAMS, figures, strict=True):
         print(
             f"  {name:<36} {rate:>8,.0f} messages/s {per_message * rate:>8,.0f} readings/s"
             f"  ratio {rate / broker:.2f}  slowest second {slowest:>7,.0f} messages"
