@@ -130,6 +130,13 @@ def test_booleans_mapped_to_a_state_quantity_become_zero_or_one() -> None:
     assert values({"occupied": True}) == {"occupancy_state": 1.0}
 
 
+def test_an_integer_too_large_for_a_float_is_a_fact_not_a_crash() -> None:
+    result = normalise({"temperature": 10**400, "humidity": 40}, ts=NOW)
+
+    assert result.facts == [Fact(field="temperature", value=10**400, ts=NOW)]
+    assert [(r.quantity, r.value) for r in result.readings] == [("relative_humidity", 40.0)]
+
+
 def test_unknown_quantities_and_units_are_problems_not_crashes() -> None:
     result = normalise(
         {"a": 1, "b": 2}, {"a": {"quantity": "nope"}, "b": {"quantity": "co2", "unit": "furlong"}}

@@ -12,7 +12,8 @@ import math
 import re
 from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
@@ -82,11 +83,18 @@ class Normalisation(BaseModel):
     problems: list[str] = Field(default_factory=list)
 
 
-class Measure(BaseModel):
-    """A number and, when known, its unit."""
+class Measure(NamedTuple):
+    """A number and, when known, its unit (made for each decoded value: no validation)."""
 
     value: float
     unit: str | None = None
+
+
+def _float(number: int | float) -> float:
+    try:
+        return float(number)
+    except OverflowError:  # an integer beyond any float: not a finite value of anything
+        return math.inf
 
 
 def _measure_object(node: Mapping[str, Any]) -> Measure | None:
@@ -97,19 +105,17 @@ def _measure_object(node: Mapping[str, Any]) -> Measure | None:
     if "unit" not in node and "displayName" not in node:
         return None
     declared = node.get("unit")
-    return Measure(value=value, unit=declared if isinstance(declared, str) else None)
+    return Measure(_float(value), declared if isinstance(declared, str) else None)
 
 
 def as_measure(node: Any) -> Measure | None:
     """A number (with its unit when the value carries one), or None for a non-numeric value."""
-    if isinstance(node, bool):
-        return Measure(value=float(node))
-    if isinstance(node, int | float):
-        return Measure(value=node)
+    if isinstance(node, int | float):  # bool too: True is 1.0
+        return Measure(_float(node))
     if isinstance(node, Mapping):
         return _measure_object(node)
     if isinstance(node, str) and (match := NUMBER_WITH_UNIT.match(node)):
-        return Measure(value=float(match.group(1)), unit=match.group(2))
+        return Measure(float(match.group(1)), match.group(2))
     return None
 
 
@@ -182,7 +188,13 @@ def default_mapping(path: str, measure: Measure | None) -> FieldMapping | None:
         return None
     quantity, fallback_unit = known
     declared = measure.unit if measure is not None else None
-    return FieldMapping(quantity=quantity, unit=declared or fallback_unit)
+    return _mapping(quantity, declared or fallback_unit)
+
+
+@lru_cache(maxsize=1024)
+def _mapping(quantity: str, unit: str) -> FieldMapping:
+    """One frozen mapping per (quantity, unit) a well-known name gives."""
+    return FieldMapping(quantity=quantity, unit=unit)
 
 
 def to_canonical(measure: Measure, mapping: FieldMapping, quantity: Quantity) -> float:
@@ -205,9 +217,13 @@ def _scalar(node: Any) -> str | bool | int | float | None:
 
 
 def _apply(
-    result: Normalisation, path: str, node: Any, mapping: FieldMapping, ts: datetime | None
+    result: Normalisation,
+    path: str,
+    node: Any,
+    measure: Measure | None,
+    mapping: FieldMapping,
+    ts: datetime | None,
 ) -> None:
-    measure = as_measure(node)
     if measure is None or not math.isfinite(measure.value):
         # "No Sensor", "tilt", a NaN: a state of the device, not a value of the quantity.
         result.facts.append(Fact(field=path, value=_scalar(node), ts=ts))
@@ -258,14 +274,14 @@ def normalise(
         found, node = resolve(data, path)
         if found:
             consumed.add(path)
-            _apply(result, path, node, mapping, ts)
+            _apply(result, path, node, as_measure(node), mapping, ts)
     for path, node in leaves(data):
         if _covered(path, consumed):
             continue
         measure = as_measure(node)
         default = default_mapping(path, measure) if mappings is None else None
         if default is not None:
-            _apply(result, path, node, default, ts)
+            _apply(result, path, node, measure, default, ts)
         elif measure is not None and not isinstance(node, bool | str):
             result.unmapped.append(path)
         else:
@@ -277,19 +293,32 @@ def validate_reading(
     reading: NormalisedReading, now: datetime, *, skew: timedelta = DEFAULT_SKEW
 ) -> str | None:
     """Why a reading must be refused (implausible value, future timestamp), or None if valid."""
+    return refusal_reason(reading.quantity, reading.unit, reading.value, reading.ts, now, skew=skew)
+
+
+def refusal_reason(
+    quantity_id: str,
+    unit: str,
+    value: float,
+    ts: datetime | None,
+    now: datetime,
+    *,
+    skew: timedelta = DEFAULT_SKEW,
+) -> str | None:
+    """``validate_reading`` of a reading given by its parts (no reading made to ask)."""
     try:
-        quantity = get_quantity(reading.quantity)
+        quantity = get_quantity(quantity_id)
     except NotFound as exc:
         return exc.message
-    if reading.unit != quantity.unit:
-        return f"{quantity.id} must be in {quantity.unit}, not {reading.unit}"
-    if not math.isfinite(reading.value):
-        return f"{quantity.id} is not a finite number ({reading.value})"
-    if not quantity.minimum <= reading.value <= quantity.maximum:
+    if unit != quantity.unit:
+        return f"{quantity.id} must be in {quantity.unit}, not {unit}"
+    if not math.isfinite(value):
+        return f"{quantity.id} is not a finite number ({value})"
+    if not quantity.minimum <= value <= quantity.maximum:
         return (
-            f"{quantity.id} = {reading.value:g} {quantity.unit} is outside the plausible range "
+            f"{quantity.id} = {value:g} {quantity.unit} is outside the plausible range "
             f"[{quantity.minimum:g}, {quantity.maximum:g}] {quantity.unit}"
         )
-    if reading.ts is not None and reading.ts > now + skew:
-        return f"timestamp {reading.ts.isoformat()} is in the future (now {now.isoformat()})"
+    if ts is not None and ts > now + skew:
+        return f"timestamp {ts.isoformat()} is in the future (now {now.isoformat()})"
     return None

@@ -271,11 +271,7 @@ def radio_readings(
         if name in given or quantity is None or not _number(value):
             continue
         assert isinstance(value, int | float)
-        found.append(
-            NormalisedReading.model_construct(
-                quantity=name, unit=quantity.unit, value=float(value), ts=None, field=name
-            )
-        )
+        found.append(NormalisedReading(quantity=name, unit=quantity.unit, value=value, field=name))
     return found
 
 

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, Engine
 
 from convergence.db.types import utcnow
-from convergence.decoders.normalise import Normalisation, validate_reading
+from convergence.decoders.normalise import Normalisation, refusal_reason
 from convergence.decoders.sdk import Decoder, Frame
 from convergence.ingest import deadletters
 from convergence.ingest.columns import Checker, ReadingColumns, too_old
@@ -274,8 +274,8 @@ class Pipeline:
             assert work.device is not None
             for candidate in work.candidates:
                 ts = candidate.ts or work.message.ts
-                reading = candidate if candidate.ts else candidate.model_copy(update={"ts": ts})
-                reason = validate_reading(reading, now) or too_old(ts)
+                quantity, unit, value = candidate.quantity, candidate.unit, candidate.value
+                reason = refusal_reason(quantity, unit, value, ts, now) or too_old(ts)
                 if reason is not None:
                     work.partial.append(Refusal(Stage.validate, "implausible", reason))
                     continue
@@ -283,10 +283,10 @@ class Pipeline:
                     NewReading(
                         work.device.asset_id,
                         work.device.member_id,
-                        reading.quantity,
-                        reading.unit,
+                        quantity,
+                        unit,
                         ts.astimezone(UTC),
-                        reading.value,
+                        value,
                     )
                 )
 
