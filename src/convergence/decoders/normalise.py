@@ -276,7 +276,7 @@ def normalise(
             consumed.add(path)
             _apply(result, path, node, as_measure(node), mapping, ts)
     for path, node in leaves(data):
-        if _covered(path, consumed):
+        if consumed and _covered(path, consumed):
             continue
         measure = as_measure(node)
         default = default_mapping(path, measure) if mappings is None else None
