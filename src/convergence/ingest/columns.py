@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from convergence.decoders.normalise import DEFAULT_SKEW, NormalisedReading, validate_reading
+from convergence.decoders.normalise import DEFAULT_SKEW, refusal_reason
 from convergence.decoders.quantities import Quantity, find_quantity
 from convergence.decoders.units import UnitConversionRefused, convert
 from convergence.ingest.envelope import Envelope, Refusal, Stage
@@ -257,10 +257,8 @@ class Checker:
         return self._utc[ts]
 
     def _implausible(self, quantity: Quantity, value: float, ts: datetime) -> Refusal:
-        reading = NormalisedReading.model_construct(
-            quantity=quantity.id, unit=quantity.unit, value=value, ts=ts, field=""
-        )
-        reason = validate_reading(reading, self.now) or too_old(ts) or "implausible"
+        reason = refusal_reason(quantity.id, quantity.unit, value, ts, self.now)
+        reason = reason or too_old(ts) or "implausible"
         return Refusal(Stage.validate, "implausible", reason)
 
 
