@@ -7,7 +7,8 @@ Mosquitto (no queue limit):
 2. a private Node-RED running a flow this script writes, draining into a private InfluxDB 1.6
    the same queued streams, queued while Node-RED was stopped (an offline persistent session):
    native readings on the generic topic scheme (one reading a message), then, unless
-   ``--no-chirpstack``, ChirpStack uplinks (four readings a message, decoded by a function node).
+   ``--no-chirpstack``, ChirpStack uplinks (six readings a message: four measures, and the RSSI
+   and SNR of the gateway that heard it best; decoded by a function node).
 
 The flow, one mqtt client (QoS 1, MQTT 5, clean session off, a fixed client id, session expiry
 3600 s, as our worker connects; Node-RED's mqtt node sends no Receive Maximum)::
@@ -118,7 +119,15 @@ CHIRPSTACK_POINTS = """\
 const body = msg.payload;
 const device = body.deviceInfo.devEui;
 const timestamp = new Date(body.time);
-const measures = body.object || {};
+const measures = Object.assign({}, body.object);
+let best = null;  // the gateway that heard the uplink best: highest RSSI, then SNR
+for (const rx of body.rxInfo || []) {
+    if (!best || rx.rssi > best.rssi || (rx.rssi === best.rssi && rx.snr > best.snr)) best = rx;
+}
+if (best) {
+    if (typeof best.rssi === "number") measures.rssi = best.rssi;
+    if (typeof best.snr === "number") measures.snr = best.snr;
+}
 msg.payload = Object.keys(measures).map((quantity) => ({
     measurement: quantity,
     tags: {device: device},
@@ -145,7 +154,7 @@ if (expected === "0") {
         if (count++ === 0) first = last;
         if (count === Number(expected)) {
             console.log((count - 1) / (Number(last - first) / 1e9));
-            client.end();
+            client.unsubscribe(topic, () => client.end());  // queue nothing more for it
         }
     });
 }
@@ -456,6 +465,13 @@ def probes(root: str, application: str) -> Stream:
     return stream
 
 
+def raw(stream: Stream) -> Stream:
+    """The stream under a topic root of its own: the counting subscriber's session, left
+    subscribed to that root's ``#``, queues none of the flow's messages."""
+    root = f"raw{secrets.token_hex(3)}"
+    return [(f"{root}/{topic}", payload) for topic, payload in stream]
+
+
 def missing(prefix: Path) -> list[str]:
     wanted = [
         ("influxd", shutil.which("influxd")),
@@ -489,38 +505,39 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as scratch, mosquitto(Path(scratch)) as port:
         work = Path(scratch)
-        rate = broker_rate(port, native_stream(f"raw{secrets.token_hex(3)}", args.messages))
-        print(
-            "Mosquitto alone, queued stream → counting QoS 1 subscriber (paho, Python):"
-            f" {rate:,.0f} messages/s"
-        )
-        stream = native_stream(f"raw{secrets.token_hex(3)}", args.messages)
-        rate_js = mqttjs_broker_rate(prefix, work, port, stream)
-        print(
-            "Mosquitto alone, queued stream → counting QoS 1 subscriber (MQTT.js, Node.js):"
-            f" {rate_js:,.0f} messages/s"
-        )
         root, application = f"bench{secrets.token_hex(3)}", secrets.token_hex(8)
         topics = [f"{root}/+/+/up", f"application/{application}/device/+/event/up"]
-        streams: list[tuple[str, Stream, int]] = [
-            (STREAMS[0], native_stream(root, args.messages), 1)
-        ]
-        if not args.no_chirpstack:
-            streams.append((STREAMS[1], chirpstack_stream(application, args.messages), 4))
+        makers = ((native_stream, root), (chirpstack_stream, application))
+        streams = [
+            (name, per_message, make, make(label, args.messages))
+            for (name, per_message), (make, label) in zip(STREAMS, makers, strict=True)
+        ][: 1 if args.no_chirpstack else 2]
+        print(
+            "Mosquitto alone, queued stream → counting QoS 1 subscriber, paho (Python) | MQTT.js:"
+        )
+        alone = []
+        for name, _per_message, make, _stream in streams:
+            paho = broker_rate(port, raw(make(secrets.token_hex(8), args.messages)))
+            stream = raw(make(secrets.token_hex(8), args.messages))
+            node = mqttjs_broker_rate(prefix, work, port, stream)
+            alone.append((paho, node))
+            print(f"  {name:<40} {paho:>8,.0f} | {node:>8,.0f} messages/s")
         with influxdb(work / "influxdb") as influx:
             nodes = flow(port, influx.port, topics)
             with node_red(prefix, work / "node-red", nodes):  # subscribes, then stops
 
                 def probed() -> bool:
                     publish(port, probes(root, application))
-                    return influx.count() >= 5
+                    return influx.count() >= 1 + STREAMS[1][1]
 
                 wait_until(probed, timeout=120, every=1.0)
             print(
                 f"Node-RED → InfluxDB 1.6 (one flow; batches of {BATCH} messages"
                 f" or {BATCH_SECONDS} s; acknowledged on receipt, before the write):"
             )
-            for name, stream, per_message in streams:
+            for (name, per_message, _make, stream), (paho, node) in zip(
+                streams, alone, strict=True
+            ):
                 publish(port, stream)  # queued by the broker for the stopped flow
                 with node_red(prefix, work / "node-red", nodes) as (red, log):
                     result = drain(influx, len(stream) * per_message, red, log)
@@ -528,22 +545,21 @@ def main() -> None:
                 after = influx.disk()
                 settled = compacted(influx)
                 total = influx.count()
-                messages = result.readings / per_message
                 cpu = sum(result.cpu.values())
-                per_second = result.rate / per_message
+                per_second, from_first = result.rate / per_message, result.from_first / per_message
                 print(
-                    f"  {name:<36} {per_second:>8,.0f} messages/s"
-                    f" {result.rate:>8,.0f} readings/s  ratio {per_second / rate:.2f}"
-                    f" ({per_second / rate_js:.2f} to MQTT.js)"
-                    f" (from the first point stored {result.from_first / per_message:,.0f}"
-                    f" messages/s, ratio {result.from_first / per_message / rate:.2f})"
+                    f"  {name:<40} {per_second:>8,.0f} messages/s"
+                    f" {result.rate:>8,.0f} readings/s  ratio {per_second / paho:.2f}"
+                    f" (to MQTT.js {per_second / node:.2f})"
+                    f"  from the first point stored {from_first:,.0f} messages/s,"
+                    f" ratio {from_first / paho:.2f}"
                     f"  slowest second {result.slowest / per_message:>7,.0f} messages"
                     f"  Node-RED peak memory {peak:,.0f} MiB"
                 )
                 print(
                     f"    CPU over the drain: node-red {result.cpu['node-red']:.1f} s,"
                     f" influxd {result.cpu['influxd']:.1f} s"
-                    f" = {cpu / messages * 1e6:,.0f} µs a message"
+                    f" = {cpu / len(stream) * 1e6:,.0f} µs a message"
                     f" ({cpu / result.readings * 1e6:,.0f} µs a reading)"
                 )
                 print(
@@ -555,8 +571,8 @@ def main() -> None:
                     f" {settled[2]:,} B on disk besides"
                 )
         print(
-            "Ratio: the messages/s above divided by the broker's own rate, as the ingest bench"
-            " measures it (paho subscriber), and to the rate an MQTT.js subscriber gets."
+            "Ratio: the messages/s above divided by the broker's own rate for the same stream, as"
+            " the ingest bench measures it (paho subscriber), and to an MQTT.js subscriber's."
         )
 
 
