@@ -146,8 +146,13 @@ def _session_client(port: int, client_id: str, on_message: Any = None) -> mqtt.C
 
 
 def broker_rate(port: int, stream: Stream) -> float:
-    """How fast the broker delivers a queued stream to a QoS 1 subscriber that only counts."""
-    client_id, topic = f"bench-counter-{secrets.token_hex(3)}", stream[0][0].split("/", 1)[0] + "/#"
+    """How fast the broker delivers a queued stream to a QoS 1 subscriber that only counts.
+
+    The subscription (the stream's first two topic levels: its own root, or its own ChirpStack
+    application) is dropped at the end: the broker queues nothing more for the counter.
+    """
+    client_id = f"bench-counter-{secrets.token_hex(3)}"
+    topic = "/".join(stream[0][0].split("/")[:2]) + "/#"
     subscribed = threading.Event()
     client = _session_client(port, client_id)
     client.on_subscribe = lambda *_args: subscribed.set()
@@ -166,6 +171,10 @@ def broker_rate(port: int, stream: Stream) -> float:
 
     client = _session_client(port, client_id, on_message)
     done.wait(timeout=600)
+    unsubscribed = threading.Event()
+    client.on_unsubscribe = lambda *_args: unsubscribed.set()
+    client.unsubscribe(topic)
+    unsubscribed.wait(timeout=10)
     client.disconnect()
     client.loop_stop()
     return (len(arrivals) - 1) / (arrivals[-1] - arrivals[0])
